@@ -1,0 +1,98 @@
+package dev.mtls.pki.material;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/** Whom I trust: the certificates that end a valid chain. */
+public final class TrustAnchors {
+  private final List<X509Certificate> certificates;
+
+  private TrustAnchors(List<X509Certificate> certificates) {
+    this.certificates = certificates;
+  }
+
+  public static TrustAnchors of(Collection<X509Certificate> certificates) {
+    if (certificates.isEmpty()) {
+      throw new KeyMaterialException("no trust anchors given");
+    }
+    return new TrustAnchors(List.copyOf(certificates));
+  }
+
+  /** A PEM bundle, such as cert-manager's {@code ca.crt}. */
+  public static TrustAnchors loadPem(Path bundle) {
+    return new TrustAnchors(Pem.loadCertificates(bundle));
+  }
+
+  /** The trusted-certificate entries of a PKCS#12 truststore. */
+  public static TrustAnchors loadPkcs12(Path file, char[] password) {
+    KeyStore store = Identity.Pkcs12Files.load(file, password);
+    List<X509Certificate> anchors = new ArrayList<>();
+    try {
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.isCertificateEntry(alias)) {
+          Certificate certificate = store.getCertificate(alias);
+          anchors.add((X509Certificate) certificate);
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw KeyMaterialException.in(file, "cannot read the truststore: " + e.getMessage(), e);
+    }
+    if (anchors.isEmpty()) {
+      throw KeyMaterialException.in(file, "holds no trusted certificate entries (a keystore with only keys?)");
+    }
+    return new TrustAnchors(List.copyOf(anchors));
+  }
+
+  /** The JDK's own trust store (cacerts), for clients of public servers. */
+  public static TrustAnchors system() {
+    X509TrustManager manager = trustManagerFor(null);
+    return new TrustAnchors(List.of(manager.getAcceptedIssuers()));
+  }
+
+  public List<X509Certificate> certificates() {
+    return certificates;
+  }
+
+  public KeyStore keyStore() {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      for (int i = 0; i < certificates.size(); i++) {
+        store.setCertificateEntry("anchor-" + i, certificates.get(i));
+      }
+      return store;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new AssertionError("an empty in-memory keystore cannot fail", e);
+    }
+  }
+
+  /** The JDK's PKIX trust manager over these anchors; it checks the EKU for the side it validates. */
+  public X509TrustManager trustManager() {
+    return trustManagerFor(keyStore());
+  }
+
+  private static X509TrustManager trustManagerFor(KeyStore store) {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+      factory.init(store);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+      throw new AssertionError("PKIX always provides an X509TrustManager");
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("PKIX is in every JDK", e);
+    }
+  }
+}
