@@ -1,0 +1,212 @@
+package dev.mtls.client;
+
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TlsDefaults;
+import dev.mtls.pki.material.TrustAnchors;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * A small JSSE HTTPS/1.1 server for tests: requires client certificates, keeps connections alive, answers
+ * {@code 200 hello <client subject>} (or the status in a {@code /status/NNN} path), and counts accepted
+ * connections, completed handshakes and full handshakes (those in which it chose its certificate, which a
+ * session resumption does not).
+ */
+final class JsseTestServer implements AutoCloseable {
+  final AtomicInteger connections = new AtomicInteger();
+  final AtomicInteger handshakes = new AtomicInteger();
+  final AtomicInteger fullHandshakes = new AtomicInteger();
+  final List<String> failures = new CopyOnWriteArrayList<>();
+  private final SSLServerSocket serverSocket;
+  private final ExecutorService workers = Executors.newCachedThreadPool();
+
+  private JsseTestServer(Identity identity, TrustAnchors trust, List<X509CRL> crls, List<String> protocols,
+      boolean needClientAuth) throws Exception {
+    X509TrustManager trustManager = crls.isEmpty() ? trust.trustManager() : revocationChecking(trust, crls);
+    SSLContext context = TlsDefaults.context(new CountingKeyManager(identity.keyManager()), trustManager);
+    serverSocket = (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    serverSocket.setSSLParameters(TlsDefaults.parameters(context, protocols));
+    serverSocket.setNeedClientAuth(needClientAuth);
+    workers.execute(this::acceptLoop);
+  }
+
+  static JsseTestServer start(Identity identity, TrustAnchors trust, List<String> protocols) throws Exception {
+    return new JsseTestServer(identity, trust, List.of(), protocols, true);
+  }
+
+  static JsseTestServer startWithCrls(Identity identity, TrustAnchors trust, List<X509CRL> crls,
+      List<String> protocols) throws Exception {
+    return new JsseTestServer(identity, trust, crls, protocols, true);
+  }
+
+  int port() {
+    return serverSocket.getLocalPort();
+  }
+
+  String url(String path) {
+    return "https://localhost:" + port() + path;
+  }
+
+  @Override
+  public void close() throws IOException {
+    serverSocket.close();
+    workers.shutdownNow();
+  }
+
+  private void acceptLoop() {
+    while (!serverSocket.isClosed()) {
+      try {
+        Socket socket = serverSocket.accept();
+        connections.incrementAndGet();
+        workers.execute(() -> serve((SSLSocket) socket));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(SSLSocket socket) {
+    try (socket) {
+      socket.startHandshake();
+      handshakes.incrementAndGet();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      OutputStream out = socket.getOutputStream();
+      while (true) {
+        String requestLine = line(in);
+        if (requestLine == null || requestLine.isEmpty()) {
+          return;
+        }
+        int contentLength = 0;
+        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+          if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+            contentLength = Integer.parseInt(header.substring(15).trim());
+          }
+        }
+        byte[] body = in.readNBytes(contentLength);
+        String path = requestLine.split(" ")[1];
+        int status = path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200;
+        Principal peer = socket.getSession().getPeerPrincipal();
+        String answer = "hello " + peer.getName() + (body.length > 0 ? " got " + body.length + " bytes" : "");
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + status + " Test\r\nContent-Type: text/plain\r\nContent-Length: " + bytes.length
+            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      failures.add(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1) {
+      if (b == '\n') {
+        String text = buffer.toString(StandardCharsets.US_ASCII);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+      }
+      buffer.write(b);
+    }
+    return buffer.size() == 0 ? null : buffer.toString(StandardCharsets.US_ASCII);
+  }
+
+  /** PKIX with CRLs for the end entity only (the test's intermediate has no CRL of its own issuer). */
+  private static X509TrustManager revocationChecking(TrustAnchors trust, List<X509CRL> crls) throws Exception {
+    PKIXBuilderParameters parameters = new PKIXBuilderParameters(trust.keyStore(), new X509CertSelector());
+    parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+    PKIXRevocationChecker checker = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+    checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.ONLY_END_ENTITY,
+        PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+    parameters.addCertPathChecker(checker);
+    parameters.setRevocationEnabled(true);
+    TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+    factory.init(new CertPathTrustManagerParameters(parameters));
+    for (TrustManager manager : factory.getTrustManagers()) {
+      if (manager instanceof X509TrustManager x509) {
+        return x509;
+      }
+    }
+    throw new AssertionError("no X509TrustManager");
+  }
+
+  private final class CountingKeyManager extends X509ExtendedKeyManager {
+    private final X509ExtendedKeyManager delegate;
+
+    CountingKeyManager(X509ExtendedKeyManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      String alias = delegate.chooseServerAlias(keyType, issuers, socket);
+      if (alias != null) {
+        fullHandshakes.incrementAndGet();
+      }
+      return alias;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+      return delegate.chooseEngineServerAlias(keyType, issuers, engine);
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return delegate.getServerAliases(keyType, issuers);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return delegate.getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return delegate.getPrivateKey(alias);
+    }
+  }
+}
