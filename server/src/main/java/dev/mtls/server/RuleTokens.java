@@ -1,0 +1,54 @@
+package dev.mtls.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits one line of a rules file into whitespace-separated tokens; {@code "..."} quotes, {@code #} comments. */
+final class RuleTokens {
+  private RuleTokens() {}
+
+  static List<String> split(String line, String source, int number) {
+    List<String> tokens = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    boolean inToken = false;
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '\\' && i + 1 < line.length() && (line.charAt(i + 1) == '"' || line.charAt(i + 1) == '\\')) {
+          // Keep the backslash before a star-escape meaningful to Glob: only quote and backslash are unescaped.
+          char next = line.charAt(++i);
+          current.append(next == '\\' ? "\\\\" : "\"");
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          current.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+        inToken = true;
+      } else if (c == '#' && !inToken) {
+        break;
+      } else if (Character.isWhitespace(c)) {
+        if (inToken) {
+          tokens.add(current.toString());
+          current.setLength(0);
+          inToken = false;
+        }
+      } else if (Character.isISOControl(c)) {
+        throw RoleRules.error(source, number, "control character U+" + String.format("%04X", (int) c)
+            + " in rule");
+      } else {
+        current.append(c);
+        inToken = true;
+      }
+    }
+    if (quoted) {
+      throw RoleRules.error(source, number, "unterminated quote");
+    }
+    if (inToken) {
+      tokens.add(current.toString());
+    }
+    return tokens;
+  }
+}

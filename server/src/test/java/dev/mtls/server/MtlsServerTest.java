@@ -1,0 +1,177 @@
+package dev.mtls.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.Pem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MtlsServerTest {
+  static final TestPki pki = new TestPki();
+  static MtlsServer server;
+
+  @BeforeAll
+  static void start() {
+    server = pki.serverBuilder().build().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void admin_reads_whoami_with_identity_roles_and_tls_details() throws Exception {
+    TestClient.Response response = pki.clientFor(pki.alice).get(server.port(), "/whoami");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Content-Type")).isEqualTo("application/json");
+    assertThat(response.body())
+        .contains("\"subject\":\"CN=alice,OU=admins,O=Demo\"")
+        .contains("\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\"")
+        .contains("\"serial\":\"" + pki.alice.certificate().getSerialNumber().toString(16) + "\"")
+        .contains("\"roles\":[\"admin\"]")
+        .contains("\"protocol\":\"TLSv1.3\"")
+        .contains("\"cipherSuite\":\"TLS_AES_128_GCM_SHA256\"")
+        .contains("\"resumed\":false");
+  }
+
+  @Test
+  void admin_may_read_reports_and_reload() throws Exception {
+    TestClient client = pki.clientFor(pki.alice);
+
+    assertThat(client.get(server.port(), "/api/reports").status()).isEqualTo(200);
+    TestClient.Response reload = client.request(server.port(), "POST", "/api/admin/reload");
+    assertThat(reload.status()).isEqualTo(200);
+    assertThat(reload.body()).isEqualTo("{\"applied\":[],\"refused\":[]}\n");
+  }
+
+  @Test
+  void reader_may_read_reports() throws Exception {
+    TestClient.Response response = pki.clientFor(pki.bob).get(server.port(), "/api/reports");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).contains("\"requestedBy\":\"CN=bob,OU=readers,O=Demo\"");
+  }
+
+  @Test
+  void reader_cannot_call_admin_endpoint_and_is_told_why() throws Exception {
+    TestClient.Response response = pki.clientFor(pki.bob).request(server.port(), "POST", "/api/admin/reload");
+
+    assertThat(response.status()).isEqualTo(403);
+    assertThat(response.body()).isEqualTo("{\"error\":\"forbidden\","
+        + "\"message\":\"your certificate does not hold a role that POST /api/admin/reload requires\","
+        + "\"subject\":\"CN=bob,OU=readers,O=Demo\",\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\","
+        + "\"serial\":\"" + pki.bob.certificate().getSerialNumber().toString(16) + "\","
+        + "\"route\":\"POST /api/admin/reload\",\"requiredRoles\":[\"admin\"],\"yourRoles\":[\"reader\"]}\n");
+  }
+
+  @Test
+  void client_without_role_may_call_whoami_but_not_reports() throws Exception {
+    TestClient carol = pki.clientFor(pki.client("CN=carol,OU=guests,O=Demo"));
+
+    assertThat(carol.get(server.port(), "/whoami").body()).contains("\"roles\":[]");
+    TestClient.Response reports = carol.get(server.port(), "/api/reports");
+    assertThat(reports.status()).isEqualTo(403);
+    assertThat(reports.body()).contains("\"requiredRoles\":[\"admin\",\"reader\"],\"yourRoles\":[]");
+  }
+
+  @Test
+  void unknown_route_is_404_and_wrong_method_is_405() throws Exception {
+    TestClient client = pki.clientFor(pki.alice);
+
+    assertThat(client.get(server.port(), "/api/nothing").status()).isEqualTo(404);
+    assertThat(client.get(server.port(), "/api/admin/reload").status()).isEqualTo(405);
+  }
+
+  @Test
+  void home_page_shows_the_identity_as_html() throws Exception {
+    TestClient.Response response = pki.clientFor(pki.alice).get(server.port(), "/");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+    assertThat(response.body()).contains("<tr><th>Subject</th><td>CN=alice,OU=admins,O=Demo</td></tr>")
+        .contains("<tr><th>Roles</th><td>admin</td></tr>");
+  }
+
+  @Test
+  void server_sends_its_chain_so_a_client_trusting_only_the_root_verifies_it() throws Exception {
+    TestClient.Response response = pki.clientFor(pki.alice).get(server.port(), "/whoami");
+
+    assertThat(response.session().getPeerCertificates()).hasSize(2);
+    assertThat(response.session().getPeerCertificates()[1]).isEqualTo(pki.issuing.certificate());
+  }
+
+  @Test
+  void tls12_can_be_forced_and_uses_an_aead_suite() throws Exception {
+    TestClient.Response response = pki.clientFor(pki.bob).protocols("TLSv1.2").get(server.port(), "/whoami");
+
+    assertThat(response.body()).contains("\"protocol\":\"TLSv1.2\"")
+        .contains("\"cipherSuite\":\"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\"");
+  }
+
+  @Test
+  void second_connection_from_the_same_client_context_resumes_the_session() throws Exception {
+    TestClient client = pki.clientFor(pki.bob);
+
+    assertThat(client.get(server.port(), "/whoami").body()).contains("\"resumed\":false");
+    assertThat(client.get(server.port(), "/whoami").body()).contains("\"resumed\":true")
+        .contains("\"subject\":\"CN=bob,OU=readers,O=Demo\"");
+  }
+
+  @Test
+  void management_port_answers_health_and_ready_over_plain_http_without_certificate() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/health", "/ready")) {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(path.equals("/health") ? "ok\n" : "ready\n");
+    }
+  }
+
+  @Test
+  void accepts_server_identity_from_pem_files_with_encrypted_key(@TempDir Path dir) throws Exception {
+    Path chain = Files.writeString(dir.resolve("tls.crt"), pki.server.chainPem());
+    Path key = Files.writeString(dir.resolve("tls.key"),
+        Pem.encodeEncrypted(pki.server.keyPair().getPrivate(), "secret".toCharArray()));
+    Path ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
+    Path roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
+
+    try (MtlsServer pem = MtlsServer.builder().identityPem(chain, key, "secret".toCharArray()).trustPem(ca)
+        .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(java.time.Duration.ZERO).build().start()) {
+      assertThat(pki.clientFor(pki.alice).get(pem.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");
+    }
+  }
+
+  @Test
+  void accepts_server_identity_and_trust_from_pkcs12(@TempDir Path dir) throws Exception {
+    Path keyStore = TestPki.writePkcs12(dir.resolve("server.p12"), pki.server.identity(), "changeit");
+    Path trustStore = TestPki.writeTrustStore(dir.resolve("trust.p12"), pki.root.certificate(), "changeit");
+
+    try (MtlsServer p12 = MtlsServer.builder().identityPkcs12(keyStore, "changeit".toCharArray(), null)
+        .trustPkcs12(trustStore, "changeit".toCharArray()).roleRules(RoleRules.parse(TestPki.ROLES, "roles"))
+        .port(0).managementPort(-1).reloadInterval(java.time.Duration.ZERO).build().start()) {
+      assertThat(pki.clientFor(pki.bob).get(p12.port(), "/api/reports").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void accepts_client_identity_loaded_from_pkcs12(@TempDir Path dir) throws Exception {
+    Path file = TestPki.writePkcs12(dir.resolve("alice.p12"), pki.alice.identity(), "pw");
+    Identity alice = Identity.loadPkcs12(file, "pw".toCharArray(), null);
+
+    assertThat(pki.clientFor(alice).get(server.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");
+  }
+}

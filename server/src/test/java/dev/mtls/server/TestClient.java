@@ -1,0 +1,135 @@
+package dev.mtls.server;
+
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TlsDefaults;
+import dev.mtls.pki.material.TrustAnchors;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A deliberately plain HTTPS/1.1 client over an SSLSocket, so tests control exactly what is offered: identity (or
+ * none), protocols and cipher suites. It verifies the server's certificate and host name (127.0.0.1 as IP SAN).
+ */
+final class TestClient {
+  record Response(int status, Map<String, String> headers, String body, SSLSession session) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private final SSLContext context;
+  private String[] protocols;
+  private String[] cipherSuites;
+
+  TestClient(Identity identity, X509Certificate serverRoot) {
+    this.context = TlsDefaults.context(identity == null ? null : identity.keyManager(),
+        TrustAnchors.of(List.of(serverRoot)).trustManager());
+  }
+
+  TestClient protocols(String... protocols) {
+    this.protocols = protocols;
+    return this;
+  }
+
+  TestClient cipherSuites(String... suites) {
+    this.cipherSuites = suites;
+    return this;
+  }
+
+  Response get(int port, String path) throws IOException {
+    return request(port, "GET", path);
+  }
+
+  Response request(int port, String method, String path) throws IOException {
+    try (Connection connection = connect(port)) {
+      return connection.request(method, path);
+    }
+  }
+
+  Connection connect(int port) throws IOException {
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    if (protocols != null) {
+      parameters.setProtocols(protocols);
+    }
+    if (cipherSuites != null) {
+      parameters.setCipherSuites(cipherSuites);
+    }
+    socket.setSSLParameters(parameters);
+    socket.startHandshake();
+    return new Connection(socket);
+  }
+
+  /** One keep-alive connection. */
+  static final class Connection implements AutoCloseable {
+    private final SSLSocket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    Connection(SSLSocket socket) throws IOException {
+      this.socket = socket;
+      this.in = socket.getInputStream();
+      this.out = socket.getOutputStream();
+    }
+
+    SSLSession session() {
+      return socket.getSession();
+    }
+
+    boolean isClosedByServer() throws IOException {
+      return in.read() < 0;
+    }
+
+    Response request(String method, String path) throws IOException {
+      String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+          + (method.equals("POST") ? "Content-Length: 0\r\n" : "") + "\r\n";
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String head = readHead();
+      String[] lines = head.split("\r\n");
+      int status = Integer.parseInt(lines[0].split(" ")[1]);
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+      byte[] body = in.readNBytes(length);
+      return new Response(status, headers, new String(body, StandardCharsets.UTF_8), socket.getSession());
+    }
+
+    private String readHead() throws IOException {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      int matched = 0;
+      while (matched < 4) {
+        int b = in.read();
+        if (b < 0) {
+          throw new java.io.EOFException("connection closed before a response (" + head.size() + " bytes read)");
+        }
+        head.write(b);
+        matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+      }
+      String text = head.toString(StandardCharsets.ISO_8859_1);
+      return text.substring(0, text.length() - 4);
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
