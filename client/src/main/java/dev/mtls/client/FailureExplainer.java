@@ -12,7 +12,10 @@ import java.net.UnknownHostException;
 import java.security.Principal;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,7 +42,7 @@ public final class FailureExplainer {
       String host,
       int port,
       Handshake handshake,
-      String identityKeyAlgorithm,
+      List<X509Certificate> identityChain,
       List<X509Certificate> trustAnchors,
       List<String> protocols,
       Instant now) {}
@@ -51,7 +54,7 @@ public final class FailureExplainer {
    * ({@link KeyMaterialException}) or a connection-level exception when nothing else is known.
    */
   public static Diagnosis explain(Throwable failure) {
-    return explain(failure, new Situation(null, -1, null, null, List.of(), List.of(), Instant.now()));
+    return explain(failure, new Situation(null, -1, null, List.of(), List.of(), List.of(), Instant.now()));
   }
 
   static Diagnosis explain(Throwable failure, Situation situation) {
@@ -114,7 +117,7 @@ public final class FailureExplainer {
       return noClientCertificate(handshake, situation, technical);
     }
     if (refused && requested) {
-      return clientCertificateRejected(alert, handshake, technical);
+      return clientCertificateRejected(alert, handshake, situation, technical);
     }
 
     if (find(chain, SocketTimeoutException.class) != null || find(chain, InterruptedIOException.class) != null) {
@@ -137,10 +140,10 @@ public final class FailureExplainer {
 
   private static Diagnosis noClientCertificate(Handshake handshake, Situation situation, String technical) {
     String hint;
-    if (situation.identityKeyAlgorithm() == null) {
+    if (situation.identityChain().isEmpty()) {
       hint = "Configure a client identity (--cert and --key, or --p12).";
     } else if (handshake != null) {
-      hint = "Our " + situation.identityKeyAlgorithm() + " key was not offered: the server accepts key types "
+      hint = "Our " + situation.identityChain().get(0).getPublicKey().getAlgorithm() + " key was not offered: the server accepts key types "
           + handshake.acceptedKeyTypes + " from " + issuers(handshake.acceptedIssuers) + ".";
     } else {
       hint = "Check that our key type and issuer are among those the server accepts (-v shows them).";
@@ -149,12 +152,22 @@ public final class FailureExplainer {
         "The server requires a client certificate and none was sent.", hint, technical);
   }
 
-  private static Diagnosis clientCertificateRejected(String alert, Handshake handshake, String technical) {
+  private static Diagnosis clientCertificateRejected(String alert, Handshake handshake, Situation situation,
+      String technical) {
+    if (alert == null || alert.equals("certificate_unknown") || alert.equals("bad_certificate")) {
+      // No alert (TLS 1.3: the server closed before we read it) or a generic one: what we know ourselves
+      // about our certificate and the CAs the server asked for usually names the reason.
+      Diagnosis inferred = inferRejection(alert, handshake, situation, technical);
+      if (inferred != null) {
+        return inferred;
+      }
+    }
     String reason;
     String hint;
     if (alert == null) {
       reason = "it closed the connection after the handshake without saying why";
-      hint = "Check the server's log for the reason; -v shows which CAs the server accepts.";
+      hint = "Check the server's log for the reason (a revoked certificate, for one, shows only there); "
+          + "-v shows which CAs the server accepts.";
     } else {
       switch (alert) {
         case "unknown_ca" -> {
@@ -200,6 +213,45 @@ public final class FailureExplainer {
     }
     return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED,
         "The server rejected our client certificate: " + reason + ".", hint, technical);
+  }
+
+  private static Diagnosis inferRejection(String alert, Handshake handshake, Situation situation,
+      String technical) {
+    List<X509Certificate> chain = situation.identityChain();
+    if (chain.isEmpty()) {
+      return null;
+    }
+    String evidence = alert == null ? "The server closed the connection without an alert"
+        : "The server sent only the generic alert " + alert;
+    Clock then = Clock.fixed(situation.now(), ZoneOffset.UTC);
+    for (PreflightCheck.Finding finding : PreflightCheck.check(chain.get(0), then, Duration.ZERO).findings()) {
+      if (finding.blocking()) {
+        String reason = switch (finding.kind()) {
+          case OWN_CERTIFICATE_EXPIRED -> "our certificate has expired";
+          case OWN_CERTIFICATE_NOT_YET_VALID -> "our certificate is not valid yet";
+          default -> "our certificate is not allowed for TLS client authentication";
+        };
+        return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED,
+            "The server rejected our client certificate, most likely because " + reason + ".",
+            evidence + "; " + finding.message() + ".", technical);
+      }
+    }
+    List<Principal> accepted = handshake.acceptedIssuers;
+    if (!accepted.isEmpty()) {
+      boolean known = false;
+      for (X509Certificate certificate : chain) {
+        known |= accepted.contains(certificate.getIssuerX500Principal())
+            || accepted.contains(certificate.getSubjectX500Principal());
+      }
+      if (!known) {
+        return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED,
+            "The server rejected our client certificate, most likely because it does not trust the CA that "
+                + "issued it.",
+            evidence + "; it accepts certificates from " + issuers(accepted) + ", and ours chains to "
+                + display(chain.get(chain.size() - 1).getIssuerX500Principal()) + ".", technical);
+      }
+    }
+    return null;
   }
 
   private static Diagnosis serverNotTrusted(Handshake handshake, Situation situation, String technical) {

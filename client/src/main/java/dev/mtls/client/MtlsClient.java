@@ -205,7 +205,7 @@ public final class MtlsClient implements AutoCloseable {
   private Diagnosis explain(Throwable failure, String host, int port, HttpContext context) {
     Handshake handshake = context == null ? null : (Handshake) context.getAttribute(TlsSocketAdapter.HANDSHAKE);
     return FailureExplainer.explain(failure, new FailureExplainer.Situation(host, port, handshake,
-        identity == null ? null : identity.privateKey().getAlgorithm(), trust.certificates(), protocols,
+        identity == null ? List.of() : identity.chain(), trust.certificates(), protocols,
         clock.instant()));
   }
 
