@@ -44,6 +44,7 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
  */
 public final class Pem {
   private static final int PBKDF2_ITERATIONS = 600_000;
+  private static final java.security.Provider BC = Providers.BOUNCY_CASTLE;
 
   private Pem() {}
 
@@ -90,23 +91,36 @@ public final class Pem {
       throw new KeyMaterialException(source + ": no private key found (found " + found
           + "); expected -----BEGIN PRIVATE KEY----- or an RSA/EC/ENCRYPTED variant");
     }
-    try {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (keyObject instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      if (keyObject instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
-      }
+    PrivateKeyInfo info;
+    if (keyObject instanceof PrivateKeyInfo plain) {
+      info = plain;
+    } else if (keyObject instanceof PEMKeyPair pair) {
+      // Through the PrivateKeyInfo: a SEC1 key may omit its public key, and getKeyPair would then fail.
+      info = pair.getPrivateKeyInfo();
+    } else {
       if (password == null || password.length == 0) {
         throw new KeyMaterialException(source + ": the private key is encrypted; give its password");
       }
+      info = decrypt(keyObject, password, source);
+    }
+    try {
+      return new JcaPEMKeyConverter().getPrivateKey(info);
+    } catch (IOException | RuntimeException e) {
+      throw new KeyMaterialException(source + ": unreadable private key: " + e.getMessage(), e);
+    }
+  }
+
+  private static PrivateKeyInfo decrypt(Object keyObject, char[] password, String source) {
+    try {
+      // The JDK has neither AES/CBC/PKCS7Padding nor OpenSSL's legacy key derivation: use BouncyCastle's provider
+      // for these operations only, without registering it globally.
       if (keyObject instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-        InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password);
-        return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
+        InputDecryptorProvider decryptor =
+            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password);
+        return encrypted.decryptPrivateKeyInfo(decryptor);
       }
-      PEMDecryptorProvider decryptor = new JcePEMDecryptorProviderBuilder().build(password);
-      return converter.getKeyPair(((PEMEncryptedKeyPair) keyObject).decryptKeyPair(decryptor)).getPrivate();
+      PEMDecryptorProvider decryptor = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password);
+      return ((PEMEncryptedKeyPair) keyObject).decryptKeyPair(decryptor).getPrivateKeyInfo();
     } catch (PKCSException | IOException e) {
       throw new KeyMaterialException(source + ": cannot decrypt the private key: wrong password?", e);
     } catch (OperatorCreationException e) {
@@ -149,7 +163,8 @@ public final class Pem {
 
   /** Unencrypted PKCS#8. */
   public static String encode(PrivateKey key) {
-    return write(PrivateKeyInfo.getInstance(key.getEncoded()));
+    // A PemObject, not a PrivateKeyInfo: BouncyCastle's writer turns a PrivateKeyInfo into PKCS#1 or SEC1.
+    return write(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
   }
 
   /**
@@ -160,6 +175,7 @@ public final class Pem {
       OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
           .setPRF(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256))
           .setIterationCount(PBKDF2_ITERATIONS)
+          .setProvider(Providers.BOUNCY_CASTLE)
           .setPassword(password)
           .build();
       return write(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, encryptor).generate());

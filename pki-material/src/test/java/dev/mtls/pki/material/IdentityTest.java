@@ -1,0 +1,234 @@
+package dev.mtls.pki.material;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509ExtendedKeyManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdentityTest {
+  private static final char[] PASSWORD = "changeit-not".toCharArray();
+
+  private static KeyPair rootKeys;
+  private static X509Certificate root;
+  private static KeyPair intermediateKeys;
+  private static X509Certificate intermediate;
+  private static KeyPair leafKeys;
+  private static X509Certificate leaf;
+
+  @TempDir Path directory;
+
+  @BeforeAll
+  static void certificates() {
+    rootKeys = TestCertificates.ecKeyPair();
+    root = TestCertificates.selfSignedCa("CN=Test Root", rootKeys);
+    intermediateKeys = TestCertificates.ecKeyPair();
+    intermediate = TestCertificates.intermediate("CN=Test Intermediate", intermediateKeys.getPublic(), root,
+        rootKeys.getPrivate());
+    leafKeys = TestCertificates.ecKeyPair();
+    leaf = TestCertificates.leaf("CN=localhost", leafKeys.getPublic(), intermediate, intermediateKeys.getPrivate());
+  }
+
+  @Test
+  void of_holds_key_and_chain_leaf_first() {
+    Identity identity = Identity.of(leafKeys.getPrivate(), List.of(leaf, intermediate));
+
+    assertThat(identity.certificate()).isEqualTo(leaf);
+    assertThat(identity.chain()).containsExactly(leaf, intermediate);
+    assertThat(identity.privateKey()).isEqualTo(leafKeys.getPrivate());
+  }
+
+  @Test
+  void refuses_key_that_does_not_match_the_certificate() {
+    assertThatThrownBy(() -> Identity.of(rootKeys.getPrivate(), List.of(leaf, intermediate)))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage("identity: the private key does not match the certificate CN=localhost");
+  }
+
+  @Test
+  void refuses_key_of_another_algorithm() {
+    assertThatThrownBy(() -> Identity.of(TestCertificates.rsaKeyPair().getPrivate(), List.of(leaf)))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage("identity: the private key does not match the certificate CN=localhost");
+  }
+
+  @Test
+  void refuses_chain_out_of_order() {
+    assertThatThrownBy(() -> Identity.of(leafKeys.getPrivate(), List.of(leaf, root, intermediate)))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage("identity: chain out of order: certificate 1 (CN=localhost) was not signed by certificate 2 "
+            + "(CN=Test Root); list the leaf first, then its issuer");
+  }
+
+  @Test
+  void refuses_empty_chain() {
+    assertThatThrownBy(() -> Identity.of(leafKeys.getPrivate(), List.of()))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage("identity: no certificate for the private key");
+  }
+
+  @Test
+  void loads_pem_chain_and_key() throws IOException {
+    Path chain = Files.writeString(directory.resolve("tls.crt"), Pem.encode(List.of(leaf, intermediate)));
+    Path key = Files.writeString(directory.resolve("tls.key"), Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD));
+
+    Identity identity = Identity.loadPem(chain, key, PASSWORD);
+
+    assertThat(identity.chain()).containsExactly(leaf, intermediate);
+  }
+
+  @Test
+  void refuses_pem_key_that_does_not_match_naming_both_files() throws IOException {
+    Path chain = Files.writeString(directory.resolve("tls.crt"), Pem.encode(List.of(leaf, intermediate)));
+    Path key = Files.writeString(directory.resolve("tls.key"), Pem.encode(intermediateKeys.getPrivate()));
+
+    assertThatThrownBy(() -> Identity.loadPem(chain, key, null))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage(chain + " with key " + key + ": the private key does not match the certificate CN=localhost");
+  }
+
+  @Test
+  void loads_pkcs12_key_entry() throws Exception {
+    Path file = pkcs12("client", leafKeys, leaf, intermediate);
+
+    Identity identity = Identity.loadPkcs12(file, PASSWORD, null);
+
+    assertThat(identity.chain()).containsExactly(leaf, intermediate);
+    assertThat(Identity.loadPkcs12(file, PASSWORD, "client").certificate()).isEqualTo(leaf);
+  }
+
+  @Test
+  void refuses_pkcs12_with_wrong_password() throws Exception {
+    Path file = pkcs12("client", leafKeys, leaf, intermediate);
+
+    assertThatThrownBy(() -> Identity.loadPkcs12(file, "wrong".toCharArray(), null))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": wrong password for the PKCS#12 file");
+  }
+
+  @Test
+  void refuses_pem_file_given_as_pkcs12() throws IOException {
+    Path file = Files.writeString(directory.resolve("tls.crt"), Pem.encode(List.of(leaf, intermediate)));
+
+    assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, null))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessageStartingWith(file + ": not a readable PKCS#12 file (")
+        .hasMessageEndingWith("); is it PEM? then load it as PEM");
+  }
+
+  @Test
+  void refuses_missing_pkcs12_file() {
+    Path file = directory.resolve("missing.p12");
+
+    assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, null))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": file not found");
+  }
+
+  @Test
+  void refuses_truststore_given_as_identity() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("root", root);
+    Path file = save(store);
+
+    assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, null))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": holds no private key, only certificates (is it a truststore?)");
+  }
+
+  @Test
+  void refuses_to_guess_between_two_keys_and_unknown_alias() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("b-leaf", leafKeys.getPrivate(), PASSWORD, new Certificate[] {leaf, intermediate});
+    store.setKeyEntry("a-intermediate", intermediateKeys.getPrivate(), PASSWORD, new Certificate[] {intermediate, root});
+    Path file = save(store);
+
+    assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, null))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessageStartingWith(file + ": holds 2 keys [")
+        .hasMessageEndingWith("]; choose one with an alias");
+    assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, "nobody"))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessageStartingWith(file + ": has no key entry 'nobody'; its keys are [");
+    assertThat(Identity.loadPkcs12(file, PASSWORD, "b-leaf").certificate()).isEqualTo(leaf);
+  }
+
+  @Test
+  void key_manager_presents_the_chain_for_the_matching_key_type_only() {
+    X509ExtendedKeyManager manager = Identity.of(leafKeys.getPrivate(), List.of(leaf, intermediate)).keyManager();
+
+    String alias = manager.chooseClientAlias(new String[] {"RSA", "EC"}, null, null);
+    assertThat(alias).isNotNull();
+    assertThat(manager.getCertificateChain(alias)).containsExactly(leaf, intermediate);
+    assertThat(manager.getPrivateKey(alias)).isEqualTo(leafKeys.getPrivate());
+    assertThat(manager.chooseServerAlias("EC", null, null)).isEqualTo(alias);
+    assertThat(manager.chooseServerAlias("RSA", null, null)).isNull();
+    assertThat(manager.chooseClientAlias(new String[] {"RSA"}, null, null)).isNull();
+  }
+
+  @Test
+  void key_manager_presents_the_chain_in_a_real_mutual_tls_handshake() throws Exception {
+    Identity identity = Identity.of(leafKeys.getPrivate(), List.of(leaf, intermediate));
+    TrustAnchors anchors = TrustAnchors.of(List.of(root));
+    SSLContext context = TlsDefaults.context(identity.keyManager(), anchors.trustManager());
+
+    try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      server.setSSLParameters(TlsDefaults.parameters(context, TlsDefaults.PROTOCOLS));
+      server.setNeedClientAuth(true);
+      CompletableFuture<Certificate[]> clientChainSeenByServer = CompletableFuture.supplyAsync(() -> {
+        try (SSLSocket accepted = (SSLSocket) server.accept()) {
+          accepted.startHandshake();
+          Certificate[] peers = accepted.getSession().getPeerCertificates();
+          accepted.getOutputStream().write(1);
+          return peers;
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      try (SSLSocket client = (SSLSocket) context.getSocketFactory()
+          .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+        client.setSSLParameters(TlsDefaults.parameters(context, TlsDefaults.PROTOCOLS));
+        client.startHandshake();
+        assertThat(client.getInputStream().read()).isEqualTo(1);
+        assertThat(client.getSession().getPeerCertificates()).containsExactly(leaf, intermediate);
+        assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
+      }
+      assertThat(clientChainSeenByServer.get(10, TimeUnit.SECONDS)).containsExactly(leaf, intermediate);
+    }
+  }
+
+  private Path pkcs12(String alias, KeyPair keyPair, X509Certificate... chain) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(alias, keyPair.getPrivate(), PASSWORD, chain);
+    return save(store);
+  }
+
+  private Path save(KeyStore store) throws Exception {
+    Path file = Files.createTempFile(directory, "store", ".p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, PASSWORD);
+    }
+    return file;
+  }
+}

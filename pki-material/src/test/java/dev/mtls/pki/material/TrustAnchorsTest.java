@@ -1,0 +1,115 @@
+package dev.mtls.pki.material;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrustAnchorsTest {
+  private static final char[] PASSWORD = "truststore-pw".toCharArray();
+
+  private static X509Certificate root;
+  private static X509Certificate leaf;
+  private static X509Certificate foreignLeaf;
+  private static KeyPair leafKeys;
+
+  @TempDir Path directory;
+
+  @BeforeAll
+  static void certificates() {
+    KeyPair rootKeys = TestCertificates.ecKeyPair();
+    root = TestCertificates.selfSignedCa("CN=Test Root", rootKeys);
+    leafKeys = TestCertificates.ecKeyPair();
+    leaf = TestCertificates.leaf("CN=alice", leafKeys.getPublic(), root, rootKeys.getPrivate());
+    KeyPair foreignKeys = TestCertificates.ecKeyPair();
+    X509Certificate foreignRoot = TestCertificates.selfSignedCa("CN=Test Root", foreignKeys);
+    foreignLeaf = TestCertificates.leaf("CN=alice", TestCertificates.ecKeyPair().getPublic(), foreignRoot,
+        foreignKeys.getPrivate());
+  }
+
+  @Test
+  void refuses_empty_anchor_list() {
+    assertThatThrownBy(() -> TrustAnchors.of(List.of()))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage("no trust anchors given");
+  }
+
+  @Test
+  void trust_manager_accepts_chain_to_anchor_and_rejects_same_named_foreign_ca() {
+    X509TrustManager manager = TrustAnchors.of(List.of(root)).trustManager();
+
+    assertThat(manager.getAcceptedIssuers()).containsExactly(root);
+    org.assertj.core.api.Assertions.assertThatCode(
+        () -> manager.checkClientTrusted(new X509Certificate[] {leaf}, "EC")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> manager.checkClientTrusted(new X509Certificate[] {foreignLeaf}, "EC"))
+        .isInstanceOf(CertificateException.class);
+  }
+
+  @Test
+  void loads_pem_bundle() throws Exception {
+    Path bundle = Files.writeString(directory.resolve("ca.crt"), Pem.encode(root));
+
+    assertThat(TrustAnchors.loadPem(bundle).certificates()).containsExactly(root);
+  }
+
+  @Test
+  void loads_pkcs12_truststore_entries() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("root", root);
+    Path file = save(store);
+
+    TrustAnchors anchors = TrustAnchors.loadPkcs12(file, PASSWORD);
+
+    assertThat(anchors.certificates()).containsExactly(root);
+    assertThat(anchors.keyStore().size()).isEqualTo(1);
+  }
+
+  @Test
+  void refuses_keystore_without_trusted_entries() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("alice", leafKeys.getPrivate(), PASSWORD, new X509Certificate[] {leaf});
+    Path file = save(store);
+
+    assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, PASSWORD))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": holds no trusted certificate entries (a keystore with only keys?)");
+  }
+
+  @Test
+  void refuses_truststore_with_wrong_password() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("root", root);
+    Path file = save(store);
+
+    assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, "wrong".toCharArray()))
+        .isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": wrong password for the PKCS#12 file");
+  }
+
+  @Test
+  void system_anchors_are_the_jdk_cacerts() {
+    assertThat(TrustAnchors.system().certificates()).isNotEmpty();
+  }
+
+  private Path save(KeyStore store) throws Exception {
+    Path file = Files.createTempFile(directory, "trust", ".p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, PASSWORD);
+    }
+    return file;
+  }
+}
