@@ -1,5 +1,6 @@
 package dev.mtls.server;
 
+import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.TrustAnchors;
 import java.net.Socket;
 import java.security.cert.CertPathValidatorException;
@@ -9,6 +10,8 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.PKIXReason;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
@@ -142,7 +145,8 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
     } catch (CertificateRejectedException e) {
       throw e;
     } catch (CertificateException | RuntimeException e) {
-      throw new CertificateRejectedException(classify(e, chain[0]), chain[0], e.getMessage(), e);
+      RejectionReason reason = classify(e, chain[0]);
+      throw new CertificateRejectedException(reason, chain[0], detail(reason, chain, state.anchors(), e), e);
     }
     state.policy().check(chain, state.anchors().certificates());
   }
@@ -199,6 +203,32 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
       return RejectionReason.UNTRUSTED_ISSUER;
     }
     return RejectionReason.INVALID_CERTIFICATE;
+  }
+
+  /** The specific problem in plain words, where the JDK's message is not plain. */
+  private static String detail(RejectionReason reason, X509Certificate[] chain, TrustAnchors anchors,
+      Exception failure) {
+    java.time.Instant now = java.time.Instant.now();
+    for (int i = 0; i < chain.length; i++) {
+      X509Certificate certificate = chain[i];
+      String which = (i == 0 ? "the client certificate " : "chain certificate " + (i + 1) + " ")
+          + DistinguishedName.of(certificate.getSubjectX500Principal());
+      if (reason == RejectionReason.EXPIRED && certificate.getNotAfter().toInstant().isBefore(now)) {
+        return which + " expired on " + certificate.getNotAfter().toInstant();
+      }
+      if (reason == RejectionReason.NOT_YET_VALID && certificate.getNotBefore().toInstant().isAfter(now)) {
+        return which + " is not valid before " + certificate.getNotBefore().toInstant();
+      }
+    }
+    if (reason == RejectionReason.UNTRUSTED_ISSUER) {
+      List<String> names = new ArrayList<>();
+      for (X509Certificate anchor : anchors.certificates()) {
+        names.add(DistinguishedName.of(anchor.getSubjectX500Principal()).toString());
+      }
+      return "no trust anchor of this server signed the chain (trusted: " + String.join("; ", names)
+          + "); a CA with the same name but another key is a different CA";
+    }
+    return failure.getMessage();
   }
 
   private static State state(TrustAnchors anchors, ClientCertificatePolicy policy) {
