@@ -172,6 +172,7 @@ public final class CertificateAuthority {
     csr.verifySignature();
     PublicKey key = csr.publicKey();
     KeyPolicy.check(key);
+    checkWellFormed(csr.subjectAltNames());
     policy.check(csr.subject(), csr.subjectAltNames());
     X509Certificate leaf = leaf(profile, csr.subject(), csr.subjectAltNames(), key, null, validity);
     return new IssuedCertificate(withIssuers(leaf), null);
@@ -205,6 +206,23 @@ public final class CertificateAuthority {
       return new JcaX509CRLConverter().getCRL(holder);
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot sign CRL: " + e.getMessage(), e);
+    }
+  }
+
+  /** A request's names bypass {@link SubjectAltName}'s factories: hold them to the same rules. */
+  private static void checkWellFormed(List<SubjectAltName> names) {
+    for (SubjectAltName name : names) {
+      try {
+        switch (name.type()) {
+          case DNS -> SubjectAltName.dns(name.value());
+          case IP -> SubjectAltName.ip(name.value());
+          case EMAIL -> SubjectAltName.email(name.value());
+          case URI -> SubjectAltName.uri(name.value());
+        }
+      } catch (IllegalArgumentException e) {
+        throw new RequestRefusedException("the request's subject alternative name is malformed: "
+            + dev.mtls.pki.material.SafeText.escape(e.getMessage()));
+      }
     }
   }
 

@@ -129,6 +129,10 @@ public final class Csr {
         throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
             + "by the private key of the public key it carries");
       }
+    } catch (org.bouncycastle.operator.RuntimeOperatorException e) {
+      // A signature that is not even well-formed (e.g. broken ECDSA DER) is reported by the JCA as an exception.
+      throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
+          + "by the private key of the public key it carries");
     } catch (OperatorCreationException | PKCSException e) {
       throw new RequestRefusedException("the request's signature cannot be checked: " + e.getMessage());
     }

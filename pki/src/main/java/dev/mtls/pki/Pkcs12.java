@@ -1,6 +1,7 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.Providers;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -113,6 +114,7 @@ public final class Pkcs12 {
           // Without an explicit PRF BouncyCastle uses HMAC-SHA1.
           .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
           .setIterationCount(ITERATIONS)
+          .setProvider(Providers.BOUNCY_CASTLE)
           .build(password);
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot create PKCS#12 encryptor: " + e.getMessage(), e);
@@ -122,7 +124,9 @@ public final class Pkcs12 {
   private static byte[] seal(PKCS12PfxPduBuilder pfx, Profile profile, char[] password) throws IOException {
     PKCS12MacCalculatorBuilder mac = profile == Profile.COMPAT
         ? new JcePKCS12MacCalculatorBuilder(OIWObjectIdentifiers.idSHA1).setIterationCount(COMPAT_ITERATIONS)
-        : new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256).setIterationCount(ITERATIONS);
+            .setProvider(Providers.BOUNCY_CASTLE)
+        : new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256).setIterationCount(ITERATIONS)
+            .setProvider(Providers.BOUNCY_CASTLE);
     try {
       PKCS12PfxPdu pdu = pfx.build(mac, password);
       return pdu.getEncoded("DER");

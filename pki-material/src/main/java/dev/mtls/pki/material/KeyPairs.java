@@ -31,6 +31,38 @@ public final class KeyPairs {
     }
   }
 
+  /** Derives the public key of {@code key} (RSA CRT, EC or Ed25519), e.g. to make a CSR from a key file. */
+  public static PublicKey publicKeyOf(PrivateKey key) {
+    try {
+      if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
+        return java.security.KeyFactory.getInstance("RSA").generatePublic(
+            new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+      }
+      if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+        org.bouncycastle.math.ec.ECPoint q = org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util
+            .convertSpec(ec.getParams()).getG().multiply(ec.getS()).normalize();
+        java.security.spec.ECPoint w = new java.security.spec.ECPoint(
+            q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+        return java.security.KeyFactory.getInstance("EC").generatePublic(
+            new java.security.spec.ECPublicKeySpec(w, ec.getParams()));
+      }
+      if (key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA")) {
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+        byte[] seed = org.bouncycastle.asn1.ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
+        byte[] publicKey = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(seed, 0)
+            .generatePublicKey().getEncoded();
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519),
+            publicKey);
+        return java.security.KeyFactory.getInstance("Ed25519").generatePublic(
+            new java.security.spec.X509EncodedKeySpec(spki.getEncoded()));
+      }
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new KeyMaterialException("cannot derive the public key: " + e.getMessage(), e);
+    }
+    throw new KeyMaterialException("cannot derive the public key of a " + key.getAlgorithm() + " key");
+  }
+
   private static boolean sameFamily(String a, String b) {
     return normalize(a).equals(normalize(b));
   }

@@ -1,0 +1,368 @@
+package dev.mtls.pki;
+
+import dev.mtls.pki.material.AtomicFiles;
+import dev.mtls.pki.material.AtomicFiles.Existing;
+import dev.mtls.pki.material.AtomicFiles.Visibility;
+import dev.mtls.pki.material.KeyMaterialException;
+import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.SafeText;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * A two-tier CA kept in a directory, in the spirit of {@code openssl ca} and easy-rsa:
+ *
+ * <pre>
+ *   root.pem, root.key             the root certificate and its encrypted key (0600)
+ *   intermediate.pem, intermediate.key   the issuing CA and its encrypted key (0600)
+ *   ca-chain.pem                   intermediate then root
+ *   index.tsv                      serial, status, not-after, revoked-at, reason, subject
+ *   crlnumber                      the last CRL number used
+ *   crl.pem                        the latest CRL of the issuing CA
+ *   certs/SERIAL.pem               every certificate issued
+ * </pre>
+ *
+ * Every write is atomic; mutations hold a lock file so two commands cannot interleave. The CA keys are
+ * encrypted with the CA password (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256).
+ */
+public final class CaDirectory {
+  private static final String HEADER = "# serial\tstatus\tnot-after\trevoked-at\treason\tsubject";
+
+  private final Path directory;
+  private final X509Certificate root;
+  private final CertificateAuthority issuing;
+  private final X509Certificate intermediate;
+  private final Clock clock;
+
+  private CaDirectory(Path directory, X509Certificate root, X509Certificate intermediate,
+      CertificateAuthority issuing, Clock clock) {
+    this.directory = directory;
+    this.root = root;
+    this.intermediate = intermediate;
+    this.issuing = issuing;
+    this.clock = clock;
+  }
+
+  /** What {@link #init} creates. */
+  public record InitOptions(X500Principal rootSubject, X500Principal intermediateSubject, KeyAlgorithm keyAlgorithm,
+      String crlUrl) {
+    public static InitOptions defaults(String organization) {
+      return new InitOptions(new X500Principal("CN=" + organization + " Root CA,O=" + organization),
+          new X500Principal("CN=" + organization + " Issuing CA,O=" + organization), KeyAlgorithm.EC_P256, null);
+    }
+  }
+
+  /**
+   * Creates a root and an intermediate in {@code directory}. An existing CA there is never overwritten
+   * unless {@code replaceExisting}: that would orphan every certificate it issued.
+   */
+  public static CaDirectory init(Path directory, char[] password, InitOptions options, boolean replaceExisting,
+      Clock clock) {
+    requirePassword(password);
+    Path rootFile = directory.resolve("root.pem");
+    if (Files.exists(rootFile) && !replaceExisting) {
+      throw new IllegalStateException(directory + ": a CA already exists here (root.pem); refusing to overwrite it. "
+          + "Use another directory, or --force to replace it and orphan what it issued");
+    }
+    CertificateAuthority createdRoot = CertificateAuthority.createRoot(options.rootSubject(), options.keyAlgorithm(),
+        CertificateAuthority.ROOT_VALIDITY, clock);
+    CertificateAuthority rootCa = options.crlUrl() == null
+        ? createdRoot : createdRoot.withCrlDistributionPoint(options.crlUrl());
+    CertificateAuthority issuing = rootCa.createIntermediate(options.intermediateSubject(), options.keyAlgorithm(),
+        CertificateAuthority.INTERMEDIATE_VALIDITY);
+    Existing existing = replaceExisting ? Existing.REPLACE : Existing.REFUSE;
+    try {
+      Files.createDirectories(directory.resolve("certs"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(directory + ": cannot create: " + e.getMessage(), e);
+    }
+    return withLock(directory, () -> {
+      AtomicFiles.writeString(directory.resolve("root.key"), Pem.encodeEncrypted(rootCa.privateKey(), password),
+          Visibility.PRIVATE, existing);
+      AtomicFiles.writeString(directory.resolve("intermediate.key"),
+          Pem.encodeEncrypted(issuing.privateKey(), password), Visibility.PRIVATE, existing);
+      AtomicFiles.writeString(directory.resolve("intermediate.pem"), Pem.encode(issuing.certificate()),
+          Visibility.PUBLIC, existing);
+      AtomicFiles.writeString(directory.resolve("ca-chain.pem"), Pem.encode(issuing.chain()), Visibility.PUBLIC,
+          existing);
+      AtomicFiles.writeString(directory.resolve("index.tsv"), HEADER + "\n", Visibility.PUBLIC, existing);
+      AtomicFiles.writeString(directory.resolve("crlnumber"), "0\n", Visibility.PUBLIC, existing);
+      if (options.crlUrl() != null) {
+        AtomicFiles.writeString(directory.resolve("crl-url"), options.crlUrl() + "\n", Visibility.PUBLIC, existing);
+      }
+      // root.pem last: its presence is what marks the directory as a complete CA.
+      AtomicFiles.writeString(rootFile, Pem.encode(rootCa.certificate()), Visibility.PUBLIC, existing);
+      return new CaDirectory(directory, rootCa.certificate(), issuing.certificate(), withUrl(directory, issuing),
+          clock);
+    });
+  }
+
+  /** Opens a CA; {@code password} may be null for read-only use (list, expiring, certificates). */
+  public static CaDirectory open(Path directory, char[] password, Clock clock) {
+    Path rootFile = directory.resolve("root.pem");
+    if (!Files.exists(rootFile)) {
+      throw new KeyMaterialException(directory + ": not a CA directory (no root.pem); create one with 'init'");
+    }
+    X509Certificate root = Pem.loadCertificates(rootFile).get(0);
+    X509Certificate intermediate = Pem.loadCertificates(directory.resolve("intermediate.pem")).get(0);
+    CertificateAuthority issuing = null;
+    if (password != null) {
+      PrivateKey key = Pem.loadPrivateKey(directory.resolve("intermediate.key"), password);
+      issuing = withUrl(directory, CertificateAuthority.of(List.of(intermediate, root), key, clock));
+    }
+    return new CaDirectory(directory, root, intermediate, issuing, clock);
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public X509Certificate root() {
+    return root;
+  }
+
+  public X509Certificate intermediate() {
+    return intermediate;
+  }
+
+  /** Intermediate then root. */
+  public List<X509Certificate> caChain() {
+    return List.of(intermediate, root);
+  }
+
+  /** The issuing CA; needs the directory opened with its password. */
+  public CertificateAuthority issuing() {
+    if (issuing == null) {
+      throw new IllegalStateException("this operation needs the CA key: give the CA password");
+    }
+    return issuing;
+  }
+
+  /** Issues under {@code spec}, generating the key, and records the certificate. */
+  public IssuedCertificate issue(CertificateSpec spec) {
+    IssuedCertificate issued = issuing().issue(spec);
+    record(issued.certificate());
+    return issued;
+  }
+
+  /** Signs a CSR under {@code profile} and {@code policy}, and records the certificate. */
+  public IssuedCertificate sign(Csr csr, Profile profile, NamePolicy policy, Duration validity) {
+    IssuedCertificate issued = issuing().sign(csr, profile, policy, validity);
+    record(issued.certificate());
+    return issued;
+  }
+
+  /** Re-issues the certificate {@code serial} for the same names (and key, unless {@code newKey}). */
+  public X509Certificate renew(BigInteger serial, PublicKey newKey, Duration validity) {
+    X509Certificate existing = certificate(serial);
+    X509Certificate renewed = issuing().renew(existing, newKey, validity);
+    record(renewed);
+    return renewed;
+  }
+
+  public X509Certificate certificate(BigInteger serial) {
+    Path file = directory.resolve("certs").resolve(serial.toString(16) + ".pem");
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException("no certificate with serial " + serial.toString(16) + " in " + directory);
+    }
+    return Pem.loadCertificates(file).get(0);
+  }
+
+  /** Marks {@code serial} revoked. Revoking twice is refused: the first reason and time stand. */
+  public IndexEntry revoke(BigInteger serial, RevocationReason reason) {
+    issuing();
+    return withLock(directory, () -> {
+      List<IndexEntry> entries = readIndex();
+      for (int i = 0; i < entries.size(); i++) {
+        IndexEntry entry = entries.get(i);
+        if (entry.serial().equals(serial)) {
+          if (entry.status() == IndexEntry.Status.REVOKED) {
+            throw new IllegalStateException("serial " + serial.toString(16) + " is already revoked ("
+                + entry.reason().cliName() + ", " + entry.revokedAt() + ")");
+          }
+          IndexEntry revoked = entry.revoked(clock.instant(), reason);
+          entries.set(i, revoked);
+          writeIndex(entries);
+          return revoked;
+        }
+      }
+      throw new IllegalArgumentException("no certificate with serial " + serial.toString(16) + " in " + directory
+          + "; 'list' shows the serials");
+    });
+  }
+
+  /** Signs a new CRL of every revoked certificate, valid for {@code validity}, and writes crl.pem. */
+  public X509CRL generateCrl(Duration validity) {
+    CertificateAuthority ca = issuing();
+    return withLock(directory, () -> {
+      Path numberFile = directory.resolve("crlnumber");
+      BigInteger number = new BigInteger(readString(numberFile).trim()).add(BigInteger.ONE);
+      List<Revocation> revoked = new ArrayList<>();
+      for (IndexEntry entry : readIndex()) {
+        if (entry.status() == IndexEntry.Status.REVOKED) {
+          revoked.add(new Revocation(entry.serial(), entry.revokedAt(), entry.reason()));
+        }
+      }
+      Instant now = clock.instant();
+      X509CRL crl = ca.crl(revoked, number, now, now.plus(validity));
+      AtomicFiles.writeString(directory.resolve("crl.pem"), Pem.encode(crl), Visibility.PUBLIC, Existing.REPLACE);
+      AtomicFiles.writeString(numberFile, number + "\n", Visibility.PUBLIC, Existing.REPLACE);
+      return crl;
+    });
+  }
+
+  public List<IndexEntry> entries() {
+    return readIndex();
+  }
+
+  /** Valid (not revoked) certificates whose notAfter falls within {@code window} from now, expired included. */
+  public List<IndexEntry> expiringWithin(Duration window) {
+    Instant limit = clock.instant().plus(window);
+    return readIndex().stream()
+        .filter(e -> e.status() == IndexEntry.Status.VALID && !e.notAfter().isAfter(limit))
+        .toList();
+  }
+
+  public Optional<IndexEntry> entry(BigInteger serial) {
+    return readIndex().stream().filter(e -> e.serial().equals(serial)).findFirst();
+  }
+
+  private void record(X509Certificate certificate) {
+    withLock(directory, () -> {
+      String serial = certificate.getSerialNumber().toString(16);
+      AtomicFiles.writeString(directory.resolve("certs").resolve(serial + ".pem"), Pem.encode(certificate),
+          Visibility.PUBLIC, Existing.REFUSE);
+      List<IndexEntry> entries = readIndex();
+      entries.add(new IndexEntry(certificate.getSerialNumber(), IndexEntry.Status.VALID,
+          certificate.getNotAfter().toInstant(), null, null,
+          certificate.getSubjectX500Principal().getName(X500Principal.RFC2253)));
+      writeIndex(entries);
+      return null;
+    });
+  }
+
+  private List<IndexEntry> readIndex() {
+    Path file = directory.resolve("index.tsv");
+    List<IndexEntry> entries = new ArrayList<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] fields = line.split("\t", -1);
+      try {
+        if (fields.length != 6) {
+          throw new IllegalArgumentException("expected 6 tab-separated fields, found " + fields.length);
+        }
+        boolean revoked = fields[1].equals("R");
+        if (!revoked && !fields[1].equals("V")) {
+          throw new IllegalArgumentException("status must be V or R, found '" + SafeText.escape(fields[1]) + "'");
+        }
+        entries.add(new IndexEntry(new BigInteger(fields[0], 16),
+            revoked ? IndexEntry.Status.REVOKED : IndexEntry.Status.VALID,
+            Instant.parse(fields[2]),
+            revoked ? Instant.parse(fields[3]) : null,
+            revoked ? RevocationReason.fromCliName(fields[4]) : null,
+            unescape(fields[5])));
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(file + ":" + (i + 1) + ": corrupt index line: " + e.getMessage()
+            + "; fix or restore the line (nothing was changed)", e);
+      }
+    }
+    return entries;
+  }
+
+  private void writeIndex(List<IndexEntry> entries) {
+    StringBuilder out = new StringBuilder(HEADER).append('\n');
+    for (IndexEntry entry : entries) {
+      out.append(entry.serialHex()).append('\t')
+          .append(entry.status() == IndexEntry.Status.REVOKED ? "R" : "V").append('\t')
+          .append(entry.notAfter()).append('\t')
+          .append(entry.revokedAt() == null ? "" : entry.revokedAt().toString()).append('\t')
+          .append(entry.reason() == null ? "" : entry.reason().cliName()).append('\t')
+          .append(escape(entry.subject())).append('\n');
+    }
+    AtomicFiles.writeString(directory.resolve("index.tsv"), out.toString(), Visibility.PUBLIC, Existing.REPLACE);
+  }
+
+  /** Subjects are attacker-influenced (CSRs): keep the one-line-per-entry format whatever they contain. */
+  private static String escape(String subject) {
+    return subject.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+  }
+
+  private static String unescape(String field) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < field.length(); i++) {
+      char c = field.charAt(i);
+      if (c == '\\' && i + 1 < field.length()) {
+        char next = field.charAt(++i);
+        out.append(switch (next) {
+          case 't' -> '\t';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          default -> next;
+        });
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static CertificateAuthority withUrl(Path directory, CertificateAuthority ca) {
+    Path urlFile = directory.resolve("crl-url");
+    return Files.exists(urlFile) ? ca.withCrlDistributionPoint(readString(urlFile).trim()) : ca;
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T withLock(Path directory, Supplier<T> action) {
+    Path lockFile = directory.resolve(".lock");
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      if (lock == null) {
+        throw new IllegalStateException(directory + ": another pki command is changing this CA; try again");
+      }
+      return action.get();
+    } catch (IOException e) {
+      throw new UncheckedIOException(lockFile + ": cannot lock: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requirePassword(char[] password) {
+    if (password == null || password.length == 0) {
+      throw new IllegalArgumentException("the CA keys need a password");
+    }
+  }
+}

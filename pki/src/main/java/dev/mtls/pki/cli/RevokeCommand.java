@@ -1,0 +1,43 @@
+package dev.mtls.pki.cli;
+
+import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.IndexEntry;
+import dev.mtls.pki.RevocationReason;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "revoke", mixinStandardHelpOptions = true,
+    description = "Mark a certificate revoked in the index. Run 'crl' afterwards to publish it.")
+final class RevokeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
+  Path dir;
+
+  @Option(names = "--serial", required = true, paramLabel = "HEX", description = "Serial number, as 'list' shows it.")
+  String serial;
+
+  @Option(names = "--reason", paramLabel = "REASON", defaultValue = "unspecified",
+      description = "unspecified, keyCompromise, caCompromise, affiliationChanged, superseded, cessationOfOperation, "
+          + "certificateHold or privilegeWithdrawn (default: ${DEFAULT-VALUE}).")
+  String reason;
+
+  @Mixin
+  PasswordOptions password;
+
+  @Override
+  public Integer call() {
+    RevocationReason why = RevocationReason.fromCliName(reason);
+    IndexEntry entry = CaDirectory.open(dir, password.resolve(), Clock.systemUTC()).revoke(Serials.parse(serial), why);
+    spec.commandLine().getOut().println("Revoked serial " + entry.serialHex() + " (" + why.cliName() + ") at "
+        + entry.revokedAt() + ". Publish it with: crl --dir " + dir);
+    return 0;
+  }
+}
