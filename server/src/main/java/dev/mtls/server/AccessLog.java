@@ -50,7 +50,7 @@ public final class AccessLog {
     String roles = String.join(",", new TreeSet<>(entry.roles()));
     if (format == Format.TEXT) {
       logger.info("{} {} {} {}ms subject=\"{}\" serial={} roles=[{}] peer={}", method, path, entry.status(),
-          entry.durationMillis(), subject.replace("\\", "\\\\").replace("\"", "\\\""), serial, roles, entry.peer());
+          entry.durationMillis(), subject, serial, roles, entry.peer());
     } else {
       logger.atInfo().setMessage("request")
           .addKeyValue("method", method)

@@ -38,14 +38,14 @@ final class Endpoints {
     ClientIdentity identity = ClientIdentityHandler.identity(exchange);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("subject", identity.subject().toDisplayString());
-    List<Map<String, String>> attributes = new ArrayList<>();
+    List<Map<String, Object>> attributes = new ArrayList<>();
     for (DistinguishedName.Attribute attribute : identity.subject().attributes()) {
-      attributes.add(Map.of("type", attribute.type(), "value", attribute.value()));
+      attributes.add(pair("type", attribute.type(), "value", attribute.value()));
     }
     body.put("subjectAttributes", attributes);
-    List<Map<String, String>> altNames = new ArrayList<>();
+    List<Map<String, Object>> altNames = new ArrayList<>();
     for (ClientIdentity.AltName name : identity.altNames()) {
-      altNames.add(Map.of("type", name.type().name(), "value", name.value()));
+      altNames.add(pair("type", name.type().name(), "value", name.value()));
     }
     body.put("altNames", altNames);
     body.put("issuer", identity.issuer().toDisplayString());
@@ -61,6 +61,14 @@ final class Endpoints {
     tls.put("resumed", session instanceof TlsConnection connection && connection.resumed());
     body.put("tls", tls);
     return body;
+  }
+
+  /** A two-entry JSON object in this order (Map.of has no order). */
+  private static Map<String, Object> pair(String key1, Object value1, String key2, Object value2) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put(key1, value1);
+    map.put(key2, value2);
+    return map;
   }
 
   private static void home(HttpServerExchange exchange) {
@@ -114,8 +122,8 @@ final class Endpoints {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("requestedBy", identity.subject().toDisplayString());
     body.put("reports", List.of(
-        Map.of("id", 1, "title", "Certificates expiring in 30 days"),
-        Map.of("id", 2, "title", "Refused handshakes by reason")));
+        pair("id", 1, "title", "Certificates expiring in 30 days"),
+        pair("id", 2, "title", "Refused handshakes by reason")));
     Responses.json(exchange, 200, body);
   }
 }
