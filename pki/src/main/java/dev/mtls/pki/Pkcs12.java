@@ -89,8 +89,9 @@ public final class Pkcs12 {
         X509Certificate anchor = anchors.get(i);
         PKCS12SafeBagBuilder bag = new JcaPKCS12SafeBagBuilder(anchor);
         bag.addBagAttribute(PKCS12SafeBag.friendlyNameAttribute, new DERBMPString("trusted-" + i));
-        bag.addBagAttribute(ORACLE_TRUSTED_KEY_USAGE,
-            new org.bouncycastle.asn1.DERSet(org.bouncycastle.asn1.x509.KeyPurposeId.anyExtendedKeyUsage));
+        // addBagAttribute wraps the value in the attribute's SET itself: pass the OID, not a SET of it, or the
+        // JDK fails the whole file with "keystore password was incorrect".
+        bag.addBagAttribute(ORACLE_TRUSTED_KEY_USAGE, org.bouncycastle.asn1.x509.KeyPurposeId.anyExtendedKeyUsage);
         bags.add(bag.build());
       }
       PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
