@@ -1,6 +1,7 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.material.KeyMaterialException;
+import dev.mtls.pki.material.Providers;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -100,7 +101,7 @@ public final class Csr {
 
   public PublicKey publicKey() {
     try {
-      return new JcaPKCS10CertificationRequest(request).getPublicKey();
+      return new JcaPKCS10CertificationRequest(request).setProvider(Providers.BOUNCY_CASTLE).getPublicKey();
     } catch (GeneralSecurityException e) {
       throw new RequestRefusedException("the request's public key is unreadable: " + e.getMessage());
     }
@@ -124,7 +125,8 @@ public final class Csr {
   /** Throws {@link RequestRefusedException} unless the request is signed by the key it carries. */
   public void verifySignature() {
     try {
-      ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(request.getSubjectPublicKeyInfo());
+      ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
+          .setProvider(Providers.BOUNCY_CASTLE).build(request.getSubjectPublicKeyInfo());
       if (!request.isSignatureValid(verifier)) {
         throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
             + "by the private key of the public key it carries");

@@ -1,0 +1,288 @@
+package dev.mtls.pki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.Pem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI as a user runs it: one line per failure, a non-zero exit, nothing overwritten by accident. */
+class PkiCommandTest {
+  /** One CA for the class: CA keys use 600,000 PBKDF2 rounds, so every init costs about a second. */
+  @TempDir
+  static Path shared;
+
+  private static Path ca;
+  private static Path password;
+
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void createCa() throws Exception {
+    ca = shared.resolve("ca");
+    password = shared.resolve("pw.txt");
+    Files.writeString(password, "correct horse\n");
+    Run init = run("init", "--dir", ca.toString(), "--password-file", password.toString());
+    assertThat(init.exit()).as(init.err()).isZero();
+  }
+
+  private static Run run(String... args) {
+    CommandLine commandLine = PkiCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exit = commandLine.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Run issueClient(String name, String subject) {
+    return run("issue", "client", "--dir", ca.toString(), "--password-file", password.toString(), "--name", name,
+        "--subject", subject, "--out", dir.toString(), "--out-password-file", password.toString());
+  }
+
+  @Test
+  void init_writes_ca_keys_private_and_refuses_to_overwrite_an_existing_ca() throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.resolve("root.key")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.resolve("intermediate.key")))).isEqualTo("rw-------");
+    assertThat(Files.readString(ca.resolve("root.key"))).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    String rootBefore = Files.readString(ca.resolve("root.pem"));
+
+    Run again = run("init", "--dir", ca.toString(), "--password-file", password.toString());
+
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).isEqualTo("error: " + ca + ": a CA already exists here (root.pem); refusing to overwrite it. "
+        + "Use another directory, or --force to replace it and orphan what it issued" + System.lineSeparator());
+    assertThat(Files.readString(ca.resolve("root.pem"))).isEqualTo(rootBefore);
+  }
+
+  @Test
+  void issue_client_writes_pem_chain_private_key_and_p12() throws Exception {
+    Run issue = issueClient("alice", "CN=alice,OU=admins,O=example");
+
+    assertThat(issue.exit()).as(issue.err()).isZero();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("alice.key")))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("alice.p12")))).isEqualTo("rw-------");
+    List<X509Certificate> chain = Pem.loadCertificates(dir.resolve("alice-chain.pem"));
+    assertThat(chain).hasSize(2);
+    assertThat(chain.get(1)).isEqualTo(Pem.loadCertificates(ca.resolve("intermediate.pem")).get(0));
+    Identity fromP12 = Identity.loadPkcs12(dir.resolve("alice.p12"), "correct horse".toCharArray(), null);
+    assertThat(fromP12.certificate()).isEqualTo(chain.get(0));
+    assertThat(fromP12.chain()).hasSize(2);
+  }
+
+  @Test
+  void issue_refuses_to_overwrite_existing_key_files() throws Exception {
+    issueClient("alice", "CN=alice");
+    String keyBefore = Files.readString(dir.resolve("alice.key"));
+
+    Run again = issueClient("alice", "CN=alice");
+
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).startsWith("error: " + dir.resolve("alice.key") + ": already exists; refusing to overwrite it");
+    assertThat(Files.readString(dir.resolve("alice.key"))).isEqualTo(keyBefore);
+  }
+
+  @Test
+  void issue_with_unknown_profile_is_one_line_and_exit_1() {
+    Run run = run("issue", "webserver", "--dir", ca.toString(), "--password-file", password.toString(), "--name", "x");
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("error: unknown profile 'webserver'; expected server or client" + System.lineSeparator());
+  }
+
+  @Test
+  void wrong_ca_password_is_one_line_naming_the_key_file() throws Exception {
+    Path wrong = dir.resolve("wrong.txt");
+    Files.writeString(wrong, "not it\n");
+
+    Run run = run("issue", "client", "--dir", ca.toString(), "--password-file", wrong.toString(), "--name", "x",
+        "--out", dir.toString());
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo("error: " + ca.resolve("intermediate.key")
+        + ": cannot decrypt the private key: wrong password?" + System.lineSeparator());
+  }
+
+  @Test
+  void missing_file_and_wrong_file_type_are_one_line_errors() throws Exception {
+    Run missing = run("inspect", dir.resolve("nothere.pem").toString());
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).isEqualTo("error: " + dir.resolve("nothere.pem") + ": file not found" + System.lineSeparator());
+
+    issueClient("alice", "CN=alice");
+    Run keyAsCertificate = run("verify", "--ca-file", ca.resolve("root.pem").toString(), dir.resolve("alice.key").toString());
+    assertThat(keyAsCertificate.exit()).isEqualTo(1);
+    assertThat(keyAsCertificate.err()).isEqualTo("error: " + dir.resolve("alice.key")
+        + ": expected only certificates but found a private key; a certificate file holds BEGIN CERTIFICATE blocks"
+        + System.lineSeparator());
+  }
+
+  @Test
+  void usage_errors_exit_2() {
+    assertThat(run("issue", "client").exit()).isEqualTo(2);
+    assertThat(run().exit()).isEqualTo(2);
+    assertThat(run("frobnicate").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void password_is_not_accepted_as_a_plain_argument() {
+    Run run = run("init", "--dir", dir.resolve("other").toString(), "--password", "secret");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("Unknown options: '--password', 'secret'");
+  }
+
+  @Test
+  void csr_then_sign_issues_for_the_requested_names_and_the_key_never_leaves() throws Exception {
+    Path key = dir.resolve("svc.key");
+    Path csr = dir.resolve("svc.csr");
+    Run made = run("csr", "--key", key.toString(), "--subject", "CN=svc.example.org", "--san", "dns:svc.example.org",
+        "--out", csr.toString());
+    assertThat(made.exit()).as(made.err()).isZero();
+
+    Run signed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", "server", "--allow-dns", "*.example.org", "--out", dir.resolve("svc.pem").toString());
+
+    assertThat(signed.exit()).as(signed.err()).isZero();
+    X509Certificate certificate = Pem.loadCertificates(dir.resolve("svc.pem")).get(0);
+    assertThat(certificate.getSubjectAlternativeNames()).containsExactly(List.of(2, "svc.example.org"));
+    assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
+    Identity.of(Pem.loadPrivateKey(key, null), Pem.loadCertificates(dir.resolve("svc-chain.pem")));
+  }
+
+  @Test
+  void sign_refuses_a_name_outside_the_policy() throws Exception {
+    Path csr = dir.resolve("evil.csr");
+    run("csr", "--key", dir.resolve("evil.key").toString(), "--subject", "CN=evil", "--san", "dns:bank.example.com",
+        "--out", csr.toString());
+
+    Run signed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", "server", "--allow-dns", "*.example.org", "--out", dir.resolve("evil.pem").toString());
+
+    assertThat(signed.exit()).isEqualTo(1);
+    assertThat(signed.err()).isEqualTo("error: subject alternative name DNS:bank.example.com is not allowed by the policy "
+        + "(permitted: [*.example.org])" + System.lineSeparator());
+    assertThat(dir.resolve("evil.pem")).doesNotExist();
+  }
+
+  @Test
+  void revoke_then_crl_lists_the_serial_with_its_reason() throws Exception {
+    issueClient("mallory", "CN=mallory");
+    BigInteger serial = Pem.loadCertificates(dir.resolve("mallory.pem")).get(0).getSerialNumber();
+
+    Run revoke = run("revoke", "--dir", ca.toString(), "--password-file", password.toString(), "--serial",
+        serial.toString(16), "--reason", "keyCompromise");
+    Run crl = run("crl", "--dir", ca.toString(), "--password-file", password.toString());
+
+    assertThat(revoke.exit()).as(revoke.err()).isZero();
+    assertThat(crl.exit()).as(crl.err()).isZero();
+    X509CRL published = Pem.loadCrls(ca.resolve("crl.pem")).get(0);
+    assertThat(published.getRevokedCertificate(serial)).isNotNull();
+    assertThat(published.getRevokedCertificate(serial).getRevocationReason())
+        .isEqualTo(java.security.cert.CRLReason.KEY_COMPROMISE);
+    Run twice = run("revoke", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial.toString(16));
+    assertThat(twice.exit()).isEqualTo(1);
+    assertThat(twice.err()).startsWith("error: serial " + serial.toString(16) + " is already revoked (keyCompromise, ");
+    Run list = run("list", "--dir", ca.toString());
+    assertThat(list.out()).contains(serial.toString(16) + "   revoked");
+  }
+
+  @Test
+  void renew_keeps_names_with_a_new_serial_and_optionally_a_new_key() throws Exception {
+    run("issue", "server", "--dir", ca.toString(), "--password-file", password.toString(), "--name", "web",
+        "--san", "dns:web.example.org", "--san", "ip:10.0.0.1", "--out", dir.toString());
+    X509Certificate old = Pem.loadCertificates(dir.resolve("web.pem")).get(0);
+
+    Run renew = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial",
+        old.getSerialNumber().toString(16), "--name", "web2", "--new-key", "--days", "30", "--out", dir.toString());
+
+    assertThat(renew.exit()).as(renew.err()).isZero();
+    X509Certificate renewed = Pem.loadCertificates(dir.resolve("web2.pem")).get(0);
+    assertThat(renewed.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
+    assertThat(renewed.getSubjectX500Principal()).isEqualTo(old.getSubjectX500Principal());
+    assertThat(renewed.getSubjectAlternativeNames()).containsExactlyElementsOf(old.getSubjectAlternativeNames());
+    assertThat(renewed.getPublicKey()).isNotEqualTo(old.getPublicKey());
+    Identity.of(Pem.loadPrivateKey(dir.resolve("web2.key"), null), List.of(renewed));
+  }
+
+  @Test
+  void list_expiring_within_shows_only_certificates_ending_in_the_window() throws Exception {
+    run("issue", "client", "--dir", ca.toString(), "--password-file", password.toString(), "--name", "short",
+        "--days", "5", "--out", dir.toString());
+    run("issue", "client", "--dir", ca.toString(), "--password-file", password.toString(), "--name", "long",
+        "--days", "60", "--out", dir.toString());
+
+    Run list = run("list", "--dir", ca.toString(), "--expiring-within", "10");
+
+    assertThat(list.out()).contains("CN=short").doesNotContain("CN=long");
+  }
+
+  @Test
+  void inspect_shows_the_fields_a_learner_looks_for() {
+    issueClient("alice", "CN=alice,OU=admins,O=example");
+
+    Run inspect = run("inspect", dir.resolve("alice.pem").toString());
+
+    assertThat(inspect.exit()).isZero();
+    assertThat(inspect.out()).contains("Subject:             CN=alice,OU=admins,O=example",
+        "Issuer:              CN=mtls-reference Issuing CA,O=mtls-reference", "days left)", "Public key:          EC P-256",
+        "Key usage:           digitalSignature (critical)", "Extended key usage:  clientAuth", "SHA-256 fingerprint:",
+        "Authority key id:", "Subject key id:", "Serial:");
+  }
+
+  @Test
+  void verify_says_why_a_certificate_fails() {
+    issueClient("alice", "CN=alice");
+
+    Run asServer = run("verify", "--ca-file", ca.resolve("root.pem").toString(), "--purpose", "server",
+        dir.resolve("alice-chain.pem").toString());
+    Run asClient = run("verify", "--ca-file", ca.resolve("root.pem").toString(), "--purpose", "client",
+        dir.resolve("alice-chain.pem").toString());
+
+    assertThat(asServer.exit()).isEqualTo(3);
+    assertThat(asServer.out()).contains("FAILED: the certificate is not for TLS server authentication");
+    assertThat(asClient.exit()).isZero();
+    assertThat(asClient.out()).contains(": OK (CN=alice)");
+  }
+
+  @Test
+  void demo_creates_the_whole_learning_set_and_refuses_to_overwrite_it() throws Exception {
+    Path out = dir.resolve("demo");
+
+    Run demo = run("demo", "--out", out.toString());
+
+    assertThat(demo.exit()).as(demo.err()).isZero();
+    List<String> expected = new ArrayList<>();
+    for (String name : List.of("server", "alice", "bob", "carol", "expired", "revoked", "foreign")) {
+      expected.addAll(List.of(name + ".key", name + ".pem", name + "-chain.pem", name + ".p12"));
+    }
+    for (String file : expected) {
+      assertThat(out.resolve(file)).as(file).exists();
+    }
+    assertThat(Pem.loadCrls(out.resolve("ca/crl.pem")).get(0)
+        .isRevoked(Pem.loadCertificates(out.resolve("revoked.pem")).get(0))).isTrue();
+    assertThat(Pem.loadCertificates(out.resolve("expired.pem")).get(0).getNotAfter()).isInThePast();
+    assertThat(demo.out()).contains("alice", "OU=admins", "foreign", "password.txt");
+
+    Run again = run("demo", "--out", out.toString());
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).startsWith("error: " + out + ": exists and is not empty; refusing to overwrite it.");
+  }
+}
