@@ -274,7 +274,10 @@ public final class FailureExplainer {
     for (X509Certificate anchor : situation.trustAnchors()) {
       anchors.add(anchor.getSubjectX500Principal());
     }
-    String hint = (anchors.isEmpty() ? "" : "We trust " + issuers(anchors) + ". ")
+    String trusted = anchors.size() > MAX_ANCHORS_SHOWN
+        ? "We trust " + anchors.size() + " CAs (a system trust store?), none of which issued it. "
+        : "We trust " + issuers(anchors) + ". ";
+    String hint = (anchors.isEmpty() ? "" : trusted)
         + "Pass the CA that issued the server's certificate with --cacert.";
     return new Diagnosis(Diagnosis.Kind.SERVER_NOT_TRUSTED, sentence, hint, technical);
   }

@@ -44,10 +44,10 @@ import javax.net.ssl.SSLEngine;
  * connections, completed handshakes and full handshakes (those in which it chose its certificate, which a
  * session resumption does not).
  */
-final class JsseTestServer implements AutoCloseable {
-  final AtomicInteger connections = new AtomicInteger();
-  final AtomicInteger handshakes = new AtomicInteger();
-  final AtomicInteger fullHandshakes = new AtomicInteger();
+public final class JsseTestServer implements AutoCloseable {
+  public final AtomicInteger connections = new AtomicInteger();
+  public final AtomicInteger handshakes = new AtomicInteger();
+  public final AtomicInteger fullHandshakes = new AtomicInteger();
   final List<String> failures = new CopyOnWriteArrayList<>();
   private final SSLServerSocket serverSocket;
   private final ExecutorService workers = Executors.newCachedThreadPool();
@@ -63,7 +63,7 @@ final class JsseTestServer implements AutoCloseable {
     workers.execute(this::acceptLoop);
   }
 
-  static JsseTestServer start(Identity identity, TrustAnchors trust, List<String> protocols) throws Exception {
+  public static JsseTestServer start(Identity identity, TrustAnchors trust, List<String> protocols) throws Exception {
     return new JsseTestServer(identity, trust, List.of(), protocols, true);
   }
 
@@ -72,11 +72,11 @@ final class JsseTestServer implements AutoCloseable {
     return new JsseTestServer(identity, trust, crls, protocols, true);
   }
 
-  int port() {
+  public int port() {
     return serverSocket.getLocalPort();
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "https://localhost:" + port() + path;
   }
 

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Pem;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,16 +55,8 @@ class OpensslInteropTest {
   void pkcs12_identity_chosen_by_alias_among_several_keys_is_accepted(String protocol) throws Exception {
     start(protocol, PKI.server);
     char[] password = "changeit-p12".toCharArray();
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry("alice", PKI.client.keyPair().getPrivate(), password,
-        PKI.client.chain().toArray(new Certificate[0]));
-    store.setKeyEntry("bob", PKI.secondClient.keyPair().getPrivate(), password,
-        PKI.secondClient.chain().toArray(new Certificate[0]));
-    Path file = directory.resolve("clients.p12");
-    try (var out = Files.newOutputStream(file)) {
-      store.store(out, password);
-    }
+    Path file = TestPki.pkcs12(directory.resolve("clients.p12"), password,
+        Map.of("alice", PKI.client, "bob", PKI.secondClient));
     try (MtlsClient client = client(Identity.loadPkcs12(file, password, "bob"), protocol)) {
       MtlsResponse response = client.get(server.url("localhost"));
       assertThat(response.status()).isEqualTo(200);

@@ -1,0 +1,48 @@
+package dev.mtls.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.junit.jupiter.api.Test;
+
+/** Which failures are retried: only an idempotent request on a pooled connection the server had closed. */
+class RetryPolicyTest {
+  private final RetryPolicy policy = new RetryPolicy();
+  private final HttpClientContext pooled = HttpClientContext.create();
+
+  @Test
+  void idempotent_request_on_a_stale_pooled_connection_is_retried_once() {
+    BasicHttpRequest get = new BasicHttpRequest("GET", "/");
+    assertThat(policy.retryRequest(get, new NoHttpResponseException("stale"), 1, pooled)).isTrue();
+    assertThat(policy.retryRequest(get, new SocketException("Connection reset"), 1, pooled)).isTrue();
+    assertThat(policy.retryRequest(get, new NoHttpResponseException("stale"), 2, pooled)).isFalse();
+  }
+
+  @Test
+  void non_idempotent_request_is_never_retried() {
+    BasicHttpRequest post = new BasicHttpRequest("POST", "/");
+    assertThat(policy.retryRequest(post, new NoHttpResponseException("stale"), 1, pooled)).isFalse();
+  }
+
+  @Test
+  void failure_after_a_handshake_in_this_request_is_not_retried() {
+    HttpClientContext fresh = HttpClientContext.create();
+    fresh.setAttribute(TlsSocketAdapter.HANDSHAKE, new Handshake("localhost", 443));
+    // TLS 1.3: a rejected client certificate surfaces as a broken pipe at the first write.
+    assertThat(policy.retryRequest(new BasicHttpRequest("GET", "/"), new SocketException("Broken pipe"), 1, fresh))
+        .isFalse();
+  }
+
+  @Test
+  void tls_errors_and_refused_connections_are_not_retried() {
+    BasicHttpRequest get = new BasicHttpRequest("GET", "/");
+    assertThat(policy.retryRequest(get, new SSLHandshakeException("Received fatal alert: unknown_ca"), 1, pooled))
+        .isFalse();
+    assertThat(policy.retryRequest(get, new ConnectException("Connection refused"), 1, pooled)).isFalse();
+  }
+}

@@ -1,0 +1,204 @@
+package dev.mtls.client.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.client.JsseTestServer;
+import dev.mtls.client.TestPki;
+import dev.mtls.pki.material.Pem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI run in-process against a JSSE mTLS server: output, -v details, and exit codes. */
+class ClientCommandTest {
+  private static final TestPki PKI = TestPki.INSTANCE;
+  @TempDir
+  Path directory;
+  private JsseTestServer server;
+  private Path chain;
+  private Path key;
+  private Path cacert;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of("TLSv1.3", "TLSv1.2"));
+    chain = TestPki.write(directory, "alice.pem", PKI.client.chainPem());
+    key = TestPki.write(directory, "alice-key.pem", PKI.client.privateKeyPem());
+    cacert = TestPki.write(directory, "ca.pem", TestPki.pem(PKI.root));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void get_prints_the_body_and_exits_0() {
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, server.url("/orders"));
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=orders");
+  }
+
+  @Test
+  void verbose_shows_what_the_server_asked_for_and_what_we_sent() {
+    int code = run("-v", "--tls-version", "1.2", "--cert", chain, "--key", key, "--cacert", cacert,
+        server.url("/orders"));
+    assertThat(code).isEqualTo(0);
+    assertThat(err.toString()).contains(
+        "* TLSv1.2 with TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (new connection)",
+        "*   0 subject: CN=localhost",
+        "*     issuer: CN=Test Issuing CA,O=mtls-reference",
+        "*   1 subject: CN=Test Issuing CA,O=mtls-reference",
+        "* The server asked for a client certificate; it accepts CAs: CN=Test Root,O=mtls-reference; key types: ",
+        "* We sent our certificate CN=alice,OU=orders, issued by CN=Test Issuing CA,O=mtls-reference",
+        "< HTTP 200");
+  }
+
+  @Test
+  void verbose_says_when_no_certificate_was_sent() {
+    int code = run("-v", "--cacert", cacert, server.url("/"));
+    assertThat(code).isEqualTo(ClientCommand.TLS_FAILURE);
+    assertThat(err.toString()).startsWith("error: The server requires a client certificate and none was sent.\n"
+        + "hint: Configure a client identity (--cert and --key, or --p12).\ncause: ");
+  }
+
+  @Test
+  void http_error_status_exits_5_and_still_prints_the_body() {
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, server.url("/status/404"));
+    assertThat(code).isEqualTo(ClientCommand.HTTP_ERROR);
+    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=orders");
+    assertThat(err.toString()).isEqualTo("error: the server answered HTTP 404\n");
+  }
+
+  @Test
+  void data_file_is_sent_as_a_post_body() throws Exception {
+    Path data = TestPki.write(directory, "order.json", "{\"item\":42}");
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, "-H", "Content-Type: application/json",
+        "--data-file", data, server.url("/orders"));
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=orders got 11 bytes");
+  }
+
+  @Test
+  void pkcs12_with_alias_and_password_file_is_accepted() throws Exception {
+    Path p12 = TestPki.pkcs12(directory.resolve("clients.p12"), "s3cret".toCharArray(),
+        Map.of("alice", PKI.client, "bob", PKI.secondClient));
+    Path password = TestPki.write(directory, "password", "s3cret\n");
+    int code = run("--p12", p12, "--alias", "bob", "--password-file", password, "--cacert", cacert,
+        server.url("/"));
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).isEqualTo("hello CN=bob,OU=orders");
+  }
+
+  @Test
+  void wrong_pkcs12_password_exits_4_with_its_sentence() throws Exception {
+    Path p12 = TestPki.pkcs12(directory.resolve("bob.p12"), "s3cret".toCharArray(), Map.of("bob", PKI.secondClient));
+    Path password = TestPki.write(directory, "password", "not-it\n");
+    int code = run("--p12", p12, "--password-file", password, "--cacert", cacert, server.url("/"));
+    assertThat(code).isEqualTo(ClientCommand.LOCAL_MATERIAL);
+    assertThat(err.toString()).startsWith("error: The keystore or key password is wrong.\n");
+    assertThat(server.connections.get()).isZero();
+  }
+
+  @Test
+  void key_of_another_certificate_exits_4_with_its_sentence() throws Exception {
+    Path bobKey = TestPki.write(directory, "bob-key.pem", PKI.secondClient.privateKeyPem());
+    int code = run("--cert", chain, "--key", bobKey, "--cacert", cacert, server.url("/"));
+    assertThat(code).isEqualTo(ClientCommand.LOCAL_MATERIAL);
+    assertThat(err.toString()).startsWith("error: The private key does not belong to the certificate.\n");
+  }
+
+  @Test
+  void encrypted_key_is_read_with_the_password_from_the_environment_variable_named() throws Exception {
+    Path encrypted = TestPki.write(directory, "alice-key-enc.pem",
+        Pem.encodeEncrypted(PKI.client.keyPair().getPrivate(), "k3y".toCharArray()));
+    // No such variable in the test environment: the failure names it, which shows the option is read.
+    int code = run("--cert", chain, "--key", encrypted, "--password-env", "MTLS_CLIENT_TEST_UNSET_VARIABLE",
+        "--cacert", cacert, server.url("/"));
+    assertThat(code).isEqualTo(ClientCommand.LOCAL_MATERIAL);
+    assertThat(err.toString()).startsWith("error: Our key or trust material could not be loaded.\n")
+        .contains("environment variable MTLS_CLIENT_TEST_UNSET_VARIABLE is not set or empty");
+  }
+
+  @Test
+  void untrusted_server_exits_3() {
+    Path otherCa = directory.resolve("other.pem");
+    int code = run("--cert", chain, "--key", key, "--cacert",
+        write(otherCa, TestPki.pem(PKI.foreignRoot)), server.url("/"));
+    assertThat(code).isEqualTo(ClientCommand.TLS_FAILURE);
+    assertThat(err.toString()).startsWith("error: We do not trust the server's certificate: CN=localhost, issued "
+        + "by CN=Test Root,O=mtls-reference, does not chain to any of our trust anchors.\n"
+        + "hint: We trust CN=Foreign Root,O=elsewhere. Pass the CA that issued the server's certificate with "
+        + "--cacert.\n");
+  }
+
+  @Test
+  void connection_refused_exits_1() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, "https://localhost:" + port + "/");
+    assertThat(code).isEqualTo(ClientCommand.CONNECTION_FAILURE);
+    assertThat(err.toString()).startsWith("error: Nothing is listening on localhost:" + port
+        + " (connection refused).\n");
+  }
+
+  @Test
+  void usage_errors_exit_2() {
+    assertThat(run("--cert", chain, server.url("/"))).isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--cert and --key go together");
+    assertThat(run("--password", "secret", server.url("/"))).as("no password argument exists")
+        .isEqualTo(ClientCommand.USAGE);
+    assertThat(run("http://localhost/")).isEqualTo(ClientCommand.USAGE);
+    assertThat(run("--tls-version", "1.1", server.url("/"))).isEqualTo(ClientCommand.USAGE);
+  }
+
+  @Test
+  void help_documents_the_exit_codes() {
+    assertThat(run("--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("Exit codes:", "3   TLS or authentication failure",
+        "5   the server answered with an HTTP error status");
+  }
+
+  @Test
+  void repeat_reports_requests_per_second_and_handshakes() {
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, "--repeat", "40", "--concurrency", "2",
+        server.url("/"));
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).containsPattern("40 requests, concurrency 2, in [0-9.]+ s: [0-9.]+ requests/s\n"
+        + "handshakes: [12] \\(full: [12], resumed: [01]\\)\nstatuses: \\{200=40\\}\n");
+    assertThat(server.connections.get()).isBetween(1, 2);
+  }
+
+  private int run(Object... arguments) {
+    CommandLine commandLine = ClientCommand.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    List<String> args = new ArrayList<>();
+    for (Object argument : arguments) {
+      args.add(argument.toString());
+    }
+    return commandLine.execute(args.toArray(new String[0]));
+  }
+
+  private static Path write(Path file, String content) {
+    try {
+      return Files.writeString(file, content);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
