@@ -7,6 +7,8 @@ import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.client.PreflightCheck;
 import dev.mtls.client.TlsInfo;
+import dev.mtls.client.trace.HandshakeTrace;
+import dev.mtls.client.trace.HandshakeTracer;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
@@ -102,6 +104,11 @@ public final class ClientCommand implements Callable<Integer> {
           + "certificate and which CAs it accepts, whether we sent one.")
   boolean verbose;
 
+  @Option(names = "--trace",
+      description = "Show this connection's real TLS handshake on stderr, message by message in both directions "
+          + "(with the certificates' subjects), as text and as a Mermaid sequence diagram.")
+  boolean trace;
+
   @Option(names = "--tls-version", paramLabel = "1.2|1.3", description = "Allow only this TLS version.")
   String tlsVersion;
 
@@ -136,6 +143,10 @@ public final class ClientCommand implements Callable<Integer> {
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "mtls-client-logback.xml");
+    }
+    if (java.util.Arrays.asList(args).contains("--trace")) {
+      // JSSE reads its debug setting once, when TLS is first used: turn tracing on before anything else.
+      HandshakeTracer.enable();
     }
     CommandLine commandLine = commandLine();
     int code = commandLine.execute(args);
@@ -200,7 +211,7 @@ public final class ClientCommand implements Callable<Integer> {
       }
       MtlsResponse response;
       try {
-        response = client.execute(request(method, url, body));
+        response = trace ? traced(client, request(method, url, body), err) : client.execute(request(method, url, body));
       } catch (MtlsException e) {
         return report(e.getDiagnosis(), err);
       }
@@ -219,6 +230,27 @@ public final class ClientCommand implements Callable<Integer> {
       }
       return OK;
     }
+  }
+
+  private static MtlsResponse traced(MtlsClient client, BasicClassicHttpRequest request, PrintWriter err)
+      throws IOException {
+    HandshakeTracer.enable();
+    HandshakeTracer.Captured<MtlsResponse> captured = HandshakeTracer.capture(() -> client.execute(request));
+    HandshakeTrace trace = captured.trace();
+    err.println("* TLS handshake, as this connection performed it:");
+    err.print(trace.toText().indent(2));
+    err.println("* The same as a Mermaid sequence diagram:");
+    err.println("```mermaid");
+    err.print(trace.toMermaid());
+    err.println("```");
+    err.flush();
+    if (captured.failure() instanceof IOException e) {
+      throw e;
+    }
+    if (captured.failure() != null) {
+      throw new IllegalStateException(captured.failure());
+    }
+    return captured.result();
   }
 
   private int repeat(MtlsClient client, String method, URI url, byte[] body, PrintWriter out, PrintWriter err)
@@ -377,6 +409,9 @@ public final class ClientCommand implements Callable<Integer> {
     }
     if (repeat < 1 || concurrency < 1 || concurrency > repeat && repeat > 1) {
       throw new CommandLine.ParameterException(commandLine, "need --repeat >= 1 and 1 <= --concurrency <= --repeat");
+    }
+    if (trace && repeat > 1) {
+      throw new CommandLine.ParameterException(commandLine, "--trace shows one request's handshake; drop --repeat");
     }
     if (concurrency > 1 && repeat == 1) {
       throw new CommandLine.ParameterException(commandLine, "--concurrency needs --repeat");
