@@ -1,0 +1,293 @@
+package dev.mtls.server;
+
+import dev.mtls.pki.material.Passwords;
+import dev.mtls.pki.material.SafeText;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server's configuration: a file of {@code key = value} lines, where every key can also be given on the command
+ * line as {@code --key value} (the command line wins). Relative paths in the file are relative to the file's own
+ * directory. Passwords are never values: only {@code *-password-file} or {@code *-password-env}, or a prompt.
+ * See {@link #KEYS} for the keys and {@code server/CONFIG.md} for the format with examples.
+ */
+public final class ServerConfig {
+  /** Every key, with what it means. */
+  public static final Map<String, String> KEYS = keys(
+      "host", "HTTPS listen address (default 127.0.0.1; 0.0.0.0 for all interfaces)",
+      "port", "HTTPS port (default 8443; 0 picks a free port)",
+      "management-host", "management listen address (default 127.0.0.1)",
+      "management-port", "management port for /health and /ready (default 9090; -1 turns it off)",
+      "certificate", "server certificate chain, PEM, leaf first (cert-manager: tls.crt)",
+      "key", "server private key, PEM, encrypted or not (cert-manager: tls.key)",
+      "key-password-file", "file whose first line is the key's password",
+      "key-password-env", "environment variable holding the key's password",
+      "keystore", "server identity as PKCS#12 instead of certificate + key",
+      "keystore-alias", "key entry in the keystore (default: its only key entry)",
+      "keystore-password-file", "file whose first line is the keystore password",
+      "keystore-password-env", "environment variable holding the keystore password",
+      "trust", "CA certificates that issue client certificates, PEM bundle (cert-manager: ca.crt)",
+      "truststore", "trusted CA certificates as PKCS#12 instead of a PEM bundle",
+      "truststore-password-file", "file whose first line is the truststore password",
+      "truststore-password-env", "environment variable holding the truststore password",
+      "crl", "CRL file(s), PEM, comma-separated; client chains are checked against them",
+      "allow-stale-crl", "use a CRL past its nextUpdate instead of refusing it (default false)",
+      "roles", "role rules file (required)",
+      "routes", "route rules file (default: the built-in sample routes)",
+      "client-auth", "required (default) or requested",
+      "protocols", "TLS protocols, comma-separated, within TLSv1.3, TLSv1.2 (default both)",
+      "max-connection-lifetime", "close connections older than this, e.g. 15m (default: no limit)",
+      "reload-interval", "how often to check material files for changes, e.g. 10s; 0 turns it off (default 10s)",
+      "access-log-format", "text (default) or json");
+
+  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+
+  private record Value(String text, String source, Path base) {}
+
+  private final Map<String, Value> values;
+
+  private ServerConfig(Map<String, Value> values) {
+    this.values = values;
+  }
+
+  public static ServerConfig empty() {
+    return new ServerConfig(new LinkedHashMap<>());
+  }
+
+  /** Reads a configuration file; errors name the file and line. */
+  public static ServerConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": configuration file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    Path base = file.toAbsolutePath().getParent();
+    Map<String, Value> values = new LinkedHashMap<>();
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String where = file + ":" + (i + 1);
+      int equals = line.indexOf('=');
+      if (equals < 0) {
+        throw new ConfigException(where + ": expected 'key = value' but found '" + SafeText.escape(line) + "'");
+      }
+      String key = line.substring(0, equals).strip();
+      String value = line.substring(equals + 1).strip();
+      if (key.equals("password") || key.endsWith("-password")) {
+        throw new ConfigException(where + ": passwords are not written in the configuration; use " + key
+            + "-file or " + key + "-env");
+      }
+      if (!KEYS.containsKey(key)) {
+        throw new ConfigException(where + ": unknown key '" + SafeText.escape(key) + "'; expected one of "
+            + String.join(", ", KEYS.keySet()));
+      }
+      if (values.containsKey(key)) {
+        throw new ConfigException(where + ": '" + key + "' is set twice");
+      }
+      values.put(key, new Value(value, where, base));
+    }
+    return new ServerConfig(values);
+  }
+
+  /** This configuration with command-line values on top; their paths are relative to the working directory. */
+  public ServerConfig with(Map<String, String> overrides) {
+    Map<String, Value> merged = new LinkedHashMap<>(values);
+    overrides.forEach((key, value) -> {
+      if (!KEYS.containsKey(key)) {
+        throw new IllegalArgumentException("unknown key: " + key);
+      }
+      merged.put(key, new Value(value, "--" + key, null));
+    });
+    return new ServerConfig(merged);
+  }
+
+  /** The raw value of {@code key}, or null. */
+  public String get(String key) {
+    Value value = values.get(key);
+    return value == null ? null : value.text();
+  }
+
+  /** A builder with everything configured; {@link MtlsServer.Builder#build()} then loads the material. */
+  public MtlsServer.Builder toBuilder() {
+    MtlsServer.Builder builder = MtlsServer.builder();
+    ifSet("host", value -> builder.host(value.text()));
+    ifSet("port", value -> builder.port(port(value, false)));
+    ifSet("management-host", value -> builder.managementHost(value.text()));
+    ifSet("management-port", value -> builder.managementPort(port(value, true)));
+
+    boolean pem = values.containsKey("certificate") || values.containsKey("key");
+    boolean pkcs12 = values.containsKey("keystore");
+    if (pem && pkcs12) {
+      throw new ConfigException(source("keystore") + ": give either certificate + key or keystore, not both");
+    }
+    if (pkcs12) {
+      Path keystore = path("keystore");
+      builder.identityPkcs12(keystore, password("keystore", "Password for " + keystore), get("keystore-alias"));
+    } else if (pem) {
+      if (!values.containsKey("certificate") || !values.containsKey("key")) {
+        throw new ConfigException(source(values.containsKey("key") ? "key" : "certificate")
+            + ": certificate and key go together; give both");
+      }
+      builder.identityPem(path("certificate"), path("key"), password("key", null));
+    } else {
+      throw new ConfigException("no server identity: give certificate + key (PEM) or keystore (PKCS#12)");
+    }
+
+    if (values.containsKey("trust") && values.containsKey("truststore")) {
+      throw new ConfigException(source("truststore") + ": give either trust (PEM) or truststore, not both");
+    }
+    if (values.containsKey("trust")) {
+      builder.trustPem(path("trust"));
+    } else if (values.containsKey("truststore")) {
+      Path truststore = path("truststore");
+      builder.trustPkcs12(truststore, password("truststore", "Password for " + truststore));
+    } else {
+      throw new ConfigException("no trust anchors: give trust (a PEM bundle of CA certificates) or truststore");
+    }
+
+    ifSet("crl", value -> {
+      for (String file : value.text().split(",")) {
+        if (!file.isBlank()) {
+          builder.addCrlFile(resolve(value, file.strip()));
+        }
+      }
+    });
+    ifSet("allow-stale-crl", value -> builder.allowStaleCrl(bool(value)));
+    if (!values.containsKey("roles")) {
+      throw new ConfigException("no role rules: give roles (a rules file; see CONFIG.md)");
+    }
+    builder.roleRulesFile(path("roles"));
+    ifSet("routes", value -> builder.routeRules(RouteRules.load(resolve(value, value.text()))));
+    ifSet("client-auth", value -> builder.clientAuth(switch (value.text().toLowerCase(Locale.ROOT)) {
+      case "required" -> ClientAuthMode.REQUIRED;
+      case "requested" -> ClientAuthMode.REQUESTED;
+      default -> throw invalid(value, "expected required or requested");
+    }));
+    ifSet("protocols", value -> builder.protocols(
+        Arrays.stream(value.text().split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()));
+    ifSet("max-connection-lifetime", value -> builder.maxConnectionLifetime(duration(value)));
+    ifSet("reload-interval", value -> builder.reloadInterval(duration(value)));
+    ifSet("access-log-format", value -> builder.accessLogFormat(switch (value.text().toLowerCase(Locale.ROOT)) {
+      case "text" -> AccessLog.Format.TEXT;
+      case "json" -> AccessLog.Format.JSON;
+      default -> throw invalid(value, "expected text or json");
+    }));
+    return builder;
+  }
+
+  private interface ValueConsumer {
+    void accept(Value value);
+  }
+
+  private void ifSet(String key, ValueConsumer consumer) {
+    Value value = values.get(key);
+    if (value != null) {
+      consumer.accept(value);
+    }
+  }
+
+  private String source(String key) {
+    Value value = values.get(key);
+    return value == null ? key : value.source();
+  }
+
+  private Path path(String key) {
+    Value value = values.get(key);
+    return resolve(value, value.text());
+  }
+
+  private static Path resolve(Value value, String text) {
+    if (text.isEmpty()) {
+      throw invalid(value, "empty path");
+    }
+    Path path = Path.of(text);
+    return value.base() == null || path.isAbsolute() ? path : value.base().resolve(path).normalize();
+  }
+
+  /** The password for {@code prefix}: from its file, else its environment variable, else a prompt (if any). */
+  private char[] password(String prefix, String prompt) {
+    Value file = values.get(prefix + "-password-file");
+    Value env = values.get(prefix + "-password-env");
+    return Passwords.resolve(file == null ? null : resolve(file, file.text()), env == null ? null : env.text(),
+        prompt);
+  }
+
+  private static int port(Value value, boolean allowOff) {
+    try {
+      int port = Integer.parseInt(value.text());
+      if (port >= (allowOff ? -1 : 0) && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid(value, "not a port number (0-65535" + (allowOff ? ", or -1 for off" : "") + ")");
+  }
+
+  private static boolean bool(Value value) {
+    return switch (value.text().toLowerCase(Locale.ROOT)) {
+      case "true", "yes" -> true;
+      case "false", "no" -> false;
+      default -> throw invalid(value, "expected true or false");
+    };
+  }
+
+  /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}, {@code 0}, or ISO-8601 like {@code PT15M}. */
+  static Duration duration(Value value) {
+    String text = value.text().strip();
+    if (text.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher matcher = DURATION.matcher(text);
+    if (matcher.matches()) {
+      long amount = Long.parseLong(matcher.group(1));
+      return switch (matcher.group(2)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofDays(amount);
+      };
+    }
+    try {
+      return Duration.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw invalid(value, "not a duration (e.g. 30s, 15m, 1h)");
+    }
+  }
+
+  private static ConfigException invalid(Value value, String problem) {
+    return new ConfigException(value.source() + ": '" + SafeText.escape(value.text()) + "' " + problem);
+  }
+
+  private static Map<String, String> keys(String... pairs) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      keys.put(pairs[i], pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(keys);
+  }
+
+  /** The keys that are set, for diagnostics. */
+  public List<String> keys() {
+    return new ArrayList<>(values.keySet());
+  }
+}

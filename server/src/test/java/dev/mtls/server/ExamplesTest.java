@@ -1,0 +1,34 @@
+package dev.mtls.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The files under server/examples are valid, so the demo can use them as they are. */
+class ExamplesTest {
+  static final Path EXAMPLES = Path.of("examples");
+
+  @Test
+  void example_roles_map_the_demo_identities() {
+    RoleRules rules = RoleRules.load(EXAMPLES.resolve("roles.conf"));
+
+    assertThat(rules.roles()).containsExactly("admin", "reader");
+  }
+
+  @Test
+  void example_routes_name_existing_endpoints() {
+    RouteRules routes = RouteRules.load(EXAMPLES.resolve("routes.conf"));
+
+    assertThat(routes.routes()).extracting(r -> r.method() + " " + r.path())
+        .containsExactly("GET /", "GET /whoami", "GET /api/reports", "POST /api/admin/reload");
+  }
+
+  @Test
+  void example_configuration_has_only_known_keys() {
+    ServerConfig config = ServerConfig.load(EXAMPLES.resolve("server.conf"));
+
+    assertThat(config.get("certificate")).isEqualTo("tls.crt");
+    assertThat(config.get("client-auth")).isEqualTo("required");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.mtls.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.pki.CertificateSpec;
+import dev.mtls.pki.IssuedCertificate;
+import dev.mtls.pki.SubjectAltName;
+import dev.mtls.pki.material.Pem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up fails fast: one line on stderr naming the problem, no stack trace, exit status 2. */
+class ServerCommandTest {
+  static final TestPki pki = new TestPki();
+  @TempDir Path dir;
+  Path config;
+
+  @BeforeEach
+  void writeMaterial() throws IOException {
+    Files.writeString(dir.resolve("tls.crt"), pki.server.chainPem());
+    Files.writeString(dir.resolve("tls.key"), pki.server.privateKeyPem());
+    Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
+    Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
+    config = Files.writeString(dir.resolve("server.conf"), """
+        certificate = tls.crt
+        key = tls.key
+        trust = ca.crt
+        roles = roles.conf
+        port = 0
+        management-port = -1
+        """);
+  }
+
+  @Test
+  void help_describes_every_option() {
+    StringWriter out = new StringWriter();
+    int status = ServerCommand.execute(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("--key-password-file=FILE", "file whose first line is")
+        .doesNotContain("--key-password=");
+  }
+
+  @Test
+  void missing_file() {
+    assertFailsWith("mtls-server: " + dir.resolve("absent.crt") + ": file not found",
+        "--certificate", dir.resolve("absent.crt").toString());
+  }
+
+  @Test
+  void wrong_password() throws IOException {
+    Files.writeString(dir.resolve("tls.key"), Pem.encodeEncrypted(pki.server.keyPair().getPrivate(),
+        "right".toCharArray()));
+    Files.writeString(dir.resolve("pw"), "wrong\n");
+
+    assertFailsWith("mtls-server: " + dir.resolve("tls.key") + ": cannot decrypt the private key: wrong password?",
+        "--key-password-file", dir.resolve("pw").toString());
+  }
+
+  @Test
+  void key_not_matching_certificate() throws IOException {
+    Files.writeString(dir.resolve("tls.key"), pki.alice.privateKeyPem());
+
+    assertFailsWith("mtls-server: " + dir.resolve("tls.crt") + " with key " + dir.resolve("tls.key")
+        + ": the private key does not match the certificate CN=localhost,O=mtls-reference test");
+  }
+
+  @Test
+  void expired_server_certificate() throws IOException {
+    IssuedCertificate expired = pki.issuing.issue(CertificateSpec.server("CN=localhost,O=mtls-reference test")
+        .addSubjectAltName(SubjectAltName.dns("localhost"))
+        .notBefore(Instant.now().minus(Duration.ofDays(30))).validity(Duration.ofDays(1)).build());
+    Files.writeString(dir.resolve("tls.crt"), expired.chainPem());
+    Files.writeString(dir.resolve("tls.key"), expired.privateKeyPem());
+
+    assertFailsWith("mtls-server: the server certificate CN=localhost,O=mtls-reference test expired on "
+        + expired.certificate().getNotAfter().toInstant());
+  }
+
+  @Test
+  void no_trust_anchors() throws IOException {
+    Files.writeString(dir.resolve("ca.crt"), "# nothing here yet\n");
+
+    assertFailsWith("mtls-server: " + dir.resolve("ca.crt")
+        + ": no PEM certificate found (expected -----BEGIN CERTIFICATE-----)");
+  }
+
+  @Test
+  void bad_rules_file() throws IOException {
+    Files.writeString(dir.resolve("roles.conf"), "admin subject.OU=admins\n\nreader subject.XX=readers\n");
+
+    assertFailsWith("mtls-server: " + dir.resolve("roles.conf") + ":3: unknown attribute 'XX'; expected one of CN,"
+        + " OU, O, L, ST, C, DC, UID, SERIALNUMBER, EMAILADDRESS, STREET, T");
+  }
+
+  @Test
+  void port_in_use() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertFailsWith("mtls-server: cannot listen for HTTPS on 127.0.0.1:" + taken.getLocalPort()
+          + ": the port is already in use", "--port", String.valueOf(taken.getLocalPort()));
+    }
+  }
+
+  @Test
+  void unknown_configuration_key() throws IOException {
+    Files.writeString(config, Files.readString(config) + "colour = blue\n");
+
+    assertFailsWith("mtls-server: " + config + ":7: unknown key 'colour'; expected one of "
+        + String.join(", ", ServerConfig.KEYS.keySet()));
+  }
+
+  @Test
+  void password_written_in_the_configuration() throws IOException {
+    Files.writeString(config, Files.readString(config) + "key-password = hunter2\n");
+
+    assertFailsWith("mtls-server: " + config + ":7: passwords are not written in the configuration; use "
+        + "key-password-file or key-password-env");
+  }
+
+  @Test
+  void invalid_value_on_the_command_line() {
+    assertFailsWith("mtls-server: --client-auth: 'optional' expected required or requested",
+        "--client-auth", "optional");
+  }
+
+  private void assertFailsWith(String line, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(extraArgs));
+    StringWriter err = new StringWriter();
+
+    int status = ServerCommand.execute(args.toArray(new String[0]), new PrintWriter(new StringWriter()),
+        new PrintWriter(err, true));
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo(line + System.lineSeparator());
+  }
+}
