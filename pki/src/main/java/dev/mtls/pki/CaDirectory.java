@@ -174,6 +174,10 @@ public final class CaDirectory {
   /** Re-issues the certificate {@code serial} for the same names (and key, unless {@code newKey}). */
   public X509Certificate renew(BigInteger serial, PublicKey newKey, Duration validity) {
     X509Certificate existing = certificate(serial);
+    entry(serial).filter(e -> e.reason() == RevocationReason.KEY_COMPROMISE && newKey == null).ifPresent(e -> {
+      throw new IllegalStateException("serial " + serial.toString(16) + " was revoked for keyCompromise: "
+          + "renew it only with a new key (--new-key)");
+    });
     X509Certificate renewed = issuing().renew(existing, newKey, validity);
     record(renewed);
     return renewed;
