@@ -321,4 +321,23 @@ class PkiCommandTest {
         + ": the private key does not match the certificate CN=alice" + System.lineSeparator());
     assertThat(dir.resolve("mixed.p12")).doesNotExist();
   }
+
+  @Test
+  void renew_of_a_key_compromised_certificate_requires_a_new_key() throws Exception {
+    issueClient("leaky", "CN=leaky");
+    String serial = Pem.loadCertificates(dir.resolve("leaky.pem")).get(0).getSerialNumber().toString(16);
+    run("revoke", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
+        "--reason", "keyCompromise");
+
+    Run sameKey = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
+        "--name", "leaky2", "--out", dir.toString());
+    Run newKey = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
+        "--name", "leaky3", "--new-key", "--out", dir.toString());
+
+    assertThat(sameKey.exit()).isEqualTo(1);
+    assertThat(sameKey.err()).isEqualTo("error: serial " + serial + " was revoked for keyCompromise: renew it only "
+        + "with a new key (--new-key)" + System.lineSeparator());
+    assertThat(dir.resolve("leaky2.pem")).doesNotExist();
+    assertThat(newKey.exit()).as(newKey.err()).isZero();
+  }
 }
