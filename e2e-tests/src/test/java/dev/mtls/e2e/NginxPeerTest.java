@@ -1,0 +1,261 @@
+package dev.mtls.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.mtls.client.Diagnosis;
+import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsException;
+import dev.mtls.client.MtlsResponse;
+import dev.mtls.e2e.ExternalProcess.Result;
+import dev.mtls.pki.material.TrustAnchors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * nginx with {@code ssl_verify_client on} as the server for our client library and CLI: the reference mTLS server
+ * most teams already run. nginx completes the handshake even when it does not like the client's certificate and
+ * answers HTTP 400 with its own reason, so these refusals reach our client as responses, not TLS failures.
+ */
+class NginxPeerTest {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+  private static final int START_ATTEMPTS = 5;
+
+  @TempDir
+  static Path dir;
+
+  private static E2ePki pki;
+  private static ExternalProcess nginx;
+  private static int port;
+  private static Path errorLog;
+
+  @BeforeAll
+  static void startNginx() throws IOException {
+    String binary = ExternalProcess.require("nginx", "nginx-light");
+    pki = E2ePki.create(dir.resolve("pki"));
+    Path prefix = Files.createDirectories(dir.resolve("nginx"));
+    errorLog = prefix.resolve("error.log");
+    // A port picked now may be taken before nginx binds it: then start again on another.
+    for (int attempt = 1; nginx == null; attempt++) {
+      int candidate = FreePort.pick();
+      Files.writeString(prefix.resolve("nginx.conf"), config(prefix, candidate), StandardCharsets.UTF_8);
+      Files.deleteIfExists(errorLog);
+      ExternalProcess started = ExternalProcess.start(List.of(binary, "-p", prefix + "/", "-c",
+          prefix.resolve("nginx.conf").toString(), "-e", errorLog.toString(), "-g", "daemon off;"), Map.of(), null);
+      String failure = awaitListening(started, candidate);
+      if (failure == null) {
+        nginx = started;
+        port = candidate;
+      } else {
+        started.close();
+        if (!failure.contains("Address already in use") || attempt == START_ATTEMPTS) {
+          fail("nginx did not start:\n" + failure);
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopNginx() {
+    if (nginx != null) {
+      nginx.close();
+    }
+  }
+
+  @Test
+  void our_client_with_an_admin_certificate_gets_200_and_nginx_sees_its_subject() throws MtlsException {
+    try (MtlsClient client = client().identity(pki.get("alice").issued().identity()).build()) {
+      MtlsResponse response = client.get(url());
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.bodyText()).isEqualTo("CN=alice,OU=admins," + E2ePki.ORG + "\n");
+      assertThat(response.tls().certificateRequested()).isTrue();
+      assertThat(response.tls().certificateSent()).isTrue();
+      assertThat(response.tls().acceptedIssuers()).extracting(Principal::getName).containsExactly(E2ePki.ROOT_DN);
+      assertThat(response.tls().serverChain().get(0)).isEqualTo(pki.server().x509());
+    }
+  }
+
+  @Test
+  void our_client_forced_to_tls12_is_accepted_too() throws MtlsException {
+    try (MtlsClient client = client().identity(pki.get("bob").issued().identity())
+        .protocols(List.of("TLSv1.2")).build()) {
+      MtlsResponse response = client.get(url());
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.bodyText()).isEqualTo("CN=bob,OU=readers," + E2ePki.ORG + "\n");
+      assertThat(response.tls().protocol()).isEqualTo("TLSv1.2");
+    }
+  }
+
+  @Test
+  void our_client_without_identity_gets_nginx_400_no_required_certificate() throws MtlsException {
+    try (MtlsClient client = client().build()) {
+      MtlsResponse response = client.get(url());
+
+      // nginx finishes the handshake without a certificate and refuses at the HTTP level: a response, no exception.
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.bodyText()).contains("<title>400 No required SSL certificate was sent</title>");
+      assertThat(response.tls().certificateRequested()).isTrue();
+      assertThat(response.tls().certificateSent()).isFalse();
+    }
+    awaitErrorLog("client sent no required SSL certificate");
+  }
+
+  @Test
+  void our_client_with_a_foreign_ca_certificate_gets_nginx_400_certificate_error() throws MtlsException {
+    try (MtlsClient client = client().identity(pki.get("foreign").issued().identity()).build()) {
+      MtlsResponse response = client.get(url());
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.bodyText()).contains("<title>400 The SSL certificate error</title>");
+      // Our key manager presents our identity even though nginx named only our root as acceptable.
+      assertThat(response.tls().certificateSent()).isTrue();
+    }
+    // The foreign leaf comes straight from the foreign root: nginx finds no issuer for it among its CAs.
+    awaitErrorLog("client SSL certificate verify error: (21:unable to verify the first certificate)");
+  }
+
+  @Test
+  void our_client_that_trusts_another_ca_says_it_does_not_trust_nginx() {
+    MtlsClient.Builder builder = MtlsClient.builder()
+        .identity(pki.get("alice").issued().identity())
+        .trust(TrustAnchors.loadPem(pki.foreignRootPem()));
+    try (MtlsClient client = builder.build()) {
+      MtlsException failure = catchThrowableOfType(() -> client.get(url()), MtlsException.class);
+
+      Diagnosis diagnosis = failure.getDiagnosis();
+      assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
+      assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: CN=localhost,"
+          + E2ePki.ORG + ", issued by " + E2ePki.ROOT_DN + ", does not chain to any of our trust anchors.");
+      assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=Elsewhere. Pass the CA that issued"
+          + " the server's certificate with --cacert.");
+    }
+  }
+
+  @Test
+  void client_cli_jar_as_a_process_gets_the_admin_dn_from_nginx() {
+    E2ePki.Credential alice = pki.get("alice");
+
+    Result result = ExternalProcess.run(List.of(Artifacts.java().toString(), "-jar",
+        Artifacts.clientJar().toString(), "--cert", alice.chain().toString(), "--key", alice.key().toString(),
+        "--cacert", pki.rootPem().toString(), url()), Duration.ofSeconds(60));
+
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    assertThat(result.stdout()).isEqualTo("CN=alice,OU=admins," + E2ePki.ORG + "\n");
+  }
+
+  @Test
+  void client_cli_jar_without_certificate_exits_5_on_nginx_400() {
+    Result result = ExternalProcess.run(List.of(Artifacts.java().toString(), "-jar",
+        Artifacts.clientJar().toString(), "--cacert", pki.rootPem().toString(), url()), Duration.ofSeconds(60));
+
+    // Exit code 5: HTTP error. The CLI prints nginx's page and names the status.
+    assertThat(result.exitCode()).as(result.describe()).isEqualTo(5);
+    assertThat(result.stdout()).contains("No required SSL certificate was sent");
+    assertThat(result.stderr()).contains("error: the server answered HTTP 400");
+  }
+
+  private static MtlsClient.Builder client() {
+    return MtlsClient.builder().trust(TrustAnchors.loadPem(pki.rootPem()));
+  }
+
+  private static String url() {
+    return "https://localhost:" + port + "/";
+  }
+
+  /**
+   * A minimal nginx for mTLS: one process (master_process off), everything it writes under {@code prefix}, our
+   * server certificate and chain, our root as the only CA for client certificates (sent to clients as the
+   * acceptable CA names), and a location that echoes the verified client's subject.
+   */
+  private static String config(Path prefix, int port) {
+    return """
+        master_process off;
+        worker_processes 1;
+        pid %1$s/nginx.pid;
+        error_log %1$s/error.log info;
+        events { worker_connections 64; }
+        http {
+          access_log %1$s/access.log;
+          client_body_temp_path %1$s/client_body;
+          proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi;
+          uwsgi_temp_path %1$s/uwsgi;
+          scgi_temp_path %1$s/scgi;
+          server {
+            listen 127.0.0.1:%2$d ssl;
+            server_name localhost;
+            ssl_protocols TLSv1.2 TLSv1.3;
+            ssl_certificate %3$s;
+            ssl_certificate_key %4$s;
+            ssl_client_certificate %5$s;
+            ssl_verify_client on;
+            ssl_verify_depth 2;
+            default_type text/plain;
+            location / {
+              return 200 "$ssl_client_s_dn\\n";
+            }
+          }
+        }
+        """.formatted(prefix, port, pki.server().chain(), pki.server().key(), pki.rootPem());
+  }
+
+  /** Null once nginx accepts connections on {@code port}; what it printed when it exited instead. */
+  private static String awaitListening(ExternalProcess process, int port) {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        return "exited; stderr:\n" + process.stderrSoFar() + "\nerror log:\n" + read(errorLog);
+      }
+      if (FreePort.isListening(port)) {
+        return null;
+      }
+      pause();
+    }
+    return "not listening on 127.0.0.1:" + port + " after " + START_TIMEOUT.toSeconds() + " s; error log:\n"
+        + read(errorLog);
+  }
+
+  /** Waits (up to 10 s) for nginx's error log to contain {@code text}; nginx writes it as it handles the request. */
+  private static void awaitErrorLog(String text) {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (Instant.now().isBefore(deadline)) {
+      if (read(errorLog).contains(text)) {
+        return;
+      }
+      pause();
+    }
+    fail("nginx's error log does not contain \"" + text + "\":\n" + read(errorLog));
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
