@@ -128,8 +128,10 @@ public final class MtlsServer implements AutoCloseable {
         .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
         .setHandler(graceful);
     if (builder.maxConnectionLifetime != null) {
+      // Idle connections get no request to close them after, so they time out after the same lifetime
+      // (at least one second: Undertow treats tiny timeouts as "close at once").
       httpsBuilder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
-          (int) Math.min(Integer.MAX_VALUE, builder.maxConnectionLifetime.toMillis()));
+          (int) Math.min(Integer.MAX_VALUE, Math.max(1000, builder.maxConnectionLifetime.toMillis())));
     }
     this.https = httpsBuilder.build();
     this.management = builder.managementPort < 0 ? null : Undertow.builder()
