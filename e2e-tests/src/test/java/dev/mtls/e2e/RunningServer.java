@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.mtls.server.AccessLog;
 import dev.mtls.server.MtlsServer;
 import dev.mtls.server.RejectionLog;
+import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.RouteRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,8 +124,8 @@ public final class RunningServer implements AutoCloseable {
   }
 
   /** Reloads the files that changed; see {@link MtlsServer#reload()}. */
-  public void reload() {
-    server.reload();
+  public ReloadOutcome reload() {
+    return server.reload();
   }
 
   /** Forgets the captured log lines (call before each test's request). */
