@@ -2,19 +2,14 @@ package dev.mtls.server;
 
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SafeText;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Role rules: which certificates hold which roles. One rule per line:
@@ -40,7 +35,6 @@ public final class RoleRules implements RoleMapper {
   public static final List<String> ATTRIBUTES =
       List.of("CN", "OU", "O", "L", "ST", "C", "DC", "UID", "SERIALNUMBER", "EMAILADDRESS", "STREET", "T");
   private static final List<String> SAN_TYPES = List.of("dns", "ip", "email", "uri");
-  private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
   private record Condition(String selector, String attribute, ClientIdentity.AltName.Type altNameType,
       Glob pattern, InetAddress address) {
@@ -75,13 +69,7 @@ public final class RoleRules implements RoleMapper {
 
   /** Reads and validates a rules file; errors name the file and line. */
   public static RoleRules load(Path file) {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": file not found");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
+    return parse(RuleTokens.read(file), file.toString());
   }
 
   /** Parses rules text; {@code source} names it in errors ({@code roles.conf:7: ...}). */
@@ -95,7 +83,7 @@ public final class RoleRules implements RoleMapper {
         continue;
       }
       String role = tokens.get(0);
-      if (!ROLE.matcher(role).matches()) {
+      if (!RuleTokens.ROLE.matcher(role).matches()) {
         throw error(source, number, "invalid role name '" + SafeText.escape(role)
             + "'; use letters, digits, '_', '.', '-'");
       }

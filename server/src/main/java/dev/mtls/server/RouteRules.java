@@ -1,10 +1,6 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.SafeText;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,7 +39,6 @@ public final class RouteRules {
 
   private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
   private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
-  private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
   private final List<Route> routes;
   private final String source;
@@ -54,13 +49,7 @@ public final class RouteRules {
   }
 
   public static RouteRules load(Path file) {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": file not found");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
+    return parse(RuleTokens.read(file), file.toString());
   }
 
   public static RouteRules parse(String text, String source) {
@@ -93,7 +82,7 @@ public final class RouteRules {
       Set<String> roles = new LinkedHashSet<>();
       if (!roleTokens.equals(List.of("*"))) {
         for (String role : roleTokens) {
-          if (!ROLE.matcher(role).matches()) {
+          if (!RuleTokens.ROLE.matcher(role).matches()) {
             throw RoleRules.error(source, number, "invalid role name '" + SafeText.escape(role)
                 + "'" + (role.equals("*") ? "; '*' must stand alone" : ""));
           }

@@ -1,11 +1,31 @@
 package dev.mtls.server;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Splits one line of a rules file into whitespace-separated tokens; {@code "..."} quotes, {@code #} comments. */
 final class RuleTokens {
+  /** A role name: letters, digits, '_', '.', '-'. */
+  static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
   private RuleTokens() {}
+
+  /** The text of a rules file, or a one-line {@link ConfigException} naming it. */
+  static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
 
   static List<String> split(String line, String source, int number) {
     List<String> tokens = new ArrayList<>();

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * The server's configuration: a file of {@code key = value} lines, where every key can also be given on the command
  * line as {@code --key value} (the command line wins). Relative paths in the file are relative to the file's own
  * directory. Passwords are never values: only {@code *-password-file} or {@code *-password-env}, or a prompt.
- * See {@link #KEYS} for the keys and {@code server/CONFIG.md} for the format with examples.
+ * See {@link #KEYS} for the keys and {@code CONFIG.md} (in the jar, from server/src/main/resources) for the
+ * format with examples.
  */
 public final class ServerConfig {
   /** Every key, with what it means. */
@@ -172,7 +173,7 @@ public final class ServerConfig {
     });
     ifSet("allow-stale-crl", value -> builder.allowStaleCrl(bool(value)));
     if (!values.containsKey("roles")) {
-      throw new ConfigException("no role rules: give roles (a rules file; see CONFIG.md)");
+      throw new ConfigException("no role rules: give roles (a role rules file)");
     }
     builder.roleRulesFile(path("roles"));
     ifSet("routes", value -> builder.routeRules(RouteRules.load(resolve(value, value.text()))));
