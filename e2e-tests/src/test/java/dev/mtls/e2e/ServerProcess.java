@@ -1,0 +1,215 @@
+package dev.mtls.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server as a real process: {@code java -jar server/target/mtls-server.jar --config FILE}, on ports the OS picks
+ * (port 0), read back from its start-up line. Output goes to files (no pipe can fill up and block it). Only this
+ * process is ever ended, by its PID.
+ */
+public final class ServerProcess implements AutoCloseable {
+  /** Start-up includes a JVM start and loading all material: generous on a busy 2-core machine. */
+  public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Pattern LISTENING = Pattern.compile(
+      "listening on https://127\\.0\\.0\\.1:(\\d+) .*; management on http://127\\.0\\.0\\.1:(\\d+);");
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+  private final int port;
+  private final int managementPort;
+
+  private ServerProcess(Process process, Path stdout, Path stderr, int port, int managementPort) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.port = port;
+    this.managementPort = managementPort;
+  }
+
+  /**
+   * Starts the server jar with {@code config} (which must ask for port 0 and management port 0 on 127.0.0.1) and
+   * returns once its management {@code /health} answers 200. Output goes to {@code config}'s directory.
+   */
+  public static ServerProcess start(Path config) {
+    Path directory = config.toAbsolutePath().getParent();
+    Path stdout = directory.resolve("server.out");
+    Path stderr = directory.resolve("server.err");
+    List<String> command = List.of(Artifacts.java().toString(), "-jar", Artifacts.serverJar().toString(),
+        "--config", config.toAbsolutePath().toString());
+    Process process;
+    try {
+      process = new ProcessBuilder(command)
+          .directory(directory.toFile())
+          .redirectOutput(stdout.toFile())
+          .redirectError(stderr.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    try {
+      Matcher listening = null;
+      while (listening == null) {
+        Matcher matcher = LISTENING.matcher(read(stdout));
+        if (matcher.find()) {
+          listening = matcher;
+        } else if (!process.isAlive()) {
+          throw new AssertionError("the server process exited with " + process.exitValue() + " before listening"
+              + output(stdout, stderr));
+        } else if (System.nanoTime() > deadline) {
+          throw new AssertionError("the server process did not report its ports within " + START_TIMEOUT.toSeconds()
+              + " s" + output(stdout, stderr));
+        } else {
+          Thread.sleep(50);
+        }
+      }
+      ServerProcess server = new ServerProcess(process, stdout, stderr, Integer.parseInt(listening.group(1)),
+          Integer.parseInt(listening.group(2)));
+      server.awaitHealthy(deadline);
+      return server;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new AssertionError("interrupted while starting the server process", e);
+    } catch (RuntimeException | Error e) {
+      process.destroyForcibly();
+      throw e;
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** {@code https://localhost:PORT/path}. */
+  public String url(String path) {
+    return "https://localhost:" + port + path;
+  }
+
+  /** What the server has logged so far (its log goes to stdout). */
+  public String log() {
+    return read(stdout);
+  }
+
+  /** The first log line containing {@code text}, waiting (bounded) for it to be written. */
+  public String awaitLogLine(String text) {
+    long deadline = System.nanoTime() + RunningServer.LOG_WAIT.toNanos();
+    while (true) {
+      for (String line : read(stdout).split("\n")) {
+        if (line.contains(text)) {
+          return line;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected a line containing \"" + text + "\" in the server process's log within "
+            + RunningServer.LOG_WAIT.toSeconds() + " s" + output(stdout, stderr));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
+  /** GET {@code http://127.0.0.1:MANAGEMENT/path} (plain HTTP, no certificate). */
+  public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Sends SIGTERM ({@link Process#destroy()}) and waits up to {@code timeout}; returns whether it exited. Never
+   * SIGKILLs: that is {@link #close()}'s job, so a test can tell a clean stop from a forced one.
+   */
+  public boolean terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Everything the process printed, for assertion messages. */
+  public String describe() {
+    return output(stdout, stderr);
+  }
+
+  /** Ends the process if it still runs: SIGTERM, then SIGKILL after 10 seconds. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      if (!terminate(Duration.ofSeconds(10))) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private void awaitHealthy(long deadline) throws InterruptedException {
+    List<String> attempts = new ArrayList<>();
+    while (true) {
+      try {
+        HttpResponse<String> health = management("/health");
+        if (health.statusCode() == 200) {
+          return;
+        }
+        attempts.add("HTTP " + health.statusCode());
+      } catch (IOException e) {
+        attempts.add(String.valueOf(e));
+      }
+      if (System.nanoTime() > deadline || !process.isAlive()) {
+        throw new AssertionError("the server process's /health did not answer 200 on port " + managementPort
+            + " (" + attempts.subList(Math.max(0, attempts.size() - 3), attempts.size()) + ")"
+            + output(stdout, stderr));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String output(Path stdout, Path stderr) {
+    return "\n--- server stdout\n" + read(stdout) + "\n--- server stderr\n" + read(stderr);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e.getMessage() + ")";
+    }
+  }
+}
