@@ -166,7 +166,8 @@ class NginxPeerTest {
     // Exit code 5: HTTP error. The CLI prints nginx's page and names the status.
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(5);
     assertThat(result.stdout()).contains("No required SSL certificate was sent");
-    assertThat(result.stderr()).contains("error: the server answered HTTP 400");
+    assertThat(result.stderr()).contains("error: the server answered HTTP 400",
+        "hint: the server asked for a client certificate and none was sent; give --cert/--key or --p12");
   }
 
   private static MtlsClient.Builder client() {

@@ -226,6 +226,10 @@ public final class ClientCommand implements Callable<Integer> {
       out.flush();
       if (response.status() >= 400) {
         err.println("error: the server answered HTTP " + response.status());
+        if (response.tls().certificateRequested() && !response.tls().certificateSent()) {
+          // nginx with ssl_verify_client completes the handshake and answers 400 instead of refusing it.
+          err.println("hint: the server asked for a client certificate and none was sent; give --cert/--key or --p12");
+        }
         return HTTP_ERROR;
       }
       return OK;
