@@ -71,8 +71,13 @@ public final class RejectionLog {
   private static String messages(Throwable failure) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && all.indexOf(t.getMessage()) < 0) {
-        all.append(all.length() == 0 ? "" : ": ").append(t.getMessage());
+      if (t.getMessage() == null) {
+        continue;
+      }
+      // JDK 24+ prefixes the alert it sends, "(protocol_version) The client ...": one wording on every JDK.
+      String message = t.getMessage().replaceFirst("^\\([a-z_]+\\) ", "");
+      if (all.indexOf(message) < 0) {
+        all.append(all.length() == 0 ? "" : ": ").append(message);
       }
     }
     return all.toString();

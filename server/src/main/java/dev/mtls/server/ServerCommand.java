@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         "Passwords are read from files, environment variables or the terminal, never from arguments."},
     footer = {"", "Example:",
         "  java -jar mtls-server.jar --config examples/server.conf --port 8443",
-        "Exit status: 0 after a clean shutdown, 2 when the server cannot start (the reason is on stderr)."})
+        "Exit status: 2 when the server cannot start (the reason is on stderr); after SIGTERM or Ctrl-C it shuts",
+        "down gracefully and the JVM exits with the signal's usual status (143 or 130)."})
 public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (key = value lines)")
   Path config;
