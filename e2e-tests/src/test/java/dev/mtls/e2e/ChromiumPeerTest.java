@@ -41,7 +41,7 @@ class ChromiumPeerTest {
   private static String certutil;
   private static String pk12util;
   private static E2ePki pki;
-  private static PeerTestServer server;
+  private static RunningServer server;
   private static Path policy;
 
   @BeforeAll
@@ -50,7 +50,7 @@ class ChromiumPeerTest {
     certutil = ExternalProcess.require("certutil", "libnss3-tools");
     pk12util = ExternalProcess.require("pk12util", "libnss3-tools");
     pki = E2ePki.create(dir.resolve("pki"));
-    server = PeerTestServer.start(pki);
+    server = RunningServer.start(pki, dir.resolve("server"));
     policy = POLICY_DIR.resolve("mtls-e2e-" + ProcessHandle.current().pid() + "-" + server.port() + ".json");
     // The value is a list of strings, each itself JSON: {"pattern": URL pattern, "filter": {}} (any certificate).
     String rule = "{\\\"pattern\\\":\\\"https://localhost:" + server.port() + "\\\",\\\"filter\\\":{}}";
@@ -78,14 +78,14 @@ class ChromiumPeerTest {
 
   @BeforeEach
   void forgetEarlierRejections() {
-    server.clearRejections();
+    server.clearLogs();
   }
 
   @Test
   void browser_with_admin_pkcs12_sees_her_identity_and_role_on_the_page() throws IOException {
     Path home = nssHome("alice-home", true);
 
-    Result result = browser(home, "--dump-dom", server.url("/"));
+    Result result = browser(home, "--dump-dom", server.url("/").toString());
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
     assertThat(result.stdout())
@@ -96,12 +96,12 @@ class ChromiumPeerTest {
         .contains("<tr><th>Issuer</th><td>" + E2ePki.INTERMEDIATE_DN + "</td></tr>")
         .contains("<tr><th>Serial</th><td>" + pki.get("alice").x509().getSerialNumber().toString(16) + "</td></tr>")
         .contains("<tr><th>Roles</th><td>admin</td></tr>");
-    assertThat(server.rejectionLines()).isEmpty();
+    assertThat(server.rejections()).isEmpty();
 
     Path screenshot = Artifacts.basedir().resolve("target/chromium-whoami.png");
     Files.createDirectories(screenshot.getParent());
     Files.deleteIfExists(screenshot);
-    Result shot = browser(home, "--screenshot=" + screenshot, "--window-size=1200,900", server.url("/"));
+    Result shot = browser(home, "--screenshot=" + screenshot, "--window-size=1200,900", server.url("/").toString());
 
     assertThat(shot.exitCode()).as(shot.describe()).isZero();
     assertThat(screenshot).isRegularFile();
@@ -115,12 +115,12 @@ class ChromiumPeerTest {
   void browser_without_client_certificate_gets_no_page_and_the_server_says_why() throws IOException {
     Path home = nssHome("empty-home", false);
 
-    Result result = browser(home, "--dump-dom", server.url("/"));
+    Result result = browser(home, "--dump-dom", server.url("/").toString());
 
     // Chromium trusts our server but has no certificate to send: our server refuses the handshake, so there is
     // no document to dump.
     assertThat(result.stdout()).doesNotContain("Your client certificate").doesNotContain("CN=alice");
-    assertThat(server.awaitRejection())
+    assertThat(server.awaitRejection("WARN rejected client"))
         .endsWith(": no certificate; the client sent none and this server requires one");
   }
 

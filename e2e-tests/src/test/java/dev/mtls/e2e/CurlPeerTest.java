@@ -31,13 +31,13 @@ class CurlPeerTest {
 
   private static String curl;
   private static E2ePki pki;
-  private static PeerTestServer server;
+  private static RunningServer server;
 
   @BeforeAll
   static void startServer() {
     curl = ExternalProcess.require("curl", "curl");
     pki = E2ePki.create(dir.resolve("pki"));
-    server = PeerTestServer.start(pki);
+    server = RunningServer.start(pki, dir.resolve("server"));
   }
 
   @AfterAll
@@ -49,12 +49,12 @@ class CurlPeerTest {
 
   @BeforeEach
   void forgetEarlierRejections() {
-    server.clearRejections();
+    server.clearLogs();
   }
 
   @Test
   void admin_with_pem_identity_is_allowed_on_the_admin_route() {
-    Result result = curl(pem("alice"), "-X", "POST", server.url("/api/admin/reload"));
+    Result result = curl(pem("alice"), "-X", "POST", server.url("/api/admin/reload").toString());
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
     assertThat(status(result)).isEqualTo("200");
@@ -63,7 +63,7 @@ class CurlPeerTest {
 
   @Test
   void admin_sees_her_identity_and_role_in_whoami() {
-    Result result = curl(pem("alice"), server.url("/whoami"));
+    Result result = curl(pem("alice"), server.url("/whoami").toString());
 
     assertThat(status(result)).as(result.describe()).isEqualTo("200");
     assertThat(body(result))
@@ -75,7 +75,7 @@ class CurlPeerTest {
 
   @Test
   void reader_is_forbidden_on_the_admin_route_and_told_why() {
-    Result result = curl(pem("bob"), "-X", "POST", server.url("/api/admin/reload"));
+    Result result = curl(pem("bob"), "-X", "POST", server.url("/api/admin/reload").toString());
 
     assertThat(status(result)).as(result.describe()).isEqualTo("403");
     assertThat(body(result))
@@ -86,7 +86,7 @@ class CurlPeerTest {
 
   @Test
   void reader_is_allowed_on_a_reader_route() {
-    Result result = curl(pem("bob"), server.url("/api/reports"));
+    Result result = curl(pem("bob"), server.url("/api/reports").toString());
 
     assertThat(status(result)).as(result.describe()).isEqualTo("200");
     assertThat(body(result)).startsWith("{\"requestedBy\":\"CN=bob,OU=readers," + E2ePki.ORG + "\"");
@@ -97,7 +97,7 @@ class CurlPeerTest {
     List<String> identity = List.of("--cert-type", "P12", "--cert", pki.get("alice").pkcs12().toString());
     String config = "pass = \"" + E2ePki.PASSWORD + "\"\n";
 
-    Result result = curlWithConfig(config, identity, server.url("/whoami"));
+    Result result = curlWithConfig(config, identity, server.url("/whoami").toString());
 
     assertThat(status(result)).as(result.describe()).isEqualTo("200");
     assertThat(body(result)).contains("\"subject\":\"CN=alice,OU=admins," + E2ePki.ORG + "\"")
@@ -108,44 +108,44 @@ class CurlPeerTest {
   void pkcs12_identity_with_wrong_password_fails_in_curl_before_connecting() {
     List<String> identity = List.of("--cert-type", "P12", "--cert", pki.get("alice").pkcs12().toString());
 
-    Result result = curlWithConfig("pass = \"not-the-password\"\n", identity, server.url("/whoami"));
+    Result result = curlWithConfig("pass = \"not-the-password\"\n", identity, server.url("/whoami").toString());
 
     // CURLE_SSL_CERTPROBLEM: curl could not use its own certificate.
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(58);
     assertThat(result.stderr()).contains("could not parse PKCS12 file, check password").contains("mac verify failure");
-    assertThat(server.rejectionLines()).isEmpty();
+    assertThat(server.rejections()).isEmpty();
   }
 
   @Test
   void client_without_certificate_is_refused_on_tls13() {
-    Result result = curl(List.of("--tlsv1.3"), server.url("/whoami"));
+    Result result = curl(List.of("--tlsv1.3"), server.url("/whoami").toString());
 
     // On TLS 1.3 curl finishes its side of the handshake first and sees the server's alert on its first read:
     // CURLE_RECV_ERROR. JSSE answers a missing certificate with bad_certificate (not TLS 1.3's certificate_required).
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(56);
     assertThat(result.stderr()).contains("alert bad certificate");
     assertThat(status(result)).isEqualTo("000");
-    assertThat(server.awaitRejection()).matches(
-        "rejected client 127\\.0\\.0\\.1:\\d+: no certificate; the client sent none and this server requires one");
+    assertThat(server.awaitRejection("WARN rejected client")).matches(
+        "WARN rejected client 127\\.0\\.0\\.1:\\d+: no certificate; the client sent none and this server requires one");
   }
 
   @Test
   void client_without_certificate_is_refused_on_tls12() {
-    Result result = curl(List.of("--tlsv1.2", "--tls-max", "1.2"), server.url("/whoami"));
+    Result result = curl(List.of("--tlsv1.2", "--tls-max", "1.2"), server.url("/whoami").toString());
 
     // On TLS 1.2 the alert arrives during the handshake: CURLE_SSL_CONNECT_ERROR.
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(35);
     assertThat(result.stderr()).contains("alert bad certificate");
-    assertThat(server.awaitRejection()).contains(": no certificate; the client sent none and this server requires one");
+    assertThat(server.awaitRejection("WARN rejected client")).contains(": no certificate; the client sent none and this server requires one");
   }
 
   @Test
   void client_certificate_from_a_foreign_ca_is_refused() {
-    Result result = curl(pem("foreign"), server.url("/whoami"));
+    Result result = curl(pem("foreign"), server.url("/whoami").toString());
 
     assertThat(result.exitCode()).as(result.describe()).isIn(35, 56);
     assertThat(result.stderr()).contains("alert certificate unknown");
-    assertThat(server.awaitRejection())
+    assertThat(server.awaitRejection("WARN rejected client"))
         .contains(": not issued by a trusted CA; subject \"CN=mallory,OU=admins,O=Elsewhere\"");
   }
 
@@ -153,7 +153,7 @@ class CurlPeerTest {
   void curl_refuses_our_server_when_it_trusts_another_ca() {
     Result result = ExternalProcess.run(List.of(curl, "--silent", "--show-error", "--max-time", "20",
         "--cacert", pki.foreignRootPem().toString(), "--cert", pki.get("alice").chain().toString(),
-        "--key", pki.get("alice").key().toString(), server.url("/whoami")), TIMEOUT);
+        "--key", pki.get("alice").key().toString(), server.url("/whoami").toString()), TIMEOUT);
 
     // CURLE_PEER_FAILED_VERIFICATION: proves curl checks our server's chain in these tests.
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(60);
