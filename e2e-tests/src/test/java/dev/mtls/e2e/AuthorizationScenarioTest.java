@@ -49,7 +49,7 @@ class AuthorizationScenarioTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.bodyText()).isEqualTo("{\"applied\":[],\"refused\":[]}\n");
-    assertThat(server.awaitAccess("POST /api/admin/reload 200"))
+    assertThat(server.awaitAccess("POST /api/admin/reload 200", "CN=alice,"))
         .contains("subject=\"CN=alice,OU=admins,O=mtls-reference e2e\"", "roles=[admin]");
     assertThat(server.rejections()).isEmpty();
   }
@@ -70,7 +70,7 @@ class AuthorizationScenarioTest {
     assertThat(response.bodyText()).isEqualTo("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference e2e\","
         + "\"reports\":[{\"id\":1,\"title\":\"Certificates expiring in 30 days\"},"
         + "{\"id\":2,\"title\":\"Refused handshakes by reason\"}]}\n");
-    assertThat(server.awaitAccess("GET /api/reports 200")).contains("roles=[reader]");
+    assertThat(server.awaitAccess("GET /api/reports 200", "CN=bob,")).contains("roles=[reader]");
   }
 
   @Test
@@ -88,7 +88,7 @@ class AuthorizationScenarioTest {
         + "\"route\":\"POST /api/admin/reload\","
         + "\"requiredRoles\":[\"admin\"],"
         + "\"yourRoles\":[\"reader\"]}\n");
-    assertThat(server.awaitAccess("POST /api/admin/reload 403"))
+    assertThat(server.awaitAccess("POST /api/admin/reload 403", "CN=bob,"))
         .contains("subject=\"CN=bob,OU=readers,O=mtls-reference e2e\"", "roles=[reader]");
     // A 403 is authorization, not a refused handshake.
     assertThat(server.rejections()).isEmpty();
@@ -107,7 +107,7 @@ class AuthorizationScenarioTest {
         + "\"route\":\"GET /api/reports\","
         + "\"requiredRoles\":[\"admin\",\"reader\"],"
         + "\"yourRoles\":[]}\n");
-    assertThat(server.awaitAccess("GET /api/reports 403")).contains("roles=[]");
+    assertThat(server.awaitAccess("GET /api/reports 403", "CN=carol,")).contains("roles=[]");
   }
 
   @Test
@@ -184,7 +184,7 @@ class AuthorizationScenarioTest {
     Diagnosis diagnosis = Clients.refused(client, "GET", server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-    assertThat(server.awaitRejection("rejected client"))
+    assertThat(server.awaitRejection("rejected client", ": not issued by a trusted CA;"))
         .startsWith("WARN rejected client 127.0.0.1:")
         .contains(": not issued by a trusted CA; subject \"CN=alice,OU=admins,O=mtls-reference e2e\"");
   }

@@ -84,7 +84,7 @@ class LiveReloadScenarioTest {
       Diagnosis diagnosis = Clients.refused(pki, "dave", null, server.url("/api/reports"));
 
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-      assertThat(server.awaitRejection("rejected client")).contains(": revoked; "
+      assertThat(server.awaitRejection("rejected client", ": revoked;")).contains(": revoked; "
           + "subject \"CN=dave,OU=readers,O=mtls-reference e2e\"", "(serial "
           + dave.x509().getSerialNumber().toString(16) + ") was revoked on ");
       // Others are unaffected.
@@ -97,7 +97,7 @@ class LiveReloadScenarioTest {
     E2ePki pki = E2ePki.create(dir.resolve("pki"));
     try (RunningServer server = RunningServer.start(pki, dir.resolve("server"))) {
       Clients.refused(pki, "revoked", null, server.url("/whoami"));
-      assertThat(server.awaitRejection("rejected client")).contains(": revoked; ");
+      assertThat(server.awaitRejection("rejected client", ": revoked;")).contains(": revoked; ");
 
       Files.copy(pki.emptyCrlPem(), server.crlFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       assertThat(server.reload().applied()).containsExactly("CRLs (2)");

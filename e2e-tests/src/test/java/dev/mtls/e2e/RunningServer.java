@@ -145,16 +145,21 @@ public final class RunningServer implements AutoCloseable {
   }
 
   /**
-   * The first rejection line containing {@code text}, waiting (bounded) for it: the server logs a refused handshake
+   * The first rejection line containing every one of {@code fragments}, waiting (bounded) for it: the server logs a refused handshake
    * on its own thread, possibly after the client has already given up. Fails with all lines seen if none comes.
    */
-  public String awaitRejection(String text) {
-    return rejections.await(line -> line.contains(text), "a rejection containing \"" + text + "\"");
+  public String awaitRejection(String... fragments) {
+    return rejections.await(line -> java.util.Arrays.stream(fragments).allMatch(line::contains),
+        "a rejection containing " + java.util.Arrays.toString(fragments));
   }
 
-  /** The first access-log line containing {@code text}, waiting (bounded) for it. */
-  public String awaitAccess(String text) {
-    return access.await(line -> line.contains(text), "an access-log line containing \"" + text + "\"");
+  /**
+   * The first access-log line containing every one of {@code fragments}, waiting (bounded) for it. Name the client
+   * too: the line of an earlier test's request may still arrive after {@link #clearLogs()}.
+   */
+  public String awaitAccess(String... fragments) {
+    return access.await(line -> java.util.Arrays.stream(fragments).allMatch(line::contains),
+        "an access-log line containing " + java.util.Arrays.toString(fragments));
   }
 
   @Override

@@ -94,7 +94,28 @@ public final class HandshakeTracer {
     } finally {
       RECORDING.remove();
     }
-    return new Captured<>(parse(records), result, failure);
+    HandshakeTrace trace = parse(records);
+    if (failure != null && !trace.isEmpty() && !endsInFailure(trace)) {
+      // With TLS 1.3 a refusal often reaches the client as a reset or EOF on its first read, which JSSE does not
+      // log as an alert: end the trace with what the client actually saw.
+      List<Step> steps = new ArrayList<>(trace.steps());
+      steps.add(new Step(Direction.SERVER_TO_CLIENT, "ConnectionFailure", List.of(), rootMessage(failure)));
+      trace = new HandshakeTrace(steps);
+    }
+    return new Captured<>(trace, result, failure);
+  }
+
+  private static boolean endsInFailure(HandshakeTrace trace) {
+    String last = trace.steps().get(trace.steps().size() - 1).message();
+    return last.equals("Alert") || last.equals("ConnectionFailure");
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   static HandshakeTrace parse(List<LogRecord> records) {
