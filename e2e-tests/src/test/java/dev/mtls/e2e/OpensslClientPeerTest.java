@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * generic TLS stack sees of our handshake: the CA names our server asks client certificates from, our chain
  * verified against our root, and, when we refuse a client, the TLS alert our server (JSSE) sends.
  *
- * <p>What JSSE sends, as these tests pin it: no client certificate gives {@code bad_certificate} (42) on both
- * versions (TLS 1.3 defines {@code certificate_required} (116) for this; JSSE does not use it); a certificate we
+ * <p>What JSSE sends, as these tests pin it: no client certificate gives the alert {@link MissingCertificateAlert}
+ * names for the running JDK ({@code bad_certificate} on JDK 17, {@code certificate_required} or
+ * {@code handshake_failure} on Temurin 25); a certificate we
  * cannot validate gives {@code certificate_unknown} (46). On TLS 1.3 s_client reports its handshake complete
  * before the alert arrives: the client learns of the refusal only when it reads.
  */
@@ -72,25 +73,27 @@ class OpensslClientPeerTest {
   }
 
   @Test
-  void client_without_certificate_gets_bad_certificate_alert_on_tls13() {
+  void client_without_certificate_gets_the_jdks_missing_certificate_alert_on_tls13() {
     Result result = sClient("-tls1_3", List.of());
+    MissingCertificateAlert alert = MissingCertificateAlert.onTls13();
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(1);
     // The client's side of the TLS 1.3 handshake completed (our server verified fine) ...
     assertThat(result.stdout()).contains("New, TLSv1.3").contains("Verify return code: 0 (ok)");
     // ... and the refusal arrived with the first read.
-    assertThat(result.stderr()).contains("alert bad certificate").contains("SSL alert number 42");
+    assertThat(result.stderr()).contains(alert.openSslText()).contains("SSL alert number " + alert.number());
     assertThat(result.stdout()).doesNotContain("HTTP/1.1");
     assertThat(server.awaitRejection("WARN rejected client", "no certificate"))
         .endsWith(": no certificate; the client sent none and this server requires one");
   }
 
   @Test
-  void client_without_certificate_gets_bad_certificate_alert_on_tls12() {
+  void client_without_certificate_gets_the_jdks_missing_certificate_alert_on_tls12() {
     Result result = sClient("-tls1_2", List.of());
+    MissingCertificateAlert alert = MissingCertificateAlert.onTls12();
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(1);
-    assertThat(result.stderr()).contains("alert bad certificate").contains("SSL alert number 42");
+    assertThat(result.stderr()).contains(alert.openSslText()).contains("SSL alert number " + alert.number());
     assertThat(result.stdout()).doesNotContain("HTTP/1.1");
     assertThat(server.awaitRejection("WARN rejected client", "no certificate"))
         .endsWith(": no certificate; the client sent none and this server requires one");
