@@ -1,17 +1,21 @@
 package dev.mtls.client;
 
+import dev.mtls.pki.material.trust.Reason;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A failure in plain words: what most likely happened (one sentence), what to do about it, and the
  * technical cause for whoever needs to dig further.
  *
  * @param kind      the class of failure
+ * @param reason    when a certificate is the problem: the trust core's reason (the same word the server's log and
+ *                  {@code pki verify} use), else null
  * @param sentence  what most likely happened, one sentence ending with a period
  * @param hint      what to check or change
  * @param technical the underlying exception chain, one cause per line
  */
-public record Diagnosis(Kind kind, String sentence, String hint, String technical) {
+public record Diagnosis(Kind kind, Reason reason, String sentence, String hint, String technical) {
 
   /** The classes of failure the explainer tells apart. */
   public enum Kind {
@@ -35,6 +39,11 @@ public record Diagnosis(Kind kind, String sentence, String hint, String technica
     OWN_CERTIFICATE_NOT_YET_VALID,
     /** Our own certificate lacks the clientAuth extended key usage (found before connecting). */
     OWN_CERTIFICATE_NOT_FOR_CLIENTS,
+    /**
+     * Our own certificate would be refused for another reason the trust core found before connecting: revoked, a weak
+     * algorithm, a CA constraint (pathLen, name constraints), an unknown critical extension.
+     */
+    OWN_CERTIFICATE_REFUSED,
     /** Nothing listens on the port. */
     CONNECTION_REFUSED,
     /** The host name does not resolve. */
@@ -61,10 +70,20 @@ public record Diagnosis(Kind kind, String sentence, String hint, String technica
     public boolean isLocal() {
       return switch (this) {
         case WRONG_PASSWORD, KEY_MISMATCH, KEY_MATERIAL, OWN_CERTIFICATE_EXPIRED, OWN_CERTIFICATE_NOT_YET_VALID,
-            OWN_CERTIFICATE_NOT_FOR_CLIENTS -> true;
+            OWN_CERTIFICATE_NOT_FOR_CLIENTS, OWN_CERTIFICATE_REFUSED -> true;
         default -> false;
       };
     }
+  }
+
+  /** A diagnosis of a failure that is not about a certificate's trust. */
+  public Diagnosis(Kind kind, String sentence, String hint, String technical) {
+    this(kind, null, sentence, hint, technical);
+  }
+
+  /** The trust core's reason, when a certificate is the problem. */
+  public Optional<Reason> certificateReason() {
+    return Optional.ofNullable(reason);
   }
 
   public Diagnosis {

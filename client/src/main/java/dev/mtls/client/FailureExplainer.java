@@ -3,6 +3,9 @@ package dev.mtls.client;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.trust.CertificateRejectedException;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.pki.material.trust.Verdict;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -10,14 +13,9 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.Principal;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +43,7 @@ public final class FailureExplainer {
       List<X509Certificate> identityChain,
       List<X509Certificate> trustAnchors,
       List<String> protocols,
+      PreflightCheck.Report preflight,
       Instant now) {}
 
   private FailureExplainer() {}
@@ -54,7 +53,7 @@ public final class FailureExplainer {
    * ({@link KeyMaterialException}) or a connection-level exception when nothing else is known.
    */
   public static Diagnosis explain(Throwable failure) {
-    return explain(failure, new Situation(null, -1, null, List.of(), List.of(), List.of(), Instant.now()));
+    return explain(failure, new Situation(null, -1, null, List.of(), List.of(), List.of(), null, Instant.now()));
   }
 
   static Diagnosis explain(Throwable failure, Situation situation) {
@@ -93,11 +92,16 @@ public final class FailureExplainer {
           + " (connection refused).", "Check the host and port, and that the server is running.", technical);
     }
 
-    if (handshake != null && handshake.trustFailure == Handshake.TrustFailure.UNTRUSTED_CHAIN) {
-      return serverNotTrusted(handshake, situation, technical);
+    Verdict server = handshake == null ? null : handshake.serverVerdict;
+    if (server == null) {
+      server = CertificateRejectedException.find(failure);
     }
-    if (handshake != null && handshake.trustFailure == Handshake.TrustFailure.HOSTNAME) {
-      return hostnameMismatch(handshake, technical);
+    if (server != null && server.reason() == Reason.HOSTNAME_MISMATCH) {
+      return new Diagnosis(Diagnosis.Kind.HOSTNAME_MISMATCH, Reason.HOSTNAME_MISMATCH,
+          capitalize(server.sentence()) + ".", Reason.HOSTNAME_MISMATCH.hint(), technical);
+    }
+    if (server != null && !server.isTrusted()) {
+      return serverNotTrusted(server, situation, technical);
     }
 
     String alert = alert(chain);
@@ -223,18 +227,13 @@ public final class FailureExplainer {
     }
     String evidence = alert == null ? "The server closed the connection without an alert"
         : "The server sent only the generic alert " + alert;
-    Clock then = Clock.fixed(situation.now(), ZoneOffset.UTC);
-    for (PreflightCheck.Finding finding : PreflightCheck.check(chain.get(0), then, Duration.ZERO).findings()) {
-      if (finding.blocking()) {
-        String reason = switch (finding.kind()) {
-          case OWN_CERTIFICATE_EXPIRED -> "our certificate has expired";
-          case OWN_CERTIFICATE_NOT_YET_VALID -> "our certificate is not valid yet";
-          default -> "our certificate is not allowed for TLS client authentication";
-        };
-        return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED,
-            "The server rejected our client certificate, most likely because " + reason + ".",
-            evidence + "; " + finding.message() + ".", technical);
-      }
+    PreflightCheck.Report ours = situation.preflight();
+    if (ours != null && ours.blocking()) {
+      Verdict verdict = ours.verdict();
+      return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED, verdict.reason(),
+          "The server rejected our client certificate, most likely because " + verdict.sentence() + ".",
+          evidence + "; judged with our own trust anchors, our certificate is refused: " + verdict.reason().words()
+              + ". " + verdict.reason().hint(), technical);
     }
     List<Principal> accepted = handshake.acceptedIssuers;
     if (!accepted.isEmpty()) {
@@ -244,73 +243,45 @@ public final class FailureExplainer {
             || accepted.contains(certificate.getSubjectX500Principal());
       }
       if (!known) {
-        return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED,
+        return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED, Reason.UNTRUSTED_ISSUER,
             "The server rejected our client certificate, most likely because it does not trust the CA that "
                 + "issued it.",
             evidence + "; it accepts certificates from " + issuers(accepted) + ", and ours chains to "
                 + display(chain.get(chain.size() - 1).getIssuerX500Principal()) + ".", technical);
       }
+      // The server names a CA we trust too, yet our own check with that anchor refuses our chain: a CA with the
+      // same name but another key, most likely. Our verdict says which certificate.
+      boolean sameAnchors = situation.trustAnchors().stream()
+          .anyMatch(anchor -> accepted.contains(anchor.getSubjectX500Principal()));
+      if (ours != null && ours.verdict().reason() == Reason.UNTRUSTED_ISSUER && sameAnchors) {
+        return new Diagnosis(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED, Reason.UNTRUSTED_ISSUER,
+            "The server rejected our client certificate, most likely because " + ours.verdict().sentence() + ".",
+            evidence + "; it accepts certificates from " + issuers(accepted) + ", which we trust too, and our own"
+                + " check with that anchor refuses our chain.", technical);
+      }
     }
     return null;
   }
 
-  private static Diagnosis serverNotTrusted(Handshake handshake, Situation situation, String technical) {
-    String sentence;
-    if (handshake.serverChain.isEmpty()) {
-      sentence = "We do not trust the server's certificate.";
-    } else {
-      X509Certificate leaf = handshake.serverChain.get(0);
-      X509Certificate top = handshake.serverChain.get(handshake.serverChain.size() - 1);
-      String subject = display(leaf.getSubjectX500Principal());
-      if (situation.now().isAfter(leaf.getNotAfter().toInstant())) {
-        sentence = "We do not trust the server's certificate: " + subject + " expired on "
-            + PreflightCheck.format(leaf.getNotAfter().toInstant()) + ".";
-      } else {
-        sentence = "We do not trust the server's certificate: " + subject + ", issued by "
-            + display(top.getIssuerX500Principal()) + ", does not chain to any of our trust anchors.";
-      }
-    }
+  private static Diagnosis serverNotTrusted(Verdict verdict, Situation situation, String technical) {
     List<Principal> anchors = new ArrayList<>();
     for (X509Certificate anchor : situation.trustAnchors()) {
       anchors.add(anchor.getSubjectX500Principal());
     }
-    String trusted = anchors.size() > MAX_ANCHORS_SHOWN
-        ? "We trust " + anchors.size() + " CAs (a system trust store?), none of which issued it. "
-        : "We trust " + issuers(anchors) + ". ";
-    String hint = (anchors.isEmpty() ? "" : trusted)
-        + "Pass the CA that issued the server's certificate with --cacert.";
-    return new Diagnosis(Diagnosis.Kind.SERVER_NOT_TRUSTED, sentence, hint, technical);
-  }
-
-  private static Diagnosis hostnameMismatch(Handshake handshake, String technical) {
-    String names = handshake.serverChain.isEmpty() ? "[]" : subjectAltNames(handshake.serverChain.get(0));
-    return new Diagnosis(Diagnosis.Kind.HOSTNAME_MISMATCH,
-        "The server's certificate is not valid for " + safe(handshake.host) + ": it names " + names + ".",
-        "Connect with one of those names, or reissue the server's certificate with " + safe(handshake.host)
-            + " as a subject alternative name.", technical);
-  }
-
-  static String subjectAltNames(X509Certificate certificate) {
-    List<String> names = new ArrayList<>();
-    try {
-      Collection<List<?>> entries = certificate.getSubjectAlternativeNames();
-      if (entries != null) {
-        for (List<?> entry : entries) {
-          int type = (Integer) entry.get(0);
-          String prefix = switch (type) {
-            case 1 -> "email:";
-            case 2 -> "DNS:";
-            case 6 -> "URI:";
-            case 7 -> "IP:";
-            default -> "other:";
-          };
-          names.add(prefix + SafeText.escape(String.valueOf(entry.get(1))));
-        }
-      }
-    } catch (CertificateParsingException e) {
-      names.add("unparseable");
+    String hint = verdict.reason().hint();
+    if (verdict.reason() == Reason.UNTRUSTED_ISSUER) {
+      String trusted = anchors.size() > MAX_ANCHORS_SHOWN
+          ? "We trust " + anchors.size() + " CAs (a system trust store?), none of which issued it. "
+          : "We trust " + issuers(anchors) + ". ";
+      hint = (anchors.isEmpty() ? "" : trusted) + "Pass the CA that issued the server's certificate with --cacert.";
     }
-    return names.toString();
+    return new Diagnosis(Diagnosis.Kind.SERVER_NOT_TRUSTED, verdict.reason(),
+        "We do not trust the server's certificate: " + verdict.reason().words() + ": " + verdict.sentence() + ".",
+        hint, technical);
+  }
+
+  private static String capitalize(String sentence) {
+    return sentence.isEmpty() ? sentence : Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
   }
 
   static String display(X500Principal principal) {

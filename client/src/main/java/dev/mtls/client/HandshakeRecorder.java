@@ -1,22 +1,20 @@
 package dev.mtls.client;
 
+import dev.mtls.pki.material.trust.Verdict;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
- * Wraps our key and trust managers to record each handshake into a {@link Handshake} bound to the current
- * thread (the classic client handshakes on the calling thread). Nothing is decided here: the wrappers only
- * observe and delegate, so the security behaviour is exactly that of the wrapped managers.
+ * Records each handshake into a {@link Handshake} bound to the current thread (the classic client handshakes on the
+ * calling thread): the key manager wrapper sees the server's CertificateRequest and whether we answered it, and the
+ * trust core tells it its verdict on the server. Nothing is decided here: the wrapper only observes and delegates.
  */
 final class HandshakeRecorder {
   private final ThreadLocal<Handshake> current = new ThreadLocal<>();
@@ -40,12 +38,14 @@ final class HandshakeRecorder {
     return new RecordingKeyManager(delegate);
   }
 
-  X509ExtendedTrustManager trustManager(X509TrustManager delegate) {
-    if (!(delegate instanceof X509ExtendedTrustManager extended)) {
-      throw new IllegalArgumentException("trust manager " + delegate.getClass().getName()
-          + " cannot check host names; use TrustAnchors.trustManager()");
+  /** Records the trust core's verdict on the server into the current handshake; nothing is decided here. */
+  void serverVerdict(Verdict verdict) {
+    serverCertificatesChecked.incrementAndGet();
+    Handshake handshake = current.get();
+    if (handshake != null) {
+      handshake.serverChain = verdict.offered();
+      handshake.serverVerdict = verdict;
     }
-    return new RecordingTrustManager(extended);
   }
 
   private void clientAliasChosen(String[] keyTypes, Principal[] issuers, String alias) {
@@ -102,97 +102,6 @@ final class HandshakeRecorder {
     @Override
     public PrivateKey getPrivateKey(String alias) {
       return delegate == null ? null : delegate.getPrivateKey(alias);
-    }
-  }
-
-  private final class RecordingTrustManager extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager delegate;
-
-    RecordingTrustManager(X509ExtendedTrustManager delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      Handshake handshake = observe(chain);
-      try {
-        delegate.checkServerTrusted(chain, authType, socket);
-      } catch (CertificateException e) {
-        classify(handshake, chain, authType, e);
-        throw e;
-      }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      Handshake handshake = observe(chain);
-      try {
-        delegate.checkServerTrusted(chain, authType, engine);
-      } catch (CertificateException e) {
-        classify(handshake, chain, authType, e);
-        throw e;
-      }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      Handshake handshake = observe(chain);
-      try {
-        delegate.checkServerTrusted(chain, authType);
-      } catch (CertificateException e) {
-        classify(handshake, chain, authType, e);
-        throw e;
-      }
-    }
-
-    private Handshake observe(X509Certificate[] chain) {
-      serverCertificatesChecked.incrementAndGet();
-      Handshake handshake = current.get();
-      if (handshake != null && chain != null) {
-        handshake.serverChain = List.copyOf(Arrays.asList(chain));
-      }
-      return handshake;
-    }
-
-    /**
-     * The JDK reports an untrusted chain and a host-name mismatch with the same exception type. Checking
-     * the chain again without the host name tells them apart without parsing messages.
-     */
-    private void classify(Handshake handshake, X509Certificate[] chain, String authType, CertificateException e) {
-      if (handshake == null) {
-        return;
-      }
-      handshake.trustFailureDetail = e.getMessage();
-      try {
-        delegate.checkServerTrusted(chain, authType);
-        handshake.trustFailure = Handshake.TrustFailure.HOSTNAME;
-      } catch (CertificateException chainProblem) {
-        handshake.trustFailure = Handshake.TrustFailure.UNTRUSTED_CHAIN;
-      }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("a client does not check client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("a client does not check client certificates");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("a client does not check client certificates");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegate.getAcceptedIssuers();
     }
   }
 }

@@ -1,8 +1,11 @@
 package dev.mtls.client;
 
 import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.TlsDefaults;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.PeerTrustManager;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.pki.material.trust.Verdict;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -62,7 +65,7 @@ public final class MtlsClient implements AutoCloseable {
   private static final Duration PREFLIGHT_INTERVAL = Duration.ofMinutes(1);
 
   private final Identity identity;
-  private final TrustAnchors trust;
+  private final Trust trust;
   private final List<String> protocols;
   private final Clock clock;
   private final Duration expiryWarning;
@@ -76,17 +79,19 @@ public final class MtlsClient implements AutoCloseable {
 
   private MtlsClient(Builder builder) {
     this.identity = builder.identity;
-    this.trust = builder.trust != null ? builder.trust : TrustAnchors.system();
-    this.protocols = List.of(TlsDefaults.protocols(builder.protocols));
+    this.trust = builder.trust != null ? builder.trust : Trust.system();
+    this.protocols = List.of(TlsPolicy.protocols(builder.protocols));
     this.clock = builder.clock;
     this.expiryWarning = builder.expiryWarning;
     this.enforcePreflight = builder.enforcePreflight;
     this.recorder = new HandshakeRecorder();
 
-    SSLContext context = TlsDefaults.context(
+    Trust servers = trust;
+    SSLContext context = TlsPolicy.context(
         recorder.keyManager(identity == null ? null : identity.keyManager()),
-        recorder.trustManager(trust.trustManager()));
-    this.tls = new TlsSocketAdapter(context, protocols, TlsDefaults.cipherSuites(context), recorder);
+        PeerTrustManager.forServers(() -> servers, clock, HttpClientHostnames.CHECK)
+            .observedBy(recorder::serverVerdict));
+    this.tls = new TlsSocketAdapter(context, protocols, TlsPolicy.cipherSuites(context), recorder);
     this.pool = PoolingHttpClientConnectionManagerBuilder.create()
         .setTlsSocketStrategy(tls)
         .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout(builder.handshakeTimeout)).build())
@@ -107,8 +112,8 @@ public final class MtlsClient implements AutoCloseable {
         .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout(builder.responseTimeout)).build())
         .build();
     if (identity != null) {
-      for (PreflightCheck.Finding warning : preflight().warnings()) {
-        LOG.warn("{}", warning.message());
+      for (String warning : preflight().warnings()) {
+        LOG.warn("{}", warning);
       }
     }
   }
@@ -147,9 +152,9 @@ public final class MtlsClient implements AutoCloseable {
       throw new IllegalArgumentException("not an https URL: " + request.getRequestUri());
     }
     if (identity != null && enforcePreflight) {
-      Optional<PreflightCheck.Finding> blocking = preflight().blocking();
-      if (blocking.isPresent()) {
-        throw new MtlsException(preflightDiagnosis(blocking.get()), null);
+      PreflightCheck.Report ours = preflight();
+      if (ours.blocking()) {
+        throw new MtlsException(preflightDiagnosis(ours.verdict()), null);
       }
     }
     HttpClientContext context = HttpClientContext.create();
@@ -174,13 +179,18 @@ public final class MtlsClient implements AutoCloseable {
     return http;
   }
 
-  /** The pre-flight report on our own certificate (empty without an identity). */
+  /**
+   * The pre-flight report on our own certificate chain: the trust core's verdict with our trust (anchors and CRLs),
+   * as a server with the same would judge it. Null without an identity.
+   */
   public PreflightCheck.Report preflight() {
+    if (identity == null) {
+      return null;
+    }
     Instant now = clock.instant();
     PreflightCheck.Report report = preflight;
     if (report == null || now.isAfter(preflightUntil)) {
-      report = identity == null ? new PreflightCheck.Report(List.of())
-          : PreflightCheck.check(identity.certificate(), clock, expiryWarning);
+      report = PreflightCheck.check(identity.chain(), trust, now, expiryWarning);
       preflight = report;
       preflightUntil = now.plus(PREFLIGHT_INTERVAL);
     }
@@ -205,21 +215,21 @@ public final class MtlsClient implements AutoCloseable {
   private Diagnosis explain(Throwable failure, String host, int port, HttpContext context) {
     Handshake handshake = context == null ? null : (Handshake) context.getAttribute(TlsSocketAdapter.HANDSHAKE);
     return FailureExplainer.explain(failure, new FailureExplainer.Situation(host, port, handshake,
-        identity == null ? List.of() : identity.chain(), trust.certificates(), protocols,
+        identity == null ? List.of() : identity.chain(), trust.anchors().certificates(), protocols, preflight(),
         clock.instant()));
   }
 
-  private static Diagnosis preflightDiagnosis(PreflightCheck.Finding finding) {
-    String hint = switch (finding.kind()) {
-      case OWN_CERTIFICATE_EXPIRED -> "Renew the certificate; a server refuses an expired one.";
-      case OWN_CERTIFICATE_NOT_YET_VALID -> "Check this machine's clock, or wait until the certificate is valid.";
-      case OWN_CERTIFICATE_NOT_FOR_CLIENTS ->
-          "Use a client certificate (extended key usage clientAuth); a server certificate will be refused.";
-      default -> "Fix the certificate.";
+  private static Diagnosis preflightDiagnosis(Verdict verdict) {
+    Diagnosis.Kind kind = switch (verdict.reason()) {
+      case EXPIRED -> Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED;
+      case NOT_YET_VALID -> Diagnosis.Kind.OWN_CERTIFICATE_NOT_YET_VALID;
+      case WRONG_PURPOSE, KEY_USAGE -> Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS;
+      default -> Diagnosis.Kind.OWN_CERTIFICATE_REFUSED;
     };
-    String message = finding.message();
-    String sentence = Character.toUpperCase(message.charAt(0)) + message.substring(1) + ".";
-    return new Diagnosis(finding.kind(), sentence, hint, "pre-flight check before connecting; nothing was sent");
+    String sentence = "Our certificate would be refused: " + verdict.reason().words() + ": " + verdict.sentence()
+        + ".";
+    return new Diagnosis(kind, verdict.reason(), sentence, verdict.reason().hint(),
+        "pre-flight check before connecting; nothing was sent");
   }
 
   private MtlsResponse read(ClassicHttpResponse response, HttpClientContext context) throws IOException {
@@ -261,11 +271,11 @@ public final class MtlsClient implements AutoCloseable {
   /** Configures an {@link MtlsClient}; every setting has a default except what is ours to give. */
   public static final class Builder {
     private Identity identity;
-    private TrustAnchors trust;
+    private Trust trust;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration responseTimeout = Duration.ofSeconds(30);
-    private List<String> protocols = TlsDefaults.PROTOCOLS;
+    private List<String> protocols = TlsPolicy.PROTOCOLS;
     private int maxConnections = 20;
     private Duration expiryWarning = Duration.ofDays(14);
     private boolean enforcePreflight = true;
@@ -280,8 +290,17 @@ public final class MtlsClient implements AutoCloseable {
       return this;
     }
 
-    /** Whom we trust to identify servers. If unset, the JDK's own trust store ({@link TrustAnchors#system()}). */
+    /** Whom we trust to identify servers. If unset, the JDK's own trust store ({@link Trust#system()}). */
     public Builder trust(TrustAnchors trust) {
+      this.trust = Trust.of(Objects.requireNonNull(trust, "trust == null"));
+      return this;
+    }
+
+    /**
+     * Whom we trust, with CRLs: servers are judged by it, and so is our own certificate before we connect (as a server
+     * with the same anchors and CRLs would judge it).
+     */
+    public Builder trust(Trust trust) {
       this.trust = Objects.requireNonNull(trust, "trust == null");
       return this;
     }
@@ -306,7 +325,7 @@ public final class MtlsClient implements AutoCloseable {
 
     /** TLS versions to offer, within TLSv1.3 and TLSv1.2. If unset, both; give one to force it. */
     public Builder protocols(List<String> protocols) {
-      TlsDefaults.protocols(protocols);
+      TlsPolicy.protocols(protocols);
       this.protocols = List.copyOf(protocols);
       return this;
     }
@@ -336,7 +355,7 @@ public final class MtlsClient implements AutoCloseable {
       return this;
     }
 
-    /** The clock for the pre-flight check. If unset, the system clock. */
+    /** The clock for trust decisions: the server's certificate and our own. If unset, the system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;

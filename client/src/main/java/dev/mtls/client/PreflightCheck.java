@@ -1,97 +1,71 @@
 package dev.mtls.client;
 
-import dev.mtls.pki.material.DistinguishedName;
-import java.security.cert.CertificateParsingException;
+import dev.mtls.pki.material.trust.OwnCertificate;
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.pki.material.trust.Verdict;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Checks our own certificate before any connection: a server would refuse an expired, not-yet-valid or
- * non-clientAuth certificate with at best a terse alert; here the reason comes with the dates.
+ * Judges our own certificate chain before any connection, with the trust core, as a server that trusts the same
+ * anchors and CRLs would: a server refuses an expired, revoked or non-clientAuth certificate with at best a terse
+ * alert; here the reason comes with the certificate and its dates. When our own CA is not among the anchors we
+ * know, only what needs no anchor is checked ({@link OwnCertificate}): that the server may trust another CA is no
+ * reason to stop.
  */
 public final class PreflightCheck {
-  /** The extended key usage a TLS client certificate needs. */
-  static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-  private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+  /** Reasons that do not depend on whose anchors or CRLs judge: a server refuses them too. */
+  private static final Set<Reason> BLOCKING = EnumSet.of(Reason.EXPIRED, Reason.NOT_YET_VALID, Reason.REVOKED,
+      Reason.WEAK_ALGORITHM, Reason.WRONG_PURPOSE, Reason.KEY_USAGE, Reason.NOT_A_CA, Reason.PATH_TOO_LONG,
+      Reason.NAME_CONSTRAINTS, Reason.UNKNOWN_CRITICAL_EXTENSION, Reason.POLICY, Reason.BAD_SIGNATURE,
+      Reason.INVALID_CERTIFICATE);
 
-  /** One problem with our certificate. {@code blocking} problems make a server refuse it. */
-  public record Finding(Diagnosis.Kind kind, boolean blocking, String message) {}
-
-  /** All findings; empty when the certificate is fine. */
-  public record Report(List<Finding> findings) {
-    public Report {
-      findings = List.copyOf(findings);
+  /**
+   * The verdict on our chain, and when it stops being valid.
+   *
+   * @param verdict  the trust core's verdict (or, when our anchors do not know our CA, the first problem found
+   *                 without them, else the "untrusted" verdict)
+   * @param expires  the earliest notAfter in our chain
+   * @param warning  a non-blocking remark, e.g. the certificate expires soon
+   */
+  public record Report(Verdict verdict, Instant expires, Optional<String> warning) {
+    /** Whether a server would refuse the certificate whatever CA it trusts: then we do not even connect. */
+    public boolean blocking() {
+      return BLOCKING.contains(verdict.reason());
     }
 
-    /** The first finding that would make a server refuse the certificate. */
-    public Optional<Finding> blocking() {
-      return findings.stream().filter(Finding::blocking).findFirst();
-    }
-
-    public List<Finding> warnings() {
-      return findings.stream().filter(finding -> !finding.blocking()).toList();
+    public List<String> warnings() {
+      return warning.map(List::of).orElse(List.of());
     }
   }
 
   private PreflightCheck() {}
 
-  /**
-   * Checks {@code certificate} at {@code clock}'s time; a certificate that expires within
-   * {@code expiryWarning} gives a non-blocking finding.
-   */
-  public static Report check(X509Certificate certificate, Clock clock, Duration expiryWarning) {
-    Instant now = clock.instant();
-    Instant notBefore = certificate.getNotBefore().toInstant();
-    Instant notAfter = certificate.getNotAfter().toInstant();
-    String subject = DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString();
-    List<Finding> findings = new ArrayList<>();
-    if (now.isAfter(notAfter)) {
-      findings.add(new Finding(Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED, true,
-          "our certificate " + subject + " expired on " + format(notAfter) + " (it is now " + format(now) + ")"));
-    } else if (now.isBefore(notBefore)) {
-      findings.add(new Finding(Diagnosis.Kind.OWN_CERTIFICATE_NOT_YET_VALID, true,
-          "our certificate " + subject + " is not valid before " + format(notBefore) + " (it is now "
-              + format(now) + "; is this machine's clock right?)"));
-    } else if (now.plus(expiryWarning).isAfter(notAfter)) {
-      long days = Duration.between(now, notAfter).toDays();
-      findings.add(new Finding(Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED, false,
-          "our certificate " + subject + " expires on " + format(notAfter) + ", in " + days
-              + (days == 1 ? " day" : " days")));
+  /** Judges {@code chain} at {@code now}; a chain that expires within {@code expiryWarning} gets a warning. */
+  public static Report check(List<X509Certificate> chain, Trust trust, Instant now, Duration expiryWarning) {
+    Verdict verdict = trust.verify(chain, Purpose.CLIENT, now);
+    if (verdict.reason() == Reason.UNTRUSTED_ISSUER) {
+      verdict = OwnCertificate.check(chain, Purpose.CLIENT, now).orElse(verdict);
     }
-    List<String> usages = extendedKeyUsage(certificate);
-    if (usages != null && !usages.contains(CLIENT_AUTH) && !usages.contains(ANY_EXTENDED_KEY_USAGE)) {
-      findings.add(new Finding(Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS, true,
-          "our certificate " + subject + " is not allowed for TLS client authentication: its extended key usage "
-              + usages.stream().map(PreflightCheck::usageName).toList() + " lacks clientAuth"));
+    Instant expires = OwnCertificate.expiry(chain);
+    Optional<String> warning = Optional.empty();
+    if (!BLOCKING.contains(verdict.reason()) && now.plus(expiryWarning).isAfter(expires)) {
+      long days = Duration.between(now, expires).toDays();
+      warning = Optional.of("our certificate chain expires on " + format(expires) + ", in " + days
+          + (days == 1 ? " day" : " days"));
     }
-    return new Report(findings);
+    return new Report(verdict, expires, warning);
   }
 
   static String format(Instant instant) {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
-  private static List<String> extendedKeyUsage(X509Certificate certificate) {
-    try {
-      return certificate.getExtendedKeyUsage();
-    } catch (CertificateParsingException e) {
-      return List.of("unparseable");
-    }
-  }
-
-  private static String usageName(String oid) {
-    return switch (oid) {
-      case "1.3.6.1.5.5.7.3.1" -> "serverAuth";
-      case CLIENT_AUTH -> "clientAuth";
-      case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
-      case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
-      default -> oid;
-    };
   }
 }

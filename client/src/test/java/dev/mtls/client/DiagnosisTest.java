@@ -1,9 +1,11 @@
 package dev.mtls.client;
 
+import dev.mtls.pki.material.trust.Reason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.mtls.pki.IssuedCertificate;
+import dev.mtls.testpki.Issued;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import java.io.IOException;
@@ -37,7 +39,7 @@ class DiagnosisTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void client_without_certificate_is_told_the_server_requires_one(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(protocol));
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
     try (MtlsClient client = MtlsClient.builder().trust(PKI.trust()).build()) {
       Diagnosis diagnosis = failure(client, server.url("/"));
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.NO_CLIENT_CERTIFICATE);
@@ -50,7 +52,7 @@ class DiagnosisTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void client_from_a_foreign_ca_is_told_the_server_does_not_trust_its_ca(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(protocol));
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
     Diagnosis diagnosis = failureWith(PKI.foreignClient, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
     // JSSE sends no specific alert (1.2: certificate_unknown; 1.3: none reaches us): the CA list it asked
@@ -65,18 +67,21 @@ class DiagnosisTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void expired_client_certificate_sent_anyway_is_rejected_as_expired(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(protocol));
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
     Diagnosis diagnosis = failureWith(PKI.expiredClient, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
+    assertThat(diagnosis.reason()).isEqualTo(Reason.EXPIRED);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
-        + "our certificate has expired.");
-    assertThat(diagnosis.hint()).matches(EVIDENCE + "; our certificate CN=old alice expired on .*");
+        + "the client certificate \"CN=old alice\" expired on "
+        + PreflightCheck.format(PKI.expiredClient.certificate().getNotAfter().toInstant()) + ".");
+    assertThat(diagnosis.hint()).matches(EVIDENCE + "; judged with our own trust anchors, our certificate is refused:"
+        + " expired\\. Renew the certificate.*");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void revoked_client_certificate_is_rejected_as_revoked(String protocol) throws Exception {
-    server = JsseTestServer.startWithCrls(PKI.server.identity(), PKI.trust(), List.of(PKI.crl), List.of(protocol));
+    server = JsseTestServer.startWithCrls(TestPki.identity(PKI.server), PKI.trust(), List.of(PKI.crl), List.of(protocol));
     try (MtlsClient good = clientWith(PKI.client, protocol)) {
       assertThat(good.get(server.url("/")).status()).as("the CRL does not list this one").isEqualTo(200);
     }
@@ -93,21 +98,25 @@ class DiagnosisTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_certificate_sent_as_client_certificate_is_rejected(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(protocol));
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
     Diagnosis diagnosis = failureWith(PKI.serverAsClient, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
+    assertThat(diagnosis.reason()).isEqualTo(Reason.WRONG_PURPOSE);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
-        + "our certificate is not allowed for TLS client authentication.");
+        + "the client certificate \"CN=not a client\" is not allowed for TLS client authentication: its extended"
+        + " key usage [serverAuth] lacks clientAuth.");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_from_a_foreign_ca_is_not_trusted(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.foreignServer.identity(), PKI.trust(), List.of(protocol));
+    server = JsseTestServer.start(TestPki.identity(PKI.foreignServer), PKI.trust(), List.of(protocol));
     Diagnosis diagnosis = failureWith(PKI.client, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
-    assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: CN=localhost, "
-        + "issued by CN=Foreign Root,O=elsewhere, does not chain to any of our trust anchors.");
+    assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
+    assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted"
+        + " CA: CA certificate \"CN=Foreign Issuing CA,O=elsewhere\" was issued by \"CN=Foreign Root,O=elsewhere\","
+        + " which is not a trust anchor here.");
     assertThat(diagnosis.hint()).isEqualTo("We trust CN=Test Root,O=mtls-reference. "
         + "Pass the CA that issued the server's certificate with --cacert.");
     assertThat(server.connections.get()).isEqualTo(1);
@@ -116,11 +125,12 @@ class DiagnosisTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_certificate_for_another_host_is_a_hostname_mismatch(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.serverForOtherHost.identity(), PKI.trust(), List.of(protocol));
+    server = JsseTestServer.start(TestPki.identity(PKI.serverForOtherHost), PKI.trust(), List.of(protocol));
     Diagnosis diagnosis = failureWith(PKI.client, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.HOSTNAME_MISMATCH);
-    assertThat(diagnosis.sentence())
-        .isEqualTo("The server's certificate is not valid for localhost: it names [DNS:other.example].");
+    assertThat(diagnosis.reason()).isEqualTo(Reason.HOSTNAME_MISMATCH);
+    assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example\" is not valid for"
+        + " localhost: it names [DNS:other.example].");
   }
 
   @ParameterizedTest
@@ -142,7 +152,7 @@ class DiagnosisTest {
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_with_only_the_other_tls_version_has_no_common_protocol(String protocol) throws Exception {
     String other = protocol.equals("TLSv1.3") ? "TLSv1.2" : "TLSv1.3";
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(other));
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(other));
     Diagnosis diagnosis = failureWith(PKI.client, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.NO_COMMON_PROTOCOL);
     assertThat(diagnosis.sentence())
@@ -153,26 +163,27 @@ class DiagnosisTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void expired_own_certificate_is_reported_before_connecting(String protocol) throws Exception {
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(protocol));
-    try (MtlsClient client = MtlsClient.builder().identity(PKI.expiredClient.identity()).trust(PKI.trust())
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
+    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.expiredClient)).trust(PKI.trust())
         .protocols(List.of(protocol)).build()) {
       Diagnosis diagnosis = failure(client, server.url("/"));
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED);
-      assertThat(diagnosis.sentence()).isEqualTo("Our certificate CN=old alice expired on "
-          + PreflightCheck.format(PKI.expiredClient.certificate().getNotAfter().toInstant()) + " (it is now "
-          + diagnosis.sentence().replaceAll(".*it is now (.*)\\)\\.$", "$1") + ").");
+      assertThat(diagnosis.reason()).isEqualTo(Reason.EXPIRED);
+      assertThat(diagnosis.sentence()).isEqualTo("Our certificate would be refused: expired: the client certificate"
+          + " \"CN=old alice\" expired on "
+          + PreflightCheck.format(PKI.expiredClient.certificate().getNotAfter().toInstant()) + ".");
     }
     assertThat(server.connections.get()).as("nothing was sent").isZero();
   }
 
-  private Diagnosis failureWith(IssuedCertificate identity, String protocol) {
+  private Diagnosis failureWith(Issued identity, String protocol) {
     try (MtlsClient client = clientWith(identity, protocol)) {
       return failure(client, server.url("/"));
     }
   }
 
-  private static MtlsClient clientWith(IssuedCertificate identity, String protocol) {
-    return client(identity.identity(), PKI.trust(), protocol);
+  private static MtlsClient clientWith(Issued identity, String protocol) {
+    return client(TestPki.identity(identity), PKI.trust(), protocol);
   }
 
   private static MtlsClient client(Identity identity, TrustAnchors trust, String protocol) {

@@ -1,7 +1,7 @@
 package dev.mtls.client;
 
 import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.TlsDefaults;
+import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.TrustAnchors;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -54,11 +54,11 @@ public final class JsseTestServer implements AutoCloseable {
 
   private JsseTestServer(Identity identity, TrustAnchors trust, List<X509CRL> crls, List<String> protocols,
       boolean needClientAuth) throws Exception {
-    X509TrustManager trustManager = crls.isEmpty() ? trust.trustManager() : revocationChecking(trust, crls);
-    SSLContext context = TlsDefaults.context(new CountingKeyManager(identity.keyManager()), trustManager);
+    X509TrustManager trustManager = crls.isEmpty() ? jdkTrustManager(trust) : revocationChecking(trust, crls);
+    SSLContext context = TlsPolicy.context(new CountingKeyManager(identity.keyManager()), trustManager);
     serverSocket = (SSLServerSocket) context.getServerSocketFactory()
         .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    serverSocket.setSSLParameters(TlsDefaults.parameters(context, protocols));
+    serverSocket.setSSLParameters(TlsPolicy.parameters(context, protocols));
     serverSocket.setNeedClientAuth(needClientAuth);
     workers.execute(this::acceptLoop);
   }
@@ -145,6 +145,13 @@ public final class JsseTestServer implements AutoCloseable {
   }
 
   /** PKIX with CRLs for the end entity only (the test's intermediate has no CRL of its own issuer). */
+  /** The JDK's own PKIX trust manager: this server is a plain JSSE peer, not the project's server. */
+  static X509TrustManager jdkTrustManager(TrustAnchors trust) throws Exception {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+    factory.init(trust.keyStore());
+    return (X509TrustManager) factory.getTrustManagers()[0];
+  }
+
   private static X509TrustManager revocationChecking(TrustAnchors trust, List<X509CRL> crls) throws Exception {
     PKIXBuilderParameters parameters = new PKIXBuilderParameters(trust.keyStore(), new X509CertSelector());
     parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));

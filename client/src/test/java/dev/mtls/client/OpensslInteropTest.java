@@ -1,9 +1,11 @@
 package dev.mtls.client;
 
+import dev.mtls.pki.material.trust.Reason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.mtls.pki.IssuedCertificate;
+import dev.mtls.testpki.Issued;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Pem;
 import java.nio.file.Path;
@@ -35,8 +37,8 @@ class OpensslInteropTest {
   void pem_identity_with_intermediate_is_accepted_by_a_server_trusting_only_the_root(String protocol)
       throws Exception {
     start(protocol, PKI.server);
-    Path chain = TestPki.write(directory, "client-chain.pem", PKI.client.chainPem());
-    Path key = TestPki.write(directory, "client-key.pem", PKI.client.privateKeyPem());
+    Path chain = TestPki.write(directory, "client-chain.pem", TestPki.chainPem(PKI.client));
+    Path key = TestPki.write(directory, "client-key.pem", TestPki.keyPem(PKI.client));
     try (MtlsClient client = client(Identity.loadPem(chain, key, null), protocol)) {
       MtlsResponse response = client.get(server.url("localhost"));
       assertThat(response.status()).isEqualTo(200);
@@ -96,7 +98,9 @@ class OpensslInteropTest {
     assertThat(diagnosis.sentence()).isIn(
         "The server rejected our client certificate: it says the certificate has expired or is not yet valid "
             + "(alert certificate_expired).",
-        "The server rejected our client certificate, most likely because our certificate has expired.");
+        "The server rejected our client certificate, most likely because the client certificate \"CN=old alice\""
+            + " expired on " + PreflightCheck.format(PKI.expiredClient.certificate().getNotAfter().toInstant())
+            + ".");
   }
 
   @ParameterizedTest
@@ -119,8 +123,10 @@ class OpensslInteropTest {
     start(protocol, PKI.foreignServer);
     Diagnosis diagnosis = failureWith(PKI.client, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
-    assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: CN=localhost, "
-        + "issued by CN=Foreign Root,O=elsewhere, does not chain to any of our trust anchors.");
+    assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
+    assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted"
+        + " CA: CA certificate \"CN=Foreign Issuing CA,O=elsewhere\" was issued by \"CN=Foreign Root,O=elsewhere\","
+        + " which is not a trust anchor here.");
   }
 
   @ParameterizedTest
@@ -129,8 +135,9 @@ class OpensslInteropTest {
     start(protocol, PKI.serverForOtherHost);
     Diagnosis diagnosis = failureWith(PKI.client, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.HOSTNAME_MISMATCH);
-    assertThat(diagnosis.sentence())
-        .isEqualTo("The server's certificate is not valid for localhost: it names [DNS:other.example].");
+    assertThat(diagnosis.reason()).isEqualTo(Reason.HOSTNAME_MISMATCH);
+    assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example\" is not valid for"
+        + " localhost: it names [DNS:other.example].");
   }
 
   @ParameterizedTest
@@ -143,11 +150,11 @@ class OpensslInteropTest {
         .isEqualTo("The client and the server have no TLS version or cipher suite in common.");
   }
 
-  private void start(String protocol, IssuedCertificate serverCertificate, String... extra) throws Exception {
+  private void start(String protocol, Issued serverCertificate, String... extra) throws Exception {
     Path cert = TestPki.write(directory, "server.pem", Pem.encode(serverCertificate.certificate()));
     Path intermediates = TestPki.write(directory, "server-intermediates.pem",
         Pem.encode(serverCertificate.chain().subList(1, serverCertificate.chain().size())));
-    Path key = TestPki.write(directory, "server-key.pem", serverCertificate.privateKeyPem());
+    Path key = TestPki.write(directory, "server-key.pem", TestPki.keyPem(serverCertificate));
     Path ca = TestPki.write(directory, "root.pem", TestPki.pem(PKI.root));
     List<String> arguments = new ArrayList<>(List.of("-cert", cert.toString(), "-key", key.toString(),
         "-CAfile", ca.toString()));
@@ -158,8 +165,8 @@ class OpensslInteropTest {
     server = OpensslServer.start(protocol, arguments, directory);
   }
 
-  private Diagnosis failureWith(IssuedCertificate identity, String protocol) {
-    try (MtlsClient client = MtlsClient.builder().identity(identity.identity()).trust(PKI.trust())
+  private Diagnosis failureWith(Issued identity, String protocol) {
+    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(identity)).trust(PKI.trust())
         .protocols(List.of(protocol)).enforcePreflight(false).build()) {
       return failure(client, server.url("localhost"));
     }

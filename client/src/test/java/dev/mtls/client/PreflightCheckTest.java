@@ -2,75 +2,101 @@ package dev.mtls.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.security.cert.X509Certificate;
-import java.time.Clock;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.testpki.Issued;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** Our own certificate checked at fixed times: each finding carries its dates. */
+/** Our own certificate chain judged by the trust core before connecting, at fixed times. */
 class PreflightCheckTest {
   private static final TestPki PKI = TestPki.INSTANCE;
-  private static final X509Certificate ALICE = PKI.client.certificate();
+  private static final Issued ALICE = PKI.client;
+  private static final Trust TRUST = Trust.of(PKI.trust());
 
   @Test
-  void valid_certificate_has_no_findings() {
-    assertThat(check(ALICE, ALICE.getNotBefore().toInstant().plus(Duration.ofDays(1))).findings()).isEmpty();
+  void valid_certificate_is_trusted_and_not_blocking() {
+    PreflightCheck.Report report = check(ALICE, ALICE.certificate().getNotBefore().toInstant().plusSeconds(3600));
+
+    assertThat(report.verdict().isTrusted()).isTrue();
+    assertThat(report.blocking()).isFalse();
+    assertThat(report.warnings()).isEmpty();
   }
 
   @Test
   void expired_certificate_is_blocking_with_its_end_date() {
-    Instant notAfter = ALICE.getNotAfter().toInstant();
+    Instant notAfter = ALICE.certificate().getNotAfter().toInstant();
+
     PreflightCheck.Report report = check(ALICE, notAfter.plusSeconds(3600));
-    assertThat(report.blocking()).get().isEqualTo(new PreflightCheck.Finding(Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED,
-        true, "our certificate CN=alice,OU=orders expired on " + PreflightCheck.format(notAfter) + " (it is now "
-            + PreflightCheck.format(notAfter.plusSeconds(3600)) + ")"));
+
+    assertThat(report.blocking()).isTrue();
+    assertThat(report.verdict().reason()).isEqualTo(Reason.EXPIRED);
+    assertThat(report.verdict().sentence()).isEqualTo("the client certificate \"CN=alice,OU=orders\" expired on "
+        + PreflightCheck.format(notAfter));
   }
 
   @Test
   void not_yet_valid_certificate_is_blocking_with_its_start_date() {
-    Instant notBefore = ALICE.getNotBefore().toInstant();
-    Instant now = notBefore.minusSeconds(7200);
-    assertThat(check(ALICE, now).blocking()).get().isEqualTo(new PreflightCheck.Finding(
-        Diagnosis.Kind.OWN_CERTIFICATE_NOT_YET_VALID, true, "our certificate CN=alice,OU=orders is not valid before "
-            + PreflightCheck.format(notBefore) + " (it is now " + PreflightCheck.format(now)
-            + "; is this machine's clock right?)"));
+    Instant notBefore = ALICE.certificate().getNotBefore().toInstant();
+
+    PreflightCheck.Report report = check(ALICE, notBefore.minusSeconds(7200));
+
+    assertThat(report.blocking()).isTrue();
+    assertThat(report.verdict().reason()).isEqualTo(Reason.NOT_YET_VALID);
+    assertThat(report.verdict().sentence()).endsWith("is not valid before " + PreflightCheck.format(notBefore));
   }
 
   @Test
   void certificate_expiring_within_the_warning_period_is_a_warning_only() {
-    Instant notAfter = ALICE.getNotAfter().toInstant();
+    Instant notAfter = ALICE.certificate().getNotAfter().toInstant();
+
     PreflightCheck.Report report = check(ALICE, notAfter.minus(Duration.ofDays(3)).minusSeconds(60));
-    assertThat(report.blocking()).isEmpty();
-    assertThat(report.warnings()).containsExactly(new PreflightCheck.Finding(
-        Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED, false,
-        "our certificate CN=alice,OU=orders expires on " + PreflightCheck.format(notAfter) + ", in 3 days"));
+
+    assertThat(report.blocking()).isFalse();
+    assertThat(report.warnings()).containsExactly("our certificate chain expires on "
+        + PreflightCheck.format(notAfter) + ", in 3 days");
   }
 
   @Test
   void server_certificate_lacks_client_auth() {
-    X509Certificate server = PKI.serverAsClient.certificate();
-    PreflightCheck.Report report = check(server, server.getNotBefore().toInstant().plusSeconds(3600));
-    assertThat(report.blocking()).get().isEqualTo(new PreflightCheck.Finding(
-        Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS, true, "our certificate CN=not a client is not allowed "
-            + "for TLS client authentication: its extended key usage [serverAuth] lacks clientAuth"));
+    Issued server = PKI.serverAsClient;
+
+    PreflightCheck.Report report = check(server, server.certificate().getNotBefore().toInstant().plusSeconds(3600));
+
+    assertThat(report.blocking()).isTrue();
+    assertThat(report.verdict().reason()).isEqualTo(Reason.WRONG_PURPOSE);
+    assertThat(report.verdict().sentence()).isEqualTo("the client certificate \"CN=not a client\" is not allowed for"
+        + " TLS client authentication: its extended key usage [serverAuth] lacks clientAuth");
+  }
+
+  @Test
+  void a_certificate_from_a_ca_we_do_not_trust_ourselves_is_not_blocking_unless_it_is_broken_anyway() {
+    Instant now = Instant.now();
+    Issued foreignExpired = PKI.foreignRoot.issue("CN=old mallory").expired().build();
+
+    assertThat(check(PKI.foreignClient, now).verdict().reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
+    assertThat(check(PKI.foreignClient, now).blocking()).isFalse();
+    assertThat(check(foreignExpired, now).verdict().reason()).isEqualTo(Reason.EXPIRED);
+    assertThat(check(foreignExpired, now).blocking()).isTrue();
   }
 
   @Test
   void client_refuses_to_send_a_server_certificate_before_connecting() {
-    try (MtlsClient client = MtlsClient.builder().identity(PKI.serverAsClient.identity()).trust(PKI.trust())
+    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.serverAsClient)).trust(PKI.trust())
         .build()) {
       MtlsException failure = org.assertj.core.api.Assertions.catchThrowableOfType(MtlsException.class,
           () -> client.get("https://localhost:1/"));
       assertThat(failure.getDiagnosis().kind()).isEqualTo(Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS);
-      assertThat(failure.getDiagnosis().sentence()).isEqualTo("Our certificate CN=not a client is not allowed for "
-          + "TLS client authentication: its extended key usage [serverAuth] lacks clientAuth.");
+      assertThat(failure.getDiagnosis().reason()).isEqualTo(Reason.WRONG_PURPOSE);
+      assertThat(failure.getDiagnosis().sentence()).isEqualTo("Our certificate would be refused: not allowed for this"
+          + " purpose: the client certificate \"CN=not a client\" is not allowed for TLS client authentication: its"
+          + " extended key usage [serverAuth] lacks clientAuth.");
       assertThat(failure.getDiagnosis().technical()).isEqualTo("pre-flight check before connecting; nothing was sent");
     }
   }
 
-  private static PreflightCheck.Report check(X509Certificate certificate, Instant now) {
-    return PreflightCheck.check(certificate, Clock.fixed(now, ZoneOffset.UTC), Duration.ofDays(14));
+  private static PreflightCheck.Report check(Issued issued, Instant now) {
+    return PreflightCheck.check(issued.chain(), TRUST, now, Duration.ofDays(14));
   }
 }

@@ -34,7 +34,7 @@ class DemoScriptTest {
             + "the certificate maps to []",
         "(none)    GET /whoami                  refused   client: The server requires a client certificate and none "
             + "was sent.",
-        "server: no certificate; the client sent none and this server requires one",
+        "server: no certificate; the client sent no certificate and this server requires one",
         "server: not issued by a trusted CA; subject \"CN=alice,OU=admins,O=mtls-reference\", issuer "
             + "\"CN=Foreign Root CA,O=elsewhere\"",
         "server: expired; subject \"CN=expired,OU=admins,O=mtls-reference\"",

@@ -7,7 +7,7 @@ import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.Revocation;
 import dev.mtls.pki.RevocationReason;
-import dev.mtls.pki.SubjectAltName;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;

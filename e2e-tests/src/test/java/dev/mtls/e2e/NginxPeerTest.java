@@ -1,5 +1,7 @@
 package dev.mtls.e2e;
 
+import dev.mtls.pki.material.trust.Reason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
@@ -139,8 +141,9 @@ class NginxPeerTest {
 
       Diagnosis diagnosis = failure.getDiagnosis();
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
-      assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: CN=localhost,"
-          + E2ePki.ORG + ", issued by " + E2ePki.ROOT_DN + ", does not chain to any of our trust anchors.");
+      assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
+      assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + E2ePki.INTERMEDIATE_DN
+          + "\" was issued by \"" + E2ePki.ROOT_DN + "\", which is not a trust anchor here.");
       assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=Elsewhere. Pass the CA that issued"
           + " the server's certificate with --cacert.");
     }

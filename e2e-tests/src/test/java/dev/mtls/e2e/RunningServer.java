@@ -5,7 +5,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mtls.server.AccessLog;
 import dev.mtls.server.MtlsServer;
-import dev.mtls.server.RejectionLog;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.Rejection;
 import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.RouteRules;
 import java.io.IOException;
@@ -24,10 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An in-process {@link MtlsServer} on 127.0.0.1 (ports chosen by the OS) with the example roles and routes from
- * {@code server/examples}, and the server's log lines captured so tests can assert the reason of a refusal:
+ * {@code server/examples}, recording what tests assert:
  *
  * <ul>
- *   <li>{@link #rejections()}: the WARN lines of {@link RejectionLog} ("rejected client 127.0.0.1:5321: expired; ...");
+ *   <li>{@link #rejections()}: the server's typed {@link Rejection} events (who was refused, the trust core's verdict);
  *   <li>{@link #accessLog()}: the access-log lines ("GET /api/reports 200 3ms subject=... roles=[reader] ...").
  * </ul>
  *
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * test can rewrite them and call {@link #reload()}. Polling is off unless a customizer turns it on.
  */
 public final class RunningServer implements AutoCloseable {
-  /** How long {@link #awaitRejection} waits for the server to log a refusal it is still processing. */
+  /** How long {@link #awaitRejection} waits for the server to report a refusal it is still processing. */
   public static final Duration LOG_WAIT = Duration.ofSeconds(10);
 
   private static final Object CAPTURE_LOCK = new Object();
@@ -43,10 +44,11 @@ public final class RunningServer implements AutoCloseable {
   private final MtlsServer server;
   private final Path rolesFile;
   private final Path crlFile;
-  private final Capture rejections;
+  private final List<Rejection> rejections;
   private final Capture access;
 
-  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, Capture rejections, Capture access) {
+  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, List<Rejection> rejections,
+      Capture access) {
     this.server = server;
     this.rolesFile = rolesFile;
     this.crlFile = crlFile;
@@ -54,7 +56,10 @@ public final class RunningServer implements AutoCloseable {
     this.access = access;
   }
 
-  /** The example configuration: identity {@code server}, trust our root, the CRL revoking {@code revoked}. */
+  /**
+   * The example configuration: identity {@code server}, trust our root, the CRLs of both CAs (the issuing CA's revoking
+   * {@code revoked}).
+   */
   public static RunningServer start(E2ePki pki, Path workDir) {
     return start(pki, workDir, builder -> {});
   }
@@ -66,6 +71,7 @@ public final class RunningServer implements AutoCloseable {
   public static RunningServer start(E2ePki pki, Path workDir, Consumer<MtlsServer.Builder> customizer) {
     try {
       Files.createDirectories(workDir);
+      List<Rejection> rejections = new java.util.concurrent.CopyOnWriteArrayList<>();
       Path rolesFile = workDir.resolve("roles.conf");
       Path crlFile = workDir.resolve("crl.pem");
       Files.copy(Artifacts.serverExample("roles.conf"), rolesFile, StandardCopyOption.REPLACE_EXISTING);
@@ -76,18 +82,17 @@ public final class RunningServer implements AutoCloseable {
           .addCrlFile(crlFile)
           .roleRulesFile(rolesFile)
           .routeRules(RouteRules.load(Artifacts.serverExample("routes.conf")))
+          .rejectionListener(rejections::add)
           .host("127.0.0.1")
           .port(0)
           .managementPort(0)
           .reloadInterval(Duration.ZERO);
       customizer.accept(builder);
-      Capture rejections = new Capture(RejectionLog.class.getName());
       Capture access = new Capture(AccessLog.TEXT_LOGGER);
       MtlsServer server;
       try {
         server = builder.build().start();
       } catch (RuntimeException e) {
-        rejections.detach();
         access.detach();
         throw e;
       }
@@ -128,15 +133,15 @@ public final class RunningServer implements AutoCloseable {
     return server.reload();
   }
 
-  /** Forgets the captured log lines (call before each test's request). */
+  /** Forgets the recorded rejections and access-log lines (call before each test's request). */
   public void clearLogs() {
     rejections.clear();
     access.clear();
   }
 
-  /** The rejection WARN lines logged so far (formatted). */
-  public List<String> rejections() {
-    return rejections.lines();
+  /** The rejections reported so far. */
+  public List<Rejection> rejections() {
+    return List.copyOf(rejections);
   }
 
   /** The access-log lines logged so far. */
@@ -145,12 +150,27 @@ public final class RunningServer implements AutoCloseable {
   }
 
   /**
-   * The first rejection line containing every one of {@code fragments}, waiting (bounded) for it: the server logs a refused handshake
-   * on its own thread, possibly after the client has already given up. Fails with all lines seen if none comes.
+   * The first rejection for {@code reason}, waiting (bounded) for it: the server reports a refused handshake on its
+   * own thread, possibly after the client has already given up. Fails with all rejections seen if none comes.
    */
-  public String awaitRejection(String... fragments) {
-    return rejections.await(line -> java.util.Arrays.stream(fragments).allMatch(line::contains),
-        "a rejection containing " + java.util.Arrays.toString(fragments));
+  public Rejection awaitRejection(Reason reason) {
+    long deadline = System.nanoTime() + LOG_WAIT.toNanos();
+    while (true) {
+      Optional<Rejection> rejection = rejections.stream().filter(r -> r.verdict().reason() == reason).findFirst();
+      if (rejection.isPresent()) {
+        return rejection.get();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("expected a rejection for " + reason + " within " + LOG_WAIT.toSeconds()
+            + " s; the server reported " + rejections);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for a rejection", e);
+      }
+    }
   }
 
   /**
@@ -167,12 +187,11 @@ public final class RunningServer implements AutoCloseable {
     try {
       server.close();
     } finally {
-      rejections.detach();
       access.detach();
     }
   }
 
-  /** A logback ListAppender on one logger; only WARN-and-above for rejections is what tests read. */
+  /** A logback ListAppender on the access logger (requests become typed events with the embedding API). */
   private static final class Capture {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();

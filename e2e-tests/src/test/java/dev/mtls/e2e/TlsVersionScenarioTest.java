@@ -1,5 +1,7 @@
 package dev.mtls.e2e;
 
+import dev.mtls.pki.material.trust.Reason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
@@ -68,8 +70,8 @@ class TlsVersionScenarioTest {
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.NO_COMMON_PROTOCOL);
       assertThat(diagnosis.sentence())
           .isEqualTo("The client and the server have no TLS version or cipher suite in common.");
-      assertThat(tls13Only.awaitRejection("rejected client"))
-          .contains(": no common TLS protocol or cipher suite");
+      assertThat(tls13Only.awaitRejection(Reason.NO_COMMON_PROTOCOL).stage())
+          .isEqualTo(dev.mtls.server.Rejection.Stage.HANDSHAKE);
     }
   }
 }

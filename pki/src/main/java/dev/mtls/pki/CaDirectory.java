@@ -35,9 +35,11 @@ import javax.security.auth.x500.X500Principal;
  *   root.pem, root.key             the root certificate and its encrypted key (0600)
  *   intermediate.pem, intermediate.key   the issuing CA and its encrypted key (0600)
  *   ca-chain.pem                   intermediate then root
- *   index.tsv                      serial, status, not-after, revoked-at, reason, subject
- *   crlnumber                      the last CRL number used
- *   crl.pem                        the latest CRL of the issuing CA
+ *   index.tsv                      what the issuing CA issued: serial, status, not-after, revoked-at, reason, subject
+ *   root-index.tsv                 what the root issued (the intermediate), in the same format
+ *   crlnumber, root-crlnumber      the last CRL number each CA used
+ *   crl.pem                        the latest CRLs: the issuing CA's, then the root's (which can revoke the
+ *                                  intermediate and so every certificate below it)
  *   certs/SERIAL.pem               every certificate issued
  * </pre>
  *
@@ -47,19 +49,26 @@ import javax.security.auth.x500.X500Principal;
 public final class CaDirectory {
   private static final String HEADER = "# serial\tstatus\tnot-after\trevoked-at\treason\tsubject";
 
+  private static final String ROOT_INDEX = "root-index.tsv";
+
+  /** The CRLs {@link #generateCrl} published: the issuing CA's and the root's. */
+  public record PublishedCrls(X509CRL issuing, X509CRL root) {}
+
   private final Path directory;
   private final X509Certificate root;
   private final CertificateAuthority issuing;
   private final X509Certificate intermediate;
   private final Clock clock;
+  private final char[] password;
 
   private CaDirectory(Path directory, X509Certificate root, X509Certificate intermediate,
-      CertificateAuthority issuing, Clock clock) {
+      CertificateAuthority issuing, Clock clock, char[] password) {
     this.directory = directory;
     this.root = root;
     this.intermediate = intermediate;
     this.issuing = issuing;
     this.clock = clock;
+    this.password = password == null ? null : password.clone();
   }
 
   /** What {@link #init} creates. */
@@ -106,13 +115,16 @@ public final class CaDirectory {
           existing);
       AtomicFiles.writeString(directory.resolve("index.tsv"), HEADER + "\n", Visibility.PUBLIC, existing);
       AtomicFiles.writeString(directory.resolve("crlnumber"), "0\n", Visibility.PUBLIC, existing);
+      AtomicFiles.writeString(directory.resolve("root-crlnumber"), "0\n", Visibility.PUBLIC, existing);
+      AtomicFiles.writeString(directory.resolve(ROOT_INDEX), indexText(List.of(entryFor(issuing.certificate()))),
+          Visibility.PUBLIC, existing);
       if (options.crlUrl() != null) {
         AtomicFiles.writeString(directory.resolve("crl-url"), options.crlUrl() + "\n", Visibility.PUBLIC, existing);
       }
       // root.pem last: its presence is what marks the directory as a complete CA.
       AtomicFiles.writeString(rootFile, Pem.encode(rootCa.certificate()), Visibility.PUBLIC, existing);
       return new CaDirectory(directory, rootCa.certificate(), issuing.certificate(), withUrl(directory, issuing),
-          clock);
+          clock, password);
     });
   }
 
@@ -129,7 +141,7 @@ public final class CaDirectory {
       PrivateKey key = Pem.loadPrivateKey(directory.resolve("intermediate.key"), password);
       issuing = withUrl(directory, CertificateAuthority.of(List.of(intermediate, root), key, clock));
     }
-    return new CaDirectory(directory, root, intermediate, issuing, clock);
+    return new CaDirectory(directory, root, intermediate, issuing, clock, password);
   }
 
   public Path directory() {
@@ -157,16 +169,28 @@ public final class CaDirectory {
     return issuing;
   }
 
+  /** The issuing CA, refused when the root has revoked it: nothing it signs now would be trusted. */
+  private CertificateAuthority activeIssuing() {
+    CertificateAuthority ca = issuing();
+    for (IndexEntry entry : readIndex(ROOT_INDEX)) {
+      if (entry.serial().equals(intermediate.getSerialNumber()) && entry.status() == IndexEntry.Status.REVOKED) {
+        throw new IllegalStateException("the issuing CA (serial " + entry.serialHex() + ") was revoked on "
+            + entry.revokedAt() + " (" + entry.reason().cliName() + "): it must not issue anymore; create a new CA");
+      }
+    }
+    return ca;
+  }
+
   /** Issues under {@code spec}, generating the key, and records the certificate. */
   public IssuedCertificate issue(CertificateSpec spec) {
-    IssuedCertificate issued = issuing().issue(spec);
+    IssuedCertificate issued = activeIssuing().issue(spec);
     record(issued.certificate());
     return issued;
   }
 
   /** Signs a CSR under {@code profile} and {@code policy}, and records the certificate. */
   public IssuedCertificate sign(Csr csr, Profile profile, NamePolicy policy, Duration validity) {
-    IssuedCertificate issued = issuing().sign(csr, profile, policy, validity);
+    IssuedCertificate issued = activeIssuing().sign(csr, profile, policy, validity);
     record(issued.certificate());
     return issued;
   }
@@ -178,7 +202,7 @@ public final class CaDirectory {
       throw new IllegalStateException("serial " + serial.toString(16) + " was revoked for keyCompromise: "
           + "renew it only with a new key (--new-key)");
     });
-    X509Certificate renewed = issuing().renew(existing, newKey, validity);
+    X509Certificate renewed = activeIssuing().renew(existing, newKey, validity);
     record(renewed);
     return renewed;
   }
@@ -191,22 +215,27 @@ public final class CaDirectory {
     return Pem.loadCertificates(file).get(0);
   }
 
-  /** Marks {@code serial} revoked. Revoking twice is refused: the first reason and time stand. */
+  /**
+   * Marks {@code serial} revoked: a certificate the issuing CA issued, or the issuing CA itself (revoked by the root,
+   * which cuts off everything below it). Revoking twice is refused: the first reason and time stand.
+   */
   public IndexEntry revoke(BigInteger serial, RevocationReason reason) {
     issuing();
     return withLock(directory, () -> {
-      List<IndexEntry> entries = readIndex();
-      for (int i = 0; i < entries.size(); i++) {
-        IndexEntry entry = entries.get(i);
-        if (entry.serial().equals(serial)) {
-          if (entry.status() == IndexEntry.Status.REVOKED) {
-            throw new IllegalStateException("serial " + serial.toString(16) + " is already revoked ("
-                + entry.reason().cliName() + ", " + entry.revokedAt() + ")");
+      for (String index : List.of("index.tsv", ROOT_INDEX)) {
+        List<IndexEntry> entries = readIndex(index);
+        for (int i = 0; i < entries.size(); i++) {
+          IndexEntry entry = entries.get(i);
+          if (entry.serial().equals(serial)) {
+            if (entry.status() == IndexEntry.Status.REVOKED) {
+              throw new IllegalStateException("serial " + serial.toString(16) + " is already revoked ("
+                  + entry.reason().cliName() + ", " + entry.revokedAt() + ")");
+            }
+            IndexEntry revoked = entry.revoked(clock.instant(), reason);
+            entries.set(i, revoked);
+            writeIndex(index, entries);
+            return revoked;
           }
-          IndexEntry revoked = entry.revoked(clock.instant(), reason);
-          entries.set(i, revoked);
-          writeIndex(entries);
-          return revoked;
         }
       }
       throw new IllegalArgumentException("no certificate with serial " + serial.toString(16) + " in " + directory
@@ -214,40 +243,75 @@ public final class CaDirectory {
     });
   }
 
-  /** Signs a new CRL of every revoked certificate, valid for {@code validity}, and writes crl.pem. */
-  public X509CRL generateCrl(Duration validity) {
+  /**
+   * Signs new CRLs, valid for {@code validity}: the issuing CA's (every certificate it issued that is revoked) and
+   * the root's (the intermediate, if revoked). Writes both to crl.pem, so that one file covers every CA of a path.
+   */
+  public PublishedCrls generateCrl(Duration validity) {
     CertificateAuthority ca = issuing();
+    CertificateAuthority rootCa = rootAuthority();
     return withLock(directory, () -> {
-      Path numberFile = directory.resolve("crlnumber");
-      BigInteger number = new BigInteger(readString(numberFile).trim()).add(BigInteger.ONE);
-      List<Revocation> revoked = new ArrayList<>();
-      for (IndexEntry entry : readIndex()) {
-        if (entry.status() == IndexEntry.Status.REVOKED) {
-          revoked.add(new Revocation(entry.serial(), entry.revokedAt(), entry.reason()));
-        }
-      }
       Instant now = clock.instant();
-      X509CRL crl = ca.crl(revoked, number, now, now.plus(validity));
-      AtomicFiles.writeString(directory.resolve("crl.pem"), Pem.encode(crl), Visibility.PUBLIC, Existing.REPLACE);
-      AtomicFiles.writeString(numberFile, number + "\n", Visibility.PUBLIC, Existing.REPLACE);
-      return crl;
+      X509CRL issuingCrl = ca.crl(revocations(readIndex("index.tsv")), nextNumber("crlnumber"), now,
+          now.plus(validity));
+      X509CRL rootCrl = rootCa.crl(revocations(readIndex(ROOT_INDEX)), nextNumber("root-crlnumber"), now,
+          now.plus(validity));
+      AtomicFiles.writeString(directory.resolve("crl.pem"), Pem.encode(issuingCrl) + Pem.encode(rootCrl),
+          Visibility.PUBLIC, Existing.REPLACE);
+      AtomicFiles.writeString(directory.resolve("crlnumber"), crlNumber(issuingCrl) + "\n", Visibility.PUBLIC,
+          Existing.REPLACE);
+      AtomicFiles.writeString(directory.resolve("root-crlnumber"), crlNumber(rootCrl) + "\n",
+          Visibility.PUBLIC, Existing.REPLACE);
+      return new PublishedCrls(issuingCrl, rootCrl);
     });
   }
 
+  /** The root as a CA, for its CRL; its key is read only here, with the same password as the issuing CA's. */
+  private CertificateAuthority rootAuthority() {
+    if (password == null) {
+      throw new IllegalStateException("this operation needs the CA key: give the CA password");
+    }
+    PrivateKey key = Pem.loadPrivateKey(directory.resolve("root.key"), password);
+    return CertificateAuthority.of(List.of(root), key, clock);
+  }
+
+  private BigInteger nextNumber(String file) {
+    Path numberFile = directory.resolve(file);
+    // CA directories made before the root published CRLs have no root-crlnumber yet.
+    String text = Files.exists(numberFile) ? readString(numberFile).trim() : "0";
+    return new BigInteger(text).add(BigInteger.ONE);
+  }
+
+  private static BigInteger crlNumber(X509CRL crl) {
+    byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
+    return org.bouncycastle.asn1.x509.CRLNumber.getInstance(
+        org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getCRLNumber();
+  }
+
+  private static List<Revocation> revocations(List<IndexEntry> entries) {
+    List<Revocation> revoked = new ArrayList<>();
+    for (IndexEntry entry : entries) {
+      if (entry.status() == IndexEntry.Status.REVOKED) {
+        revoked.add(new Revocation(entry.serial(), entry.revokedAt(), entry.reason()));
+      }
+    }
+    return revoked;
+  }
+
   public List<IndexEntry> entries() {
-    return readIndex();
+    return readIndex("index.tsv");
   }
 
   /** Valid (not revoked) certificates whose notAfter falls within {@code window} from now, expired included. */
   public List<IndexEntry> expiringWithin(Duration window) {
     Instant limit = clock.instant().plus(window);
-    return readIndex().stream()
+    return readIndex("index.tsv").stream()
         .filter(e -> e.status() == IndexEntry.Status.VALID && !e.notAfter().isAfter(limit))
         .toList();
   }
 
   public Optional<IndexEntry> entry(BigInteger serial) {
-    return readIndex().stream().filter(e -> e.serial().equals(serial)).findFirst();
+    return readIndex("index.tsv").stream().filter(e -> e.serial().equals(serial)).findFirst();
   }
 
   private void record(X509Certificate certificate) {
@@ -255,17 +319,25 @@ public final class CaDirectory {
       String serial = certificate.getSerialNumber().toString(16);
       AtomicFiles.writeString(directory.resolve("certs").resolve(serial + ".pem"), Pem.encode(certificate),
           Visibility.PUBLIC, Existing.REFUSE);
-      List<IndexEntry> entries = readIndex();
-      entries.add(new IndexEntry(certificate.getSerialNumber(), IndexEntry.Status.VALID,
-          certificate.getNotAfter().toInstant(), null, null,
-          certificate.getSubjectX500Principal().getName(X500Principal.RFC2253)));
-      writeIndex(entries);
+      List<IndexEntry> entries = readIndex("index.tsv");
+      entries.add(entryFor(certificate));
+      writeIndex("index.tsv", entries);
       return null;
     });
   }
 
-  private List<IndexEntry> readIndex() {
-    Path file = directory.resolve("index.tsv");
+  private static IndexEntry entryFor(X509Certificate certificate) {
+    return new IndexEntry(certificate.getSerialNumber(), IndexEntry.Status.VALID,
+        certificate.getNotAfter().toInstant(), null, null,
+        certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+  }
+
+  private List<IndexEntry> readIndex(String name) {
+    Path file = directory.resolve(name);
+    if (name.equals(ROOT_INDEX) && !Files.exists(file)) {
+      // A CA directory made before the root kept an index: the root issued exactly the intermediate.
+      return new ArrayList<>(List.of(entryFor(intermediate)));
+    }
     List<IndexEntry> entries = new ArrayList<>();
     List<String> lines;
     try {
@@ -301,7 +373,11 @@ public final class CaDirectory {
     return entries;
   }
 
-  private void writeIndex(List<IndexEntry> entries) {
+  private void writeIndex(String name, List<IndexEntry> entries) {
+    AtomicFiles.writeString(directory.resolve(name), indexText(entries), Visibility.PUBLIC, Existing.REPLACE);
+  }
+
+  private static String indexText(List<IndexEntry> entries) {
     StringBuilder out = new StringBuilder(HEADER).append('\n');
     for (IndexEntry entry : entries) {
       out.append(entry.serialHex()).append('\t')
@@ -311,7 +387,7 @@ public final class CaDirectory {
           .append(entry.reason() == null ? "" : entry.reason().cliName()).append('\t')
           .append(escape(entry.subject())).append('\n');
     }
-    AtomicFiles.writeString(directory.resolve("index.tsv"), out.toString(), Visibility.PUBLIC, Existing.REPLACE);
+    return out.toString();
   }
 
   /** Subjects are attacker-influenced (CSRs): keep the one-line-per-entry format whatever they contain. */

@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import dev.mtls.pki.material.KeyPairs;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -184,7 +186,7 @@ public final class CertificateAuthority {
    */
   public X509Certificate renew(X509Certificate existing, PublicKey newKey, Duration validity) {
     Profile profile = profileOf(existing);
-    List<SubjectAltName> names = subjectAltNamesOf(existing);
+    List<SubjectAltName> names = SubjectAltName.of(existing);
     PublicKey key = newKey == null ? existing.getPublicKey() : newKey;
     KeyPolicy.check(key);
     return leaf(profile, existing.getSubjectX500Principal(), names, key, null, validity);
@@ -241,15 +243,6 @@ public final class CertificateAuthority {
     throw new IllegalArgumentException("not a server or client certificate (no serverAuth or clientAuth EKU)");
   }
 
-  static List<SubjectAltName> subjectAltNamesOf(X509Certificate certificate) {
-    byte[] extension = certificate.getExtensionValue(Extension.subjectAlternativeName.getId());
-    if (extension == null) {
-      return List.of();
-    }
-    org.bouncycastle.asn1.ASN1OctetString octets = org.bouncycastle.asn1.ASN1OctetString.getInstance(extension);
-    return GeneralNamesCodec.decode(GeneralNames.getInstance(octets.getOctets()));
-  }
-
   private X509Certificate leaf(Profile profile, X500Principal subject, List<SubjectAltName> names, PublicKey key,
       Instant requestedNotBefore, Duration validity) {
     KeyPolicy.check(key);
@@ -260,6 +253,12 @@ public final class CertificateAuthority {
     }
     if (profile == Profile.CLIENT && subject.getEncoded().length <= 2) {
       throw new RequestRefusedException("a client certificate needs a subject: servers map it to roles");
+    }
+    for (X509Certificate ca : chain) {
+      if (ca.getSubjectX500Principal().equals(subject)) {
+        throw new RequestRefusedException("the subject " + dev.mtls.pki.material.SafeText.escape(subject.getName())
+            + " is the name of a CA in this chain; a leaf named like its CA misleads whoever reads names");
+      }
     }
     Instant notBefore = requestedNotBefore == null ? clock.instant().minus(CLOCK_SKEW) : requestedNotBefore;
     Instant notAfter = clamp(notBefore.plus(validity == null ? profile.defaultValidity() : validity));
@@ -281,7 +280,7 @@ public final class CertificateAuthority {
           if (!names.isEmpty()) {
             // Critical when the subject is empty, as RFC 5280 4.2.1.6 requires.
             builder.addExtension(Extension.subjectAlternativeName, subject.getEncoded().length <= 2,
-                GeneralNamesCodec.encode(names));
+                SubjectAltName.encode(names));
           }
         }, crlUrl);
   }

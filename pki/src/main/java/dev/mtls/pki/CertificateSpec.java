@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

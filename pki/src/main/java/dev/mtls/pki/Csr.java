@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Providers;
 import java.io.IOException;
@@ -53,7 +55,7 @@ public final class Csr {
           new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic());
       if (!names.isEmpty()) {
         ExtensionsGenerator extensions = new ExtensionsGenerator();
-        extensions.addExtension(Extension.subjectAlternativeName, false, GeneralNamesCodec.encode(names));
+        extensions.addExtension(Extension.subjectAlternativeName, false, SubjectAltName.encode(names));
         builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
       }
       String algorithm = dev.mtls.pki.Signing.algorithmFor(keyPair.getPublic());
@@ -115,7 +117,7 @@ public final class Csr {
         Extensions extensions = Extensions.getInstance(value);
         GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
         if (sans != null) {
-          names.addAll(GeneralNamesCodec.decode(sans));
+          names.addAll(SubjectAltName.decode(sans));
         }
       }
     }

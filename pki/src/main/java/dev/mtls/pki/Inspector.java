@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SafeText;
 import java.math.BigInteger;
@@ -74,7 +76,7 @@ public final class Inspector {
     } catch (CertificateParsingException e) {
       out.add("Extended key usage", "unreadable: " + e.getMessage());
     }
-    List<SubjectAltName> sans = CertificateAuthority.subjectAltNamesOf(certificate);
+    List<SubjectAltName> sans = SubjectAltName.of(certificate);
     if (!sans.isEmpty()) {
       out.add("Subject alt names", SafeText.escape(String.join(", ", sans.stream().map(SubjectAltName::toString).toList())));
     }
@@ -100,7 +102,7 @@ public final class Inspector {
       }
       out.add("CRL distribution", String.join(", ", urls));
     }
-    out.add("SHA-256 fingerprint", fingerprint(certificate));
+    out.add("SHA-256 fingerprint", dev.mtls.pki.material.Fingerprint.sha256(certificate));
     return out.toString();
   }
 
@@ -159,14 +161,6 @@ public final class Inspector {
       }
     }
     return out.toString();
-  }
-
-  public static String fingerprint(X509Certificate certificate) {
-    try {
-      return colons(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())).toUpperCase();
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError("SHA-256 is in every JDK", e);
-    }
   }
 
   public static String hex(BigInteger serial) {

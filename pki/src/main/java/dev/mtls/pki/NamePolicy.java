@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SafeText;
 import java.util.ArrayList;

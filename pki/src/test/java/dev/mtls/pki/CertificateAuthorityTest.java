@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,6 +62,15 @@ class CertificateAuthorityTest {
         .addSubjectAltName(SubjectAltName.ip("::1"))
         .build());
     client = intermediate.issue(CertificateSpec.client("CN=alice,OU=admins,O=mtls-reference").build());
+  }
+
+  @Test
+  void refuses_a_leaf_named_like_a_ca_of_its_chain() {
+    for (String name : List.of("CN=Test Intermediate,O=mtls-reference", "CN=Test Root,O=mtls-reference")) {
+      assertThatThrownBy(() -> intermediate.issue(CertificateSpec.client(name).build()))
+          .isInstanceOf(RequestRefusedException.class)
+          .hasMessageContaining("is the name of a CA in this chain");
+    }
   }
 
   @Test

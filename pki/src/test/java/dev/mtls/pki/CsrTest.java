@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

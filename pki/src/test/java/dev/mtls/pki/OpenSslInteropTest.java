@@ -1,5 +1,7 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.SubjectAltName;
+
 import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -191,7 +193,7 @@ class OpenSslInteropTest {
     IssuedCertificate issued = intermediate.sign(Csr.load(directory.resolve("api.csr")), Profile.SERVER,
         NamePolicy.permitAll(), Duration.ofDays(30));
 
-    assertThat(CertificateAuthority.subjectAltNamesOf(issued.certificate())).containsExactly(
+    assertThat(SubjectAltName.of(issued.certificate())).containsExactly(
         SubjectAltName.dns("api.example.org"), SubjectAltName.dns("api.internal"), SubjectAltName.ip("10.0.0.7"));
     assertThat(issued.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=api.example.org,O=Example");
     PrivateKey opensslKey = Pem.loadPrivateKey(directory.resolve("api.key"), null);

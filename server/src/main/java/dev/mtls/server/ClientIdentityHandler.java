@@ -1,5 +1,8 @@
 package dev.mtls.server;
 
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.pki.material.trust.Verdict;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RenegotiationRequiredException;
@@ -8,30 +11,43 @@ import io.undertow.util.AttachmentKey;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Reads the client's verified certificate chain from the TLS session and attaches its {@link ClientIdentity}. The
- * identity is computed once per TLS session and cached on it. Without a client certificate (possible only in
- * {@link ClientAuthMode#REQUESTED} mode) it answers 401 with a plain explanation.
+ * Makes sure, at every request, that the trust decision this connection was accepted on still holds, and attaches
+ * the client's {@link ClientIdentity}.
  *
- * <p>A session validated before the trust anchors or CRLs were reloaded is validated again, once, against the new
- * material: so a revoked client loses even the connections and resumable sessions it already has.
+ * <p>A verdict holds while the trust in service is the same generation (no reload of anchors or CRLs since) and the
+ * clock is before the verdict's end (the earliest notAfter of the path, the nextUpdate of the CRLs used). Otherwise
+ * the chain is judged again by the trust core, which remembers identical chains, so the first request of a new or
+ * resumed connection costs a lookup. A chain no longer trusted gets 401 with the reason, its TLS session is
+ * invalidated (no resumption) and the connection is closed: a client whose certificate expires, is revoked or
+ * whose CRL goes stale loses even the connections and sessions it already has.
  */
 public final class ClientIdentityHandler implements HttpHandler {
   private static final AttachmentKey<ClientIdentity> IDENTITY = AttachmentKey.create(ClientIdentity.class);
-  private static final String SESSION_KEY = "dev.mtls.server.client-identity";
+  private static final AttachmentKey<Accepted> ACCEPTED = AttachmentKey.create(Accepted.class);
 
-  private record Cached(ClientIdentity identity, long generation) {}
+  /** The verdict a connection was accepted on, and the identity derived from its validated path. */
+  private record Accepted(Verdict verdict, ClientIdentity identity) {}
 
   private final HttpHandler next;
-  private final ReloadingTrustManager trust;
+  private final Supplier<Trust> trust;
+  private final Clock clock;
+  private final RejectionListener rejections;
 
-  public ClientIdentityHandler(HttpHandler next, ReloadingTrustManager trust) {
+  public ClientIdentityHandler(HttpHandler next, Supplier<Trust> trust, Clock clock, RejectionListener rejections) {
     this.next = Objects.requireNonNull(next, "next == null");
     this.trust = Objects.requireNonNull(trust, "trust == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.rejections = Objects.requireNonNull(rejections, "rejections == null");
   }
 
   /** The identity attached by this handler; null before it ran or when it refused the request. */
@@ -42,51 +58,50 @@ public final class ClientIdentityHandler implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
-    X509Certificate[] chain = info == null ? null : peerChain(info);
-    if (chain == null) {
+    List<X509Certificate> chain = info == null ? List.of() : peerChain(info);
+    if (chain.isEmpty()) {
       Responses.text(exchange, 401, "This server identifies clients by their TLS certificate, and your client"
           + " did not present one. Configure a client certificate issued by a CA this server trusts and retry.");
       return;
     }
-    SSLSession session = info.getSSLSession();
-    long generation = trust.generation();
-    Cached cached = (Cached) session.getValue(SESSION_KEY);
-    if (cached == null || cached.generation() != generation) {
-      Object validated = session.getValue(ReloadingTrustManager.VALIDATED_GENERATION);
-      if (!(validated instanceof Long value && value == generation)) {
-        try {
-          trust.revalidate(chain);
-        } catch (CertificateRejectedException e) {
-          RejectionLog.rejected(peer(exchange), e.reason(), e.certificate(),
-              (e.detail() == null ? "" : e.detail() + "; ") + "this connection was accepted before a reload");
-          session.invalidate();
-          exchange.setPersistent(false);
-          Responses.text(exchange, 401, "Your client certificate is no longer accepted (" + e.reason().words()
-              + "). The connection will be closed.");
-          return;
-        }
-        session.putValue(ReloadingTrustManager.VALIDATED_GENERATION, generation);
+    Trust current = trust.get();
+    Instant now = clock.instant();
+    Accepted accepted = exchange.getConnection().getAttachment(ACCEPTED);
+    if (accepted == null || accepted.verdict().generation() != current.generation()
+        || !accepted.verdict().holdsAt(now)) {
+      Verdict verdict = current.verify(chain, Purpose.CLIENT, now);
+      if (!verdict.isTrusted()) {
+        refuse(exchange, info.getSSLSession(), verdict, now);
+        return;
       }
-      cached = new Cached(ClientIdentity.of(chain[0]), generation);
-      session.putValue(SESSION_KEY, cached);
+      accepted = new Accepted(verdict, accepted != null && accepted.verdict().path().get(0)
+          .equals(verdict.path().get(0)) ? accepted.identity() : ClientIdentity.of(verdict.path().get(0)));
+      exchange.getConnection().putAttachment(ACCEPTED, accepted);
     }
-    exchange.putAttachment(IDENTITY, cached.identity());
+    exchange.putAttachment(IDENTITY, accepted.identity());
     next.handleRequest(exchange);
   }
 
-  private static X509Certificate[] peerChain(SSLSessionInfo info) {
+  private void refuse(HttpServerExchange exchange, SSLSession session, Verdict verdict, Instant now) {
+    boolean resumed = session instanceof TlsConnection connection && connection.resumed();
+    rejections.rejected(new Rejection(peer(exchange), verdict, Rejection.Stage.OPEN_CONNECTION, resumed, now));
+    // No resumption of a session whose client is no longer trusted, and no further request on this connection.
+    session.invalidate();
+    exchange.getConnection().removeAttachment(ACCEPTED);
+    exchange.setPersistent(false);
+    Responses.text(exchange, 401, "Your client certificate is no longer accepted: " + verdict.reason().words() + ": "
+        + verdict.sentence() + ". The connection will be closed.");
+  }
+
+  private static List<X509Certificate> peerChain(SSLSessionInfo info) {
     try {
       Certificate[] certificates = info.getPeerCertificates();
-      if (certificates == null || certificates.length == 0) {
-        return null;
+      if (certificates == null) {
+        return List.of();
       }
-      X509Certificate[] chain = new X509Certificate[certificates.length];
-      for (int i = 0; i < certificates.length; i++) {
-        chain[i] = (X509Certificate) certificates[i];
-      }
-      return chain;
+      return Arrays.stream(certificates).map(X509Certificate.class::cast).toList();
     } catch (SSLPeerUnverifiedException | RenegotiationRequiredException e) {
-      return null;
+      return List.of();
     }
   }
 

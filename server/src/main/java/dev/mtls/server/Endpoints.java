@@ -1,6 +1,7 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.DistinguishedName;
+import dev.mtls.pki.material.SubjectAltName;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.SSLSessionInfo;
@@ -44,7 +45,7 @@ final class Endpoints {
     }
     body.put("subjectAttributes", attributes);
     List<Map<String, Object>> altNames = new ArrayList<>();
-    for (ClientIdentity.AltName name : identity.altNames()) {
+    for (SubjectAltName name : identity.altNames()) {
       altNames.add(pair("type", name.type().name(), "value", name.value()));
     }
     body.put("altNames", altNames);
@@ -79,7 +80,7 @@ final class Endpoints {
     for (DistinguishedName.Attribute attribute : identity.subject().attributes()) {
       row(rows, "&nbsp;&nbsp;" + Html.escape(attribute.type()), attribute.value(), true);
     }
-    for (ClientIdentity.AltName name : identity.altNames()) {
+    for (SubjectAltName name : identity.altNames()) {
       row(rows, "SAN " + name.type(), name.value());
     }
     row(rows, "Issuer", identity.issuer().toString());

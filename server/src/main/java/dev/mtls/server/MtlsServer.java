@@ -2,10 +2,16 @@ package dev.mtls.server;
 
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.Pem;
-import dev.mtls.pki.material.SafeText;
-import dev.mtls.pki.material.TlsDefaults;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.reload.MaterialReloader;
+import dev.mtls.pki.material.reload.MaterialUnit;
+import dev.mtls.pki.material.reload.ReloadableIdentity;
+import dev.mtls.pki.material.reload.ReloadableTrust;
+import dev.mtls.pki.material.trust.MissingCrlPolicy;
+import dev.mtls.pki.material.trust.PeerTrustManager;
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.pki.material.trust.Trust;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -19,20 +25,14 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSessionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -55,9 +55,12 @@ import org.xnio.SslClientAuthMode;
  * }
  * }</pre>
  *
- * Material given as files (identity, trust anchors, CRLs, role rules) is reloaded when the files change; a broken
- * replacement is logged and the old material stays in service. A plain-HTTP management listener answers
- * {@code /health} and {@code /ready} without client certificates.
+ * Every client is judged by the trust core ({@link Trust}) in the handshake, and again at each request whenever
+ * the decision may no longer hold (a reload, a certificate's notAfter, a CRL's nextUpdate): a client that stops
+ * being trusted gets 401 and its connection is closed. Material given as files (identity, trust anchors, each CRL
+ * file, role rules) is reloaded when the files change, each on its own; a broken replacement is logged and retried,
+ * and the old material stays in service. A plain-HTTP management listener answers {@code /health} and
+ * {@code /ready} without client certificates.
  */
 public final class MtlsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MtlsServer.class);
@@ -71,54 +74,49 @@ public final class MtlsServer implements AutoCloseable {
       """;
 
   private final Builder config;
-  private final Source<Identity> identitySource;
-  private final Source<TrustAnchors> trustSource;
-  private final Source<List<X509CRL>> crlSource;
-  private final Source<RoleRules> rulesSource;
-  private final ReloadingKeyManager keyManager;
-  private final ReloadingTrustManager trustManager;
-  private final AtomicReference<RoleRules> roleRules;
+  private final ReloadableIdentity identity;
+  private final ReloadableTrust trust;
+  private final AtomicReference<RoleRules> roleRules = new AtomicReference<>();
+  private final MaterialReloader reloader;
   private final SSLContext sslContext;
-  private final Map<Source<?>, String> fingerprints = new HashMap<>();
   private final GracefulShutdownHandler graceful;
   private final Undertow https;
   private final Undertow management;
   private volatile boolean ready;
-  private ScheduledExecutorService poller;
 
   private MtlsServer(Builder builder) {
     this.config = builder;
-    this.identitySource = builder.identity;
-    this.trustSource = builder.trust;
-    this.crlSource = crlSource(builder.crlFiles, builder.allowStaleCrl, builder.clock);
-    this.rulesSource = builder.roleRules;
-    for (Source<?> source : List.of(identitySource, trustSource, crlSource, rulesSource)) {
-      fingerprints.put(source, source.fingerprint());
-    }
+    this.identity = builder.identity.apply(builder.clock);
+    this.trust = builder.trust.build();
+    MaterialUnit<RoleRules> rules = builder.roleRulesFile == null
+        ? MaterialUnit.fixed("role rules", builder.roleRules, roleRules::set, RoleRules::toString)
+        : MaterialUnit.of("role rules " + builder.roleRulesFile, List.of(builder.roleRulesFile),
+            () -> RoleRules.load(builder.roleRulesFile), roleRules::set, r -> r.size() + " rules");
+    List<MaterialUnit<?>> units = new ArrayList<>();
+    units.add(identity.unit());
+    units.addAll(trust.units());
+    units.add(rules);
+    this.reloader = new MaterialReloader(units, builder.clock).listener(new MaterialLog());
     // Everything is loaded before anything listens: start-up fails on the first bad file, with its name.
-    Identity identity = checkedIdentity(identitySource.load(), builder.clock);
-    TrustAnchors anchors = trustSource.load();
-    List<X509CRL> crls = crlSource.load();
-    RoleRules rules = rulesSource.load();
-    this.keyManager = new ReloadingKeyManager(identity);
-    this.trustManager = new ReloadingTrustManager(anchors,
-        ClientCertificatePolicy.of(crls, builder.allowStaleCrl, builder.clock));
-    this.roleRules = new AtomicReference<>(rules);
+    reloader.loadAll();
 
-    SSLContext jdkContext = TlsDefaults.context(keyManager, trustManager);
-    SSLParameters parameters = TlsDefaults.parameters(jdkContext, builder.protocols);
-    this.sslContext = new ServerSslContext(jdkContext, parameters);
+    RejectionListener rejections = rejection -> builder.rejectionListeners.forEach(l -> l.rejected(rejection));
+    SSLContext jdkContext = TlsPolicy.context(identity.keyManager(),
+        PeerTrustManager.forClients(trust, builder.clock));
+    // A resumable session carries a validation: it must not outlive a connection.
+    jdkContext.getServerSessionContext().setSessionTimeout(
+        (int) Math.min(Integer.MAX_VALUE, Math.max(1, builder.maxConnectionLifetime.toSeconds())));
+    SSLParameters parameters = TlsPolicy.parameters(jdkContext, builder.protocols);
+    this.sslContext = new ServerSslContext(jdkContext, parameters, new HandshakeFailures(rejections, builder.clock));
 
     RoleMapper mapper = client -> roleRules.get().rolesFor(client);
     HttpHandler handler = new RoleMappingHandler(routes(builder.routeRules, Endpoints.all(this::reload)), mapper);
-    handler = new ClientIdentityHandler(handler, trustManager);
-    if (builder.maxConnectionLifetime != null) {
-      handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
-    }
+    handler = new ClientIdentityHandler(handler, trust, builder.clock, rejections);
+    handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
     handler = new AccessLogHandler(handler, new AccessLog(builder.accessLogFormat));
     this.graceful = Handlers.gracefulShutdown(handler);
 
-    Undertow.Builder httpsBuilder = Undertow.builder()
+    this.https = Undertow.builder()
         .addHttpsListener(builder.port, builder.host, sslContext)
         .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, builder.clientAuth == ClientAuthMode.REQUIRED
             ? SslClientAuthMode.REQUIRED : SslClientAuthMode.REQUESTED)
@@ -126,14 +124,12 @@ public final class MtlsServer implements AutoCloseable {
         .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(parameters.getProtocols()))
         .setSocketOption(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(parameters.getCipherSuites()))
         .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
-        .setHandler(graceful);
-    if (builder.maxConnectionLifetime != null) {
-      // Idle connections get no request to close them after, so they time out after the same lifetime
-      // (at least one second: Undertow treats tiny timeouts as "close at once").
-      httpsBuilder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
-          (int) Math.min(Integer.MAX_VALUE, Math.max(1000, builder.maxConnectionLifetime.toMillis())));
-    }
-    this.https = httpsBuilder.build();
+        // Idle connections get no request to close them after, so they time out after the same lifetime
+        // (at least one second: Undertow treats tiny timeouts as "close at once").
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
+            (int) Math.min(Integer.MAX_VALUE, Math.max(1000, builder.maxConnectionLifetime.toMillis())))
+        .setHandler(graceful)
+        .build();
     this.management = builder.managementPort < 0 ? null : Undertow.builder()
         .addHttpListener(builder.managementPort, builder.managementHost)
         .setIoThreads(1)
@@ -162,24 +158,19 @@ public final class MtlsServer implements AutoCloseable {
         throw e;
       }
     }
-    if (!config.reloadInterval.isZero()) {
-      poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "mtls-reload");
-        thread.setDaemon(true);
-        return thread;
-      });
-      long millis = config.reloadInterval.toMillis();
-      poller.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
-    }
+    reloader.start(config.reloadInterval, "mtls-reload");
     ready = true;
-    X509Certificate certificate = keyManager.identity().certificate();
+    X509Certificate certificate = identity.current().certificate();
+    Trust current = trust.get();
     LOG.info("listening on https://{}:{} (client certificates {}, {}); management on {}; server certificate {}"
-            + " valid until {}; {} trust anchor(s); {} CRL(s); role rules {}", config.host, port(), config.clientAuth,
-        String.join(" ", TlsDefaults.protocols(config.protocols)),
+            + " valid until {}; {} trust anchor(s); {}; role rules {}; connections and TLS sessions live at most {}",
+        config.host, port(), config.clientAuth, String.join(" ", TlsPolicy.protocols(config.protocols)),
         management == null ? "off" : "http://" + config.managementHost + ":" + managementPort(),
         DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString(),
-        certificate.getNotAfter().toInstant(), trustManager.anchors().certificates().size(),
-        trustManager.policy().crls().size(), roleRules.get());
+        certificate.getNotAfter().toInstant(), current.anchors().certificates().size(),
+        current.crls().isEmpty() ? "revocation not checked (no CRL)" : current.crls().all().size()
+            + " CRL(s), a CA without one is " + (current.missingCrl() == MissingCrlPolicy.REFUSE ? "refused"
+            : "accepted"), roleRules.get(), config.maxConnectionLifetime);
     return this;
   }
 
@@ -200,71 +191,30 @@ public final class MtlsServer implements AutoCloseable {
 
   /** The server identity in service now. */
   public Identity identity() {
-    return keyManager.identity();
+    return identity.current();
+  }
+
+  /** The trust (anchors, CRLs) in service now. */
+  public Trust trust() {
+    return trust.get();
   }
 
   /**
-   * Loads again every material file whose content changed since the last load, and puts what loads cleanly in
-   * service for new handshakes and requests. A replacement that does not load (unparseable, key not matching the
-   * certificate, expired, stale CRL) is logged at WARN and the material in service stays. The server polls this by
-   * itself every reload interval; tests and the admin endpoint call it directly.
+   * Loads again every material file whose content changed since it was last applied, or that failed to load last
+   * time, and puts what loads cleanly in service for new handshakes and for the next request on open connections.
+   * Each unit (identity, trust anchors, each CRL file, role rules) on its own: a broken file is refused, logged at
+   * WARN and tried again at the next poll, the material in service stays, and the other units' changes go in. The
+   * server polls this by itself every reload interval; tests and the admin endpoint call it directly.
    */
-  public synchronized ReloadOutcome reload() {
-    List<String> applied = new ArrayList<>();
-    List<String> refused = new ArrayList<>();
-    if (changed(identitySource)) {
-      try {
-        Identity identity = checkedIdentity(identitySource.load(), config.clock);
-        keyManager.update(identity);
-        X509Certificate certificate = identity.certificate();
-        applied.add("server certificate " + DistinguishedName.of(certificate.getSubjectX500Principal())
-            .toDisplayString() + " (serial " + certificate.getSerialNumber().toString(16) + ", valid until "
-            + certificate.getNotAfter().toInstant() + ")");
-      } catch (RuntimeException e) {
-        refused.add("server certificate: " + SafeText.escape(e.getMessage()));
-      }
-    }
-    boolean trustChanged = changed(trustSource);
-    boolean crlsChanged = changed(crlSource);
-    if (trustChanged || crlsChanged) {
-      try {
-        TrustAnchors anchors = trustChanged ? trustSource.load() : trustManager.anchors();
-        ClientCertificatePolicy policy = crlsChanged
-            ? ClientCertificatePolicy.of(crlSource.load(), config.allowStaleCrl, config.clock)
-            : trustManager.policy();
-        trustManager.update(anchors, policy);
-        invalidateSessions();
-        if (trustChanged) {
-          applied.add("trust anchors (" + anchors.certificates().size() + " certificates)");
-        }
-        if (crlsChanged) {
-          applied.add("CRLs (" + policy.crls().size() + ")");
-        }
-      } catch (RuntimeException e) {
-        refused.add((trustChanged ? "trust anchors" : "CRLs") + ": " + SafeText.escape(e.getMessage()));
-      }
-    }
-    if (changed(rulesSource)) {
-      try {
-        RoleRules rules = rulesSource.load();
-        roleRules.set(rules);
-        applied.add("role rules " + rules);
-      } catch (RuntimeException e) {
-        refused.add("role rules: " + SafeText.escape(e.getMessage()));
-      }
-    }
-    applied.forEach(line -> LOG.info("reloaded {}", line));
-    refused.forEach(line -> LOG.warn("kept the material in service; refused the replacement {}", line));
-    return new ReloadOutcome(applied, refused);
+  public ReloadOutcome reload() {
+    return new ReloadOutcome(reloader.poll());
   }
 
   /** Stops accepting, lets requests in progress finish (up to 10 seconds), then stops. */
   @Override
   public void close() {
     ready = false;
-    if (poller != null) {
-      poller.shutdownNow();
-    }
+    reloader.close();
     graceful.shutdown();
     try {
       graceful.awaitShutdown(10_000);
@@ -277,33 +227,8 @@ public final class MtlsServer implements AutoCloseable {
     }
   }
 
-  private void pollQuietly() {
-    try {
-      reload();
-    } catch (RuntimeException e) {
-      LOG.warn("reload failed: {}", SafeText.escape(String.valueOf(e.getMessage())));
-    }
-  }
 
-  private boolean changed(Source<?> source) {
-    if (source.files().isEmpty()) {
-      return false;
-    }
-    String now = source.fingerprint();
-    String before = fingerprints.put(source, now);
-    return !now.equals(before);
-  }
 
-  /** Resumable sessions were validated under the old anchors and CRLs: make clients handshake in full. */
-  private void invalidateSessions() {
-    SSLSessionContext sessions = sslContext.getServerSessionContext();
-    for (byte[] id : Collections.list(sessions.getIds())) {
-      javax.net.ssl.SSLSession session = sessions.getSession(id);
-      if (session != null) {
-        session.invalidate();
-      }
-    }
-  }
 
   private static void listen(Undertow undertow, String host, int port, String what) {
     try {
@@ -340,58 +265,26 @@ public final class MtlsServer implements AutoCloseable {
     return routing;
   }
 
-  private static Identity checkedIdentity(Identity identity, Clock clock) {
-    X509Certificate certificate = identity.certificate();
-    Instant now = clock.instant();
-    String subject = DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString();
-    if (certificate.getNotAfter().toInstant().isBefore(now)) {
-      throw new ConfigException("the server certificate " + subject + " expired on "
-          + certificate.getNotAfter().toInstant());
-    }
-    if (certificate.getNotBefore().toInstant().isAfter(now)) {
-      throw new ConfigException("the server certificate " + subject + " is not valid before "
-          + certificate.getNotBefore().toInstant());
-    }
-    return identity;
-  }
 
-  private static Source<List<X509CRL>> crlSource(List<Path> files, boolean allowStale, Clock clock) {
-    return new Source<>("CRLs", files, () -> {
-      ClientCertificatePolicy probe = ClientCertificatePolicy.of(List.of(), allowStale, clock);
-      List<X509CRL> crls = new ArrayList<>();
-      for (Path file : files) {
-        for (X509CRL crl : Pem.loadCrls(file)) {
-          if (probe.isStale(crl)) {
-            String issuer = DistinguishedName.of(crl.getIssuerX500Principal()).toDisplayString();
-            if (!allowStale) {
-              throw new ConfigException(file + ": the CRL of " + issuer + " is past its nextUpdate ("
-                  + crl.getNextUpdate().toInstant() + "); publish a fresh CRL, or allow stale CRLs");
-            }
-            LOG.warn("{}: the CRL of {} is past its nextUpdate ({}); using it because stale CRLs are allowed",
-                file, issuer, crl.getNextUpdate().toInstant());
-          }
-          crls.add(crl);
-        }
-      }
-      return List.copyOf(crls);
-    });
-  }
 
   /** Configures an {@link MtlsServer}. Identity, trust and role rules are required. */
   public static final class Builder {
-    private Source<Identity> identity;
-    private Source<TrustAnchors> trust;
-    private Source<RoleRules> roleRules;
+    /** The default maximum connection (and TLS session) lifetime. */
+    public static final Duration DEFAULT_MAX_CONNECTION_LIFETIME = Duration.ofHours(1);
+
+    private Function<Clock, ReloadableIdentity> identity;
+    private final ReloadableTrust.Builder trust = ReloadableTrust.builder();
+    private RoleRules roleRules;
+    private Path roleRulesFile;
     private RouteRules routeRules = RouteRules.parse(DEFAULT_ROUTES, "default routes");
-    private final List<Path> crlFiles = new ArrayList<>();
-    private boolean allowStaleCrl;
+    private final List<RejectionListener> rejectionListeners = new ArrayList<>(List.of(new RejectionLog()));
     private String host = "127.0.0.1";
     private int port = 8443;
     private String managementHost = "127.0.0.1";
     private int managementPort = 9090;
     private ClientAuthMode clientAuth = ClientAuthMode.REQUIRED;
-    private List<String> protocols = TlsDefaults.PROTOCOLS;
-    private Duration maxConnectionLifetime;
+    private List<String> protocols = TlsPolicy.PROTOCOLS;
+    private Duration maxConnectionLifetime = DEFAULT_MAX_CONNECTION_LIFETIME;
     private AccessLog.Format accessLogFormat = AccessLog.Format.TEXT;
     private Duration reloadInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
@@ -401,7 +294,7 @@ public final class MtlsServer implements AutoCloseable {
     /** A fixed identity (never reloaded). */
     public Builder identity(Identity identity) {
       Objects.requireNonNull(identity, "identity == null");
-      this.identity = Source.fixed("identity", identity);
+      this.identity = clock -> ReloadableIdentity.fixed(identity, Purpose.SERVER, clock);
       return this;
     }
 
@@ -411,59 +304,77 @@ public final class MtlsServer implements AutoCloseable {
      */
     public Builder identityPem(Path chain, Path key, char[] password) {
       char[] copy = password == null ? null : password.clone();
-      this.identity = new Source<>("identity", List.of(chain, key), () -> Identity.loadPem(chain, key, copy));
+      this.identity = clock -> ReloadableIdentity.pem(chain, key, copy, Purpose.SERVER, clock);
       return this;
     }
 
     /** A PKCS#12 key entry ({@code alias} null: the only one), reloaded when the file changes. */
     public Builder identityPkcs12(Path file, char[] password, String alias) {
       char[] copy = password == null ? null : password.clone();
-      this.identity = new Source<>("identity", List.of(file), () -> Identity.loadPkcs12(file, copy, alias));
+      this.identity = clock -> ReloadableIdentity.pkcs12(file, copy, alias, Purpose.SERVER, clock);
       return this;
     }
 
     /** Fixed trust anchors for client certificates (never reloaded). */
     public Builder trust(TrustAnchors anchors) {
-      Objects.requireNonNull(anchors, "anchors == null");
-      this.trust = Source.fixed("trust anchors", anchors);
+      trust.anchors(anchors);
       return this;
     }
 
     /** A PEM bundle of CA certificates (cert-manager's {@code ca.crt}), reloaded when it changes. */
     public Builder trustPem(Path bundle) {
-      this.trust = new Source<>("trust anchors", List.of(bundle), () -> TrustAnchors.loadPem(bundle));
+      trust.anchorsPem(bundle);
       return this;
     }
 
     /** The trusted-certificate entries of a PKCS#12 truststore, reloaded when it changes. */
     public Builder trustPkcs12(Path file, char[] password) {
-      char[] copy = password == null ? null : password.clone();
-      this.trust = new Source<>("trust anchors", List.of(file), () -> TrustAnchors.loadPkcs12(file, copy));
+      trust.anchorsPkcs12(file, password);
       return this;
     }
 
-    /** A PEM file of CRLs to check client chains against, reloaded when it changes. If unset: no CRL checks. */
+    /**
+     * A PEM file of CRLs (e.g. {@code pki crl}'s crl.pem, which holds the issuing CA's and the root's), reloaded when
+     * it changes. Once any CRL is configured, every CA in a client's path needs one: see {@link #missingCrl}. If
+     * unset: revocation is not checked.
+     */
     public Builder addCrlFile(Path file) {
-      crlFiles.add(Objects.requireNonNull(file, "file == null"));
+      trust.addCrlFile(file);
       return this;
     }
 
-    /** Whether a CRL past its nextUpdate may still be used. If unset: false (refused, and its clients too). */
-    public Builder allowStaleCrl(boolean allow) {
-      this.allowStaleCrl = allow;
+    /** CRLs given in memory (never reloaded). */
+    public Builder crls(List<X509CRL> crls) {
+      trust.crls("configured CRLs", crls);
+      return this;
+    }
+
+    /**
+     * What to do when CRLs are configured but a CA in a client's path has none. If unset: refuse, because its
+     * revocation cannot be checked. A CRL past its nextUpdate is always refused.
+     */
+    public Builder missingCrl(MissingCrlPolicy policy) {
+      trust.missingCrl(policy);
       return this;
     }
 
     /** Fixed role rules. */
     public Builder roleRules(RoleRules rules) {
-      Objects.requireNonNull(rules, "rules == null");
-      this.roleRules = Source.fixed("role rules", rules);
+      this.roleRules = Objects.requireNonNull(rules, "rules == null");
+      this.roleRulesFile = null;
       return this;
     }
 
     /** A role rules file, reloaded when it changes. */
     public Builder roleRulesFile(Path file) {
-      this.roleRules = new Source<>("role rules", List.of(file), () -> RoleRules.load(file));
+      this.roleRulesFile = Objects.requireNonNull(file, "file == null");
+      this.roleRules = null;
+      return this;
+    }
+
+    /** Also tell {@code listener} about every refused client (the WARN log line is always written). */
+    public Builder rejectionListener(RejectionListener listener) {
+      rejectionListeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
@@ -509,9 +420,12 @@ public final class MtlsServer implements AutoCloseable {
       return this;
     }
 
-    /** Close connections older than this after their next response. If unset: no limit. */
+    /**
+     * Close connections older than this after their next response, and idle ones after it; TLS sessions cannot be
+     * resumed after it either. If unset: {@link #DEFAULT_MAX_CONNECTION_LIFETIME} (one hour).
+     */
     public Builder maxConnectionLifetime(Duration lifetime) {
-      this.maxConnectionLifetime = lifetime;
+      this.maxConnectionLifetime = Objects.requireNonNull(lifetime, "lifetime == null");
       return this;
     }
 
@@ -527,7 +441,10 @@ public final class MtlsServer implements AutoCloseable {
       return this;
     }
 
-    /** The clock for certificate and CRL dates checked at load. If unset: the system clock. */
+    /**
+     * The clock for every trust decision: handshakes, the check at each request, and the server's own certificate.
+     * If unset: the system clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;
@@ -541,11 +458,11 @@ public final class MtlsServer implements AutoCloseable {
       if (identity == null) {
         throw new IllegalStateException("no server identity; call identity(), identityPem() or identityPkcs12()");
       }
-      if (trust == null) {
+      if (!trust.hasAnchors()) {
         throw new IllegalStateException("no trust anchors for client certificates; call trust(), trustPem() or"
             + " trustPkcs12()");
       }
-      if (roleRules == null) {
+      if (roleRules == null && roleRulesFile == null) {
         throw new IllegalStateException("no role rules; call roleRules() or roleRulesFile()");
       }
       if (port < 0 || port > 65535) {
@@ -554,13 +471,13 @@ public final class MtlsServer implements AutoCloseable {
       if (managementPort < -1 || managementPort > 65535) {
         throw new IllegalArgumentException("management port out of range: " + managementPort);
       }
-      if (maxConnectionLifetime != null && (maxConnectionLifetime.isNegative() || maxConnectionLifetime.isZero())) {
+      if (maxConnectionLifetime.isNegative() || maxConnectionLifetime.isZero()) {
         throw new IllegalArgumentException("max connection lifetime must be positive: " + maxConnectionLifetime);
       }
       if (reloadInterval.isNegative()) {
         throw new IllegalArgumentException("reload interval must not be negative: " + reloadInterval);
       }
-      TlsDefaults.protocols(protocols);
+      TlsPolicy.protocols(protocols);
       return new MtlsServer(this);
     }
   }

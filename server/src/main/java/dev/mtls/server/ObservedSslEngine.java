@@ -10,20 +10,22 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
- * A server SSLEngine that reports its own handshake failure to the {@link RejectionLog} (once) and tells the
- * handlers whether the handshake resumed a session. Everything else is passed to the JDK's engine.
+ * A server SSLEngine that reports its own handshake failure (once) as a {@link Rejection} and tells the handlers
+ * whether the handshake resumed a session. Everything else is passed to the JDK's engine.
  */
 final class ObservedSslEngine extends SSLEngine {
   private final SSLEngine engine;
+  private final HandshakeFailures failures;
   private final long startedAtNanos = System.nanoTime();
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile boolean failureLogged;
   private volatile boolean handshakeDone;
   private volatile Boolean resumed;
 
-  ObservedSslEngine(SSLEngine engine) {
+  ObservedSslEngine(SSLEngine engine, HandshakeFailures failures) {
     super(engine.getPeerHost(), engine.getPeerPort());
     this.engine = engine;
+    this.failures = failures;
   }
 
   @Override
@@ -56,7 +58,7 @@ final class ObservedSslEngine extends SSLEngine {
   private SSLException failed(SSLException e) {
     if (!failureLogged && !handshakeDone) {
       failureLogged = true;
-      RejectionLog.handshakeFailed(peer(), e);
+      failures.failed(peer(), e);
     }
     return e;
   }

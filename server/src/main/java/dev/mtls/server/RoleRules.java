@@ -1,6 +1,7 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.DistinguishedName;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.SafeText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -36,7 +37,7 @@ public final class RoleRules implements RoleMapper {
       List.of("CN", "OU", "O", "L", "ST", "C", "DC", "UID", "SERIALNUMBER", "EMAILADDRESS", "STREET", "T");
   private static final List<String> SAN_TYPES = List.of("dns", "ip", "email", "uri");
 
-  private record Condition(String selector, String attribute, ClientIdentity.AltName.Type altNameType,
+  private record Condition(String selector, String attribute, SubjectAltName.Type altNameType,
       Glob pattern, InetAddress address) {
 
     boolean holds(ClientIdentity identity) {
@@ -154,10 +155,10 @@ public final class RoleRules implements RoleMapper {
           throw error(source, line, "unknown alternative name type '" + SafeText.escape(what)
               + "'; expected one of " + String.join(", ", SAN_TYPES));
         }
-        ClientIdentity.AltName.Type altNameType = ClientIdentity.AltName.Type.valueOf(type.toUpperCase());
-        Glob glob = Glob.of(pattern, altNameType == ClientIdentity.AltName.Type.DNS);
+        SubjectAltName.Type altNameType = SubjectAltName.Type.valueOf(type.toUpperCase());
+        Glob glob = Glob.of(pattern, altNameType == SubjectAltName.Type.DNS);
         InetAddress address = null;
-        if (altNameType == ClientIdentity.AltName.Type.IP) {
+        if (altNameType == SubjectAltName.Type.IP) {
           address = glob.hasStar() ? null : ipLiteral(glob.literal());
           if (address == null) {
             throw error(source, line, "'" + SafeText.escape(pattern)

@@ -48,8 +48,7 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--truststore-password-file", paramLabel = "FILE") String truststorePasswordFile;
   @Option(names = "--truststore-password-env", paramLabel = "VARIABLE") String truststorePasswordEnv;
   @Option(names = "--crl", paramLabel = "PEM", split = ",") List<String> crl;
-  @Option(names = "--allow-stale-crl", paramLabel = "true|false", arity = "0..1", fallbackValue = "true")
-  String allowStaleCrl;
+  @Option(names = "--missing-crl", paramLabel = "refuse|accept") String missingCrl;
   @Option(names = "--roles", paramLabel = "FILE") String roles;
   @Option(names = "--routes", paramLabel = "FILE") String routes;
   @Option(names = "--client-auth", paramLabel = "required|requested") String clientAuth;
@@ -125,7 +124,7 @@ public final class ServerCommand implements Callable<Integer> {
     put(values, "truststore-password-file", truststorePasswordFile);
     put(values, "truststore-password-env", truststorePasswordEnv);
     put(values, "crl", crl == null ? null : String.join(",", crl));
-    put(values, "allow-stale-crl", allowStaleCrl);
+    put(values, "missing-crl", missingCrl);
     put(values, "roles", roles);
     put(values, "routes", routes);
     put(values, "client-auth", clientAuth);

@@ -2,6 +2,7 @@ package dev.mtls.server;
 
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,13 +44,14 @@ public final class ServerConfig {
       "truststore", "trusted CA certificates as PKCS#12 instead of a PEM bundle",
       "truststore-password-file", "file whose first line is the truststore password",
       "truststore-password-env", "environment variable holding the truststore password",
-      "crl", "CRL file(s), PEM, comma-separated; client chains are checked against them",
-      "allow-stale-crl", "use a CRL past its nextUpdate instead of refusing it (default false)",
+      "crl", "CRL file(s), PEM, comma-separated (pki crl's crl.pem has the issuing CA's and the root's); with CRLs,"
+          + " every CA in a client's path needs one",
+      "missing-crl", "refuse (default) or accept a client whose path has a CA without a CRL, when CRLs are given",
       "roles", "role rules file (required)",
       "routes", "route rules file (default: the built-in sample routes)",
       "client-auth", "required (default) or requested",
       "protocols", "TLS protocols, comma-separated, within TLSv1.3, TLSv1.2 (default both)",
-      "max-connection-lifetime", "close connections older than this, e.g. 15m (default: no limit)",
+      "max-connection-lifetime", "close connections (and end TLS sessions) older than this, e.g. 15m (default 1h)",
       "reload-interval", "how often to check material files for changes, e.g. 10s; 0 turns it off (default 10s)",
       "access-log-format", "text (default) or json");
 
@@ -95,6 +97,11 @@ public final class ServerConfig {
       if (key.equals("password") || key.endsWith("-password")) {
         throw new ConfigException(where + ": passwords are not written in the configuration; use " + key
             + "-file or " + key + "-env");
+      }
+      if (key.equals("allow-stale-crl")) {
+        throw new ConfigException(where + ": allow-stale-crl was removed: a CRL past its nextUpdate no longer says"
+            + " whether a certificate is revoked, so clients of its CA are refused (reason: CRL out of date); publish"
+            + " CRLs before their nextUpdate (pki crl), and see missing-crl for CAs without a CRL");
       }
       if (!KEYS.containsKey(key)) {
         throw new ConfigException(where + ": unknown key '" + SafeText.escape(key) + "'; expected one of "
@@ -171,7 +178,11 @@ public final class ServerConfig {
         }
       }
     });
-    ifSet("allow-stale-crl", value -> builder.allowStaleCrl(bool(value)));
+    ifSet("missing-crl", value -> builder.missingCrl(switch (value.text().toLowerCase(Locale.ROOT)) {
+      case "refuse" -> MissingCrlPolicy.REFUSE;
+      case "accept" -> MissingCrlPolicy.ACCEPT;
+      default -> throw invalid(value, "expected refuse or accept");
+    }));
     if (!values.containsKey("roles")) {
       throw new ConfigException("no role rules: give roles (a role rules file)");
     }
@@ -243,13 +254,6 @@ public final class ServerConfig {
     throw invalid(value, "not a port number (0-65535" + (allowOff ? ", or -1 for off" : "") + ")");
   }
 
-  private static boolean bool(Value value) {
-    return switch (value.text().toLowerCase(Locale.ROOT)) {
-      case "true", "yes" -> true;
-      case "false", "no" -> false;
-      default -> throw invalid(value, "expected true or false");
-    };
-  }
 
   /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}, {@code 0}, or ISO-8601 like {@code PT15M}. */
   static Duration duration(Value value) {

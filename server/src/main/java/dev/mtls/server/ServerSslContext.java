@@ -13,22 +13,25 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The server's SSLContext: every engine it creates starts with the project's TLS parameters (protocols and suites
- * from {@link dev.mtls.pki.material.TlsDefaults}) and is an {@link ObservedSslEngine}, so refused handshakes are
- * logged. Undertow only ever asks a context for engines.
+ * The server's SSLContext: every engine it creates starts with the project's TLS parameters (protocols, suites,
+ * signature schemes and groups from {@link dev.mtls.pki.material.trust.TlsPolicy}) and is an
+ * {@link ObservedSslEngine}, so refused handshakes become {@link Rejection}s. Undertow only ever asks a context for
+ * engines.
  */
 final class ServerSslContext extends SSLContext {
-  ServerSslContext(SSLContext context, SSLParameters parameters) {
-    super(new Spi(context, parameters), context.getProvider(), context.getProtocol());
+  ServerSslContext(SSLContext context, SSLParameters parameters, HandshakeFailures failures) {
+    super(new Spi(context, parameters, failures), context.getProvider(), context.getProtocol());
   }
 
   private static final class Spi extends SSLContextSpi {
     private final SSLContext context;
     private final SSLParameters parameters;
+    private final HandshakeFailures failures;
 
-    Spi(SSLContext context, SSLParameters parameters) {
+    Spi(SSLContext context, SSLParameters parameters, HandshakeFailures failures) {
       this.context = context;
       this.parameters = parameters;
+      this.failures = failures;
     }
 
     @Override
@@ -49,7 +52,7 @@ final class ServerSslContext extends SSLContext {
     private SSLEngine configure(SSLEngine engine) {
       engine.setUseClientMode(false);
       engine.setSSLParameters(parameters);
-      return new ObservedSslEngine(engine);
+      return new ObservedSslEngine(engine, failures);
     }
 
     @Override

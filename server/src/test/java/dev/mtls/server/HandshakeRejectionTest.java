@@ -3,47 +3,31 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import dev.mtls.pki.CertificateAuthority;
-import dev.mtls.pki.CertificateSpec;
-import dev.mtls.pki.IssuedCertificate;
-import dev.mtls.pki.Revocation;
-import dev.mtls.pki.RevocationReason;
-import dev.mtls.pki.SubjectAltName;
-import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.pki.material.trust.Verdict;
+import dev.mtls.testpki.Issued;
+import dev.mtls.testpki.Keys;
+import dev.mtls.testpki.TestCa;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
+import org.bouncycastle.asn1.DERNull;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each way a client is refused at the handshake, and the one WARN line that says why. */
+/** Each way a client is refused at the handshake, decided on the server's rejection event. */
 class HandshakeRejectionTest {
   static final TestPki pki = new TestPki();
-  static final String ISSUER = "issuer \"CN=Test Issuing CA,O=mtls-reference test\"";
-  static final IssuedCertificate revoked = pki.client("CN=mallory,OU=readers,O=Demo");
-  static final String NO_ANCHOR = "no trust anchor of this server signed the chain (trusted: CN=Test Root CA,"
-      + "O=mtls-reference test); a CA with the same name but another key is a different CA";
+  static final Issued revoked = pki.client("CN=mallory,OU=readers,O=Demo");
+  static final RecordedRejections rejections = new RecordedRejections();
   static MtlsServer server;
-  LogCapture rejections;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws IOException {
-    Instant now = Instant.now();
-    Path crl = Files.writeString(dir.resolve("issuing.crl"), Pem.encode(pki.issuing.crl(
-        List.of(new Revocation(revoked.certificate().getSerialNumber(), now.minusSeconds(60),
-            RevocationReason.KEY_COMPROMISE)),
-        BigInteger.ONE, now.minusSeconds(60), now.plus(Duration.ofDays(7)))));
-    server = pki.serverBuilder().addCrlFile(crl).build().start();
+    Path crl = pki.writeCrls(dir.resolve("crl.pem"), revoked.certificate());
+    server = pki.serverBuilder().addCrlFile(crl).rejectionListener(rejections).build().start();
   }
 
   @AfterAll
@@ -52,116 +36,136 @@ class HandshakeRejectionTest {
   }
 
   @BeforeEach
-  void captureLogs() {
-    rejections = LogCapture.of(RejectionLog.class);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    rejections.close();
+  void forgetEarlierRejections() {
+    rejections.clear();
   }
 
   @Test
   void rejects_client_without_certificate() {
-    String line = refused(pki.anonymousClient(), "no certificate");
+    Verdict verdict = refused(pki.anonymousClient());
 
-    assertThat(line).endsWith(": no certificate; the client sent none and this server requires one");
+    assertThat(verdict.reason()).isEqualTo(Reason.NO_CERTIFICATE);
+    assertThat(verdict.offered()).isEmpty();
   }
 
   @Test
   void rejects_client_signed_by_foreign_ca() {
-    CertificateAuthority foreign = CertificateAuthority.createRoot("CN=Foreign Root,O=Elsewhere")
-        .createIntermediate("CN=Foreign Issuing CA,O=Elsewhere");
-    IssuedCertificate eve = foreign.issue(CertificateSpec.client("CN=eve,OU=admins,O=Demo").build());
+    Issued eve = dev.mtls.testpki.TestPki.named("CN=Foreign Root,O=Elsewhere", "CN=Foreign Issuing CA,O=Elsewhere")
+        .client("CN=eve,OU=admins,O=Demo");
 
-    String line = refused(pki.clientFor(eve), "not issued by a trusted CA");
+    Verdict verdict = refused(pki.clientFor(eve));
 
-    assertThat(line).contains(": not issued by a trusted CA; subject \"CN=eve,OU=admins,O=Demo\", "
-        + "issuer \"CN=Foreign Issuing CA,O=Elsewhere\"; " + NO_ANCHOR);
+    assertThat(verdict.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
+    assertThat(verdict.sentence()).isEqualTo("CA certificate \"CN=Foreign Issuing CA,O=Elsewhere\" was issued by"
+        + " \"CN=Foreign Root,O=Elsewhere\", which is not a trust anchor here");
   }
 
   @Test
   void rejects_client_from_foreign_ca_that_copies_our_ca_names() {
-    CertificateAuthority impostor = CertificateAuthority.createRoot("CN=Test Root CA,O=mtls-reference test")
-        .createIntermediate("CN=Test Issuing CA,O=mtls-reference test");
-    IssuedCertificate eve = impostor.issue(CertificateSpec.client("CN=eve,OU=admins,O=Demo").build());
+    Issued eve = dev.mtls.testpki.TestPki.named(dev.mtls.testpki.TestPki.ROOT, dev.mtls.testpki.TestPki.ISSUING)
+        .client("CN=eve,OU=admins,O=Demo");
 
-    String line = refused(pki.clientFor(eve), "not issued by a trusted CA");
+    Verdict verdict = refused(pki.clientFor(eve));
 
-    assertThat(line).endsWith(": not issued by a trusted CA; subject \"CN=eve,OU=admins,O=Demo\", " + ISSUER
-        + "; " + NO_ANCHOR);
+    assertThat(verdict.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
+    assertThat(verdict.sentence()).endsWith("but that anchor's key did not sign it: a CA with the same name but"
+        + " another key is a different CA");
   }
 
   @Test
   void rejects_expired_client_certificate() {
-    IssuedCertificate old = pki.issuing.issue(CertificateSpec.client("CN=old,OU=readers,O=Demo")
-        .notBefore(Instant.now().minus(Duration.ofDays(10))).validity(Duration.ofDays(1)).build());
+    Issued old = pki.issuing.issue("CN=old,OU=readers,O=Demo").expired().build();
 
-    String line = refused(pki.clientFor(old), "expired");
+    Verdict verdict = refused(pki.clientFor(old));
 
-    assertThat(line).endsWith(": expired; subject \"CN=old,OU=readers,O=Demo\", " + ISSUER
-        + "; the client certificate CN=old,OU=readers,O=Demo expired on " + old.certificate().getNotAfter().toInstant());
+    assertThat(verdict.reason()).isEqualTo(Reason.EXPIRED);
+    assertThat(verdict.sentence()).startsWith("the client certificate \"CN=old,OU=readers,O=Demo\" expired on ");
   }
 
   @Test
   void rejects_client_certificate_not_yet_valid() {
-    IssuedCertificate early = pki.issuing.issue(CertificateSpec.client("CN=early,OU=readers,O=Demo")
-        .notBefore(Instant.now().plus(Duration.ofDays(2))).validity(Duration.ofDays(30)).build());
+    Issued early = pki.issuing.issue("CN=early,OU=readers,O=Demo").notYetValid().build();
 
-    String line = refused(pki.clientFor(early), "not yet valid");
-
-    assertThat(line).endsWith(": not yet valid; subject \"CN=early,OU=readers,O=Demo\", " + ISSUER
-        + "; the client certificate CN=early,OU=readers,O=Demo is not valid before "
-        + early.certificate().getNotBefore().toInstant());
+    assertThat(refused(pki.clientFor(early)).reason()).isEqualTo(Reason.NOT_YET_VALID);
   }
 
   @Test
   void rejects_revoked_client_certificate() {
-    String line = refused(pki.clientFor(revoked), "revoked");
+    Verdict verdict = refused(pki.clientFor(revoked));
 
-    assertThat(line).contains(": revoked; subject \"CN=mallory,OU=readers,O=Demo\", " + ISSUER
-        + "; the client certificate CN=mallory,OU=readers,O=Demo (serial "
-        + revoked.certificate().getSerialNumber().toString(16) + ") was revoked on ");
-    assertThat(line).endsWith(", reason KEY_COMPROMISE");
+    assertThat(verdict.reason()).isEqualTo(Reason.REVOKED);
+    assertThat(verdict.sentence()).contains("(reason keyCompromise) by \"CN=Test Issuing CA,O=mtls-reference test\"");
   }
 
   @Test
   void rejects_certificate_made_for_servers_only() {
-    IssuedCertificate serverOnly = pki.issuing.issue(CertificateSpec.server("CN=svc,OU=admins,O=Demo")
-        .addSubjectAltName(SubjectAltName.dns("svc.example.org")).build());
+    Issued serverOnly = pki.issuing.issue("CN=svc,OU=admins,O=Demo").server().build();
 
-    String line = refused(pki.clientFor(serverOnly), "wrong key usage");
+    Verdict verdict = refused(pki.clientFor(serverOnly));
 
-    assertThat(line).contains(": wrong key usage; subject \"CN=svc,OU=admins,O=Demo\", " + ISSUER
-        + "; Extended key usage does not permit use for TLS client authentication");
+    assertThat(verdict.reason()).isEqualTo(Reason.WRONG_PURPOSE);
+    assertThat(verdict.sentence()).endsWith("its extended key usage [serverAuth] lacks clientAuth");
   }
 
   @Test
-  void rejects_sha1_signed_client_certificate() throws Exception {
-    Identity sha1 = pki.handMade("CN=legacy,OU=admins,O=Demo", "SHA1withECDSA", "EC", 256);
+  void rejects_sha1_signed_client_certificate() {
+    Issued sha1 = pki.issuing.issue("CN=legacy,OU=admins,O=Demo").signatureAlgorithm("SHA1withECDSA").build();
 
-    String line = refused(pki.clientFor(sha1), "weak algorithm");
+    Verdict verdict = refused(pki.clientFor(sha1));
 
-    assertThat(line).contains(": weak algorithm; subject \"CN=legacy,OU=admins,O=Demo\", " + ISSUER
-        + "; the client certificate CN=legacy,OU=admins,O=Demo is signed with SHA1withECDSA");
+    assertThat(verdict.reason()).isEqualTo(Reason.WEAK_ALGORITHM);
+    assertThat(verdict.sentence()).endsWith("is signed with SHA1withECDSA (SHA-1 is not accepted)");
   }
 
   @Test
-  void rejects_rsa_1024_client_key() throws Exception {
-    Identity small = pki.handMade("CN=small,OU=admins,O=Demo", "SHA256withECDSA", "RSA", 1024);
+  void rejects_a_chain_through_a_ca_with_a_dsa_key() {
+    TestCa dsa = pki.root.issue("CN=DSA CA,O=Demo").key(Keys.dsa()).ca(0).buildCa();
 
-    String line = refused(pki.clientFor(small), "weak algorithm");
+    Verdict verdict = refused(pki.clientFor(dsa.client("CN=dave,OU=admins,O=Demo")));
 
-    assertThat(line).contains(": weak algorithm; subject \"CN=small,OU=admins,O=Demo\", " + ISSUER
-        + "; the client certificate CN=small,OU=admins,O=Demo has a 1024-bit RSA key (minimum 2048)");
+    assertThat(verdict.reason()).isEqualTo(Reason.WEAK_ALGORITHM);
+    assertThat(verdict.index()).isEqualTo(1);
+    assertThat(verdict.sentence()).startsWith("CA certificate \"CN=DSA CA,O=Demo\" has a DSA key");
+  }
+
+  @Test
+  void gives_path_length_violations_their_own_reason() {
+    TestCa sub = pki.issuing.issue("CN=Sub CA,O=Demo").ca(0).buildCa();
+
+    Verdict verdict = refused(pki.clientFor(sub.client("CN=deep,OU=admins,O=Demo")));
+
+    assertThat(verdict.reason()).isEqualTo(Reason.PATH_TOO_LONG);
+    assertThat(verdict.sentence()).contains("whose pathLen 0 allows no CA below it");
+  }
+
+  @Test
+  void gives_unknown_critical_extensions_their_own_reason() {
+    Issued odd = pki.issuing.issue("CN=odd,OU=admins,O=Demo").extension("1.3.6.1.4.1.55555.1", true,
+        DERNull.INSTANCE).build();
+
+    Verdict verdict = refused(pki.clientFor(odd));
+
+    assertThat(verdict.reason()).isEqualTo(Reason.UNKNOWN_CRITICAL_EXTENSION);
+    assertThat(verdict.sentence()).contains("1.3.6.1.4.1.55555.1");
+  }
+
+  @Test
+  void gives_name_constraint_violations_their_own_reason() {
+    TestCa constrained = pki.root.issue("CN=Constrained CA,O=Demo").ca(0).permittedDns("allowed.example").buildCa();
+
+    Verdict verdict = refused(pki.clientFor(constrained.issue("CN=evil,OU=admins,O=Demo").dns("evil.example")
+        .build()));
+
+    assertThat(verdict.reason()).isEqualTo(Reason.NAME_CONSTRAINTS);
   }
 
   @Test
   void rejects_tls11_client() {
-    String line = refused(pki.clientFor(pki.alice).protocols("TLSv1.1"), "no common TLS protocol or cipher suite");
+    Verdict verdict = refused(pki.clientFor(pki.alice).protocols("TLSv1.1"));
 
-    assertThat(line).endsWith(": no common TLS protocol or cipher suite; The client supported protocol versions"
-        + " [TLSv1.1] are not accepted by server preferences [TLSv1.3, TLSv1.2]");
+    assertThat(verdict.reason()).isEqualTo(Reason.NO_COMMON_PROTOCOL);
+    assertThat(verdict.sentence()).isEqualTo("The client supported protocol versions [TLSv1.1] are not accepted by"
+        + " server preferences [TLSv1.3, TLSv1.2]");
   }
 
   @Test
@@ -169,37 +173,31 @@ class HandshakeRejectionTest {
     TestClient cbc = pki.clientFor(pki.alice).protocols("TLSv1.2")
         .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA");
 
-    String line = refused(cbc, "no common TLS protocol or cipher suite");
+    Verdict verdict = refused(cbc);
 
-    assertThat(line).endsWith(": no common TLS protocol or cipher suite; no cipher suites in common");
+    assertThat(verdict.reason()).isEqualTo(Reason.NO_COMMON_PROTOCOL);
+    assertThat(verdict.sentence()).isEqualTo("no cipher suites in common");
   }
 
   @Test
   void rejects_revoked_client_also_over_tls12() {
-    String line = refused(pki.clientFor(revoked).protocols("TLSv1.2"), "revoked");
-
-    assertThat(line).contains(": revoked; subject \"CN=mallory,OU=readers,O=Demo\"");
+    assertThat(refused(pki.clientFor(revoked).protocols("TLSv1.2")).reason()).isEqualTo(Reason.REVOKED);
   }
 
   @Test
   void rejects_client_without_certificate_over_tls12() {
-    String line = refused(pki.anonymousClient().protocols("TLSv1.2"), "no certificate");
-
-    assertThat(line).endsWith(": no certificate; the client sent none and this server requires one");
+    assertThat(refused(pki.anonymousClient().protocols("TLSv1.2")).reason()).isEqualTo(Reason.NO_CERTIFICATE);
   }
 
   /**
    * The request fails on the client (with TLS 1.3 often only at the first read or write, as a reset or closed
-   * connection), and the server logs exactly one WARN line for it, which is returned.
+   * connection), and the server reports exactly one handshake rejection, whose verdict is returned.
    */
-  private String refused(TestClient client, String reason) {
+  private static Verdict refused(TestClient client) {
     assertThatThrownBy(() -> client.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
-    List<String> lines = rejections.await(Level.WARN, line -> line.contains(": " + reason));
-    assertThat(lines).hasSize(1);
-    assertThat(rejections.messages(Level.WARN)).hasSize(1);
-    String line = lines.get(0);
-    assertThat(line).matches("rejected client 127\\.0\\.0\\.1:[0-9]+: .*");
-    return line;
+    Rejection rejection = rejections.single();
+    assertThat(rejection.stage()).isEqualTo(Rejection.Stage.HANDSHAKE);
+    assertThat(rejection.peer()).matches("127\\.0\\.0\\.1:[0-9]+");
+    return rejection.verdict();
   }
-
 }

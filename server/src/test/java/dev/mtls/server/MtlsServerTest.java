@@ -143,9 +143,9 @@ class MtlsServerTest {
 
   @Test
   void accepts_server_identity_from_pem_files_with_encrypted_key(@TempDir Path dir) throws Exception {
-    Path chain = Files.writeString(dir.resolve("tls.crt"), pki.server.chainPem());
+    Path chain = Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
     Path key = Files.writeString(dir.resolve("tls.key"),
-        Pem.encodeEncrypted(pki.server.keyPair().getPrivate(), "secret".toCharArray()));
+        Pem.encodeEncrypted(pki.server.privateKey(), "secret".toCharArray()));
     Path ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     Path roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
 
@@ -157,7 +157,7 @@ class MtlsServerTest {
 
   @Test
   void accepts_server_identity_and_trust_from_pkcs12(@TempDir Path dir) throws Exception {
-    Path keyStore = TestPki.writePkcs12(dir.resolve("server.p12"), pki.server.identity(), "changeit");
+    Path keyStore = TestPki.writePkcs12(dir.resolve("server.p12"), TestPki.identity(pki.server), "changeit");
     Path trustStore = TestPki.writeTrustStore(dir.resolve("trust.p12"), pki.root.certificate(), "changeit");
 
     try (MtlsServer p12 = MtlsServer.builder().identityPkcs12(keyStore, "changeit".toCharArray(), null)
@@ -169,7 +169,7 @@ class MtlsServerTest {
 
   @Test
   void accepts_client_identity_loaded_from_pkcs12(@TempDir Path dir) throws Exception {
-    Path file = TestPki.writePkcs12(dir.resolve("alice.p12"), pki.alice.identity(), "pw");
+    Path file = TestPki.writePkcs12(dir.resolve("alice.p12"), TestPki.identity(pki.alice), "pw");
     Identity alice = Identity.loadPkcs12(file, "pw".toCharArray(), null);
 
     assertThat(pki.clientFor(alice).get(server.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");

@@ -3,30 +3,30 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import dev.mtls.pki.CertificateAuthority;
-import dev.mtls.pki.CertificateSpec;
-import dev.mtls.pki.IssuedCertificate;
-import dev.mtls.pki.Revocation;
-import dev.mtls.pki.RevocationReason;
-import dev.mtls.pki.SubjectAltName;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testpki.Issued;
+import dev.mtls.testpki.MutableClock;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Material files changed on disk while the server runs: good replacements go into service, broken ones do not. */
+/**
+ * Material files changed on disk while the server runs: each unit (identity, trust anchors, each CRL file, role
+ * rules) on its own; good replacements go into service, broken ones do not and are tried again at every poll.
+ */
 class ReloadTest {
-  static final TestPki pki = new TestPki();
+  final TestPki pki = new TestPki();
+  final MutableClock clock = MutableClock.now();
+  final RecordedRejections rejections = new RecordedRejections();
   @TempDir Path dir;
   Path certificate;
   Path key;
@@ -34,24 +34,22 @@ class ReloadTest {
   Path crl;
   Path roles;
   MtlsServer server;
-  LogCapture serverLog;
 
   @BeforeEach
   void start() throws IOException {
-    certificate = Files.writeString(dir.resolve("tls.crt"), pki.server.chainPem());
-    key = Files.writeString(dir.resolve("tls.key"), pki.server.privateKeyPem());
+    certificate = Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
+    key = Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
     ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
-    crl = Files.writeString(dir.resolve("crl.pem"), crl(List.of(), Instant.now().plus(Duration.ofDays(7))));
+    crl = pki.writeCrls(dir.resolve("crl.pem"));
     roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
-    serverLog = LogCapture.of(MtlsServer.class);
     server = MtlsServer.builder().identityPem(certificate, key, null).trustPem(ca).addCrlFile(crl)
-        .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ZERO).build().start();
+        .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ZERO).clock(clock)
+        .rejectionListener(rejections).build().start();
   }
 
   @AfterEach
   void stop() {
     server.close();
-    serverLog.close();
   }
 
   @Test
@@ -62,7 +60,7 @@ class ReloadTest {
     Files.writeString(roles, TestPki.ROLES + "admin subject.CN=bob\n");
     ReloadOutcome outcome = server.reload();
 
-    assertThat(outcome.applied()).containsExactly("role rules " + roles + " (3 rules)");
+    assertThat(outcome.applied()).containsExactly("role rules " + roles + ": 3 rules");
     assertThat(bob.get(server.port(), "/whoami").body()).contains("\"roles\":[\"admin\",\"reader\"]");
   }
 
@@ -72,11 +70,8 @@ class ReloadTest {
 
     ReloadOutcome outcome = server.reload();
 
-    String expected = "role rules: " + roles + ":2: unknown attribute 'XX'; expected one of CN, OU, O, L, ST, C, DC,"
-        + " UID, SERIALNUMBER, EMAILADDRESS, STREET, T";
-    assertThat(outcome.refused()).containsExactly(expected);
-    assertThat(serverLog.messages(Level.WARN))
-        .containsExactly("kept the material in service; refused the replacement " + expected);
+    assertThat(outcome.refused()).containsExactly("role rules " + roles + ": " + roles + ":2: unknown attribute"
+        + " 'XX'; expected one of CN, OU, O, L, ST, C, DC, UID, SERIALNUMBER, EMAILADDRESS, STREET, T");
     assertThat(pki.clientFor(pki.bob).get(server.port(), "/api/reports").status()).isEqualTo(200);
   }
 
@@ -86,43 +81,56 @@ class ReloadTest {
     try (TestClient.Connection open = bob.connect(server.port())) {
       assertThat(open.request("GET", "/whoami").status()).isEqualTo(200);
 
-      Files.writeString(crl, crl(List.of(pki.bob.certificate()), Instant.now().plus(Duration.ofDays(7))));
-      assertThat(server.reload().applied()).containsExactly("CRLs (1)");
+      pki.writeCrls(crl, pki.bob.certificate());
+      assertThat(server.reload().applied()).containsExactly("CRL file " + crl + ": 2 CRL(s)");
 
       TestClient.Response onOpenConnection = open.request("GET", "/whoami");
       assertThat(onOpenConnection.status()).isEqualTo(401);
-      assertThat(onOpenConnection.body())
-          .isEqualTo("Your client certificate is no longer accepted (revoked). The connection will be closed.\n");
       assertThat(open.isClosedByServer()).isTrue();
     }
-    assertThatThrownBy(() -> bob.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
+    // A new client without a session to resume: refused in the handshake (a resumed session is refused at its first
+    // request, see OpenConnectionTest).
+    assertThatThrownBy(() -> pki.clientFor(pki.bob).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
+    assertThat(rejections.await(r -> r.stage() == Rejection.Stage.HANDSHAKE)).singleElement()
+        .extracting(r -> r.verdict().reason()).isEqualTo(Reason.REVOKED);
     assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").status()).isEqualTo(200);
   }
 
   @Test
-  void stale_crl_replacement_is_refused_and_the_old_crl_stays() throws Exception {
-    Instant past = Instant.now().minus(Duration.ofHours(1));
-    Files.writeString(crl, crl(List.of(pki.alice.certificate()), past));
+  void a_good_crl_and_a_broken_trust_file_in_one_poll_apply_the_crl_now_and_the_trust_file_once_fixed()
+      throws Exception {
+    dev.mtls.testpki.TestPki next = dev.mtls.testpki.TestPki.create();
+    Issued dave = next.client("CN=dave,OU=readers,O=Demo");
+    pki.writeCrls(crl, pki.bob.certificate());
+    Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
 
-    ReloadOutcome outcome = server.reload();
+    ReloadOutcome first = server.reload();
 
-    assertThat(outcome.refused()).hasSize(1);
-    assertThat(outcome.refused().get(0)).startsWith("CRLs: " + crl + ": the CRL of CN=Test Issuing CA,"
-        + "O=mtls-reference test is past its nextUpdate (").endsWith("); publish a fresh CRL, or allow stale CRLs");
-    assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").status()).isEqualTo(200);
+    assertThat(first.events()).extracting(MaterialEvent::unit, MaterialEvent::outcome).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("trust anchors " + ca, MaterialEvent.Outcome.REFUSED),
+        org.assertj.core.groups.Tuple.tuple("CRL file " + crl, MaterialEvent.Outcome.APPLIED));
+    assertThatThrownBy(() -> pki.clientFor(pki.bob).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
+    assertThat(server.reload().refused()).as("still broken: tried again").hasSize(1);
+
+    Files.writeString(ca, Pem.encode(java.util.List.of(pki.root.certificate(), next.root.certificate())));
+    // dave's CA publishes its CRLs too: with CRLs configured, every CA in a path needs one.
+    Files.writeString(crl, Files.readString(crl) + next.crls().stream().map(Pem::encode)
+        .reduce("", String::concat));
+    assertThat(server.reload().applied()).hasSize(2);
+
+    assertThat(pki.clientFor(dave).get(server.port(), "/whoami").status()).isEqualTo(200);
   }
 
   @Test
   void new_server_certificate_is_presented_to_new_connections() throws Exception {
-    IssuedCertificate renewed = TestPki.serverCertificate(pki.issuing);
-    Files.writeString(key, renewed.privateKeyPem());
-    Files.writeString(certificate, renewed.chainPem());
+    Issued renewed = pki.issuing.issue("CN=localhost,O=mtls-reference test").server().build();
+    Files.writeString(key, Pem.encode(renewed.privateKey()));
+    Files.writeString(certificate, Pem.encode(renewed.chain()));
 
     ReloadOutcome outcome = server.reload();
 
-    assertThat(outcome.applied()).hasSize(1);
-    assertThat(outcome.applied().get(0)).startsWith("server certificate CN=localhost,O=mtls-reference test (serial "
-        + renewed.certificate().getSerialNumber().toString(16));
+    assertThat(outcome.applied()).singleElement().asString().startsWith("server identity " + certificate
+        + ": \"CN=localhost,O=mtls-reference test\" (serial " + renewed.certificate().getSerialNumber().toString(16));
     X509Certificate presented = (X509Certificate) pki.clientFor(pki.alice).get(server.port(), "/whoami")
         .session().getPeerCertificates()[0];
     assertThat(presented).isEqualTo(renewed.certificate());
@@ -130,14 +138,13 @@ class ReloadTest {
 
   @Test
   void key_not_matching_the_new_certificate_keeps_the_old_pair() throws Exception {
-    IssuedCertificate renewed = TestPki.serverCertificate(pki.issuing);
-    Files.writeString(certificate, renewed.chainPem());
+    Issued renewed = pki.issuing.issue("CN=localhost,O=mtls-reference test").server().build();
+    Files.writeString(certificate, Pem.encode(renewed.chain()));
 
     ReloadOutcome outcome = server.reload();
 
-    assertThat(outcome.refused()).hasSize(1);
-    assertThat(outcome.refused().get(0)).startsWith("server certificate: " + certificate + " with key " + key
-        + ": the private key does not match the certificate CN=localhost");
+    assertThat(outcome.refused()).singleElement().asString().startsWith("server identity " + certificate + ": "
+        + certificate + " with key " + key + ": the private key does not match the certificate CN=localhost");
     assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").session().getPeerCertificates()[0])
         .isEqualTo(pki.server.certificate());
   }
@@ -147,28 +154,45 @@ class ReloadTest {
     Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
     assertThat(server.reload().refused()).hasSize(1);
 
-    IssuedCertificate expired = pki.issuing.issue(CertificateSpec.server("CN=localhost,O=mtls-reference test")
-        .addSubjectAltName(SubjectAltName.ip("127.0.0.1"))
-        .notBefore(Instant.now().minus(Duration.ofDays(10))).validity(Duration.ofDays(1)).build());
-    Files.writeString(key, expired.privateKeyPem());
-    Files.writeString(certificate, expired.chainPem());
+    Issued expired = pki.issuing.issue("CN=localhost,O=mtls-reference test").server().expired().build();
+    Files.writeString(key, Pem.encode(expired.privateKey()));
+    Files.writeString(certificate, Pem.encode(expired.chain()));
     ReloadOutcome outcome = server.reload();
 
-    assertThat(outcome.refused()).containsExactly("server certificate: the server certificate CN=localhost,"
-        + "O=mtls-reference test expired on " + expired.certificate().getNotAfter().toInstant());
+    assertThat(outcome.refused()).singleElement().asString().startsWith("server identity " + certificate + ": "
+        + certificate + ": expired: the server certificate \"CN=localhost,O=mtls-reference test\" expired on ");
     assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").session().getPeerCertificates()[0])
         .isEqualTo(pki.server.certificate());
   }
 
   @Test
+  void a_server_certificate_not_valid_yet_goes_into_service_when_it_becomes_valid() throws Exception {
+    Instant start = clock.instant().plus(Duration.ofHours(1));
+    Issued early = pki.issuing.issue("CN=localhost,O=mtls-reference test").server()
+        .validity(start, start.plus(Duration.ofDays(30))).build();
+    Files.writeString(key, Pem.encode(early.privateKey()));
+    Files.writeString(certificate, Pem.encode(early.chain()));
+
+    assertThat(server.reload().refused()).singleElement().asString().contains("not yet valid");
+    assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").session().getPeerCertificates()[0])
+        .as("the old certificate serves meanwhile").isEqualTo(pki.server.certificate());
+
+    clock.set(start.plusSeconds(1));
+    assertThat(server.reload().applied()).hasSize(1);
+    assertThat(server.identity().certificate()).isEqualTo(early.certificate());
+  }
+
+  @Test
   void new_trust_anchors_admit_the_new_ca_and_refuse_the_old() throws Exception {
-    CertificateAuthority next = CertificateAuthority.createRoot("CN=Next Root CA,O=mtls-reference test");
-    IssuedCertificate dave = next.issue(CertificateSpec.client("CN=dave,OU=readers,O=Demo").build());
+    dev.mtls.testpki.TestPki next = dev.mtls.testpki.TestPki.create();
+    Issued dave = next.client("CN=dave,OU=readers,O=Demo");
     TestClient alice = pki.clientFor(pki.alice);
     assertThatThrownBy(() -> pki.clientFor(dave).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 
-    Files.writeString(ca, Pem.encode(next.certificate()));
-    assertThat(server.reload().applied()).containsExactly("trust anchors (1 certificates)");
+    Files.writeString(ca, Pem.encode(next.root.certificate()));
+    Files.writeString(crl, next.crls().stream().map(Pem::encode).reduce("", String::concat));
+    assertThat(server.reload().applied()).containsExactly("trust anchors " + ca + ": 1 trust anchor(s)",
+        "CRL file " + crl + ": 2 CRL(s)");
 
     assertThat(pki.clientFor(dave).get(server.port(), "/whoami").body()).contains("\"roles\":[\"reader\"]");
     assertThatThrownBy(() -> alice.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
@@ -178,8 +202,8 @@ class ReloadTest {
   void empty_trust_bundle_is_refused_and_the_old_anchors_stay() throws Exception {
     Files.writeString(ca, "");
 
-    assertThat(server.reload().refused())
-        .containsExactly("trust anchors: " + ca + ": no PEM certificate found (expected -----BEGIN CERTIFICATE-----)");
+    assertThat(server.reload().refused()).containsExactly("trust anchors " + ca + ": " + ca
+        + ": no PEM certificate found (expected -----BEGIN CERTIFICATE-----)");
     assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").status()).isEqualTo(200);
   }
 
@@ -189,19 +213,13 @@ class ReloadTest {
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ofMillis(50)).build().start()) {
       Files.writeString(roles, "admin subject.CN=bob\n");
 
-      List<String> reloaded = serverLog.await(Level.INFO, line -> line.startsWith("reloaded role rules"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!polling.roleRules().toString().contains("(1 rules)") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
 
-      assertThat(reloaded).containsExactly("reloaded role rules " + roles + " (1 rules)");
+      assertThat(polling.roleRules()).hasToString(roles + " (1 rules)");
       assertThat(pki.clientFor(pki.bob).get(polling.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");
     }
-  }
-
-  private static String crl(List<X509Certificate> revoked, Instant nextUpdate) {
-    Instant now = Instant.now();
-    List<Revocation> entries = revoked.stream()
-        .map(c -> new Revocation(c.getSerialNumber(), now.minusSeconds(60), RevocationReason.KEY_COMPROMISE))
-        .toList();
-    Instant thisUpdate = nextUpdate.isBefore(now) ? nextUpdate.minus(Duration.ofDays(1)) : now.minusSeconds(60);
-    return Pem.encode(pki.issuing.crl(entries, BigInteger.valueOf(now.toEpochMilli()), thisUpdate, nextUpdate));
   }
 }

@@ -3,8 +3,6 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mtls.pki.CertificateAuthority;
-import dev.mtls.pki.CertificateSpec;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +41,8 @@ class RequestedClientAuthTest {
 
   @Test
   void offered_certificate_from_foreign_ca_still_fails_the_handshake() {
-    CertificateAuthority foreign = CertificateAuthority.createRoot("CN=Foreign Root,O=Elsewhere");
-    TestClient eve = pki.clientFor(foreign.issue(CertificateSpec.client("CN=eve,OU=admins,O=Demo").build()));
+    TestClient eve = pki.clientFor(dev.mtls.testpki.TestPki.named("CN=Foreign Root,O=Elsewhere",
+        "CN=Foreign Issuing CA,O=Elsewhere").client("CN=eve,OU=admins,O=Demo"));
 
     assertThatThrownBy(() -> eve.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
   }

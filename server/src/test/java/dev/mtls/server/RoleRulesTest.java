@@ -3,19 +3,16 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mtls.pki.CertificateSpec;
-import dev.mtls.pki.SubjectAltName;
 import org.junit.jupiter.api.Test;
 
 class RoleRulesTest {
   static final TestPki pki = new TestPki();
-  static final ClientIdentity workload = ClientIdentity.of(pki.issuing.issue(
-      CertificateSpec.client("CN=billing,OU=workloads,O=Demo")
-          .addSubjectAltName(SubjectAltName.uri("spiffe://example.org/ns/prod/sa/billing"))
-          .addSubjectAltName(SubjectAltName.email("billing@example.org"))
-          .addSubjectAltName(SubjectAltName.dns("Billing.Prod.Example.org"))
-          .addSubjectAltName(SubjectAltName.ip("::1"))
-          .build()).certificate());
+  static final ClientIdentity workload = ClientIdentity.of(pki.issuing.issue("CN=billing,OU=workloads,O=Demo")
+      .uri("spiffe://example.org/ns/prod/sa/billing")
+      .email("billing@example.org")
+      .dns("Billing.Prod.Example.org")
+      .ip("::1")
+      .build().certificate());
 
   @Test
   void subject_attribute_matches_exactly_and_case_sensitively() {

@@ -2,9 +2,8 @@ package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.pki.CertificateSpec;
-import dev.mtls.pki.IssuedCertificate;
-import dev.mtls.pki.SubjectAltName;
+import dev.mtls.testpki.Issued;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,8 +28,8 @@ class ServerCommandTest {
 
   @BeforeEach
   void writeMaterial() throws IOException {
-    Files.writeString(dir.resolve("tls.crt"), pki.server.chainPem());
-    Files.writeString(dir.resolve("tls.key"), pki.server.privateKeyPem());
+    Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
+    Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
     Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
     config = Files.writeString(dir.resolve("server.conf"), """
@@ -61,7 +60,7 @@ class ServerCommandTest {
 
   @Test
   void wrong_password() throws IOException {
-    Files.writeString(dir.resolve("tls.key"), Pem.encodeEncrypted(pki.server.keyPair().getPrivate(),
+    Files.writeString(dir.resolve("tls.key"), Pem.encodeEncrypted(pki.server.privateKey(),
         "right".toCharArray()));
     Files.writeString(dir.resolve("pw"), "wrong\n");
 
@@ -71,7 +70,7 @@ class ServerCommandTest {
 
   @Test
   void key_not_matching_certificate() throws IOException {
-    Files.writeString(dir.resolve("tls.key"), pki.alice.privateKeyPem());
+    Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.alice.privateKey()));
 
     assertFailsWith("mtls-server: " + dir.resolve("tls.crt") + " with key " + dir.resolve("tls.key")
         + ": the private key does not match the certificate CN=localhost,O=mtls-reference test");
@@ -79,14 +78,13 @@ class ServerCommandTest {
 
   @Test
   void expired_server_certificate() throws IOException {
-    IssuedCertificate expired = pki.issuing.issue(CertificateSpec.server("CN=localhost,O=mtls-reference test")
-        .addSubjectAltName(SubjectAltName.dns("localhost"))
-        .notBefore(Instant.now().minus(Duration.ofDays(30))).validity(Duration.ofDays(1)).build());
-    Files.writeString(dir.resolve("tls.crt"), expired.chainPem());
-    Files.writeString(dir.resolve("tls.key"), expired.privateKeyPem());
+    Issued expired = pki.issuing.issue("CN=localhost,O=mtls-reference test").server().expired().build();
+    Files.writeString(dir.resolve("tls.crt"), Pem.encode(expired.chain()));
+    Files.writeString(dir.resolve("tls.key"), Pem.encode(expired.privateKey()));
 
-    assertFailsWith("mtls-server: the server certificate CN=localhost,O=mtls-reference test expired on "
-        + expired.certificate().getNotAfter().toInstant());
+    assertFailsWith("mtls-server: " + dir.resolve("tls.crt") + ": expired: the server certificate"
+        + " \"CN=localhost,O=mtls-reference test\" expired on "
+        + expired.certificate().getNotAfter().toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
   }
 
   @Test

@@ -29,8 +29,8 @@ class ServerJarIT {
     for (String file : List.of("server.conf", "roles.conf", "routes.conf")) {
       Files.copy(Path.of("examples", file), dir.resolve(file));
     }
-    Files.writeString(dir.resolve("tls.crt"), pki.server.chainPem());
-    Files.writeString(dir.resolve("tls.key"), pki.server.privateKeyPem());
+    Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
+    Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
     Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     String java = ProcessHandle.current().info().command().orElse("java");
     Path output = dir.resolve("output.txt");

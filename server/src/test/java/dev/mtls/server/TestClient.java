@@ -1,7 +1,7 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.TlsDefaults;
+import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.TrustAnchors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,8 +34,18 @@ final class TestClient {
   private String[] cipherSuites;
 
   TestClient(Identity identity, X509Certificate serverRoot) {
-    this.context = TlsDefaults.context(identity == null ? null : identity.keyManager(),
-        TrustAnchors.of(List.of(serverRoot)).trustManager());
+    this.context = TlsPolicy.context(identity == null ? null : identity.keyManager(), jdkTrustManager(serverRoot));
+  }
+
+  /** The JDK's own PKIX trust manager: this client is a plain JSSE peer, not the project's client. */
+  static javax.net.ssl.X509TrustManager jdkTrustManager(X509Certificate root) {
+    try {
+      javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+      factory.init(TrustAnchors.of(List.of(root)).keyStore());
+      return (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
+    } catch (java.security.GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
   }
 
   TestClient protocols(String... protocols) {

@@ -1,33 +1,20 @@
 package dev.mtls.server;
 
-import dev.mtls.pki.CertificateAuthority;
-import dev.mtls.pki.CertificateSpec;
-import dev.mtls.pki.IssuedCertificate;
-import dev.mtls.pki.SubjectAltName;
 import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.TrustAnchors;
-import java.math.BigInteger;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
+import dev.mtls.testpki.Issued;
+import dev.mtls.testpki.TestCa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.List;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Certificates for one test class: a root, an issuing intermediate, the server and the demo clients. */
+/**
+ * The server tests' view of the shared test PKI ({@link dev.mtls.testpki.TestPki}): its root, issuing CA and server
+ * certificate, the demo clients alice (admin) and bob (reader), and a server builder and clients wired to them.
+ */
 final class TestPki {
   static final String ROLES = """
       # the demo mapping
@@ -35,31 +22,28 @@ final class TestPki {
       reader  subject.OU=readers
       """;
 
-  final CertificateAuthority root = CertificateAuthority.createRoot("CN=Test Root CA,O=mtls-reference test");
-  final CertificateAuthority issuing = root.createIntermediate("CN=Test Issuing CA,O=mtls-reference test");
-  final IssuedCertificate server = serverCertificate(issuing);
-  final IssuedCertificate alice = client("CN=alice,OU=admins,O=Demo");
-  final IssuedCertificate bob = client("CN=bob,OU=readers,O=Demo");
+  final dev.mtls.testpki.TestPki shared = dev.mtls.testpki.TestPki.create();
+  final TestCa root = shared.root;
+  final TestCa issuing = shared.issuing;
+  final Issued server = shared.server;
+  final Issued alice = client("CN=alice,OU=admins,O=Demo");
+  final Issued bob = client("CN=bob,OU=readers,O=Demo");
 
-  static IssuedCertificate serverCertificate(CertificateAuthority ca) {
-    return ca.issue(CertificateSpec.server("CN=localhost,O=mtls-reference test")
-        .addSubjectAltName(SubjectAltName.dns("localhost"))
-        .addSubjectAltName(SubjectAltName.ip("127.0.0.1"))
-        .addSubjectAltName(SubjectAltName.ip("::1"))
-        .build());
+  Issued client(String dn) {
+    return issuing.client(dn);
   }
 
-  IssuedCertificate client(String dn) {
-    return issuing.issue(CertificateSpec.client(new X500Principal(dn)).build());
+  static Identity identity(Issued issued) {
+    return Identity.of(issued.privateKey(), issued.chain());
   }
 
   TrustAnchors anchors() {
-    return TrustAnchors.of(List.of(root.certificate()));
+    return TrustAnchors.of(shared.anchors());
   }
 
   MtlsServer.Builder serverBuilder() {
     return MtlsServer.builder()
-        .identity(server.identity())
+        .identity(identity(server))
         .trust(anchors())
         .roleRules(RoleRules.parse(ROLES, "roles.conf"))
         .port(0)
@@ -67,8 +51,17 @@ final class TestPki {
         .reloadInterval(Duration.ZERO);
   }
 
-  TestClient clientFor(IssuedCertificate certificate) {
-    return new TestClient(certificate.identity(), root.certificate());
+  /** The issuing CA's CRL listing {@code revoked} and the root's, as one PEM file like {@code pki crl} writes. */
+  Path writeCrls(Path file, X509Certificate... revoked) throws java.io.IOException {
+    StringBuilder pem = new StringBuilder();
+    for (X509CRL crl : shared.crls(revoked)) {
+      pem.append(Pem.encode(crl));
+    }
+    return Files.writeString(file, pem.toString());
+  }
+
+  TestClient clientFor(Issued certificate) {
+    return new TestClient(identity(certificate), root.certificate());
   }
 
   TestClient clientFor(Identity identity) {
@@ -79,51 +72,23 @@ final class TestPki {
     return new TestClient(null, root.certificate());
   }
 
-  /**
-   * A client certificate the CA toolkit refuses to make (SHA-1 signature, small RSA key), built directly with
-   * BouncyCastle and signed by the issuing CA.
-   */
-  Identity handMade(String dn, String signatureAlgorithm, String keyAlgorithm, int keySize) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
-    generator.initialize(keySize);
-    KeyPair keyPair = generator.generateKeyPair();
-    Instant now = Instant.now();
-    JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuing.certificate(),
-        new BigInteger(64, new SecureRandom()).add(BigInteger.ONE), Date.from(now.minus(Duration.ofMinutes(5))),
-        Date.from(now.plus(Duration.ofDays(1))), new X500Principal(dn), keyPair.getPublic());
-    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-    PrivateKey signingKey = issuing.privateKey();
-    X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-        builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(signingKey)));
-    List<X509Certificate> chain = new ArrayList<>();
-    chain.add(certificate);
-    chain.add(issuing.certificate());
-    return Identity.of(keyPair.getPrivate(), chain);
-  }
-
-  /**
-   * PKCS#12 written by the JDK's own KeyStore (PBES2/AES-256 by default on JDK 17), as a keytool user would make it.
-   */
-  static java.nio.file.Path writePkcs12(java.nio.file.Path file, Identity identity, String password)
-      throws Exception {
+  /** PKCS#12 written by the JDK's own KeyStore (PBES2/AES-256 by default on JDK 17), as keytool would make it. */
+  static Path writePkcs12(Path file, Identity identity, String password) throws Exception {
     java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setKeyEntry("identity", identity.privateKey(), password.toCharArray(),
         identity.chain().toArray(new X509Certificate[0]));
-    try (var out = java.nio.file.Files.newOutputStream(file)) {
+    try (var out = Files.newOutputStream(file)) {
       store.store(out, password.toCharArray());
     }
     return file;
   }
 
-  static java.nio.file.Path writeTrustStore(java.nio.file.Path file, X509Certificate anchor, String password)
-      throws Exception {
+  static Path writeTrustStore(Path file, X509Certificate anchor, String password) throws Exception {
     java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setCertificateEntry("anchor", anchor);
-    try (var out = java.nio.file.Files.newOutputStream(file)) {
+    try (var out = Files.newOutputStream(file)) {
       store.store(out, password.toCharArray());
     }
     return file;

@@ -203,8 +203,10 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     try (MtlsClient client = builder.build()) {
-      for (PreflightCheck.Finding warning : client.preflight().warnings()) {
-        err.println("warning: " + warning.message());
+      if (client.preflight() != null) {
+        for (String warning : client.preflight().warnings()) {
+          err.println("warning: " + warning);
+        }
       }
       if (repeat > 1) {
         return repeat(client, method, url, body, out, err);

@@ -33,9 +33,9 @@ class ClientCommandTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of("TLSv1.3", "TLSv1.2"));
-    chain = TestPki.write(directory, "alice.pem", PKI.client.chainPem());
-    key = TestPki.write(directory, "alice-key.pem", PKI.client.privateKeyPem());
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of("TLSv1.3", "TLSv1.2"));
+    chain = TestPki.write(directory, "alice.pem", TestPki.chainPem(PKI.client));
+    key = TestPki.write(directory, "alice-key.pem", TestPki.keyPem(PKI.client));
     cacert = TestPki.write(directory, "ca.pem", TestPki.pem(PKI.root));
   }
 
@@ -114,7 +114,7 @@ class ClientCommandTest {
 
   @Test
   void key_of_another_certificate_exits_4_with_its_sentence() throws Exception {
-    Path bobKey = TestPki.write(directory, "bob-key.pem", PKI.secondClient.privateKeyPem());
+    Path bobKey = TestPki.write(directory, "bob-key.pem", TestPki.keyPem(PKI.secondClient));
     int code = run("--cert", chain, "--key", bobKey, "--cacert", cacert, server.url("/"));
     assertThat(code).isEqualTo(ClientCommand.LOCAL_MATERIAL);
     assertThat(err.toString()).startsWith("error: The private key does not belong to the certificate.\n");
@@ -123,7 +123,7 @@ class ClientCommandTest {
   @Test
   void encrypted_key_is_read_with_the_password_from_the_environment_variable_named() throws Exception {
     Path encrypted = TestPki.write(directory, "alice-key-enc.pem",
-        Pem.encodeEncrypted(PKI.client.keyPair().getPrivate(), "k3y".toCharArray()));
+        Pem.encodeEncrypted(PKI.client.privateKey(), "k3y".toCharArray()));
     // No such variable in the test environment: the failure names it, which shows the option is read.
     int code = run("--cert", chain, "--key", encrypted, "--password-env", "MTLS_CLIENT_TEST_UNSET_VARIABLE",
         "--cacert", cacert, server.url("/"));
@@ -138,8 +138,9 @@ class ClientCommandTest {
     int code = run("--cert", chain, "--key", key, "--cacert",
         write(otherCa, TestPki.pem(PKI.foreignRoot)), server.url("/"));
     assertThat(code).isEqualTo(ClientCommand.TLS_FAILURE);
-    assertThat(err.toString()).startsWith("error: We do not trust the server's certificate: CN=localhost, issued "
-        + "by CN=Test Root,O=mtls-reference, does not chain to any of our trust anchors.\n"
+    assertThat(err.toString()).startsWith("error: We do not trust the server's certificate: not issued by a trusted"
+        + " CA: CA certificate \"CN=Test Issuing CA,O=mtls-reference\" was issued by \"CN=Test Root,O=mtls-reference\","
+        + " which is not a trust anchor here.\n"
         + "hint: We trust CN=Foreign Root,O=elsewhere. Pass the CA that issued the server's certificate with "
         + "--cacert.\n");
   }

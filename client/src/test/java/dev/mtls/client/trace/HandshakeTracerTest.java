@@ -27,9 +27,9 @@ class HandshakeTracerTest {
 
   private static HandshakeTracer.Captured<MtlsResponse> request(String protocol, boolean foreignClient)
       throws Exception {
-    try (JsseTestServer server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of(protocol));
+    try (JsseTestServer server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
         MtlsClient client = MtlsClient.builder()
-            .identity(foreignClient ? PKI.foreignClient.identity() : PKI.client.identity())
+            .identity(foreignClient ? TestPki.identity(PKI.foreignClient) : TestPki.identity(PKI.client))
             .trust(PKI.trust()).protocols(List.of(protocol)).build()) {
       return HandshakeTracer.capture(() -> client.get(server.url("/")));
     }
@@ -81,13 +81,13 @@ class HandshakeTracerTest {
         "CertificateRequest", "ServerHelloDone", "Certificate");
     assertThat(messages.get(messages.size() - 1)).isIn("Alert", "ConnectionFailure");
     assertThat(messages.stream().filter(m -> m.equals("Finished")).count()).isLessThanOrEqualTo(1);
-    assertThat(captured.trace().steps().get(6).subjects()).containsExactly("CN=mallory, O=elsewhere");
+    assertThat(captured.trace().steps().get(6).subjects()).containsExactly("CN=mallory, O=elsewhere", "CN=Foreign Issuing CA, O=elsewhere");
   }
 
   @Test
   void reused_connection_has_no_handshake_to_trace() throws Exception {
-    try (JsseTestServer server = JsseTestServer.start(PKI.server.identity(), PKI.trust(), List.of("TLSv1.3"));
-        MtlsClient client = MtlsClient.builder().identity(PKI.client.identity()).trust(PKI.trust()).build()) {
+    try (JsseTestServer server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of("TLSv1.3"));
+        MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trust(PKI.trust()).build()) {
       HandshakeTrace first = HandshakeTracer.capture(() -> client.get(server.url("/"))).trace();
       HandshakeTrace second = HandshakeTracer.capture(() -> client.get(server.url("/"))).trace();
 

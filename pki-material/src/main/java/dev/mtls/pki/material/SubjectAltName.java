@@ -1,13 +1,25 @@
-package dev.mtls.pki;
+package dev.mtls.pki.material;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 
-/** One subjectAltName entry: a DNS name, an IP address, an email address or a URI (e.g. a SPIFFE ID). */
+/**
+ * One subjectAltName entry: a DNS name, an IP address, an email address or a URI (e.g. a SPIFFE ID). The one place
+ * that reads SANs, from certificates ({@link #of}) and requests ({@link #decode}); other kinds of names
+ * (directoryName, otherName, …) are not listed.
+ */
 public record SubjectAltName(Type type, String value) {
   public enum Type { DNS, IP, EMAIL, URI }
 
@@ -73,6 +85,62 @@ public record SubjectAltName(Type type, String value) {
       case "uri" -> uri(rest);
       default -> text.matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*") ? ip(text) : dns(text);
     };
+  }
+
+  /** The SANs of {@code certificate}, in certificate order; empty when it has none. */
+  public static List<SubjectAltName> of(X509Certificate certificate) {
+    byte[] extension = certificate.getExtensionValue(Extension.subjectAlternativeName.getId());
+    if (extension == null) {
+      return List.of();
+    }
+    try {
+      return decode(GeneralNames.getInstance(ASN1OctetString.getInstance(extension).getOctets()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unreadable subjectAltName extension: " + e.getMessage(), e);
+    }
+  }
+
+  /** The names of the four supported kinds in {@code names}, in order. */
+  public static List<SubjectAltName> decode(GeneralNames names) {
+    List<SubjectAltName> out = new ArrayList<>();
+    for (GeneralName name : names.getNames()) {
+      switch (name.getTagNo()) {
+        case GeneralName.dNSName -> out.add(new SubjectAltName(Type.DNS, ia5(name)));
+        case GeneralName.rfc822Name -> out.add(new SubjectAltName(Type.EMAIL, ia5(name)));
+        case GeneralName.uniformResourceIdentifier -> out.add(new SubjectAltName(Type.URI, ia5(name)));
+        case GeneralName.iPAddress -> out.add(new SubjectAltName(Type.IP, ip(name)));
+        default -> { }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code names} as ASN.1, for a certificate or a request. */
+  public static GeneralNames encode(List<SubjectAltName> names) {
+    GeneralName[] out = new GeneralName[names.size()];
+    for (int i = 0; i < out.length; i++) {
+      SubjectAltName name = names.get(i);
+      out[i] = switch (name.type()) {
+        case DNS -> new GeneralName(GeneralName.dNSName, name.value());
+        case IP -> new GeneralName(GeneralName.iPAddress, name.value());
+        case EMAIL -> new GeneralName(GeneralName.rfc822Name, name.value());
+        case URI -> new GeneralName(GeneralName.uniformResourceIdentifier, name.value());
+      };
+    }
+    return new GeneralNames(out);
+  }
+
+  private static String ia5(GeneralName name) {
+    return ASN1IA5String.getInstance(name.getName()).getString();
+  }
+
+  private static String ip(GeneralName name) {
+    byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
+    try {
+      return InetAddress.getByAddress(octets).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("IP SAN of " + octets.length + " bytes is malformed", e);
+    }
   }
 
   @Override

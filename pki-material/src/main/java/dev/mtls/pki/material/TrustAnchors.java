@@ -53,7 +53,7 @@ public final class TrustAnchors {
     return new TrustAnchors(List.copyOf(anchors));
   }
 
-  /** The JDK's own trust store (cacerts), for clients of public servers. */
+  /** The JDK's own trust store (cacerts), for clients of public servers. Read through the JDK's trust manager. */
   public static TrustAnchors system() {
     X509TrustManager manager = trustManagerFor(null);
     return new TrustAnchors(List.of(manager.getAcceptedIssuers()));
@@ -74,11 +74,6 @@ public final class TrustAnchors {
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new AssertionError("an empty in-memory keystore cannot fail", e);
     }
-  }
-
-  /** The JDK's PKIX trust manager over these anchors; it checks the EKU for the side it validates. */
-  public X509TrustManager trustManager() {
-    return trustManagerFor(keyStore());
   }
 
   private static X509TrustManager trustManagerFor(KeyStore store) {

@@ -1,5 +1,10 @@
 package dev.mtls.pki.material;
 
+import dev.mtls.pki.material.trust.PeerTrustManager;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.pki.material.trust.Trust;
+import java.time.Clock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -189,11 +194,15 @@ class IdentityTest {
   void key_manager_presents_the_chain_in_a_real_mutual_tls_handshake() throws Exception {
     Identity identity = Identity.of(leafKeys.getPrivate(), List.of(leaf, intermediate));
     TrustAnchors anchors = TrustAnchors.of(List.of(root));
-    SSLContext context = TlsDefaults.context(identity.keyManager(), anchors.trustManager());
+    Trust trust = Trust.of(anchors);
+    SSLContext serverContext = TlsPolicy.context(identity.keyManager(),
+        PeerTrustManager.forClients(() -> trust, Clock.systemUTC()));
+    SSLContext clientContext = TlsPolicy.context(identity.keyManager(),
+        PeerTrustManager.forServers(() -> trust, Clock.systemUTC(), null));
 
-    try (SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
+    try (SSLServerSocket server = (SSLServerSocket) serverContext.getServerSocketFactory()
         .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      server.setSSLParameters(TlsDefaults.parameters(context, TlsDefaults.PROTOCOLS));
+      server.setSSLParameters(TlsPolicy.parameters(serverContext, TlsPolicy.PROTOCOLS));
       server.setNeedClientAuth(true);
       CompletableFuture<Certificate[]> clientChainSeenByServer = CompletableFuture.supplyAsync(() -> {
         try (SSLSocket accepted = (SSLSocket) server.accept()) {
@@ -205,9 +214,9 @@ class IdentityTest {
           throw new RuntimeException(e);
         }
       });
-      try (SSLSocket client = (SSLSocket) context.getSocketFactory()
+      try (SSLSocket client = (SSLSocket) clientContext.getSocketFactory()
           .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-        client.setSSLParameters(TlsDefaults.parameters(context, TlsDefaults.PROTOCOLS));
+        client.setSSLParameters(TlsPolicy.parameters(clientContext, TlsPolicy.PROTOCOLS));
         client.startHandshake();
         assertThat(client.getInputStream().read()).isEqualTo(1);
         assertThat(client.getSession().getPeerCertificates()).containsExactly(leaf, intermediate);

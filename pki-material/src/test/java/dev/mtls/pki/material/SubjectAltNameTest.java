@@ -1,4 +1,4 @@
-package dev.mtls.pki;
+package dev.mtls.pki.material;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -46,17 +46,6 @@ class TrustAnchorsTest {
   }
 
   @Test
-  void trust_manager_accepts_chain_to_anchor_and_rejects_same_named_foreign_ca() {
-    X509TrustManager manager = TrustAnchors.of(List.of(root)).trustManager();
-
-    assertThat(manager.getAcceptedIssuers()).containsExactly(root);
-    org.assertj.core.api.Assertions.assertThatCode(
-        () -> manager.checkClientTrusted(new X509Certificate[] {leaf}, "EC")).doesNotThrowAnyException();
-    assertThatThrownBy(() -> manager.checkClientTrusted(new X509Certificate[] {foreignLeaf}, "EC"))
-        .isInstanceOf(CertificateException.class);
-  }
-
-  @Test
   void loads_pem_bundle() throws Exception {
     Path bundle = Files.writeString(directory.resolve("ca.crt"), Pem.encode(root));
 

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "crl", mixinStandardHelpOptions = true,
-    description = "Sign a new v2 CRL of every revoked certificate and write DIR/crl.pem.")
+    description = {"Sign new v2 CRLs and write both to DIR/crl.pem: the issuing CA's (every certificate it issued",
+        "that is revoked) and the root's (the issuing CA itself, when revoked). Give servers this file: it covers",
+        "every CA of a client's path, which a server that refuses missing CRLs needs."})
 final class CrlCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -33,10 +35,15 @@ final class CrlCommand implements Callable<Integer> {
     if (days <= 0) {
       throw new IllegalArgumentException("--days must be positive, got " + days);
     }
-    X509CRL crl = CaDirectory.open(dir, password.resolve(), Clock.systemUTC()).generateCrl(Duration.ofDays(days));
-    int count = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
-    spec.commandLine().getOut().println("Wrote " + dir.resolve("crl.pem") + ": " + count
-        + " revoked certificate(s), next update " + crl.getNextUpdate().toInstant());
+    CaDirectory.PublishedCrls crls = CaDirectory.open(dir, password.resolve(), Clock.systemUTC())
+        .generateCrl(Duration.ofDays(days));
+    spec.commandLine().getOut().println("Wrote " + dir.resolve("crl.pem") + ": the issuing CA's CRL with "
+        + count(crls.issuing()) + " revoked certificate(s) and the root's CRL with " + count(crls.root())
+        + " revoked CA certificate(s), next update " + crls.issuing().getNextUpdate().toInstant());
     return 0;
+  }
+
+  private static int count(X509CRL crl) {
+    return crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
   }
 }

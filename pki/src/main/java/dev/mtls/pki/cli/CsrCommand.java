@@ -2,7 +2,7 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.Csr;
 import dev.mtls.pki.KeyAlgorithm;
-import dev.mtls.pki.SubjectAltName;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;

@@ -7,7 +7,7 @@ import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.RevocationReason;
-import dev.mtls.pki.SubjectAltName;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;

@@ -6,7 +6,7 @@ import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.Profile;
-import dev.mtls.pki.SubjectAltName;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.SafeText;
 import java.nio.file.Path;
 import java.time.Clock;

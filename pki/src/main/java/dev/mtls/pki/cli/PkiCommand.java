@@ -25,6 +25,9 @@ public final class PkiCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "mtls-pki-logback.xml");
+    }
     CommandLine commandLine = commandLine();
     int code = commandLine.execute(args);
     commandLine.getOut().flush();

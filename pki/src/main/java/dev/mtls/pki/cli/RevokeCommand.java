@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
-    description = "Mark a certificate revoked in the index. Run 'crl' afterwards to publish it.")
+    description = {"Mark a certificate revoked in the index: one the issuing CA issued, or the issuing CA itself",
+        "(its serial is in 'inspect DIR/intermediate.pem'), which the root's CRL then revokes, cutting off every",
+        "certificate below it. Run 'crl' afterwards to publish it."})
 final class RevokeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -257,9 +257,60 @@ class PkiCommandTest {
         dir.resolve("alice-chain.pem").toString());
 
     assertThat(asServer.exit()).isEqualTo(3);
-    assertThat(asServer.out()).contains("FAILED: the certificate is not for TLS server authentication");
+    assertThat(asServer.out()).contains("REFUSED (WRONG_PURPOSE): not allowed for this purpose: the server certificate"
+        + " \"CN=alice\" is not allowed for TLS server authentication: its extended key usage [clientAuth] lacks"
+        + " serverAuth");
     assertThat(asClient.exit()).isZero();
-    assertThat(asClient.out()).contains(": OK (CN=alice)");
+    assertThat(asClient.out()).contains(": TRUSTED: the client certificate \"CN=alice\" chains to trust anchor");
+  }
+
+  @Test
+  void verify_with_crls_needs_a_crl_from_every_ca_in_the_path_unless_told_otherwise() throws Exception {
+    issueClient("alice", "CN=alice");
+    run("crl", "--dir", ca.toString(), "--password-file", password.toString());
+    List<X509CRL> published = Pem.loadCrls(ca.resolve("crl.pem"));
+    Path issuingOnly = Files.writeString(dir.resolve("issuing-crl.pem"), Pem.encode(published.get(0)));
+    String root = ca.resolve("root.pem").toString();
+    String chain = dir.resolve("alice-chain.pem").toString();
+
+    Run both = run("verify", "--ca-file", root, "--crl", ca.resolve("crl.pem").toString(), "--purpose", "client", chain);
+    Run missing = run("verify", "--ca-file", root, "--crl", issuingOnly.toString(), "--purpose", "client", chain);
+    Run accepted = run("verify", "--ca-file", root, "--crl", issuingOnly.toString(), "--missing-crl", "accept",
+        "--purpose", "client", chain);
+
+    assertThat(published).extracting(crl -> crl.getIssuerX500Principal().getName())
+        .containsExactly("CN=mtls-reference Issuing CA,O=mtls-reference", "CN=mtls-reference Root CA,O=mtls-reference");
+    assertThat(both.exit()).as(both.out()).isZero();
+    assertThat(missing.exit()).isEqualTo(3);
+    assertThat(missing.out()).contains("REFUSED (REVOCATION_UNKNOWN)", "no CRL signed by \"CN=mtls-reference Root CA");
+    assertThat(accepted.exit()).isZero();
+    assertThat(accepted.out()).contains("note: no CRL signed by \"CN=mtls-reference Root CA", "(missing-crl: accept)");
+  }
+
+  @Test
+  void revoking_the_issuing_ca_in_the_roots_crl_cuts_off_its_clients_and_stops_it_issuing() throws Exception {
+    Path own = dir.resolve("own-ca");
+    assertThat(run("init", "--dir", own.toString(), "--password-file", password.toString()).exit()).isZero();
+    Run issue = run("issue", "client", "--dir", own.toString(), "--password-file", password.toString(), "--name",
+        "dora", "--subject", "CN=dora", "--out", dir.toString(), "--out-password-file", password.toString());
+    assertThat(issue.exit()).as(issue.err()).isZero();
+    BigInteger intermediate = Pem.loadCertificates(own.resolve("intermediate.pem")).get(0).getSerialNumber();
+
+    Run revoke = run("revoke", "--dir", own.toString(), "--password-file", password.toString(), "--serial",
+        intermediate.toString(16), "--reason", "caCompromise");
+    Run crl = run("crl", "--dir", own.toString(), "--password-file", password.toString());
+    Run verify = run("verify", "--ca-file", own.resolve("root.pem").toString(), "--crl",
+        own.resolve("crl.pem").toString(), "--purpose", "client", dir.resolve("dora-chain.pem").toString());
+    Run again = run("issue", "client", "--dir", own.toString(), "--password-file", password.toString(), "--name",
+        "eve", "--subject", "CN=eve", "--out", dir.toString(), "--out-password-file", password.toString());
+
+    assertThat(revoke.exit()).as(revoke.err()).isZero();
+    assertThat(crl.out()).contains("the root's CRL with 1 revoked CA certificate(s)");
+    assertThat(verify.exit()).isEqualTo(3);
+    assertThat(verify.out()).contains("REFUSED (REVOKED)", "CA certificate \"CN=mtls-reference Issuing CA",
+        "(reason cACompromise)");
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("the issuing CA (serial " + intermediate.toString(16) + ") was revoked");
   }
 
   @Test

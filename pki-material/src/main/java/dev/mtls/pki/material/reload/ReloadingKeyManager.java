@@ -1,4 +1,4 @@
-package dev.mtls.server;
+package dev.mtls.pki.material.reload;
 
 import dev.mtls.pki.material.Identity;
 import java.net.Socket;
@@ -11,9 +11,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Presents the server's current identity (key and full chain, leaf first); {@link #update} puts a new one in
- * service for the next handshakes. Each identity gets its own alias, so a handshake that chose an alias just before
- * a swap still gets the key and chain of that same identity, never a mix of old and new.
+ * Presents the current identity (key and full chain, leaf first), as a server or as a client; {@link #update} puts
+ * a new one in service for the next handshakes. Each identity gets its own alias, so a handshake that chose an alias
+ * just before a swap still gets the key and chain of that same identity, never a mix of old and new.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   private record Entry(String alias, Identity identity) {}
@@ -29,7 +29,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   public synchronized void update(Identity identity) {
     Objects.requireNonNull(identity, "identity == null");
     previous = current;
-    current = new Entry("server-identity-" + versions.incrementAndGet(), identity);
+    current = new Entry("identity-" + versions.incrementAndGet(), identity);
   }
 
   public Identity identity() {
@@ -46,13 +46,31 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   @Override
   public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
     Entry entry = current;
-    return entry.identity().keyManager().chooseServerAlias(keyType, issuers, socket) == null
+    return entry.identity().keyManager().chooseServerAlias(keyType, issuers, socket) == null ? null : entry.alias();
+  }
+
+  @Override
+  public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+    Entry entry = current;
+    return entry.identity().keyManager().chooseEngineClientAlias(keyTypes, issuers, engine) == null
         ? null : entry.alias();
+  }
+
+  @Override
+  public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+    Entry entry = current;
+    return entry.identity().keyManager().chooseClientAlias(keyTypes, issuers, socket) == null ? null : entry.alias();
   }
 
   @Override
   public String[] getServerAliases(String keyType, Principal[] issuers) {
     String alias = chooseServerAlias(keyType, issuers, null);
+    return alias == null ? null : new String[] {alias};
+  }
+
+  @Override
+  public String[] getClientAliases(String keyType, Principal[] issuers) {
+    String alias = chooseClientAlias(new String[] {keyType}, issuers, null);
     return alias == null ? null : new String[] {alias};
   }
 
@@ -66,22 +84,6 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   public PrivateKey getPrivateKey(String alias) {
     Identity identity = find(alias);
     return identity == null ? null : identity.privateKey();
-  }
-
-  /** A server presents no client certificate. */
-  @Override
-  public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-    return null;
-  }
-
-  @Override
-  public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-    return null;
-  }
-
-  @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
-    return null;
   }
 
   private Identity find(String alias) {

@@ -1,4 +1,4 @@
-package dev.mtls.pki.material;
+package dev.mtls.pki.material.trust;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -10,10 +10,11 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 /**
- * The project's one TLS policy, shared by server and client: TLS 1.3 and 1.2 only, and only AEAD suites
- * with forward secrecy (TLS 1.2 suites are all ECDHE; TLS 1.3 suites are always ephemeral).
+ * The project's one TLS policy, shared by server and client: TLS 1.3 and 1.2 only, only AEAD suites with forward
+ * secrecy (TLS 1.2 suites are all ECDHE; TLS 1.3 suites are always ephemeral), and the {@link AlgorithmPolicy} for
+ * signature schemes (what a server asks for in its CertificateRequest included) and key-exchange groups.
  */
-public final class TlsDefaults {
+public final class TlsPolicy {
   public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
   public static final List<String> CIPHER_SUITES = List.of(
@@ -27,7 +28,7 @@ public final class TlsDefaults {
       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
       "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-  private TlsDefaults() {}
+  private TlsPolicy() {}
 
   /** An SSLContext over the given managers; apply {@link #parameters} to each engine or socket. */
   public static SSLContext context(KeyManager keyManager, TrustManager trustManager) {
@@ -62,6 +63,7 @@ public final class TlsDefaults {
     parameters.setProtocols(protocols(protocols));
     parameters.setCipherSuites(cipherSuites(context));
     parameters.setUseCipherSuitesOrder(true);
+    parameters.setAlgorithmConstraints(AlgorithmPolicy.STRICT);
     return parameters;
   }
 }

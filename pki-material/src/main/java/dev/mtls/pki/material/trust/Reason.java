@@ -1,0 +1,64 @@
+package dev.mtls.pki.material.trust;
+
+/**
+ * Why a peer's certificate was accepted or refused: the one vocabulary the server's rejection line, the client's
+ * diagnosis and {@code pki verify} share. Each value has a few words for a log line and a hint for a person.
+ */
+public enum Reason {
+  TRUSTED("trusted", "Nothing to do."),
+  NO_CERTIFICATE("no certificate",
+      "Configure a client certificate issued by a CA the server trusts."),
+  UNTRUSTED_ISSUER("not issued by a trusted CA",
+      "Use a certificate from a CA the verifier trusts (and send the intermediate with it), or add that CA to its "
+          + "trust anchors. A CA with the same name but another key is a different CA."),
+  BAD_SIGNATURE("signature does not verify",
+      "The chain is broken or tampered with: send the certificates exactly as the CA issued them."),
+  EXPIRED("expired", "Renew the certificate, and check the clocks of both machines."),
+  NOT_YET_VALID("not yet valid", "Check the clocks of both machines, or wait until the certificate is valid."),
+  REVOKED("revoked", "The CA revoked this certificate: get a new one (with a new key if the key was compromised)."),
+  REVOCATION_UNKNOWN("revocation status unknown",
+      "Give the verifier a current CRL from every CA in the path, or relax its missing-CRL setting deliberately."),
+  CRL_STALE("CRL out of date", "Publish a fresh CRL (pki crl) and give it to the verifier; it is re-read while running."),
+  WEAK_ALGORITHM("weak algorithm",
+      "Reissue with SHA-256 or stronger and a key of the accepted kinds (EC P-256/P-384/P-521, RSA >= 2048, Ed25519)."),
+  WRONG_PURPOSE("not allowed for this purpose",
+      "Use a certificate issued for this role: clientAuth for clients, serverAuth for servers."),
+  KEY_USAGE("key usage does not allow this", "Reissue the certificate with the key usage its role needs."),
+  NOT_A_CA("issuer is not a CA", "Only a CA certificate (basicConstraints CA:TRUE) may sign other certificates."),
+  PATH_TOO_LONG("path length constraint violated",
+      "A CA in the chain allows fewer CAs below it (pathLen): issue from the CA that is allowed to."),
+  NAME_CONSTRAINTS("outside the CA's name constraints",
+      "The issuing CA may only issue for the names in its name constraints; request names within them."),
+  UNKNOWN_CRITICAL_EXTENSION("unknown critical extension",
+      "A critical extension the verifier does not understand must be refused: reissue without it."),
+  POLICY("certificate policy not satisfied", "Reissue under a certificate policy the verifier requires."),
+  HOSTNAME_MISMATCH("host name mismatch",
+      "Connect with a name the certificate lists, or reissue it with this host as a subject alternative name."),
+  INVALID_CERTIFICATE("invalid certificate", "The certificate is malformed; reissue it."),
+  NO_COMMON_PROTOCOL("no common TLS protocol or cipher suite",
+      "Both sides must support TLS 1.3 or 1.2 with an AEAD, forward-secret cipher suite."),
+  HANDSHAKE_FAILED("handshake failed", "See the technical cause.");
+
+  private final String words;
+  private final String hint;
+
+  Reason(String words, String hint) {
+    this.words = words;
+    this.hint = hint;
+  }
+
+  /** A few words for a log line, e.g. "not issued by a trusted CA". */
+  public String words() {
+    return words;
+  }
+
+  /** What to do about it, for a person. */
+  public String hint() {
+    return hint;
+  }
+
+  @Override
+  public String toString() {
+    return words;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.mtls.server;
+
+import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.trust.CertificateRejectedException;
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.pki.material.trust.Verdict;
+import java.time.Clock;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a failed server handshake into a {@link Rejection}: the trust core's verdict when our trust manager refused
+ * the client, else what JSSE says (no certificate sent, no common protocol). A client that gave up on us (it does
+ * not trust our certificate) is not our refusal: that is one INFO line, no rejection.
+ */
+final class HandshakeFailures {
+  private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailures.class);
+
+  private final RejectionListener listener;
+  private final Clock clock;
+
+  HandshakeFailures(RejectionListener listener, Clock clock) {
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  void failed(String peer, SSLException failure) {
+    Verdict verdict = CertificateRejectedException.find(failure);
+    if (verdict == null) {
+      String message = messages(failure);
+      if (message.contains("Empty client certificate chain") || message.contains("Empty certificate chain")) {
+        verdict = Verdict.noCertificate(Purpose.CLIENT);
+      } else if (message.contains("Received fatal alert")) {
+        LOG.info("client {} aborted the TLS handshake: {}", peer, SafeText.escape(message));
+        return;
+      } else if (message.contains("protocol") || message.contains("cipher suite")) {
+        verdict = Verdict.refusal(Reason.NO_COMMON_PROTOCOL, Purpose.CLIENT, SafeText.escape(message));
+      } else {
+        verdict = Verdict.refusal(Reason.HANDSHAKE_FAILED, Purpose.CLIENT, SafeText.escape(message));
+      }
+    }
+    listener.rejected(new Rejection(peer, verdict, Rejection.Stage.HANDSHAKE, false, clock.instant()));
+  }
+
+  private static String messages(Throwable failure) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() == null) {
+        continue;
+      }
+      // JDK 24+ prefixes the alert it sends, "(protocol_version) The client ...": one wording on every JDK.
+      String message = t.getMessage().replaceFirst("^\\([a-z_]+\\) ", "");
+      if (all.indexOf(message) < 0) {
+        all.append(all.length() == 0 ? "" : ": ").append(message);
+      }
+    }
+    return all.toString();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.mtls.server;
+
+import dev.mtls.pki.material.trust.Verdict;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A client the server refused, and why, as a typed event: in the handshake, or on a connection it had accepted
+ * earlier whose validation no longer holds (the certificate expired, was revoked, a CRL went stale, the trust
+ * changed and no longer covers it).
+ *
+ * @param peer    the client's address, {@code host:port}
+ * @param verdict why, in the trust core's vocabulary
+ * @param stage   when
+ * @param resumed whether the connection had resumed an earlier TLS session
+ * @param at      when it happened
+ */
+public record Rejection(String peer, Verdict verdict, Stage stage, boolean resumed, Instant at) {
+  /** When the refusal happened. */
+  public enum Stage {
+    /** In the TLS handshake: the connection never carried a request. */
+    HANDSHAKE,
+    /** At a request on an open (or resumed) connection: answered 401, then closed. */
+    OPEN_CONNECTION
+  }
+
+  public Rejection {
+    Objects.requireNonNull(peer, "peer == null");
+    Objects.requireNonNull(verdict, "verdict == null");
+    Objects.requireNonNull(stage, "stage == null");
+    Objects.requireNonNull(at, "at == null");
+  }
+}
