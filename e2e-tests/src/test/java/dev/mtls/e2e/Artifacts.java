@@ -16,19 +16,19 @@ public final class Artifacts {
     return Path.of(System.getProperty("e2e.basedir", System.getProperty("user.dir"))).toAbsolutePath().normalize();
   }
 
-  /** {@code server/target/mtls-server.jar}; fails with what to run when it is missing. */
+  /** {@code server-app/target/mtls-server.jar}; fails with what to run when it is missing. */
   public static Path serverJar() {
-    return existing(basedir().resolve("../server/target/mtls-server.jar").normalize(), "server");
+    return existing(basedir().resolve("../server-app/target/mtls-server.jar").normalize(), "server-app");
   }
 
-  /** {@code client/target/mtls-client.jar}; fails with what to run when it is missing. */
+  /** {@code client-cli/target/mtls-client.jar}; fails with what to run when it is missing. */
   public static Path clientJar() {
-    return existing(basedir().resolve("../client/target/mtls-client.jar").normalize(), "client");
+    return existing(basedir().resolve("../client-cli/target/mtls-client.jar").normalize(), "client-cli");
   }
 
-  /** A file of {@code server/examples} (roles.conf, routes.conf, server.conf). */
+  /** A file of {@code server-app/examples} (roles.conf, routes.conf, server.conf). */
   public static Path serverExample(String name) {
-    Path file = basedir().resolve("../server/examples").resolve(name).normalize();
+    Path file = basedir().resolve("../server-app/examples").resolve(name).normalize();
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("the server example " + file + " does not exist");
     }

@@ -65,7 +65,7 @@ class RefusedClientScenarioTest {
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.NO_CLIENT_CERTIFICATE);
     assertThat(diagnosis.sentence()).isEqualTo("The server requires a client certificate and none was sent.");
     assertThat(server.awaitRejection(Reason.NO_CERTIFICATE).peer()).matches("127\\.0\\.0\\.1:\\d+");
-    assertThat(server.accessLog()).isEmpty();
+    assertThat(server.requests()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -81,7 +81,7 @@ class RefusedClientScenarioTest {
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence()).isEqualTo("the client"
         + " certificate \"CN=mallory,OU=admins,O=Elsewhere\" was issued by \"CN=Foreign Root CA,O=Elsewhere\", which"
         + " is not a trust anchor here (or the peer left out its intermediate CA certificate)");
-    assertThat(server.accessLog()).isEmpty();
+    assertThat(server.requests()).isEmpty();
   }
 
   /**
@@ -107,7 +107,7 @@ class RefusedClientScenarioTest {
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
         + sameName + ".");
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence()).isEqualTo(sameName);
-    assertThat(server.accessLog()).isEmpty();
+    assertThat(server.requests()).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -189,7 +189,7 @@ class RefusedClientScenarioTest {
     assertThat(diagnosis.technical()).isEqualTo("pre-flight check before connecting; nothing was sent");
     // Nothing reached the server, so it has nothing to say.
     assertThat(server.rejections()).isEmpty();
-    assertThat(server.accessLog()).isEmpty();
+    assertThat(server.requests()).isEmpty();
   }
 
   @Test

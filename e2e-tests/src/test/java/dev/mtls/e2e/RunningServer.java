@@ -1,14 +1,12 @@
 package dev.mtls.e2e;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.mtls.server.AccessLog;
 import dev.mtls.server.MtlsServer;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ReloadOutcome;
-import dev.mtls.server.RouteRules;
+import dev.mtls.server.ServedRequest;
+import dev.mtls.server.ServerListener;
+import dev.mtls.server.app.DemoRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,20 +14,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.slf4j.LoggerFactory;
 
 /**
  * An in-process {@link MtlsServer} on 127.0.0.1 (ports chosen by the OS) with the example roles and routes from
- * {@code server/examples}, recording what tests assert:
+ * {@code server-app/examples} and the demo's routes, recording what tests assert:
  *
  * <ul>
  *   <li>{@link #rejections()}: the server's typed {@link Rejection} events (who was refused, the trust core's verdict);
- *   <li>{@link #accessLog()}: the access-log lines ("GET /api/reports 200 3ms subject=... roles=[reader] ...").
+ *   <li>{@link #requests()}: the typed {@link ServedRequest} events (method, path, status, caller and roles).
  * </ul>
  *
  * The role rules and CRL are copies in a directory of their own ({@link #rolesFile()}, {@link #crlFile()}), so a
@@ -39,21 +37,16 @@ public final class RunningServer implements AutoCloseable {
   /** How long {@link #awaitRejection} waits for the server to report a refusal it is still processing. */
   public static final Duration LOG_WAIT = Duration.ofSeconds(10);
 
-  private static final Object CAPTURE_LOCK = new Object();
-
   private final MtlsServer server;
   private final Path rolesFile;
   private final Path crlFile;
-  private final List<Rejection> rejections;
-  private final Capture access;
+  private final Events events;
 
-  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, List<Rejection> rejections,
-      Capture access) {
+  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, Events events) {
     this.server = server;
     this.rolesFile = rolesFile;
     this.crlFile = crlFile;
-    this.rejections = rejections;
-    this.access = access;
+    this.events = events;
   }
 
   /**
@@ -71,32 +64,28 @@ public final class RunningServer implements AutoCloseable {
   public static RunningServer start(E2ePki pki, Path workDir, Consumer<MtlsServer.Builder> customizer) {
     try {
       Files.createDirectories(workDir);
-      List<Rejection> rejections = new java.util.concurrent.CopyOnWriteArrayList<>();
       Path rolesFile = workDir.resolve("roles.conf");
       Path crlFile = workDir.resolve("crl.pem");
       Files.copy(Artifacts.serverExample("roles.conf"), rolesFile, StandardCopyOption.REPLACE_EXISTING);
       Files.copy(pki.crlPem(), crlFile, StandardCopyOption.REPLACE_EXISTING);
-      MtlsServer.Builder builder = MtlsServer.builder()
+      Events events = new Events();
+      AtomicReference<MtlsServer> self = new AtomicReference<>();
+      MtlsServer.Builder builder = DemoRoutes.register(MtlsServer.builder(), () -> self.get().reload())
           .identityPem(pki.server().chain(), pki.server().key(), null)
           .trustPem(pki.rootPem())
           .addCrlFile(crlFile)
           .roleRulesFile(rolesFile)
-          .routeRules(RouteRules.load(Artifacts.serverExample("routes.conf")))
-          .rejectionListener(rejections::add)
+          .routeRulesFile(Artifacts.serverExample("routes.conf"))
+          .listener(events)
           .host("127.0.0.1")
           .port(0)
           .managementPort(0)
           .reloadInterval(Duration.ZERO);
       customizer.accept(builder);
-      Capture access = new Capture(AccessLog.TEXT_LOGGER);
-      MtlsServer server;
-      try {
-        server = builder.build().start();
-      } catch (RuntimeException e) {
-        access.detach();
-        throw e;
-      }
-      return new RunningServer(server, rolesFile, crlFile, rejections, access);
+      MtlsServer server = builder.build();
+      self.set(server);
+      server.start();
+      return new RunningServer(server, rolesFile, crlFile, events);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -133,20 +122,20 @@ public final class RunningServer implements AutoCloseable {
     return server.reload();
   }
 
-  /** Forgets the recorded rejections and access-log lines (call before each test's request). */
+  /** Forgets the recorded events (call before each test's request). */
   public void clearLogs() {
-    rejections.clear();
-    access.clear();
+    events.rejections.clear();
+    events.requests.clear();
   }
 
   /** The rejections reported so far. */
   public List<Rejection> rejections() {
-    return List.copyOf(rejections);
+    return List.copyOf(events.rejections);
   }
 
-  /** The access-log lines logged so far. */
-  public List<String> accessLog() {
-    return access.lines();
+  /** The requests served so far. */
+  public List<ServedRequest> requests() {
+    return List.copyOf(events.requests);
   }
 
   /**
@@ -154,99 +143,58 @@ public final class RunningServer implements AutoCloseable {
    * own thread, possibly after the client has already given up. Fails with all rejections seen if none comes.
    */
   public Rejection awaitRejection(Reason reason) {
+    return await(events.rejections, r -> r.verdict().reason() == reason, "a rejection for " + reason);
+  }
+
+  /**
+   * The first served request for {@code method} and {@code path} by the client whose subject starts with
+   * {@code subjectPrefix}, waiting (bounded) for it: the event comes when the response is complete. Name the client:
+   * an earlier test's request may still arrive after {@link #clearLogs()}.
+   */
+  public ServedRequest awaitRequest(String method, String path, String subjectPrefix) {
+    return await(events.requests, r -> r.method().equals(method) && r.path().equals(path) && r.caller() != null
+        && r.caller().identity().subject().toString().startsWith(subjectPrefix),
+        "a served " + method + " " + path + " by " + subjectPrefix);
+  }
+
+  private static <T> T await(List<T> events, Predicate<T> wanted, String what) {
     long deadline = System.nanoTime() + LOG_WAIT.toNanos();
     while (true) {
-      Optional<Rejection> rejection = rejections.stream().filter(r -> r.verdict().reason() == reason).findFirst();
-      if (rejection.isPresent()) {
-        return rejection.get();
+      Optional<T> event = events.stream().filter(wanted).findFirst();
+      if (event.isPresent()) {
+        return event.get();
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected a rejection for " + reason + " within " + LOG_WAIT.toSeconds()
-            + " s; the server reported " + rejections);
+        throw new AssertionError("expected " + what + " within " + LOG_WAIT.toSeconds() + " s; the server reported "
+            + events);
       }
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for a rejection", e);
+        throw new AssertionError("interrupted while waiting for " + what, e);
       }
     }
-  }
-
-  /**
-   * The first access-log line containing every one of {@code fragments}, waiting (bounded) for it. Name the client
-   * too: the line of an earlier test's request may still arrive after {@link #clearLogs()}.
-   */
-  public String awaitAccess(String... fragments) {
-    return access.await(line -> java.util.Arrays.stream(fragments).allMatch(line::contains),
-        "an access-log line containing " + java.util.Arrays.toString(fragments));
   }
 
   @Override
   public void close() {
-    try {
-      server.close();
-    } finally {
-      access.detach();
-    }
+    server.close();
   }
 
-  /** A logback ListAppender on the access logger (requests become typed events with the embedding API). */
-  private static final class Capture {
-    private final Logger logger;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  /** What the server reported, recorded as it happened. */
+  private static final class Events implements ServerListener {
+    final List<Rejection> rejections = new CopyOnWriteArrayList<>();
+    final List<ServedRequest> requests = new CopyOnWriteArrayList<>();
 
-    Capture(String loggerName) {
-      synchronized (CAPTURE_LOCK) {
-        this.logger = (Logger) LoggerFactory.getLogger(loggerName);
-        appender.setName("e2e-capture-" + loggerName + "-" + System.identityHashCode(appender));
-        appender.setContext(logger.getLoggerContext());
-        appender.start();
-        logger.addAppender(appender);
-      }
+    @Override
+    public void refused(Rejection rejection) {
+      rejections.add(rejection);
     }
 
-    List<String> lines() {
-      List<String> lines = new ArrayList<>();
-      synchronized (appender) {
-        for (ILoggingEvent event : appender.list) {
-          lines.add(event.getLevel() + " " + event.getFormattedMessage());
-        }
-      }
-      return lines;
-    }
-
-    void clear() {
-      synchronized (appender) {
-        appender.list.clear();
-      }
-    }
-
-    String await(Predicate<String> wanted, String what) {
-      long deadline = System.nanoTime() + LOG_WAIT.toNanos();
-      while (true) {
-        Optional<String> line = lines().stream().filter(wanted).findFirst();
-        if (line.isPresent()) {
-          return line.get();
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("expected " + what + " in the server log within " + LOG_WAIT.toSeconds()
-              + " s; the captured lines of " + logger.getName() + " are " + lines());
-        }
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted while waiting for " + what, e);
-        }
-      }
-    }
-
-    void detach() {
-      synchronized (CAPTURE_LOCK) {
-        logger.detachAppender(appender);
-        appender.stop();
-      }
+    @Override
+    public void served(ServedRequest request) {
+      requests.add(request);
     }
   }
 }

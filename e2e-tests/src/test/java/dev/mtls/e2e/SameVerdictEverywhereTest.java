@@ -15,7 +15,11 @@ import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.server.MtlsServer;
 import dev.mtls.server.Rejection;
+import dev.mtls.server.Responses;
 import dev.mtls.server.RoleRules;
+import dev.mtls.server.Roles;
+import dev.mtls.server.ServerListener;
+import io.undertow.util.Methods;
 import dev.mtls.testpki.RefusalMatrix;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -64,7 +68,13 @@ class SameVerdictEverywhereTest {
         .trustPem(root)
         .addCrlFile(crls)
         .roleRules(RoleRules.parse("admin subject.OU=admins\n", "roles.conf"))
-        .rejectionListener(REJECTIONS::add)
+        .route(Methods.GET, "/whoami", Roles.anyClient(), exchange -> Responses.text(exchange, 200, "hello"))
+        .listener(new ServerListener() {
+          @Override
+          public void refused(Rejection rejection) {
+            REJECTIONS.add(rejection);
+          }
+        })
         .port(0)
         .managementPort(-1)
         .reloadInterval(Duration.ZERO)

@@ -51,7 +51,7 @@ class ServerVerificationScenarioTest {
       assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example," + E2ePki.ORG
           + "\" is not valid for localhost: it names [DNS:other.example].");
       assertThat(misnamed.rejections()).as("the client gave up on the server: not a refusal").isEmpty();
-      assertThat(misnamed.accessLog()).isEmpty();
+      assertThat(misnamed.requests()).isEmpty();
     }
   }
 
@@ -83,7 +83,7 @@ class ServerVerificationScenarioTest {
     assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=Elsewhere. "
         + "Pass the CA that issued the server's certificate with --cacert.");
     assertThat(server.rejections()).as("the client gave up on the server: not a refusal").isEmpty();
-    assertThat(server.accessLog()).isEmpty();
+    assertThat(server.requests()).isEmpty();
   }
 
   @Test

@@ -2,7 +2,6 @@ package dev.mtls.server;
 
 import dev.mtls.pki.material.SafeText;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +19,11 @@ import org.slf4j.LoggerFactory;
  * Every value that a client controls (subject, path) has its control characters escaped, so a CN with a newline
  * cannot forge a second line.
  */
-public final class AccessLog {
+public final class AccessLog implements ServerListener {
   public static final String TEXT_LOGGER = "dev.mtls.server.access";
   public static final String JSON_LOGGER = "dev.mtls.server.access-json";
 
   public enum Format { TEXT, JSON }
-
-  /** One finished request. Subject and serial are null when the client was not identified. */
-  public record Entry(String method, String path, int status, long durationMillis, String subject, String serial,
-      Set<String> roles, String peer) {}
 
   private final Format format;
   private final Logger logger;
@@ -38,29 +33,28 @@ public final class AccessLog {
     this.logger = LoggerFactory.getLogger(format == Format.TEXT ? TEXT_LOGGER : JSON_LOGGER);
   }
 
-  public Format format() {
-    return format;
-  }
-
-  public void log(Entry entry) {
-    String method = SafeText.escape(entry.method());
-    String path = SafeText.escape(entry.path());
-    String subject = entry.subject() == null ? "-" : SafeText.escape(entry.subject());
-    String serial = entry.serial() == null ? "-" : entry.serial();
-    String roles = String.join(",", new TreeSet<>(entry.roles()));
+  @Override
+  public void served(ServedRequest request) {
+    String method = SafeText.escape(request.method());
+    String path = SafeText.escape(request.path());
+    Caller caller = request.caller();
+    String subject = caller == null ? "-" : caller.identity().subject().toDisplayString();
+    String serial = caller == null ? "-" : caller.identity().serialHex();
+    String roles = caller == null ? "" : String.join(",", new TreeSet<>(caller.roles()));
+    long millis = request.duration().toMillis();
     if (format == Format.TEXT) {
-      logger.info("{} {} {} {}ms subject=\"{}\" serial={} roles=[{}] peer={}", method, path, entry.status(),
-          entry.durationMillis(), subject, serial, roles, entry.peer());
+      logger.info("{} {} {} {}ms subject=\"{}\" serial={} roles=[{}] peer={}", method, path, request.status(),
+          millis, subject, serial, roles, request.peer());
     } else {
       logger.atInfo().setMessage("request")
           .addKeyValue("method", method)
           .addKeyValue("path", path)
-          .addKeyValue("status", entry.status())
-          .addKeyValue("durationMs", entry.durationMillis())
+          .addKeyValue("status", request.status())
+          .addKeyValue("durationMs", millis)
           .addKeyValue("subject", subject)
           .addKeyValue("serial", serial)
           .addKeyValue("roles", roles)
-          .addKeyValue("peer", entry.peer())
+          .addKeyValue("peer", request.peer())
           .log();
     }
   }

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 final class HandshakeFailures {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailures.class);
 
-  private final RejectionListener listener;
+  private final ServerListener listener;
   private final Clock clock;
 
-  HandshakeFailures(RejectionListener listener, Clock clock) {
+  HandshakeFailures(ServerListener listener, Clock clock) {
     this.listener = listener;
     this.clock = clock;
   }
@@ -41,7 +41,7 @@ final class HandshakeFailures {
         verdict = Verdict.refusal(Reason.HANDSHAKE_FAILED, Purpose.CLIENT, SafeText.escape(message));
       }
     }
-    listener.rejected(new Rejection(peer, verdict, Rejection.Stage.HANDSHAKE, false, clock.instant()));
+    listener.refused(new Rejection(peer, verdict, Rejection.Stage.HANDSHAKE, false, clock.instant()));
   }
 
   private static String messages(Throwable failure) {

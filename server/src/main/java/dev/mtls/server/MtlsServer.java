@@ -16,8 +16,8 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.HttpString;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -46,14 +45,22 @@ import org.xnio.SslClientAuthMode;
  * try (MtlsServer server = MtlsServer.builder()
  *     .identityPem(Path.of("tls.crt"), Path.of("tls.key"), null)
  *     .trustPem(Path.of("ca.crt"))
+ *     .addCrlFile(Path.of("crl.pem"))
  *     .roleRulesFile(Path.of("roles.conf"))
- *     .routeRules(RouteRules.load(Path.of("routes.conf")))
+ *     .route(Methods.GET, "/api/orders/{id}", Roles.anyOf("orders"), exchange -> {
+ *       Caller caller = Caller.of(exchange);
+ *       ...
+ *     })
  *     .port(8443)
  *     .build()
  *     .start()) {
  *   ...
  * }
  * }</pre>
+ *
+ * The service's routes are plain Undertow handlers; the server puts its security chain in front of them: the trust
+ * check ({@link Caller} attached, or 401), the route table (404 for an unknown path, 405, 403 without a role), and
+ * events for every refusal, request and reload ({@link ServerListener}).
  *
  * Every client is judged by the trust core ({@link Trust}) in the handshake, and again at each request whenever
  * the decision may no longer hold (a reload, a certificate's notAfter, a CRL's nextUpdate): a client that stops
@@ -65,18 +72,12 @@ import org.xnio.SslClientAuthMode;
 public final class MtlsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MtlsServer.class);
 
-  /** The routes used when none are given: the sample endpoints with the demo roles. */
-  public static final String DEFAULT_ROUTES = """
-      GET   /                   *
-      GET   /whoami             *
-      GET   /api/reports        reader admin
-      POST  /api/admin/reload   admin
-      """;
-
   private final Builder config;
   private final ReloadableIdentity identity;
   private final ReloadableTrust trust;
   private final AtomicReference<RoleRules> roleRules = new AtomicReference<>();
+  private final AtomicReference<RouteTable> routes = new AtomicReference<>();
+  private final Listeners listeners;
   private final MaterialReloader reloader;
   private final SSLContext sslContext;
   private final GracefulShutdownHandler graceful;
@@ -86,34 +87,44 @@ public final class MtlsServer implements AutoCloseable {
 
   private MtlsServer(Builder builder) {
     this.config = builder;
+    List<ServerListener> all = new ArrayList<>(builder.listeners);
+    all.add(2, new AccessLog(builder.accessLogFormat));
+    this.listeners = new Listeners(all);
     this.identity = builder.identity.apply(builder.clock);
     this.trust = builder.trust.build();
     MaterialUnit<RoleRules> rules = builder.roleRulesFile == null
         ? MaterialUnit.fixed("role rules", builder.roleRules, roleRules::set, RoleRules::toString)
         : MaterialUnit.of("role rules " + builder.roleRulesFile, List.of(builder.roleRulesFile),
             () -> RoleRules.load(builder.roleRulesFile), roleRules::set, r -> r.size() + " rules");
+    List<Route> registered = List.copyOf(builder.routes);
+    MaterialUnit<RouteTable> table = builder.routeRulesFile == null
+        ? MaterialUnit.fixed("routes", builder.routeRules == null ? RouteTable.of(registered)
+            : RouteTable.of(registered, builder.routeRules), routes::set, t -> t.routes().size() + " routes")
+        : MaterialUnit.of("route rules " + builder.routeRulesFile, List.of(builder.routeRulesFile),
+            () -> RouteTable.of(registered, RouteRules.load(builder.routeRulesFile)), routes::set,
+            t -> t.routes().size() + " routes");
     List<MaterialUnit<?>> units = new ArrayList<>();
     units.add(identity.unit());
     units.addAll(trust.units());
     units.add(rules);
-    this.reloader = new MaterialReloader(units, builder.clock).listener(new MaterialLog());
+    units.add(table);
+    this.reloader = new MaterialReloader(units, builder.clock).listener(listeners);
     // Everything is loaded before anything listens: start-up fails on the first bad file, with its name.
     reloader.loadAll();
 
-    RejectionListener rejections = rejection -> builder.rejectionListeners.forEach(l -> l.rejected(rejection));
     SSLContext jdkContext = TlsPolicy.context(identity.keyManager(),
         PeerTrustManager.forClients(trust, builder.clock));
     // A resumable session carries a validation: it must not outlive a connection.
     jdkContext.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, builder.maxConnectionLifetime.toSeconds())));
     SSLParameters parameters = TlsPolicy.parameters(jdkContext, builder.protocols);
-    this.sslContext = new ServerSslContext(jdkContext, parameters, new HandshakeFailures(rejections, builder.clock));
+    this.sslContext = new ServerSslContext(jdkContext, parameters, new HandshakeFailures(listeners, builder.clock));
 
-    RoleMapper mapper = client -> roleRules.get().rolesFor(client);
-    HttpHandler handler = new RoleMappingHandler(routes(builder.routeRules, Endpoints.all(this::reload)), mapper);
-    handler = new ClientIdentityHandler(handler, trust, builder.clock, rejections);
+    HttpHandler handler = exchange -> routes.get().handleRequest(exchange);
+    handler = new CallerHandler(handler, trust, client -> roleRules.get().rolesFor(client), builder.clock,
+        listeners);
     handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
-    handler = new AccessLogHandler(handler, new AccessLog(builder.accessLogFormat));
+    handler = new RequestEvents(handler, listeners, builder.clock);
     this.graceful = Handlers.gracefulShutdown(handler);
 
     this.https = Undertow.builder()
@@ -189,6 +200,11 @@ public final class MtlsServer implements AutoCloseable {
     return roleRules.get();
   }
 
+  /** The routes in service now, most specific first, with the roles each needs. */
+  public List<Route> routes() {
+    return routes.get().routes();
+  }
+
   /** The server identity in service now. */
   public Identity identity() {
     return identity.current();
@@ -202,7 +218,8 @@ public final class MtlsServer implements AutoCloseable {
   /**
    * Loads again every material file whose content changed since it was last applied, or that failed to load last
    * time, and puts what loads cleanly in service for new handshakes and for the next request on open connections.
-   * Each unit (identity, trust anchors, each CRL file, role rules) on its own: a broken file is refused, logged at
+   * Each unit (identity, trust anchors, each CRL file, role and route rules) on its own: a broken file is refused,
+   * logged at
    * WARN and tried again at the next poll, the material in service stays, and the other units' changes go in. The
    * server polls this by itself every reload interval; tests and the admin endpoint call it directly.
    */
@@ -251,19 +268,6 @@ public final class MtlsServer implements AutoCloseable {
     return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
   }
 
-  private static HttpHandler routes(RouteRules rules, Map<String, HttpHandler> endpoints) {
-    RoutingHandler routing = Handlers.routing();
-    for (RouteRules.Route route : rules.routes()) {
-      HttpHandler endpoint = endpoints.get(route.method() + " " + route.path());
-      if (endpoint == null) {
-        throw new ConfigException(rules.source() + ":" + route.line() + ": this server has no endpoint "
-            + route.method() + " " + route.path() + "; its endpoints are " + String.join(", ", endpoints.keySet()));
-      }
-      routing.add(route.method(), route.path(), new RoleCheckHandler(endpoint, route));
-    }
-    routing.setFallbackHandler(exchange -> Responses.text(exchange, 404, "no such route"));
-    return routing;
-  }
 
 
 
@@ -276,8 +280,10 @@ public final class MtlsServer implements AutoCloseable {
     private final ReloadableTrust.Builder trust = ReloadableTrust.builder();
     private RoleRules roleRules;
     private Path roleRulesFile;
-    private RouteRules routeRules = RouteRules.parse(DEFAULT_ROUTES, "default routes");
-    private final List<RejectionListener> rejectionListeners = new ArrayList<>(List.of(new RejectionLog()));
+    private final List<Route> routes = new ArrayList<>();
+    private RouteRules routeRules;
+    private Path routeRulesFile;
+    private final List<ServerListener> listeners = new ArrayList<>(List.of(new RejectionLog(), new MaterialLog()));
     private String host = "127.0.0.1";
     private int port = 8443;
     private String managementHost = "127.0.0.1";
@@ -372,15 +378,36 @@ public final class MtlsServer implements AutoCloseable {
       return this;
     }
 
-    /** Also tell {@code listener} about every refused client (the WARN log line is always written). */
-    public Builder rejectionListener(RejectionListener listener) {
-      rejectionListeners.add(Objects.requireNonNull(listener, "listener == null"));
+    /**
+     * A route of the service: requests for {@code method} on a path {@code pattern} matches (literal segments,
+     * {@code {name}}, a final {@code **}) from a caller holding one of {@code roles} go to {@code handler}, behind the
+     * security chain. Paths without a route are 404: access is denied by default.
+     */
+    public Builder route(HttpString method, String pattern, Roles roles, HttpHandler handler) {
+      routes.add(new Route(method, PathPattern.of(pattern), roles, handler));
       return this;
     }
 
-    /** Which roles each route needs. If unset: {@link #DEFAULT_ROUTES}. */
+    /**
+     * Roles per route from rules (METHOD PATTERN ROLES per line) instead of those given in code: every rule must name
+     * a registered route, and a registered route the rules do not list is not served.
+     */
     public Builder routeRules(RouteRules rules) {
       this.routeRules = Objects.requireNonNull(rules, "rules == null");
+      this.routeRulesFile = null;
+      return this;
+    }
+
+    /** Like {@link #routeRules(RouteRules)}, from a file that is reloaded when it changes. */
+    public Builder routeRulesFile(Path file) {
+      this.routeRulesFile = Objects.requireNonNull(file, "file == null");
+      this.routeRules = null;
+      return this;
+    }
+
+    /** Also tell {@code listener} what the server does (refusals, requests, reloads); logging always listens. */
+    public Builder listener(ServerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
@@ -429,7 +456,7 @@ public final class MtlsServer implements AutoCloseable {
       return this;
     }
 
-    /** If unset: {@link AccessLog.Format#TEXT}. */
+    /** One access-log line per request in this format. If unset: {@link AccessLog.Format#TEXT}. */
     public Builder accessLogFormat(AccessLog.Format format) {
       this.accessLogFormat = Objects.requireNonNull(format, "format == null");
       return this;

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rejection listener every server has: one WARN line per refused client, saying who and why:
+ * The listener every server has for refusals: one WARN line per refused client, saying who and why:
  *
  * <pre>
  * rejected client 127.0.0.1:53122: expired; subject "CN=bob,OU=readers,O=Demo", issuer "CN=Demo Issuing CA"; the client certificate "CN=bob,OU=readers,O=Demo" expired on 2026-11-29T10:00:00Z
@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * Undertow reports these failures only at DEBUG. Subject, issuer and sentence come from the peer's certificate and
  * are escaped.
  */
-final class RejectionLog implements RejectionListener {
+final class RejectionLog implements ServerListener {
   private static final Logger LOG = LoggerFactory.getLogger(RejectionLog.class);
 
   @Override
-  public void rejected(Rejection rejection) {
+  public void refused(Rejection rejection) {
     Verdict verdict = rejection.verdict();
     StringBuilder line = new StringBuilder();
     X509Certificate leaf = verdict.leaf().orElse(null);

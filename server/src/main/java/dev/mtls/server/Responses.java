@@ -3,19 +3,19 @@ package dev.mtls.server;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
-/** The few ways the server answers. */
-final class Responses {
+/** The few ways the server answers, for handlers too: text, JSON or HTML, never sniffed, never cached. */
+public final class Responses {
   private Responses() {}
 
-  static void text(HttpServerExchange exchange, int status, String text) {
+  public static void text(HttpServerExchange exchange, int status, String text) {
     send(exchange, status, "text/plain; charset=utf-8", text.endsWith("\n") ? text : text + "\n");
   }
 
-  static void json(HttpServerExchange exchange, int status, Object value) {
+  public static void json(HttpServerExchange exchange, int status, Object value) {
     send(exchange, status, "application/json", Json.write(value) + "\n");
   }
 
-  static void html(HttpServerExchange exchange, int status, String html) {
+  public static void html(HttpServerExchange exchange, int status, String html) {
     send(exchange, status, "text/html; charset=utf-8", html);
   }
 

@@ -7,44 +7,36 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Which roles each route needs. One route per line:
+ * Which roles each route needs, kept in a file an operator can change while the server runs. One route per line:
  *
  * <pre>
- * # METHOD  PATH               ROLES (any one suffices; * = any verified client)
- * GET       /whoami            *
- * GET       /api/reports       reader admin
- * POST      /api/admin/rotate  admin
+ * # METHOD  PATH                 ROLES (any one suffices; * = any verified client)
+ * GET       /whoami              *
+ * GET       /api/orders/{id}     orders admin
+ * GET       /static/**           *
  * </pre>
  *
- * Paths are exact. A route that is not listed is not served (404), even if the server has an endpoint for it:
- * access is denied by default. A listed path called with another method gets 405.
+ * Paths are {@link PathPattern}s and must name routes the service registered. With rules, a registered route that
+ * is not listed is not served (404): access is denied by default. A listed path called with another method gets 405.
  */
 public final class RouteRules {
-  /** One route and the roles that may call it; an empty set means any verified client. */
-  public record Route(String method, String path, Set<String> roles, int line) {
-    public Route {
+  /** One line: a route and the roles that may call it. */
+  public record Rule(String method, String path, Roles roles, int line) {
+    public Rule {
       Objects.requireNonNull(method, "method == null");
       Objects.requireNonNull(path, "path == null");
-      roles = Set.copyOf(roles);
-    }
-
-    /** Whether a client with {@code granted} roles may call this route. */
-    public boolean allows(Set<String> granted) {
-      return roles.isEmpty() || roles.stream().anyMatch(granted::contains);
+      Objects.requireNonNull(roles, "roles == null");
     }
   }
 
   private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
-  private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
-
-  private final List<Route> routes;
+  private final List<Rule> rules;
   private final String source;
 
-  private RouteRules(List<Route> routes, String source) {
-    this.routes = routes;
+  private RouteRules(List<Rule> rules, String source) {
+    this.rules = rules;
     this.source = source;
   }
 
@@ -53,7 +45,7 @@ public final class RouteRules {
   }
 
   public static RouteRules parse(String text, String source) {
-    List<Route> routes = new ArrayList<>();
+    List<Rule> rules = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -71,9 +63,10 @@ public final class RouteRules {
             + String.join(", ", METHODS));
       }
       String path = tokens.get(1);
-      if (!PATH.matcher(path).matches()) {
-        throw RoleRules.error(source, number, "invalid path '" + SafeText.escape(path)
-            + "'; an exact path starting with '/'");
+      try {
+        PathPattern.of(path);
+      } catch (IllegalArgumentException e) {
+        throw RoleRules.error(source, number, e.getMessage() + " (e.g. /api/orders/{id} or /static/**)");
       }
       if (!seen.add(method + " " + path)) {
         throw RoleRules.error(source, number, "duplicate route " + method + " " + path);
@@ -89,13 +82,13 @@ public final class RouteRules {
           roles.add(role);
         }
       }
-      routes.add(new Route(method, path, roles, number));
+      rules.add(new Rule(method, path, new Roles(roles), number));
     }
-    return new RouteRules(List.copyOf(routes), source);
+    return new RouteRules(List.copyOf(rules), source);
   }
 
-  public List<Route> routes() {
-    return routes;
+  public List<Rule> rules() {
+    return rules;
   }
 
   /** Where these rules came from, for error messages. */
@@ -105,6 +98,6 @@ public final class RouteRules {
 
   @Override
   public String toString() {
-    return source + " (" + routes.size() + " routes)";
+    return source + " (" + rules.size() + " routes)";
   }
 }

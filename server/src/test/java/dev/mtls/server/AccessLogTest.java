@@ -5,31 +5,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.pki.material.trust.Verdict;
+import dev.mtls.testpki.Issued;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import javax.security.auth.x500.X500Principal;
 import org.slf4j.LoggerFactory;
 
+/** The access-log listener's own lines: every field, and nothing a client controls can break a line. */
 class AccessLogTest {
-  static final AccessLog.Entry HOSTILE = new AccessLog.Entry("GET", "/whoami\n200 forged", 200, 3,
-      "CN=eve\r\nINFO forged,O=Demo", "1f", Set.of("reader", "admin"), "127.0.0.1:5000");
+  static final TestPki PKI = new TestPki();
+  static final Issued EVE = PKI.issuing.issue(new X500Principal("CN=eve\r\nINFO forged,O=Demo")).build();
+  static final ServedRequest HOSTILE = new ServedRequest("127.0.0.1:5000", "GET", "/whoami\n200 forged",
+      "GET /whoami", 200, Duration.ofMillis(3), caller(), Instant.now());
+
+  private static Caller caller() {
+    Verdict verdict = Trust.of(PKI.anchors()).verify(EVE.chain(), Purpose.CLIENT, Instant.now());
+    return new Caller(ClientIdentity.of(EVE.certificate()), Set.of("reader", "admin"), verdict, false);
+  }
 
   @Test
   void text_line_has_every_field_and_no_line_break() {
     try (LogCapture log = new LogCapture(AccessLog.TEXT_LOGGER)) {
-      new AccessLog(AccessLog.Format.TEXT).log(HOSTILE);
+      new AccessLog(AccessLog.Format.TEXT).served(HOSTILE);
 
       assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).isEqualTo(
-          "GET /whoami\\u000A200 forged 200 3ms subject=\"CN=eve\\u000D\\u000AINFO forged,O=Demo\" serial=1f"
-              + " roles=[admin,reader] peer=127.0.0.1:5000");
+          "GET /whoami\\u000A200 forged 200 3ms subject=\"CN=eve\\u000D\\u000AINFO forged,O=Demo\" serial="
+              + EVE.certificate().getSerialNumber().toString(16) + " roles=[admin,reader] peer=127.0.0.1:5000");
     }
   }
 
   @Test
   void json_entry_is_one_line_from_logbacks_json_encoder() {
     try (LogCapture log = new LogCapture(AccessLog.JSON_LOGGER)) {
-      new AccessLog(AccessLog.Format.JSON).log(HOSTILE);
+      new AccessLog(AccessLog.Format.JSON).served(HOSTILE);
 
       ILoggingEvent event = log.events().get(0);
       JsonEncoder encoder = new JsonEncoder();
@@ -41,7 +56,7 @@ class AccessLogTest {
       assertThat(json).contains("\"message\":\"request\"")
           .contains("{\"path\":\"\\/whoami\\\\u000A200 forged\"}")
           .contains("{\"subject\":\"CN=eve\\\\u000D\\\\u000AINFO forged,O=Demo\"}")
-          .contains("{\"status\":\"200\"}", "{\"serial\":\"1f\"}", "{\"roles\":\"admin,reader\"}");
+          .contains("{\"status\":\"200\"}", "{\"roles\":\"admin,reader\"}");
       assertThat(event.getKeyValuePairs()).extracting(pair -> pair.key)
           .isEqualTo(List.of("method", "path", "status", "durationMs", "subject", "serial", "roles", "peer"));
     }

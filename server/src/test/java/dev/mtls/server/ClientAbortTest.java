@@ -14,10 +14,10 @@ class ClientAbortTest {
 
   @Test
   void a_client_that_does_not_trust_the_server_is_logged_at_info_and_is_not_a_rejection() throws Exception {
-    RecordedRejections rejections = new RecordedRejections();
+    RecordedEvents rejections = new RecordedEvents();
     TestClient distrustful = new TestClient(TestPki.identity(pki.alice), new TestPki().root.certificate());
     try (LogCapture log = LogCapture.of(HandshakeFailures.class);
-        MtlsServer server = pki.serverBuilder().rejectionListener(rejections).build().start()) {
+        MtlsServer server = pki.serverBuilder().listener(rejections).build().start()) {
       assertThatThrownBy(() -> distrustful.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 
       List<String> lines = log.await(Level.INFO, line -> line.contains("aborted the TLS handshake"));

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 class HandshakeRejectionTest {
   static final TestPki pki = new TestPki();
   static final Issued revoked = pki.client("CN=mallory,OU=readers,O=Demo");
-  static final RecordedRejections rejections = new RecordedRejections();
+  static final RecordedEvents rejections = new RecordedEvents();
   static MtlsServer server;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws IOException {
     Path crl = pki.writeCrls(dir.resolve("crl.pem"), revoked.certificate());
-    server = pki.serverBuilder().addCrlFile(crl).rejectionListener(rejections).build().start();
+    server = pki.serverBuilder().addCrlFile(crl).listener(rejections).build().start();
   }
 
   @AfterAll

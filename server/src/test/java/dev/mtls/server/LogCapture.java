@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /** Collects the events of one logger for a test. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 

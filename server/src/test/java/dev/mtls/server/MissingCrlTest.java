@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** With CRLs configured, a CA in a client's path without a CRL: refused by default, accepted when configured so. */
 class MissingCrlTest {
   private final TestPki pki = new TestPki();
-  private final RecordedRejections rejections = new RecordedRejections();
+  private final RecordedEvents rejections = new RecordedEvents();
 
   @TempDir
   Path dir;
@@ -23,7 +23,7 @@ class MissingCrlTest {
   @Test
   void a_client_whose_intermediate_has_no_crl_from_the_root_is_refused_by_default() throws Exception {
     Path issuingOnly = Files.writeString(dir.resolve("crl.pem"), Pem.encode(pki.issuing.crl().build()));
-    try (MtlsServer server = pki.serverBuilder().addCrlFile(issuingOnly).rejectionListener(rejections).build()
+    try (MtlsServer server = pki.serverBuilder().addCrlFile(issuingOnly).listener(rejections).build()
         .start()) {
       assertThatThrownBy(() -> pki.clientFor(pki.alice).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 
@@ -38,21 +38,11 @@ class MissingCrlTest {
     Path issuingOnly = Files.writeString(dir.resolve("crl.pem"),
         Pem.encode(pki.issuing.crl().revoke(pki.bob.certificate()).build()));
     try (MtlsServer server = pki.serverBuilder().addCrlFile(issuingOnly).missingCrl(MissingCrlPolicy.ACCEPT)
-        .rejectionListener(rejections).build().start()) {
+        .listener(rejections).build().start()) {
       assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").status()).isEqualTo(200);
       assertThatThrownBy(() -> pki.clientFor(pki.bob).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 
       assertThat(rejections.single().verdict().reason()).isEqualTo(Reason.REVOKED);
     }
-  }
-
-  @Test
-  void the_configuration_file_names_the_setting_and_refuses_the_removed_stale_crl_switch() throws Exception {
-    Path file = Files.writeString(dir.resolve("server.conf"), "missing-crl = accept\n");
-    Path old = Files.writeString(dir.resolve("old.conf"), "allow-stale-crl = true\n");
-
-    assertThat(ServerConfig.load(file).get("missing-crl")).isEqualTo("accept");
-    assertThatThrownBy(() -> ServerConfig.load(old)).isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith(old + ":1: allow-stale-crl was removed: a CRL past its nextUpdate");
   }
 }

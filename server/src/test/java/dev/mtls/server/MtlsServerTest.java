@@ -53,7 +53,7 @@ class MtlsServerTest {
     assertThat(client.get(server.port(), "/api/reports").status()).isEqualTo(200);
     TestClient.Response reload = client.request(server.port(), "POST", "/api/admin/reload");
     assertThat(reload.status()).isEqualTo(200);
-    assertThat(reload.body()).isEqualTo("{\"applied\":[],\"refused\":[]}\n");
+    assertThat(reload.body()).isEqualTo("{\"done\":true}\n");
   }
 
   @Test
@@ -91,17 +91,20 @@ class MtlsServerTest {
     TestClient client = pki.clientFor(pki.alice);
 
     assertThat(client.get(server.port(), "/api/nothing").status()).isEqualTo(404);
-    assertThat(client.get(server.port(), "/api/admin/reload").status()).isEqualTo(405);
+    TestClient.Response wrongMethod = client.get(server.port(), "/api/admin/reload");
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(wrongMethod.header("Allow")).isEqualTo("POST");
   }
 
   @Test
-  void home_page_shows_the_identity_as_html() throws Exception {
-    TestClient.Response response = pki.clientFor(pki.alice).get(server.port(), "/");
+  void the_services_route_patterns_reach_its_handlers_with_path_parameters() throws Exception {
+    TestClient bob = pki.clientFor(pki.bob);
 
-    assertThat(response.status()).isEqualTo(200);
-    assertThat(response.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
-    assertThat(response.body()).contains("<tr><th>Subject</th><td>CN=alice,OU=admins,O=Demo</td></tr>")
-        .contains("<tr><th>Roles</th><td>admin</td></tr>");
+    assertThat(bob.get(server.port(), "/api/orders/42").body()).isEqualTo("order 42\n");
+    assertThat(bob.get(server.port(), "/api/orders/").status()).isEqualTo(404);
+    assertThat(bob.get(server.port(), "/static/css/site.css").body()).isEqualTo("static\n");
+    assertThat(pki.clientFor(pki.client("CN=carol,OU=guests,O=Demo")).get(server.port(), "/api/orders/42").status())
+        .as("the route needs reader").isEqualTo(403);
   }
 
   @Test
@@ -149,7 +152,7 @@ class MtlsServerTest {
     Path ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     Path roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
 
-    try (MtlsServer pem = MtlsServer.builder().identityPem(chain, key, "secret".toCharArray()).trustPem(ca)
+    try (MtlsServer pem = TestRoutes.register(MtlsServer.builder()).identityPem(chain, key, "secret".toCharArray()).trustPem(ca)
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(java.time.Duration.ZERO).build().start()) {
       assertThat(pki.clientFor(pki.alice).get(pem.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");
     }
@@ -160,7 +163,7 @@ class MtlsServerTest {
     Path keyStore = TestPki.writePkcs12(dir.resolve("server.p12"), TestPki.identity(pki.server), "changeit");
     Path trustStore = TestPki.writeTrustStore(dir.resolve("trust.p12"), pki.root.certificate(), "changeit");
 
-    try (MtlsServer p12 = MtlsServer.builder().identityPkcs12(keyStore, "changeit".toCharArray(), null)
+    try (MtlsServer p12 = TestRoutes.register(MtlsServer.builder()).identityPkcs12(keyStore, "changeit".toCharArray(), null)
         .trustPkcs12(trustStore, "changeit".toCharArray()).roleRules(RoleRules.parse(TestPki.ROLES, "roles"))
         .port(0).managementPort(-1).reloadInterval(java.time.Duration.ZERO).build().start()) {
       assertThat(pki.clientFor(pki.bob).get(p12.port(), "/api/reports").status()).isEqualTo(200);

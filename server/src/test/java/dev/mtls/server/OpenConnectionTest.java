@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OpenConnectionTest {
   private final TestPki pki = new TestPki();
   private final MutableClock clock = MutableClock.now();
-  private final RecordedRejections rejections = new RecordedRejections();
+  private final RecordedEvents rejections = new RecordedEvents();
 
   @TempDir
   Path dir;
@@ -116,7 +116,7 @@ class OpenConnectionTest {
   }
 
   private MtlsServer server(Path crls) {
-    MtlsServer.Builder builder = pki.serverBuilder().clock(clock).rejectionListener(rejections);
+    MtlsServer.Builder builder = pki.serverBuilder().clock(clock).listener(rejections);
     if (crls != null) {
       builder.addCrlFile(crls);
     }

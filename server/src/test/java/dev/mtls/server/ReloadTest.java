@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadTest {
   final TestPki pki = new TestPki();
   final MutableClock clock = MutableClock.now();
-  final RecordedRejections rejections = new RecordedRejections();
+  final RecordedEvents rejections = new RecordedEvents();
   @TempDir Path dir;
   Path certificate;
   Path key;
@@ -42,9 +42,9 @@ class ReloadTest {
     ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     crl = pki.writeCrls(dir.resolve("crl.pem"));
     roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
-    server = MtlsServer.builder().identityPem(certificate, key, null).trustPem(ca).addCrlFile(crl)
+    server = TestRoutes.register(MtlsServer.builder()).identityPem(certificate, key, null).trustPem(ca).addCrlFile(crl)
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ZERO).clock(clock)
-        .rejectionListener(rejections).build().start();
+        .listener(rejections).build().start();
   }
 
   @AfterEach
@@ -209,7 +209,7 @@ class ReloadTest {
 
   @Test
   void polling_picks_up_changed_files_by_itself() throws Exception {
-    try (MtlsServer polling = MtlsServer.builder().identityPem(certificate, key, null).trustPem(ca)
+    try (MtlsServer polling = TestRoutes.register(MtlsServer.builder()).identityPem(certificate, key, null).trustPem(ca)
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ofMillis(50)).build().start()) {
       Files.writeString(roles, "admin subject.CN=bob\n");
 

@@ -22,7 +22,7 @@ import javax.net.ssl.SSLSocket;
  * A deliberately plain HTTPS/1.1 client over an SSLSocket, so tests control exactly what is offered: identity (or
  * none), protocols and cipher suites. It verifies the server's certificate and host name (127.0.0.1 as IP SAN).
  */
-final class TestClient {
+public final class TestClient {
   record Response(int status, Map<String, String> headers, String body, SSLSession session) {
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));

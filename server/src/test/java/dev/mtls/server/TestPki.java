@@ -15,7 +15,7 @@ import java.time.Duration;
  * The server tests' view of the shared test PKI ({@link dev.mtls.testpki.TestPki}): its root, issuing CA and server
  * certificate, the demo clients alice (admin) and bob (reader), and a server builder and clients wired to them.
  */
-final class TestPki {
+public final class TestPki {
   static final String ROLES = """
       # the demo mapping
       admin   subject.OU=admins
@@ -41,7 +41,13 @@ final class TestPki {
     return TrustAnchors.of(shared.anchors());
   }
 
+  /** A server on loopback ports chosen by the OS, with the test routes ({@link TestRoutes}) and the demo roles. */
   MtlsServer.Builder serverBuilder() {
+    return TestRoutes.register(demoServerBuilder());
+  }
+
+  /** The same server without routes, for a module that registers its own (the app's demo routes). */
+  MtlsServer.Builder demoServerBuilder() {
     return MtlsServer.builder()
         .identity(identity(server))
         .trust(anchors())

@@ -1,13 +1,16 @@
-package dev.mtls.server;
+package dev.mtls.server.app;
 
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.server.ConfigException;
+import dev.mtls.server.MtlsServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +67,7 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   /** Runs the command; returns the exit status instead of exiting (for tests). */
-  static int execute(String[] args, PrintWriter out, PrintWriter err) {
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     // Undertow and XNIO log through jboss-logging; send that to SLF4J (and so to logback) explicitly.
     System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
     CommandLine commandLine = new CommandLine(new ServerCommand());
@@ -94,7 +97,10 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ServerConfig configuration = (config == null ? ServerConfig.empty() : ServerConfig.load(config))
         .with(overrides());
-    MtlsServer server = configuration.toBuilder().build().start();
+    AtomicReference<MtlsServer> self = new AtomicReference<>();
+    MtlsServer server = DemoRoutes.register(configuration.toBuilder(), () -> self.get().reload()).build();
+    self.set(server);
+    server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("shutting down: finishing requests in progress");
       server.close();

@@ -1,8 +1,12 @@
-package dev.mtls.server;
+package dev.mtls.server.app;
 
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
+import dev.mtls.server.AccessLog;
+import dev.mtls.server.ClientAuthMode;
+import dev.mtls.server.ConfigException;
+import dev.mtls.server.MtlsServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +52,8 @@ public final class ServerConfig {
           + " every CA in a client's path needs one",
       "missing-crl", "refuse (default) or accept a client whose path has a CA without a CRL, when CRLs are given",
       "roles", "role rules file (required)",
-      "routes", "route rules file (default: the built-in sample routes)",
+      "routes", "route rules file: which roles each demo route needs; reloaded when it changes (default: the routes'"
+          + " own roles)",
       "client-auth", "required (default) or requested",
       "protocols", "TLS protocols, comma-separated, within TLSv1.3, TLSv1.2 (default both)",
       "max-connection-lifetime", "close connections (and end TLS sessions) older than this, e.g. 15m (default 1h)",
@@ -133,7 +138,10 @@ public final class ServerConfig {
     return value == null ? null : value.text();
   }
 
-  /** A builder with everything configured; {@link MtlsServer.Builder#build()} then loads the material. */
+  /**
+   * A builder with everything configured but the routes (see {@link DemoRoutes}); {@link MtlsServer.Builder#build()}
+   * then loads the material.
+   */
   public MtlsServer.Builder toBuilder() {
     MtlsServer.Builder builder = MtlsServer.builder();
     ifSet("host", value -> builder.host(value.text()));
@@ -187,7 +195,7 @@ public final class ServerConfig {
       throw new ConfigException("no role rules: give roles (a role rules file)");
     }
     builder.roleRulesFile(path("roles"));
-    ifSet("routes", value -> builder.routeRules(RouteRules.load(resolve(value, value.text()))));
+    ifSet("routes", value -> builder.routeRulesFile(resolve(value, value.text())));
     ifSet("client-auth", value -> builder.clientAuth(switch (value.text().toLowerCase(Locale.ROOT)) {
       case "required" -> ClientAuthMode.REQUIRED;
       case "requested" -> ClientAuthMode.REQUESTED;

@@ -1,10 +1,15 @@
-package dev.mtls.server;
+package dev.mtls.server.app;
 
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SubjectAltName;
-import io.undertow.server.HttpHandler;
+import dev.mtls.server.Caller;
+import dev.mtls.server.ClientIdentity;
+import dev.mtls.server.MtlsServer;
+import dev.mtls.server.ReloadOutcome;
+import dev.mtls.server.Responses;
+import dev.mtls.server.Roles;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.SSLSessionInfo;
+import io.undertow.util.Methods;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,29 +19,38 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 
 /**
- * The server's endpoints, keyed by "METHOD /path". Which of them are reachable, and by whom, is decided by the
- * {@link RouteRules}; an endpoint without a route is not served.
+ * The demo's routes, registered on the server library like any service's: the identity page ({@code GET /}), the
+ * same as JSON ({@code GET /whoami}), a sample API ({@code GET /api/reports}) and an admin action that reloads the
+ * material ({@code POST /api/admin/reload}). Everything they show comes from the request's {@link Caller}.
  */
-final class Endpoints {
-  private Endpoints() {}
+public final class DemoRoutes {
+  private DemoRoutes() {}
 
-  static Map<String, HttpHandler> all(Supplier<ReloadOutcome> reload) {
-    Map<String, HttpHandler> endpoints = new LinkedHashMap<>();
-    endpoints.put("GET /", Endpoints::home);
-    endpoints.put("GET /whoami", exchange -> Responses.json(exchange, 200, whoami(exchange)));
-    endpoints.put("GET /api/reports", Endpoints::reports);
-    endpoints.put("POST /api/admin/reload", exchange -> {
-      if (exchange.isInIoThread()) {
-        exchange.dispatch(e -> Responses.json(e, 200, reload.get().toMap()));
-        return;
-      }
-      Responses.json(exchange, 200, reload.get().toMap());
-    });
-    return endpoints;
+  /** Registers the demo routes with their default roles; a route rules file may assign others. */
+  public static MtlsServer.Builder register(MtlsServer.Builder builder, Supplier<ReloadOutcome> reload) {
+    return builder
+        .route(Methods.GET, "/", Roles.anyClient(), DemoRoutes::home)
+        .route(Methods.GET, "/whoami", Roles.anyClient(), exchange -> Responses.json(exchange, 200, whoami(exchange)))
+        .route(Methods.GET, "/api/reports", Roles.anyOf("reader", "admin"), DemoRoutes::reports)
+        .route(Methods.POST, "/api/admin/reload", Roles.anyOf("admin"), exchange -> {
+          if (exchange.isInIoThread()) {
+            exchange.dispatch(e -> Responses.json(e, 200, outcome(reload.get())));
+            return;
+          }
+          Responses.json(exchange, 200, outcome(reload.get()));
+        });
+  }
+
+  private static Map<String, Object> outcome(ReloadOutcome outcome) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("applied", outcome.applied());
+    map.put("refused", outcome.refused());
+    return map;
   }
 
   static Map<String, Object> whoami(HttpServerExchange exchange) {
-    ClientIdentity identity = ClientIdentityHandler.identity(exchange);
+    Caller caller = Caller.of(exchange);
+    ClientIdentity identity = caller.identity();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("subject", identity.subject().toDisplayString());
     List<Map<String, Object>> attributes = new ArrayList<>();
@@ -53,13 +67,12 @@ final class Endpoints {
     body.put("serial", identity.serialHex());
     body.put("sha256", identity.sha256Fingerprint());
     body.put("notAfter", identity.notAfter().toString());
-    body.put("roles", new TreeSet<>(RoleMappingHandler.roles(exchange)));
-    SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
-    SSLSession session = info.getSSLSession();
+    body.put("roles", new TreeSet<>(caller.roles()));
+    SSLSession session = exchange.getConnection().getSslSessionInfo().getSSLSession();
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("protocol", session.getProtocol());
     tls.put("cipherSuite", session.getCipherSuite());
-    tls.put("resumed", session instanceof TlsConnection connection && connection.resumed());
+    tls.put("resumed", caller.resumed());
     body.put("tls", tls);
     return body;
   }
@@ -74,7 +87,8 @@ final class Endpoints {
 
   private static void home(HttpServerExchange exchange) {
     Map<String, Object> who = whoami(exchange);
-    ClientIdentity identity = ClientIdentityHandler.identity(exchange);
+    Caller caller = Caller.of(exchange);
+    ClientIdentity identity = caller.identity();
     StringBuilder rows = new StringBuilder();
     row(rows, "Subject", identity.subject().toString());
     for (DistinguishedName.Attribute attribute : identity.subject().attributes()) {
@@ -87,7 +101,7 @@ final class Endpoints {
     row(rows, "Serial", identity.serialHex());
     row(rows, "SHA-256", identity.sha256Fingerprint());
     row(rows, "Not after", identity.notAfter().toString());
-    row(rows, "Roles", String.join(", ", new TreeSet<>(RoleMappingHandler.roles(exchange))));
+    row(rows, "Roles", String.join(", ", new TreeSet<>(caller.roles())));
     @SuppressWarnings("unchecked")
     Map<String, Object> tls = (Map<String, Object>) who.get("tls");
     row(rows, "TLS", tls.get("protocol") + ", " + tls.get("cipherSuite")
@@ -119,7 +133,7 @@ final class Endpoints {
   }
 
   private static void reports(HttpServerExchange exchange) {
-    ClientIdentity identity = ClientIdentityHandler.identity(exchange);
+    ClientIdentity identity = Caller.of(exchange).identity();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("requestedBy", identity.subject().toDisplayString());
     body.put("reports", List.of(

@@ -1,11 +1,14 @@
 package dev.mtls.server;
 
+import dev.mtls.server.app.ServerCommand;
+import dev.mtls.server.app.ServerConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The files under server/examples are valid, so the demo can use them as they are. */
+/** The files under server-app/examples are valid, so the demo can use them as they are. */
 class ExamplesTest {
   static final Path EXAMPLES = Path.of("examples");
 
@@ -17,10 +20,10 @@ class ExamplesTest {
   }
 
   @Test
-  void example_routes_name_existing_endpoints() {
+  void example_routes_name_the_demo_routes() {
     RouteRules routes = RouteRules.load(EXAMPLES.resolve("routes.conf"));
 
-    assertThat(routes.routes()).extracting(r -> r.method() + " " + r.path())
+    assertThat(routes.rules()).extracting(r -> r.method() + " " + r.path())
         .containsExactly("GET /", "GET /whoami", "GET /api/reports", "POST /api/admin/reload");
   }
 

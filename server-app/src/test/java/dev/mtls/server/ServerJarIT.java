@@ -1,5 +1,8 @@
 package dev.mtls.server;
 
+import dev.mtls.server.app.ServerCommand;
+import dev.mtls.server.app.ServerConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Pem;

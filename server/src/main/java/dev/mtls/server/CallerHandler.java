@@ -21,18 +21,17 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Makes sure, at every request, that the trust decision this connection was accepted on still holds, and attaches
- * the client's {@link ClientIdentity}.
+ * Admits a request only on a trust decision that still holds, and attaches its {@link Caller}.
  *
  * <p>A verdict holds while the trust in service is the same generation (no reload of anchors or CRLs since) and the
  * clock is before the verdict's end (the earliest notAfter of the path, the nextUpdate of the CRLs used). Otherwise
  * the chain is judged again by the trust core, which remembers identical chains, so the first request of a new or
  * resumed connection costs a lookup. A chain no longer trusted gets 401 with the reason, its TLS session is
  * invalidated (no resumption) and the connection is closed: a client whose certificate expires, is revoked or
- * whose CRL goes stale loses even the connections and sessions it already has.
+ * whose CRL goes stale loses even the connections and sessions it already has. The roles are the role rules'
+ * answer at this request (the rules are reloadable).
  */
-public final class ClientIdentityHandler implements HttpHandler {
-  private static final AttachmentKey<ClientIdentity> IDENTITY = AttachmentKey.create(ClientIdentity.class);
+final class CallerHandler implements HttpHandler {
   private static final AttachmentKey<Accepted> ACCEPTED = AttachmentKey.create(Accepted.class);
 
   /** The verdict a connection was accepted on, and the identity derived from its validated path. */
@@ -40,19 +39,16 @@ public final class ClientIdentityHandler implements HttpHandler {
 
   private final HttpHandler next;
   private final Supplier<Trust> trust;
+  private final RoleMapper roles;
   private final Clock clock;
-  private final RejectionListener rejections;
+  private final ServerListener listener;
 
-  public ClientIdentityHandler(HttpHandler next, Supplier<Trust> trust, Clock clock, RejectionListener rejections) {
+  CallerHandler(HttpHandler next, Supplier<Trust> trust, RoleMapper roles, Clock clock, ServerListener listener) {
     this.next = Objects.requireNonNull(next, "next == null");
     this.trust = Objects.requireNonNull(trust, "trust == null");
+    this.roles = Objects.requireNonNull(roles, "roles == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
-    this.rejections = Objects.requireNonNull(rejections, "rejections == null");
-  }
-
-  /** The identity attached by this handler; null before it ran or when it refused the request. */
-  public static ClientIdentity identity(HttpServerExchange exchange) {
-    return exchange.getAttachment(IDENTITY);
+    this.listener = Objects.requireNonNull(listener, "listener == null");
   }
 
   @Override
@@ -64,6 +60,8 @@ public final class ClientIdentityHandler implements HttpHandler {
           + " did not present one. Configure a client certificate issued by a CA this server trusts and retry.");
       return;
     }
+    SSLSession session = info.getSSLSession();
+    boolean resumed = session instanceof TlsConnection connection && connection.resumed();
     Trust current = trust.get();
     Instant now = clock.instant();
     Accepted accepted = exchange.getConnection().getAttachment(ACCEPTED);
@@ -71,20 +69,21 @@ public final class ClientIdentityHandler implements HttpHandler {
         || !accepted.verdict().holdsAt(now)) {
       Verdict verdict = current.verify(chain, Purpose.CLIENT, now);
       if (!verdict.isTrusted()) {
-        refuse(exchange, info.getSSLSession(), verdict, now);
+        refuse(exchange, session, verdict, resumed, now);
         return;
       }
-      accepted = new Accepted(verdict, accepted != null && accepted.verdict().path().get(0)
-          .equals(verdict.path().get(0)) ? accepted.identity() : ClientIdentity.of(verdict.path().get(0)));
+      boolean sameLeaf = accepted != null && accepted.verdict().path().get(0).equals(verdict.path().get(0));
+      accepted = new Accepted(verdict, sameLeaf ? accepted.identity() : ClientIdentity.of(verdict.path().get(0)));
       exchange.getConnection().putAttachment(ACCEPTED, accepted);
     }
-    exchange.putAttachment(IDENTITY, accepted.identity());
+    exchange.putAttachment(Caller.KEY,
+        new Caller(accepted.identity(), roles.rolesFor(accepted.identity()), accepted.verdict(), resumed));
     next.handleRequest(exchange);
   }
 
-  private void refuse(HttpServerExchange exchange, SSLSession session, Verdict verdict, Instant now) {
-    boolean resumed = session instanceof TlsConnection connection && connection.resumed();
-    rejections.rejected(new Rejection(peer(exchange), verdict, Rejection.Stage.OPEN_CONNECTION, resumed, now));
+  private void refuse(HttpServerExchange exchange, SSLSession session, Verdict verdict, boolean resumed,
+      Instant now) {
+    listener.refused(new Rejection(peer(exchange), verdict, Rejection.Stage.OPEN_CONNECTION, resumed, now));
     // No resumption of a session whose client is no longer trusted, and no further request on this connection.
     session.invalidate();
     exchange.getConnection().removeAttachment(ACCEPTED);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import dev.mtls.server.app.DemoRoutes;
 import dev.mtls.testpki.Issued;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,7 +29,8 @@ class HostileNameTest {
 
   @BeforeAll
   static void start() {
-    server = pki.serverBuilder().roleRules(RoleRules.parse(ROLES, "roles.conf")).build().start();
+    server = DemoRoutes.register(pki.demoServerBuilder(), () -> null)
+        .roleRules(RoleRules.parse(ROLES, "roles.conf")).build().start();
   }
 
   @AfterAll

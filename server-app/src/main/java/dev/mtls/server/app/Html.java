@@ -1,4 +1,4 @@
-package dev.mtls.server;
+package dev.mtls.server.app;
 
 import dev.mtls.pki.material.SafeText;
 

@@ -27,12 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.x500.X500Principal;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -261,45 +256,18 @@ public final class ClientCommand implements Callable<Integer> {
 
   private int repeat(MtlsClient client, String method, URI url, byte[] body, PrintWriter out, PrintWriter err)
       throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    Map<Integer, AtomicInteger> statuses = new TreeMap<>();
-    List<Diagnosis> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    ExecutorService threads = Executors.newFixedThreadPool(concurrency);
-    long start = System.nanoTime();
-    try {
-      List<Future<?>> workers = new ArrayList<>();
-      for (int t = 0; t < concurrency; t++) {
-        workers.add(threads.submit(() -> {
-          while (next.getAndIncrement() < repeat) {
-            try {
-              int status = client.execute(request(method, url, body)).status();
-              synchronized (statuses) {
-                statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-              }
-            } catch (MtlsException e) {
-              failures.add(e.getDiagnosis());
-            }
-          }
-          return null;
-        }));
-      }
-      for (Future<?> worker : workers) {
-        worker.get();
-      }
-    } finally {
-      threads.shutdownNow();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
+    LoadRun.Result result = new LoadRun(client, () -> request(method, url, body), repeat, concurrency).run();
     out.printf(Locale.ROOT, "%d requests, concurrency %d, in %.3f s: %.1f requests/s%n", repeat, concurrency,
-        seconds, repeat / seconds);
+        result.seconds(), repeat / result.seconds());
     out.printf(Locale.ROOT, "handshakes: %d (full: %d, resumed: %d)%n", client.handshakes(),
         client.fullHandshakes(), client.handshakes() - client.fullHandshakes());
-    out.println("statuses: " + statuses + (failures.isEmpty() ? "" : ", failures: " + failures.size()));
+    out.println("statuses: " + result.statuses() + (result.failures().isEmpty() ? ""
+        : ", failures: " + result.failures().size()));
     out.flush();
-    if (!failures.isEmpty()) {
-      return report(failures.get(0), err);
+    if (!result.failures().isEmpty()) {
+      return report(result.failures().get(0), err);
     }
-    return statuses.keySet().stream().anyMatch(status -> status >= 400) ? HTTP_ERROR : OK;
+    return result.statuses().keySet().stream().anyMatch(status -> status >= 400) ? HTTP_ERROR : OK;
   }
 
   private BasicClassicHttpRequest request(String method, URI url, byte[] body) {
