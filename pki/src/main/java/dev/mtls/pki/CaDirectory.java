@@ -258,9 +258,9 @@ public final class CaDirectory {
           now.plus(validity));
       AtomicFiles.writeString(directory.resolve("crl.pem"), Pem.encode(issuingCrl) + Pem.encode(rootCrl),
           Visibility.PUBLIC, Existing.REPLACE);
-      AtomicFiles.writeString(directory.resolve("crlnumber"), crlNumber(issuingCrl) + "\n", Visibility.PUBLIC,
+      AtomicFiles.writeString(directory.resolve("crlnumber"), dev.mtls.pki.material.trust.CrlSet.number(issuingCrl) + "\n", Visibility.PUBLIC,
           Existing.REPLACE);
-      AtomicFiles.writeString(directory.resolve("root-crlnumber"), crlNumber(rootCrl) + "\n",
+      AtomicFiles.writeString(directory.resolve("root-crlnumber"), dev.mtls.pki.material.trust.CrlSet.number(rootCrl) + "\n",
           Visibility.PUBLIC, Existing.REPLACE);
       return new PublishedCrls(issuingCrl, rootCrl);
     });
@@ -280,12 +280,6 @@ public final class CaDirectory {
     // CA directories made before the root published CRLs have no root-crlnumber yet.
     String text = Files.exists(numberFile) ? readString(numberFile).trim() : "0";
     return new BigInteger(text).add(BigInteger.ONE);
-  }
-
-  private static BigInteger crlNumber(X509CRL crl) {
-    byte[] extension = crl.getExtensionValue(org.bouncycastle.asn1.x509.Extension.cRLNumber.getId());
-    return org.bouncycastle.asn1.x509.CRLNumber.getInstance(
-        org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets()).getCRLNumber();
   }
 
   private static List<Revocation> revocations(List<IndexEntry> entries) {

@@ -19,6 +19,11 @@ final class Listeners implements ServerListener, MaterialListener {
   }
 
   @Override
+  public void accepted(AcceptedHandshake handshake) {
+    tell(listener -> listener.accepted(handshake));
+  }
+
+  @Override
   public void refused(Rejection rejection) {
     tell(listener -> listener.refused(rejection));
   }

@@ -17,7 +17,10 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -78,6 +81,7 @@ public final class MtlsServer implements AutoCloseable {
   private final AtomicReference<RoleRules> roleRules = new AtomicReference<>();
   private final AtomicReference<RouteTable> routes = new AtomicReference<>();
   private final Listeners listeners;
+  private final ServerMetrics metrics;
   private final MaterialReloader reloader;
   private final SSLContext sslContext;
   private final GracefulShutdownHandler graceful;
@@ -87,11 +91,14 @@ public final class MtlsServer implements AutoCloseable {
 
   private MtlsServer(Builder builder) {
     this.config = builder;
-    List<ServerListener> all = new ArrayList<>(builder.listeners);
-    all.add(2, new AccessLog(builder.accessLogFormat));
-    this.listeners = new Listeners(all);
     this.identity = builder.identity.apply(builder.clock);
     this.trust = builder.trust.build();
+    this.metrics = new ServerMetrics(builder.meterRegistry != null ? builder.meterRegistry
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> identity.current(), trust, builder.clock);
+    List<ServerListener> all = new ArrayList<>(builder.listeners);
+    all.add(2, new AccessLog(builder.accessLogFormat));
+    all.add(metrics);
+    this.listeners = new Listeners(all);
     MaterialUnit<RoleRules> rules = builder.roleRulesFile == null
         ? MaterialUnit.fixed("role rules", builder.roleRules, roleRules::set, RoleRules::toString)
         : MaterialUnit.of("role rules " + builder.roleRulesFile, List.of(builder.roleRulesFile),
@@ -118,7 +125,7 @@ public final class MtlsServer implements AutoCloseable {
     jdkContext.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, builder.maxConnectionLifetime.toSeconds())));
     SSLParameters parameters = TlsPolicy.parameters(jdkContext, builder.protocols);
-    this.sslContext = new ServerSslContext(jdkContext, parameters, new HandshakeFailures(listeners, builder.clock));
+    this.sslContext = new ServerSslContext(jdkContext, parameters, new HandshakeEvents(listeners, builder.clock));
 
     HttpHandler handler = exchange -> routes.get().handleRequest(exchange);
     handler = new CallerHandler(handler, trust, client -> roleRules.get().rolesFor(client), builder.clock,
@@ -147,7 +154,12 @@ public final class MtlsServer implements AutoCloseable {
         .setWorkerThreads(2)
         .setHandler(Handlers.routing()
             .get("/health", exchange -> Responses.text(exchange, 200, "ok"))
-            .get("/ready", exchange -> Responses.text(exchange, ready ? 200 : 503, ready ? "ready" : "not ready")))
+            .get("/ready", exchange -> Responses.text(exchange, ready ? 200 : 503, ready ? "ready" : "not ready"))
+            .get("/metrics", exchange -> {
+              exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+              exchange.getResponseSender().send(metrics.registry().scrape());
+            })
+            .get("/status", exchange -> Responses.json(exchange, 200, metrics.status(identity.current(), ready))))
         .build();
   }
 
@@ -198,6 +210,11 @@ public final class MtlsServer implements AutoCloseable {
   /** The role rules in service now. */
   public RoleRules roleRules() {
     return roleRules.get();
+  }
+
+  /** The server's metrics registry (also scraped at the management port's {@code /metrics}). */
+  public PrometheusMeterRegistry meterRegistry() {
+    return metrics.registry();
   }
 
   /** The routes in service now, most specific first, with the roles each needs. */
@@ -284,6 +301,7 @@ public final class MtlsServer implements AutoCloseable {
     private RouteRules routeRules;
     private Path routeRulesFile;
     private final List<ServerListener> listeners = new ArrayList<>(List.of(new RejectionLog(), new MaterialLog()));
+    private PrometheusMeterRegistry meterRegistry;
     private String host = "127.0.0.1";
     private int port = 8443;
     private String managementHost = "127.0.0.1";
@@ -405,6 +423,15 @@ public final class MtlsServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the server's metrics go (e.g. the service's own registry, to scrape everything at once). If unset: a
+     * registry of its own. Either way the management port's {@code /metrics} serves it.
+     */
+    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry == null");
+      return this;
+    }
+
     /** Also tell {@code listener} what the server does (refusals, requests, reloads); logging always listens. */
     public Builder listener(ServerListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener == null"));
@@ -429,7 +456,11 @@ public final class MtlsServer implements AutoCloseable {
       return this;
     }
 
-    /** The management port; 0 picks a free one, -1 turns the listener off. If unset: 9090. */
+    /**
+     * The management port (plain HTTP, no client certificate; keep it on loopback or a private network):
+     * {@code /health}, {@code /ready}, {@code /metrics} (Prometheus), {@code /status} (JSON). 0 picks a free one, -1
+     * turns the listener off. If unset: 9090.
+     */
     public Builder managementPort(int port) {
       this.managementPort = port;
       return this;

@@ -15,17 +15,17 @@ import javax.net.ssl.SSLSession;
  */
 final class ObservedSslEngine extends SSLEngine {
   private final SSLEngine engine;
-  private final HandshakeFailures failures;
+  private final HandshakeEvents events;
   private final long startedAtNanos = System.nanoTime();
   private final long startedAtMillis = System.currentTimeMillis();
   private volatile boolean failureLogged;
   private volatile boolean handshakeDone;
   private volatile Boolean resumed;
 
-  ObservedSslEngine(SSLEngine engine, HandshakeFailures failures) {
+  ObservedSslEngine(SSLEngine engine, HandshakeEvents events) {
     super(engine.getPeerHost(), engine.getPeerPort());
     this.engine = engine;
-    this.failures = failures;
+    this.events = events;
   }
 
   @Override
@@ -47,10 +47,12 @@ final class ObservedSslEngine extends SSLEngine {
   }
 
   private SSLEngineResult observe(SSLEngineResult result) {
-    if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+    if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeDone) {
       handshakeDone = true;
+      SSLSession session = engine.getSession();
       // A session created before this connection started its handshake comes from an earlier connection.
-      resumed = engine.getSession().getCreationTime() < startedAtMillis;
+      resumed = session.getCreationTime() < startedAtMillis;
+      events.completed(peer(), session.getProtocol(), session.getCipherSuite(), resumed);
     }
     return result;
   }
@@ -58,7 +60,7 @@ final class ObservedSslEngine extends SSLEngine {
   private SSLException failed(SSLException e) {
     if (!failureLogged && !handshakeDone) {
       failureLogged = true;
-      failures.failed(peer(), e);
+      events.failed(peer(), e);
     }
     return e;
   }

@@ -19,19 +19,19 @@ import javax.net.ssl.TrustManager;
  * engines.
  */
 final class ServerSslContext extends SSLContext {
-  ServerSslContext(SSLContext context, SSLParameters parameters, HandshakeFailures failures) {
-    super(new Spi(context, parameters, failures), context.getProvider(), context.getProtocol());
+  ServerSslContext(SSLContext context, SSLParameters parameters, HandshakeEvents events) {
+    super(new Spi(context, parameters, events), context.getProvider(), context.getProtocol());
   }
 
   private static final class Spi extends SSLContextSpi {
     private final SSLContext context;
     private final SSLParameters parameters;
-    private final HandshakeFailures failures;
+    private final HandshakeEvents events;
 
-    Spi(SSLContext context, SSLParameters parameters, HandshakeFailures failures) {
+    Spi(SSLContext context, SSLParameters parameters, HandshakeEvents events) {
       this.context = context;
       this.parameters = parameters;
-      this.failures = failures;
+      this.events = events;
     }
 
     @Override
@@ -52,7 +52,7 @@ final class ServerSslContext extends SSLContext {
     private SSLEngine configure(SSLEngine engine) {
       engine.setUseClientMode(false);
       engine.setSSLParameters(parameters);
-      return new ObservedSslEngine(engine, failures);
+      return new ObservedSslEngine(engine, events);
     }
 
     @Override

@@ -16,7 +16,7 @@ class ClientAbortTest {
   void a_client_that_does_not_trust_the_server_is_logged_at_info_and_is_not_a_rejection() throws Exception {
     RecordedEvents rejections = new RecordedEvents();
     TestClient distrustful = new TestClient(TestPki.identity(pki.alice), new TestPki().root.certificate());
-    try (LogCapture log = LogCapture.of(HandshakeFailures.class);
+    try (LogCapture log = LogCapture.of(HandshakeEvents.class);
         MtlsServer server = pki.serverBuilder().listener(rejections).build().start()) {
       assertThatThrownBy(() -> distrustful.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 

@@ -134,7 +134,7 @@ public final class CrlSet {
   }
 
   /** The CRL number, or -1 for a CRL without one (v1): any numbered CRL is newer. */
-  static BigInteger number(X509CRL crl) {
+  public static BigInteger number(X509CRL crl) {
     byte[] extension = crl.getExtensionValue(Extension.cRLNumber.getId());
     if (extension == null) {
       return BigInteger.ONE.negate();

@@ -11,19 +11,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a failed server handshake into a {@link Rejection}: the trust core's verdict when our trust manager refused
- * the client, else what JSSE says (no certificate sent, no common protocol). A client that gave up on us (it does
- * not trust our certificate) is not our refusal: that is one INFO line, no rejection.
+ * Turns the end of a server handshake into an event: {@link AcceptedHandshake} when it completed; a
+ * {@link Rejection} when it failed, with the trust core's verdict when our trust manager refused the client, else what
+ * JSSE says (no certificate sent, no common protocol). A client that gave up on us (it does not trust our
+ * certificate) is not our refusal: that is one INFO line, no rejection.
  */
-final class HandshakeFailures {
-  private static final Logger LOG = LoggerFactory.getLogger(HandshakeFailures.class);
+final class HandshakeEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(HandshakeEvents.class);
 
   private final ServerListener listener;
   private final Clock clock;
 
-  HandshakeFailures(ServerListener listener, Clock clock) {
+  HandshakeEvents(ServerListener listener, Clock clock) {
     this.listener = listener;
     this.clock = clock;
+  }
+
+  void completed(String peer, String protocol, String cipherSuite, boolean resumed) {
+    listener.accepted(new AcceptedHandshake(peer, protocol, cipherSuite, resumed, clock.instant()));
   }
 
   void failed(String peer, SSLException failure) {
