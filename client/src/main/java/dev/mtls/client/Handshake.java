@@ -21,9 +21,12 @@ final class Handshake {
   /** Our verdict on the server's chain (and host name); null when the handshake did not get that far. */
   volatile Verdict serverVerdict;
   volatile boolean completed;
+  /** The material generation the handshake used; a pooled connection of an older one is not reused. */
+  final long generation;
 
-  Handshake(String host, int port) {
+  Handshake(String host, int port, long generation) {
     this.host = host;
     this.port = port;
+    this.generation = generation;
   }
 }

@@ -2,10 +2,18 @@ package dev.mtls.client;
 
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
-import dev.mtls.pki.material.trust.PeerTrustManager;
+import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.reload.ReloadableIdentity;
+import dev.mtls.pki.material.reload.ReloadableTrust;
+import dev.mtls.pki.material.trust.MissingCrlPolicy;
+import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.pki.material.trust.Verdict;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -37,6 +45,7 @@ import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.URIAuthority;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,34 +73,34 @@ public final class MtlsClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MtlsClient.class);
   private static final Duration PREFLIGHT_INTERVAL = Duration.ofMinutes(1);
 
-  private final Identity identity;
-  private final Trust trust;
   private final List<String> protocols;
   private final Clock clock;
   private final Duration expiryWarning;
   private final boolean enforcePreflight;
+  private final List<ClientListener> listeners;
   private final HandshakeRecorder recorder;
   private final TlsSocketAdapter tls;
+  private final ClientMaterial material;
   private final PoolingHttpClientConnectionManager pool;
   private final CloseableHttpClient http;
-  private volatile PreflightCheck.Report preflight;
-  private volatile Instant preflightUntil;
+  private volatile Preflight preflight;
+
+  /** The pre-flight report of one material generation, until it is due again. */
+  private record Preflight(long generation, PreflightCheck.Report report, Instant until) {}
 
   private MtlsClient(Builder builder) {
-    this.identity = builder.identity;
-    this.trust = builder.trust != null ? builder.trust : Trust.system();
     this.protocols = List.of(TlsPolicy.protocols(builder.protocols));
     this.clock = builder.clock;
     this.expiryWarning = builder.expiryWarning;
     this.enforcePreflight = builder.enforcePreflight;
+    List<ClientListener> all = new ArrayList<>();
+    all.add(new ClientLog());
+    all.addAll(builder.listeners);
+    this.listeners = List.copyOf(all);
     this.recorder = new HandshakeRecorder();
-
-    Trust servers = trust;
-    SSLContext context = TlsPolicy.context(
-        recorder.keyManager(identity == null ? null : identity.keyManager()),
-        PeerTrustManager.forServers(() -> servers, clock, HttpClientHostnames.CHECK)
-            .observedBy(recorder::serverVerdict));
-    this.tls = new TlsSocketAdapter(context, protocols, TlsPolicy.cipherSuites(context), recorder);
+    this.tls = new TlsSocketAdapter(protocols, recorder, clock, handshake -> tell(l -> l.connected(handshake)));
+    this.material = new ClientMaterial(builder, recorder, event -> tell(l -> l.materialChanged(event)));
+    tls.use(material.current().context(), material.current().number());
     this.pool = PoolingHttpClientConnectionManagerBuilder.create()
         .setTlsSocketStrategy(tls)
         .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout(builder.handshakeTimeout)).build())
@@ -106,13 +115,21 @@ public final class MtlsClient implements AutoCloseable {
         .setConnectionManager(pool)
         // One identity per client: connection state would only keep pooled connections from being reused.
         .disableConnectionState()
+        .setConnectionReuseStrategy(new DrainingReuseStrategy(() -> material.current().number(), clock))
         .setRetryStrategy(new RetryPolicy())
         .disableRedirectHandling()
         .setUserAgent(builder.userAgent)
         .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout(builder.responseTimeout)).build())
         .build();
-    if (identity != null) {
-      for (String warning : preflight().warnings()) {
+    material.onChange(generation -> {
+      tls.use(generation.context(), generation.number());
+      // Idle connections of the old material close now; those in use close when they come back to the pool.
+      pool.closeIdle(TimeValue.ZERO_MILLISECONDS);
+    });
+    material.start(builder.reloadInterval);
+    PreflightCheck.Report report = preflight();
+    if (report != null) {
+      for (String warning : report.warnings()) {
         LOG.warn("{}", warning);
       }
     }
@@ -151,18 +168,37 @@ public final class MtlsClient implements AutoCloseable {
     if (!"https".equalsIgnoreCase(request.getScheme()) || authority == null) {
       throw new IllegalArgumentException("not an https URL: " + request.getRequestUri());
     }
-    if (identity != null && enforcePreflight) {
-      PreflightCheck.Report ours = preflight();
-      if (ours.blocking()) {
-        throw new MtlsException(preflightDiagnosis(ours.verdict()), null);
-      }
+    Instant start = clock.instant();
+    PreflightCheck.Report ours = enforcePreflight ? preflight() : null;
+    if (ours != null && ours.blocking()) {
+      throw failed(request, new MtlsException(preflightDiagnosis(ours.verdict()), null), start);
     }
     HttpClientContext context = HttpClientContext.create();
+    MtlsResponse response;
     try {
-      return http.execute(request, context, response -> read(response, context));
+      response = http.execute(request, context, answer -> read(answer, context));
     } catch (IOException e) {
-      throw new MtlsException(explain(e, authority.getHostName(), port(authority), context), e);
+      throw failed(request,
+          new MtlsException(explain(e, authority.getHostName(), port(authority), context), e), start);
     }
+    CompletedRequest completed = new CompletedRequest(request.getMethod(), uri(request), response.status(),
+        Duration.between(start, clock.instant()), response.tls().newConnection());
+    tell(l -> l.completed(completed));
+    return response;
+  }
+
+  /**
+   * Checks our identity, trust and CRL files now instead of at the next poll; returns what happened (nothing when
+   * nothing changed). An applied change takes effect for new connections at once.
+   */
+  public List<MaterialEvent> reload() {
+    return material.reload();
+  }
+
+  /** The certificate we present on new connections; empty without an identity or with a caller's SSLContext. */
+  public Optional<X509Certificate> certificate() {
+    Identity identity = material.current().identity();
+    return identity == null ? Optional.empty() : Optional.of(identity.certificate());
   }
 
   /**
@@ -184,17 +220,19 @@ public final class MtlsClient implements AutoCloseable {
    * as a server with the same would judge it. Null without an identity.
    */
   public PreflightCheck.Report preflight() {
-    if (identity == null) {
+    ClientMaterial.Generation generation = material.current();
+    if (generation.identity() == null) {
       return null;
     }
     Instant now = clock.instant();
-    PreflightCheck.Report report = preflight;
-    if (report == null || now.isAfter(preflightUntil)) {
-      report = PreflightCheck.check(identity.chain(), trust, now, expiryWarning);
-      preflight = report;
-      preflightUntil = now.plus(PREFLIGHT_INTERVAL);
+    Preflight cached = preflight;
+    if (cached == null || cached.generation() != generation.number() || now.isAfter(cached.until())) {
+      cached = new Preflight(generation.number(),
+          PreflightCheck.check(generation.identity().chain(), generation.trust(), now, expiryWarning),
+          now.plus(PREFLIGHT_INTERVAL));
+      preflight = cached;
     }
-    return report;
+    return cached.report();
   }
 
   /** TLS handshakes this client completed (full or resumed); one per new connection. */
@@ -209,14 +247,42 @@ public final class MtlsClient implements AutoCloseable {
 
   @Override
   public void close() {
+    material.close();
     http.close(CloseMode.GRACEFUL);
   }
 
   private Diagnosis explain(Throwable failure, String host, int port, HttpContext context) {
     Handshake handshake = context == null ? null : (Handshake) context.getAttribute(TlsSocketAdapter.HANDSHAKE);
+    ClientMaterial.Generation generation = material.current();
     return FailureExplainer.explain(failure, new FailureExplainer.Situation(host, port, handshake,
-        identity == null ? List.of() : identity.chain(), trust.anchors().certificates(), protocols, preflight(),
+        generation.identity() == null ? List.of() : generation.identity().chain(),
+        generation.trust() == null ? List.of() : generation.trust().anchors().certificates(), protocols, preflight(),
         clock.instant()));
+  }
+
+  private MtlsException failed(ClassicHttpRequest request, MtlsException failure, Instant start) {
+    FailedRequest failed = new FailedRequest(request.getMethod(), uri(request), failure.getDiagnosis(),
+        Duration.between(start, clock.instant()));
+    tell(l -> l.failed(failed));
+    return failure;
+  }
+
+  private void tell(Consumer<ClientListener> event) {
+    for (ClientListener listener : listeners) {
+      try {
+        event.accept(listener);
+      } catch (RuntimeException e) {
+        LOG.warn("client listener {} failed", listener.getClass().getName(), e);
+      }
+    }
+  }
+
+  private static URI uri(ClassicHttpRequest request) {
+    try {
+      return request.getUri();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("not a URI: " + request.getRequestUri(), e);
+    }
   }
 
   private static Diagnosis preflightDiagnosis(Verdict verdict) {
@@ -270,38 +336,122 @@ public final class MtlsClient implements AutoCloseable {
 
   /** Configures an {@link MtlsClient}; every setting has a default except what is ours to give. */
   public static final class Builder {
-    private Identity identity;
-    private Trust trust;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private Duration responseTimeout = Duration.ofSeconds(30);
-    private List<String> protocols = TlsPolicy.PROTOCOLS;
-    private int maxConnections = 20;
-    private Duration expiryWarning = Duration.ofDays(14);
-    private boolean enforcePreflight = true;
-    private Clock clock = Clock.systemUTC();
-    private String userAgent = "mtls-client";
+    Identity identity;
+    Function<Clock, ReloadableIdentity> identityFiles;
+    Trust trust;
+    final ReloadableTrust.Builder trustFiles = ReloadableTrust.builder();
+    boolean crlFiles;
+    SSLContext sslContext;
+    Duration reloadInterval = Duration.ofSeconds(10);
+    final List<ClientListener> listeners = new ArrayList<>();
+    Duration connectTimeout = Duration.ofSeconds(5);
+    Duration handshakeTimeout = Duration.ofSeconds(10);
+    Duration responseTimeout = Duration.ofSeconds(30);
+    List<String> protocols = TlsPolicy.PROTOCOLS;
+    int maxConnections = 20;
+    Duration expiryWarning = Duration.ofDays(14);
+    boolean enforcePreflight = true;
+    Clock clock = Clock.systemUTC();
+    String userAgent = "mtls-client";
 
     private Builder() {}
 
-    /** Who we are. If unset, no client certificate is sent (useful only to see a server refuse that). */
+    /**
+     * Who we are, fixed. If no identity is set, no client certificate is sent (useful only to see a server refuse
+     * that).
+     */
     public Builder identity(Identity identity) {
       this.identity = Objects.requireNonNull(identity, "identity == null");
-      return this;
-    }
-
-    /** Whom we trust to identify servers. If unset, the JDK's own trust store ({@link Trust#system()}). */
-    public Builder trust(TrustAnchors trust) {
-      this.trust = Trust.of(Objects.requireNonNull(trust, "trust == null"));
+      this.identityFiles = null;
       return this;
     }
 
     /**
-     * Whom we trust, with CRLs: servers are judged by it, and so is our own certificate before we connect (as a server
-     * with the same anchors and CRLs would judge it).
+     * Who we are: a PEM chain (leaf first) and key ({@code password} null when the key is not encrypted), reloaded
+     * when the files change. A replacement goes into service only when its key matches and the certificate is
+     * valid now; new connections present it, pooled ones drain.
+     */
+    public Builder identityPem(Path chain, Path key, char[] password) {
+      Objects.requireNonNull(chain, "chain == null");
+      Objects.requireNonNull(key, "key == null");
+      char[] copy = password == null ? null : password.clone();
+      this.identityFiles = clock -> ReloadableIdentity.pem(chain, key, copy, Purpose.CLIENT, clock);
+      this.identity = null;
+      return this;
+    }
+
+    /** Like {@link #identityPem}, from a PKCS#12 key entry ({@code alias} null: the only one). */
+    public Builder identityPkcs12(Path file, char[] password, String alias) {
+      Objects.requireNonNull(file, "file == null");
+      char[] copy = password == null ? null : password.clone();
+      this.identityFiles = clock -> ReloadableIdentity.pkcs12(file, copy, alias, Purpose.CLIENT, clock);
+      this.identity = null;
+      return this;
+    }
+
+    /** Whom we trust to identify servers, fixed. If no trust is set, the JDK's own trust store. */
+    public Builder trust(TrustAnchors anchors) {
+      trustFiles.anchors(Objects.requireNonNull(anchors, "anchors == null"));
+      return this;
+    }
+
+    /**
+     * Whom we trust, with CRLs, fixed: servers are judged by it, and so is our own certificate before we connect
+     * (as a server with the same anchors and CRLs would judge it).
      */
     public Builder trust(Trust trust) {
       this.trust = Objects.requireNonNull(trust, "trust == null");
+      return this;
+    }
+
+    /** Whom we trust: a PEM bundle of CA certificates, reloaded when it changes. */
+    public Builder trustPem(Path bundle) {
+      trustFiles.anchorsPem(bundle);
+      return this;
+    }
+
+    /** Whom we trust: the trusted-certificate entries of a PKCS#12 truststore, reloaded when it changes. */
+    public Builder trustPkcs12(Path file, char[] password) {
+      trustFiles.anchorsPkcs12(file, password);
+      return this;
+    }
+
+    /** A PEM file of CRLs for the servers' CAs (and our own), reloaded when it changes. Needs trust anchors. */
+    public Builder addCrlFile(Path file) {
+      trustFiles.addCrlFile(file);
+      crlFiles = true;
+      return this;
+    }
+
+    /** What to do when CRLs are configured but a CA in a server's path has none. If unset: refuse. */
+    public Builder missingCrl(MissingCrlPolicy policy) {
+      trustFiles.missingCrl(policy);
+      return this;
+    }
+
+    /**
+     * Our own SSLContext instead of identity and trust: for a key in an HSM or a platform key store. Protocols,
+     * cipher suites and the host-name check still follow the policy; the pre-flight check and our material's
+     * reload do not apply (the context is ours to rotate), and failures are explained with less detail.
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "context == null");
+      return this;
+    }
+
+    /** How often identity, trust and CRL files are checked for changes; zero turns polling off. If unset, 10 s. */
+    public Builder reloadInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("reload interval must not be negative: " + interval);
+      }
+      this.reloadInterval = interval;
+      return this;
+    }
+
+    /** Also tell {@code listener} what the client does (handshakes, requests, reloads); logging always listens. */
+    public Builder listener(ClientListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
@@ -368,6 +518,19 @@ public final class MtlsClient implements AutoCloseable {
     }
 
     public MtlsClient build() {
+      boolean ownMaterial = identity != null || identityFiles != null || trust != null || trustFiles.hasAnchors()
+          || crlFiles;
+      if (sslContext != null && ownMaterial) {
+        throw new IllegalStateException("an SSLContext carries its own identity and trust: set either sslContext or "
+            + "identity and trust, not both");
+      }
+      if (trust != null && trustFiles.hasAnchors()) {
+        throw new IllegalStateException("trust is set twice: give a Trust, or anchors (with CRL files), not both");
+      }
+      if (crlFiles && !trustFiles.hasAnchors()) {
+        throw new IllegalStateException("CRL files need trust anchors: set trust(TrustAnchors), trustPem or "
+            + "trustPkcs12 too");
+      }
       return new MtlsClient(this);
     }
 

@@ -2,9 +2,14 @@ package dev.mtls.client;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -13,8 +18,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
  * The one place that glues our SSLContext into HttpClient5. It builds HttpClient's own classic strategy
- * (protocols, suites, JSSE host-name check) and wraps it to count handshakes and to record each one into the
- * request's context, where {@link FailureExplainer} finds it if the request fails.
+ * (protocols, suites, JSSE host-name check) for the material generation in service, and wraps it to count
+ * handshakes, to record each one into the request's context (where {@link FailureExplainer} finds it if the
+ * request fails) and to mark each session with the generation that made it.
  */
 final class TlsSocketAdapter implements TlsSocketStrategy {
   /** Context attribute holding the {@link Handshake} of the connection opened for this request, if any. */
@@ -22,42 +28,67 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
   /** SSLSession value holding the {@link Handshake} that created the session, for reused connections. */
   static final String SESSION_HANDSHAKE = "dev.mtls.client.handshake";
 
-  private final TlsSocketStrategy delegate;
-  private final HandshakeRecorder recorder;
-  private final AtomicInteger handshakes = new AtomicInteger();
+  private record Current(TlsSocketStrategy strategy, long generation) {}
 
-  TlsSocketAdapter(SSLContext context, List<String> protocols, String[] cipherSuites, HandshakeRecorder recorder) {
-    this.delegate = ClientTlsStrategyBuilder.create()
+  private final List<String> protocols;
+  private final HandshakeRecorder recorder;
+  private final Clock clock;
+  private final Consumer<ClientHandshake> completed;
+  private final AtomicInteger handshakes = new AtomicInteger();
+  private volatile Current current;
+
+  TlsSocketAdapter(List<String> protocols, HandshakeRecorder recorder, Clock clock,
+      Consumer<ClientHandshake> completed) {
+    this.protocols = protocols;
+    this.recorder = recorder;
+    this.clock = clock;
+    this.completed = completed;
+  }
+
+  /** New connections from now on handshake with {@code context}, and their sessions carry {@code generation}. */
+  void use(SSLContext context, long generation) {
+    TlsSocketStrategy strategy = ClientTlsStrategyBuilder.create()
         .setSslContext(context)
         .setTlsVersions(protocols.toArray(new String[0]))
-        .setCiphers(cipherSuites)
+        // Narrowed to AEAD with ECDHE even when the caller gave its own SSLContext.
+        .setCiphers(dev.mtls.pki.material.trust.TlsPolicy.cipherSuites(context))
         // JSSE checks the host name inside the handshake, against the SANs; there is no switch to turn it off.
         .setHostVerificationPolicy(HostnameVerificationPolicy.BUILTIN)
         .buildClassic();
-    this.recorder = recorder;
+    current = new Current(strategy, generation);
   }
 
   @Override
   public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
       throws IOException {
-    Handshake handshake = new Handshake(target, port);
+    Current now = current;
+    Handshake handshake = new Handshake(target, port, now.generation());
     if (context != null) {
       context.setAttribute(HANDSHAKE, handshake);
     }
     recorder.begin(handshake);
+    SSLSocket upgraded;
     try {
-      SSLSocket upgraded = delegate.upgrade(socket, target, port, attachment, context);
-      handshake.completed = true;
-      handshakes.incrementAndGet();
-      upgraded.getSession().putValue(SESSION_HANDSHAKE, handshake);
-      return upgraded;
+      upgraded = now.strategy().upgrade(socket, target, port, attachment, context);
     } finally {
       recorder.end();
     }
+    handshake.completed = true;
+    handshakes.incrementAndGet();
+    SSLSession session = upgraded.getSession();
+    session.putValue(SESSION_HANDSHAKE, handshake);
+    completed.accept(new ClientHandshake(target, port, session.getProtocol(), session.getCipherSuite(),
+        handshake.serverVerdict == null, leaf(session.getPeerCertificates()), leaf(session.getLocalCertificates()),
+        now.generation(), clock.instant()));
+    return upgraded;
   }
 
   /** TLS handshakes completed by this client: full ones and resumptions. */
   int handshakes() {
     return handshakes.get();
+  }
+
+  private static X509Certificate leaf(Certificate[] chain) {
+    return chain != null && chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
   }
 }

@@ -49,6 +49,8 @@ public final class JsseTestServer implements AutoCloseable {
   public final AtomicInteger handshakes = new AtomicInteger();
   public final AtomicInteger fullHandshakes = new AtomicInteger();
   final List<String> failures = new CopyOnWriteArrayList<>();
+  /** The serial number of the certificate each connection's client presented, in order of handshake. */
+  public final List<java.math.BigInteger> clientSerials = new CopyOnWriteArrayList<>();
   private final SSLServerSocket serverSocket;
   private final ExecutorService workers = Executors.newCachedThreadPool();
 
@@ -102,6 +104,9 @@ public final class JsseTestServer implements AutoCloseable {
     try (socket) {
       socket.startHandshake();
       handshakes.incrementAndGet();
+      if (socket.getSession().getPeerCertificates()[0] instanceof X509Certificate client) {
+        clientSerials.add(client.getSerialNumber());
+      }
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       while (true) {

@@ -38,9 +38,12 @@ class PreflightCheckTest {
 
   @Test
   void not_yet_valid_certificate_is_blocking_with_its_start_date() {
-    Instant notBefore = ALICE.certificate().getNotBefore().toInstant();
+    // Starts tomorrow, while its CAs are valid now: the verdict names the leaf, not a CA made a second earlier.
+    Instant notBefore = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Issued tomorrow = PKI.intermediate.issue("CN=alice,OU=orders").client()
+        .validity(notBefore, notBefore.plus(Duration.ofDays(30))).build();
 
-    PreflightCheck.Report report = check(ALICE, notBefore.minusSeconds(7200));
+    PreflightCheck.Report report = check(tomorrow, Instant.now());
 
     assertThat(report.blocking()).isTrue();
     assertThat(report.verdict().reason()).isEqualTo(Reason.NOT_YET_VALID);

@@ -32,7 +32,7 @@ class RetryPolicyTest {
   @Test
   void failure_after_a_handshake_in_this_request_is_not_retried() {
     HttpClientContext fresh = HttpClientContext.create();
-    fresh.setAttribute(TlsSocketAdapter.HANDSHAKE, new Handshake("localhost", 443));
+    fresh.setAttribute(TlsSocketAdapter.HANDSHAKE, new Handshake("localhost", 443, 1));
     // TLS 1.3: a rejected client certificate surfaces as a broken pipe at the first write.
     assertThat(policy.retryRequest(new BasicHttpRequest("GET", "/"), new SocketException("Broken pipe"), 1, fresh))
         .isFalse();

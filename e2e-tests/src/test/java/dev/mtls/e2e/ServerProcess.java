@@ -115,30 +115,26 @@ public final class ServerProcess implements AutoCloseable {
     return "https://localhost:" + port + path;
   }
 
-  /** What the server has logged so far (its log goes to stdout). */
-  public String log() {
-    return read(stdout);
-  }
-
-  /** The first log line containing {@code text}, waiting (bounded) for it to be written. */
-  public String awaitLogLine(String text) {
+  /**
+   * The value of one sample of the server's Prometheus metrics, e.g.
+   * {@code mtls_handshakes_total{outcome="refused",reason="REVOKED",resumed="false"}}, once it reaches {@code atLeast}
+   * (waiting, bounded: a TLS 1.3 server judges the client after the client's handshake has returned).
+   */
+  public double awaitMetric(String sample, double atLeast) throws IOException, InterruptedException {
+    Pattern line = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$");
     long deadline = System.nanoTime() + RunningServer.LOG_WAIT.toNanos();
     while (true) {
-      for (String line : read(stdout).split("\n")) {
-        if (line.contains(text)) {
-          return line;
-        }
+      String metrics = management("/metrics").body();
+      Matcher matcher = line.matcher(metrics);
+      double value = matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+      if (value >= atLeast) {
+        return value;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected a line containing \"" + text + "\" in the server process's log within "
-            + RunningServer.LOG_WAIT.toSeconds() + " s" + output(stdout, stderr));
+        throw new AssertionError("expected " + sample + " >= " + atLeast + " within "
+            + RunningServer.LOG_WAIT.toSeconds() + " s; /metrics:\n" + metrics);
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
+      Thread.sleep(50);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.mtls.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.material.trust.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped jars as real processes, the way a user runs them: {@code mtls-server.jar} with a config file over PEM
  * files, and {@code mtls-client.jar} calls asserting exit codes, the body, the {@code error:} sentence on stderr and
- * the server's log line. Also the client's {@code --trace} on TLS 1.3, TLS 1.2 and a refused handshake, and the
+ * the server's metrics. Also the client's {@code --trace} on TLS 1.3, TLS 1.2 and a refused handshake, and the
  * server stopping on SIGTERM (the last test).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,19 +74,23 @@ class ServerProcessScenarioTest {
   void server_process_reports_health_and_readiness_on_its_management_port() throws Exception {
     assertThat(server.management("/health").body()).isEqualTo("ok\n");
     assertThat(server.management("/ready").statusCode()).isEqualTo(200);
-    assertThat(server.log()).contains("(client certificates REQUIRED, TLSv1.3 TLSv1.2)",
-        "server certificate CN=localhost,O=mtls-reference e2e", "1 trust anchor(s); 2 CRL(s)");
+    String status = server.management("/status").body();
+    assertThat(status).startsWith("{\"ready\":true,\"serverCertificate\":{\"subject\":\"CN=localhost,"
+        + "O=mtls-reference e2e\"").contains("\"clientAuth\":\"REQUIRED\"", "\"protocols\":[\"TLSv1.3\",\"TLSv1.2\"]");
+    assertThat(server.management("/metrics").body().lines().filter(l -> l.startsWith("mtls_crl_next_update_seconds{")))
+        .hasSize(2);
+    assertThat(server.management("/metrics").body().lines()
+        .filter(l -> l.startsWith("mtls_trust_anchor_expiry_seconds{"))).hasSize(1);
   }
 
   @Test
   @Order(2)
-  void admin_is_allowed_on_admin_route_of_the_server_process_and_the_cli_exits_0() {
+  void admin_is_allowed_on_admin_route_of_the_server_process_and_the_cli_exits_0() throws Exception {
     ExternalProcess.Result result = cli(identity("alice"), "POST", server.url("/api/admin/reload"));
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(0);
     assertThat(result.stdout()).isEqualTo("{\"applied\":[],\"refused\":[]}\n");
-    assertThat(server.awaitLogLine("POST /api/admin/reload 200"))
-        .contains("subject=\"CN=alice,OU=admins,O=mtls-reference e2e\"", "roles=[admin]");
+    server.awaitMetric("mtls_requests_total{method=\"POST\",route=\"POST /api/admin/reload\",status=\"200\"}", 1);
   }
 
   @Test
@@ -111,38 +116,34 @@ class ServerProcessScenarioTest {
 
   @Test
   @Order(5)
-  void client_without_certificate_is_refused_and_the_cli_exits_3() {
+  void client_without_certificate_is_refused_and_the_cli_exits_3() throws Exception {
     ExternalProcess.Result result = cli(List.of(), "GET", server.url("/whoami"));
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
     assertThat(errorLine(result)).isEqualTo("error: The server requires a client certificate and none was sent.");
-    assertThat(server.awaitLogLine(": no certificate;")).matches(".* WARN .*rejected client 127\\.0\\.0\\.1:\\d+: "
-        + "no certificate; the client sent no certificate and this server requires one");
+    server.awaitMetric(refused(Reason.NO_CERTIFICATE), 1);
   }
 
   @Test
   @Order(6)
-  void client_from_foreign_ca_is_refused_and_the_cli_exits_3() {
+  void client_from_foreign_ca_is_refused_and_the_cli_exits_3() throws Exception {
     ExternalProcess.Result result = cli(identity("foreign"), "GET", server.url("/whoami"));
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
     assertThat(errorLine(result)).isEqualTo("error: The server rejected our client certificate, most likely because "
         + "it does not trust the CA that issued it.");
-    assertThat(server.awaitLogLine("subject \"CN=mallory,OU=admins,O=Elsewhere\"")).contains(" WARN ",
-        ": not issued by a trusted CA; subject \"CN=mallory,OU=admins,O=Elsewhere\", "
-            + "issuer \"CN=Foreign Root CA,O=Elsewhere\"");
+    server.awaitMetric(refused(Reason.UNTRUSTED_ISSUER), 1);
   }
 
   @Test
   @Order(7)
-  void revoked_client_is_refused_and_the_cli_exits_3() {
+  void revoked_client_is_refused_and_the_cli_exits_3() throws Exception {
     ExternalProcess.Result result = cli(identity("revoked"), "GET", server.url("/whoami"));
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
     assertThat(errorLine(result)).startsWith("error: The server rejected our client certificate: ");
     assertThat(result.stderr()).contains("hint: ");
-    assertThat(server.awaitLogLine("subject \"CN=revoked,")).contains(" WARN ", ": revoked; ",
-        "(serial " + pki.get("revoked").x509().getSerialNumber().toString(16) + ") was revoked on ");
+    server.awaitMetric(refused(Reason.REVOKED), 1);
   }
 
   @Test
@@ -237,8 +238,12 @@ class ServerProcessScenarioTest {
         .isTrue();
     // A JVM ended by SIGTERM exits with 128 + 15 once its shutdown hooks have run.
     assertThat(server.process().exitValue()).as(server.describe()).isEqualTo(143);
-    assertThat(server.log()).contains("shutting down: finishing requests in progress", "stopped");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  /** The metrics sample counting full handshakes refused for {@code reason}. */
+  private static String refused(Reason reason) {
+    return "mtls_handshakes_total{outcome=\"refused\",reason=\"" + reason.name() + "\",resumed=\"false\"}";
   }
 
   /** {@code --cacert root --cert NAME-chain.pem --key NAME.key}. */

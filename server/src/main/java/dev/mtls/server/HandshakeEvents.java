@@ -7,18 +7,14 @@ import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Verdict;
 import java.time.Clock;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the end of a server handshake into an event: {@link AcceptedHandshake} when it completed; a
  * {@link Rejection} when it failed, with the trust core's verdict when our trust manager refused the client, else what
  * JSSE says (no certificate sent, no common protocol). A client that gave up on us (it does not trust our
- * certificate) is not our refusal: that is one INFO line, no rejection.
+ * certificate) is not our refusal: an {@link AbortedHandshake}.
  */
 final class HandshakeEvents {
-  private static final Logger LOG = LoggerFactory.getLogger(HandshakeEvents.class);
-
   private final ServerListener listener;
   private final Clock clock;
 
@@ -38,7 +34,7 @@ final class HandshakeEvents {
       if (message.contains("Empty client certificate chain") || message.contains("Empty certificate chain")) {
         verdict = Verdict.noCertificate(Purpose.CLIENT);
       } else if (message.contains("Received fatal alert")) {
-        LOG.info("client {} aborted the TLS handshake: {}", peer, SafeText.escape(message));
+        listener.aborted(new AbortedHandshake(peer, SafeText.escape(message), clock.instant()));
         return;
       } else if (message.contains("protocol") || message.contains("cipher suite")) {
         verdict = Verdict.refusal(Reason.NO_COMMON_PROTOCOL, Purpose.CLIENT, SafeText.escape(message));

@@ -24,6 +24,11 @@ final class Listeners implements ServerListener, MaterialListener {
   }
 
   @Override
+  public void aborted(AbortedHandshake handshake) {
+    tell(listener -> listener.aborted(handshake));
+  }
+
+  @Override
   public void refused(Rejection rejection) {
     tell(listener -> listener.refused(rejection));
   }

@@ -3,6 +3,8 @@ package dev.mtls.server;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.reload.MaterialLog;
 import dev.mtls.pki.material.reload.MaterialReloader;
 import dev.mtls.pki.material.reload.MaterialUnit;
 import dev.mtls.pki.material.reload.ReloadableIdentity;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -159,12 +162,22 @@ public final class MtlsServer implements AutoCloseable {
               exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
               exchange.getResponseSender().send(metrics.registry().scrape());
             })
-            .get("/status", exchange -> Responses.json(exchange, 200, metrics.status(identity.current(), ready))))
+            .get("/status", exchange -> Responses.json(exchange, 200, status())))
         .build();
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  private static ServerListener materialLog() {
+    MaterialLog log = new MaterialLog();
+    return new ServerListener() {
+      @Override
+      public void materialChanged(MaterialEvent event) {
+        log.onMaterialEvent(event);
+      }
+    };
   }
 
   /**
@@ -195,6 +208,14 @@ public final class MtlsServer implements AutoCloseable {
             + " CRL(s), a CA without one is " + (current.missingCrl() == MissingCrlPolicy.REFUSE ? "refused"
             : "accepted"), roleRules.get(), config.maxConnectionLifetime);
     return this;
+  }
+
+  /** What {@code GET /status} shows: the material in service and until when, the TLS settings, the counters. */
+  private Map<String, Object> status() {
+    Map<String, Object> status = metrics.status(identity.current(), ready);
+    status.put("clientAuth", config.clientAuth.name());
+    status.put("protocols", List.of(TlsPolicy.protocols(config.protocols)));
+    return status;
   }
 
   /** The bound HTTPS port (useful after asking for port 0). */
@@ -300,7 +321,7 @@ public final class MtlsServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private RouteRules routeRules;
     private Path routeRulesFile;
-    private final List<ServerListener> listeners = new ArrayList<>(List.of(new RejectionLog(), new MaterialLog()));
+    private final List<ServerListener> listeners = new ArrayList<>(List.of(new RejectionLog(), materialLog()));
     private PrometheusMeterRegistry meterRegistry;
     private String host = "127.0.0.1";
     private int port = 8443;

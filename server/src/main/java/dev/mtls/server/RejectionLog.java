@@ -21,6 +21,11 @@ final class RejectionLog implements ServerListener {
   private static final Logger LOG = LoggerFactory.getLogger(RejectionLog.class);
 
   @Override
+  public void aborted(AbortedHandshake handshake) {
+    LOG.info("client {} aborted the TLS handshake: {}", handshake.peer(), handshake.alert());
+  }
+
+  @Override
   public void refused(Rejection rejection) {
     Verdict verdict = rejection.verdict();
     StringBuilder line = new StringBuilder();

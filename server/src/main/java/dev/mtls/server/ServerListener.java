@@ -11,6 +11,9 @@ public interface ServerListener {
   /** A TLS handshake completed (the client's certificate accepted, or a session resumed). */
   default void accepted(AcceptedHandshake handshake) {}
 
+  /** A client gave up on the handshake (it sent a fatal alert): not our refusal. */
+  default void aborted(AbortedHandshake handshake) {}
+
   /** A client was refused: in the handshake, or at a request on a connection whose trust decision stopped holding. */
   default void refused(Rejection rejection) {}
 

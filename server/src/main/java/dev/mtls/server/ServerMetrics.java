@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * format):
  *
  * <ul>
- *   <li>{@code mtls_handshakes_total{outcome, reason, resumed}}: accepted (TRUSTED) and refused handshakes;
+ *   <li>{@code mtls_handshakes_total{outcome, reason, resumed}}: accepted (TRUSTED), refused, and
+ *       aborted_by_client handshakes;
  *   <li>{@code mtls_connection_refusals_total{reason}}: requests refused on an open connection (401 and closed);
  *   <li>{@code mtls_requests_total{route, method, status}} and {@code mtls_request_duration_seconds{route, method}};
  *   <li>{@code mtls_server_certificate_expiry_seconds}, {@code mtls_trust_anchor_expiry_seconds{anchor}},
@@ -74,6 +75,13 @@ final class ServerMetrics implements ServerListener {
     Counter.builder("mtls.handshakes").description("TLS handshakes by outcome and reason")
         .tags("outcome", "accepted", "reason", "TRUSTED", "resumed", String.valueOf(handshake.resumed()))
         .register(registry).increment();
+  }
+
+  @Override
+  public void aborted(AbortedHandshake handshake) {
+    Counter.builder("mtls.handshakes").description("TLS handshakes by outcome and reason")
+        .tags("outcome", "aborted_by_client", "reason", "CLIENT_ALERT", "resumed", "false").register(registry)
+        .increment();
   }
 
   @Override

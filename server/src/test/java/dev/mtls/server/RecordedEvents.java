@@ -12,6 +12,12 @@ public final class RecordedEvents implements ServerListener {
   private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
   private final List<ServedRequest> requests = new CopyOnWriteArrayList<>();
   private final List<MaterialEvent> material = new CopyOnWriteArrayList<>();
+  private final List<AbortedHandshake> aborted = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void aborted(AbortedHandshake handshake) {
+    aborted.add(handshake);
+  }
 
   @Override
   public void refused(Rejection rejection) {
@@ -28,39 +34,45 @@ public final class RecordedEvents implements ServerListener {
     material.add(event);
   }
 
-  List<Rejection> all() {
+  public List<Rejection> all() {
     return new ArrayList<>(rejections);
   }
 
-  List<ServedRequest> requests() {
+  public List<ServedRequest> requests() {
     return new ArrayList<>(requests);
   }
 
-  List<MaterialEvent> material() {
+  /** The handshakes clients gave up on, waiting up to 10 s for the first. */
+  public List<AbortedHandshake> awaitAborted() {
+    return awaitIn(aborted, handshake -> true);
+  }
+
+  public List<MaterialEvent> material() {
     return new ArrayList<>(material);
   }
 
-  void clear() {
+  public void clear() {
     rejections.clear();
     requests.clear();
     material.clear();
+    aborted.clear();
   }
 
   /**
    * The rejections matching {@code condition}, waiting up to 10 s for the first: a TLS 1.3 server finishes judging
    * a client after the client's handshake has returned.
    */
-  List<Rejection> await(Predicate<Rejection> condition) {
+  public List<Rejection> await(Predicate<Rejection> condition) {
     return awaitIn(rejections, condition);
   }
 
   /** The served requests matching {@code condition}, waiting up to 10 s for the first (they complete after the body). */
-  List<ServedRequest> awaitRequest(Predicate<ServedRequest> condition) {
+  public List<ServedRequest> awaitRequest(Predicate<ServedRequest> condition) {
     return awaitIn(requests, condition);
   }
 
   /** Exactly one rejection has arrived (waiting for it); returns it. */
-  Rejection single() {
+  public Rejection single() {
     List<Rejection> first = await(rejection -> true);
     if (first.size() != 1) {
       throw new AssertionError("expected one rejection, got " + first);

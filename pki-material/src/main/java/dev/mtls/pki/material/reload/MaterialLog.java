@@ -1,15 +1,17 @@
-package dev.mtls.server;
+package dev.mtls.pki.material.reload;
 
-import dev.mtls.pki.material.reload.MaterialEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs material loads and reloads: applied at INFO, refused at WARN (and at DEBUG while it stays the same). */
-final class MaterialLog implements ServerListener {
+/**
+ * Logs material loads and reloads, the same way for server and client: applied at INFO, refused at WARN, and a
+ * refusal that stays the same (the file is still broken) at DEBUG, so a broken file does not fill the log.
+ */
+public final class MaterialLog implements MaterialListener {
   private static final Logger LOG = LoggerFactory.getLogger(MaterialLog.class);
 
   @Override
-  public void materialChanged(MaterialEvent event) {
+  public void onMaterialEvent(MaterialEvent event) {
     if (event.applied()) {
       LOG.info("loaded {}: {}", event.unit(), event.detail());
     } else if (event.repeated()) {

@@ -1,0 +1,22 @@
+package dev.mtls.client;
+
+import dev.mtls.pki.material.reload.MaterialEvent;
+
+/**
+ * Told what an {@link MtlsClient} does, synchronously on the thread that did it: handshakes, requests, and each
+ * load or reload of our material. Keep it quick; an exception thrown here is logged and otherwise ignored.
+ * {@link ClientLog} is one listener; metrics or a test's recorder are others.
+ */
+public interface ClientListener {
+  /** A new connection's handshake completed. */
+  default void connected(ClientHandshake handshake) {}
+
+  /** A request got a response. */
+  default void completed(CompletedRequest request) {}
+
+  /** A request got no response; the diagnosis says why. */
+  default void failed(FailedRequest request) {}
+
+  /** Our identity, trust anchors or a CRL file was loaded, reloaded, or a reload was refused. */
+  default void materialChanged(MaterialEvent event) {}
+}

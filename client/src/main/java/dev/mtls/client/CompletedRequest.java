@@ -1,0 +1,15 @@
+package dev.mtls.client;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * A request that got a response (of any status).
+ *
+ * @param method        the HTTP method
+ * @param uri           the request's URI
+ * @param status        the response status
+ * @param duration      from sending the request to reading the whole response, connecting included
+ * @param newConnection whether the request opened a new connection (and so made a handshake)
+ */
+public record CompletedRequest(String method, URI uri, int status, Duration duration, boolean newConnection) {}

@@ -1,0 +1,237 @@
+package dev.mtls.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.testpki.Issued;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client's own material from files: rotated while requests run, refused when broken, or given as an SSLContext. */
+class RotationTest {
+  private static final TestPki PKI = TestPki.INSTANCE;
+  private final RecordedClientEvents events = new RecordedClientEvents();
+  private JsseTestServer server;
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void rotates_its_certificate_while_requests_run_without_failing_one() throws Exception {
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    Path chain = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    install(PKI.client, chain, key);
+    Issued renewed = PKI.intermediate.client("CN=alice,OU=orders");
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(3);
+    try (MtlsClient client = client().identityPem(chain, key, null).build()) {
+      List<Future<?>> loops = List.of(threads.submit(() -> requestUntilStopped(client, running, ok)),
+          threads.submit(() -> requestUntilStopped(client, running, ok)),
+          threads.submit(() -> requestUntilStopped(client, running, ok)));
+      awaitAtLeast(ok, 50);
+
+      install(renewed, chain, key);
+      List<MaterialEvent> reload = client.reload();
+      int atRotation = ok.get();
+      awaitAtLeast(ok, atRotation + 100);
+      running.set(false);
+      for (Future<?> loop : loops) {
+        loop.get();
+      }
+
+      assertThat(events.failed).isEmpty();
+      assertThat(reload).singleElement().satisfies(event -> assertThat(event.applied()).isTrue());
+      assertThat(client.certificate()).contains(renewed.certificate());
+      assertThat(events.handshakes).filteredOn(h -> h.generation() == 2).isNotEmpty()
+          .allSatisfy(h -> assertThat(h.ourCertificate()).isEqualTo(renewed.certificate()));
+      assertThat(events.handshakes).filteredOn(h -> h.generation() == 1)
+          .allSatisfy(h -> assertThat(h.ourCertificate()).isEqualTo(PKI.client.certificate()));
+    } finally {
+      threads.shutdownNow();
+    }
+    BigInteger newSerial = renewed.certificate().getSerialNumber();
+    List<BigInteger> seen = server.clientSerials;
+    assertThat(seen).contains(PKI.client.certificate().getSerialNumber(), newSerial);
+    // Once the new certificate is in use, no connection presents the old one again.
+    assertThat(seen.subList(seen.indexOf(newSerial), seen.size())).containsOnly(newSerial);
+  }
+
+  @Test
+  void pooled_connections_of_the_old_certificate_drain_and_are_not_resumed() throws Exception {
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    Path chain = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    install(PKI.client, chain, key);
+    try (MtlsClient client = client().identityPem(chain, key, null).build()) {
+      client.get(server.url("/orders"));
+      install(PKI.secondClient, chain, key);
+      client.reload();
+
+      MtlsResponse response = client.get(server.url("/orders"));
+
+      assertThat(response.bodyText()).isEqualTo("hello CN=bob,OU=orders");
+      assertThat(response.tls().newConnection()).isTrue();
+      assertThat(events.handshakes).last().satisfies(h -> assertThat(h.resumed()).isFalse());
+    }
+    assertThat(server.fullHandshakes.get()).isEqualTo(2);
+  }
+
+  @Test
+  void a_broken_replacement_is_refused_and_the_certificate_in_service_stays() throws Exception {
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    Path chain = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    install(PKI.client, chain, key);
+    try (MtlsClient client = client().identityPem(chain, key, null).build()) {
+      Files.writeString(chain, TestPki.chainPem(PKI.secondClient));
+
+      List<MaterialEvent> reload = client.reload();
+
+      assertThat(reload).singleElement().satisfies(event -> {
+        assertThat(event.applied()).isFalse();
+        assertThat(event.detail()).contains("does not match");
+      });
+      assertThat(client.certificate()).contains(PKI.client.certificate());
+      assertThat(client.get(server.url("/orders")).bodyText()).isEqualTo("hello CN=alice,OU=orders");
+    }
+  }
+
+  @Test
+  void an_expired_replacement_is_refused() throws Exception {
+    Path chain = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    install(PKI.client, chain, key);
+    try (MtlsClient client = client().identityPem(chain, key, null).build()) {
+      install(PKI.expiredClient, chain, key);
+
+      assertThat(client.reload()).singleElement().satisfies(event -> assertThat(event.applied()).isFalse());
+      assertThat(client.certificate()).contains(PKI.client.certificate());
+    }
+  }
+
+  @Test
+  void new_trust_anchors_apply_to_the_next_connection() throws Exception {
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    Path anchors = TestPki.write(dir, "ca.crt", TestPki.pem(PKI.foreignRoot));
+    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trustPem(anchors)
+        .reloadInterval(Duration.ZERO).listener(events).build()) {
+      assertThatThrownBy(() -> client.get(server.url("/orders"))).isInstanceOfSatisfying(MtlsException.class,
+          e -> assertThat(e.getDiagnosis().reason()).isEqualTo(Reason.UNTRUSTED_ISSUER));
+
+      replace(anchors, TestPki.pem(PKI.root));
+      client.reload();
+
+      assertThat(client.get(server.url("/orders")).status()).isEqualTo(200);
+    }
+    assertThat(events.failed).singleElement()
+        .satisfies(f -> assertThat(f.diagnosis().reason()).isEqualTo(Reason.UNTRUSTED_ISSUER));
+    assertThat(events.material).extracting(MaterialEvent::applied).containsExactly(true, true);
+  }
+
+  @Test
+  void a_given_ssl_context_is_used_with_the_host_name_check_still_on() throws Exception {
+    SSLContext own = TlsPolicy.context(TestPki.identity(PKI.client).keyManager(),
+        JsseTestServer.jdkTrustManager(PKI.trust()));
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    try (MtlsClient client = MtlsClient.builder().sslContext(own).listener(events).build()) {
+      assertThat(client.get(server.url("/orders")).bodyText()).isEqualTo("hello CN=alice,OU=orders");
+    }
+    server.close();
+    server = JsseTestServer.start(TestPki.identity(PKI.serverForOtherHost), PKI.trust(), TlsPolicy.PROTOCOLS);
+    try (MtlsClient client = MtlsClient.builder().sslContext(own).build()) {
+      assertThatThrownBy(() -> client.get(server.url("/orders"))).isInstanceOf(MtlsException.class);
+    }
+    assertThat(server.handshakes.get()).isZero();
+  }
+
+  @Test
+  void an_ssl_context_and_an_identity_together_are_refused() {
+    SSLContext own = TlsPolicy.context(TestPki.identity(PKI.client).keyManager(), null);
+    assertThatThrownBy(() -> MtlsClient.builder().sslContext(own).identity(TestPki.identity(PKI.client)).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
+  }
+
+  @Test
+  void crl_files_without_trust_anchors_are_refused() {
+    assertThatThrownBy(() -> MtlsClient.builder().addCrlFile(dir.resolve("crl.pem")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("need trust anchors");
+  }
+
+  @Test
+  void each_request_and_handshake_arrives_as_a_typed_event() throws Exception {
+    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    try (MtlsClient client = client().identity(TestPki.identity(PKI.client)).build()) {
+      client.get(server.url("/orders"));
+      client.get(server.url("/status/404"));
+    }
+    assertThat(events.handshakes).singleElement().satisfies(h -> {
+      assertThat(h.serverCertificate()).isEqualTo(PKI.server.certificate());
+      assertThat(h.ourCertificate()).isEqualTo(PKI.client.certificate());
+      assertThat(h.generation()).isEqualTo(1);
+    });
+    assertThat(events.completed).extracting(CompletedRequest::status, CompletedRequest::newConnection)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(200, true),
+            org.assertj.core.groups.Tuple.tuple(404, false));
+  }
+
+  private MtlsClient.Builder client() {
+    return MtlsClient.builder().trust(PKI.trust()).reloadInterval(Duration.ZERO).listener(events);
+  }
+
+  private void requestUntilStopped(MtlsClient client, AtomicBoolean running, AtomicInteger ok) {
+    while (running.get()) {
+      try {
+        if (client.get(server.url("/orders")).status() == 200) {
+          ok.incrementAndGet();
+        }
+      } catch (MtlsException e) {
+        // Recorded by the listener as a FailedRequest; the test asserts there is none.
+      }
+    }
+  }
+
+  private static void awaitAtLeast(AtomicInteger counter, int target) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (counter.get() < target && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(counter.get()).isGreaterThanOrEqualTo(target);
+  }
+
+  /** Writes {@code issued}'s chain and key the way cert-manager does: each file replaced atomically. */
+  private static void install(Issued issued, Path chain, Path key) throws Exception {
+    replace(key, TestPki.keyPem(issued));
+    replace(chain, TestPki.chainPem(issued));
+  }
+
+  private static void replace(Path file, String content) throws Exception {
+    Path next = file.resolveSibling(file.getFileName() + ".next");
+    Files.writeString(next, content);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}
