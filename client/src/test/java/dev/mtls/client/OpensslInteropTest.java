@@ -1,13 +1,12 @@
 package dev.mtls.client;
 
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.mtls.testpki.Issued;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testpki.Issued;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,5 @@
 package dev.mtls.e2e;
 
-import dev.mtls.server.ServedRequest;
-
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
@@ -11,6 +7,8 @@ import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.ServedRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

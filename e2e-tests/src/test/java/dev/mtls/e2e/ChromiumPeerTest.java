@@ -1,13 +1,11 @@
 package dev.mtls.e2e;
 
-import dev.mtls.server.Rejection;
-
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.mtls.e2e.ExternalProcess.Result;
+import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.Rejection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,12 +1,11 @@
 package dev.mtls.e2e;
 
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.CertificateSpec;
+import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.ReloadOutcome;
 import java.io.IOException;
 import java.math.BigInteger;

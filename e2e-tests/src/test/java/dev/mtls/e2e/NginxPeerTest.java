@@ -1,7 +1,5 @@
 package dev.mtls.e2e;
 
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
@@ -12,6 +10,7 @@ import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.e2e.ExternalProcess.Result;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -151,9 +151,10 @@ class NginxPeerTest {
   void client_cli_jar_as_a_process_gets_the_admin_dn_from_nginx() {
     E2ePki.Credential alice = pki.get("alice");
 
-    Result result = ExternalProcess.run(List.of(Artifacts.java().toString(), "-jar",
-        Artifacts.clientJar().toString(), "--cert", alice.chain().toString(), "--key", alice.key().toString(),
-        "--cacert", pki.rootPem().toString(), url()), Duration.ofSeconds(60));
+    List<String> command = new ArrayList<>(Artifacts.runOnce(Artifacts.clientJar()));
+    command.addAll(List.of("--cert", alice.chain().toString(), "--key", alice.key().toString(),
+        "--cacert", pki.rootPem().toString(), url()));
+    Result result = ExternalProcess.run(command, Duration.ofSeconds(60));
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
     assertThat(result.stdout()).isEqualTo("CN=alice,OU=admins," + E2ePki.ORG + "\n");
@@ -161,8 +162,9 @@ class NginxPeerTest {
 
   @Test
   void client_cli_jar_without_certificate_exits_5_on_nginx_400() {
-    Result result = ExternalProcess.run(List.of(Artifacts.java().toString(), "-jar",
-        Artifacts.clientJar().toString(), "--cacert", pki.rootPem().toString(), url()), Duration.ofSeconds(60));
+    List<String> command = new ArrayList<>(Artifacts.runOnce(Artifacts.clientJar()));
+    command.addAll(List.of("--cacert", pki.rootPem().toString(), url()));
+    Result result = ExternalProcess.run(command, Duration.ofSeconds(60));
 
     // Exit code 5: HTTP error. The CLI prints nginx's answer and names the status.
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(5);

@@ -1,10 +1,9 @@
 package dev.mtls.e2e;
 
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.e2e.ExternalProcess.Result;
+import dev.mtls.pki.material.trust.Reason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.mtls.e2e;
 
-import dev.mtls.server.MtlsServer;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.MtlsServer;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.ServedRequest;

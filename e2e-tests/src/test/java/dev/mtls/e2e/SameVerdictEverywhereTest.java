@@ -19,8 +19,8 @@ import dev.mtls.server.Responses;
 import dev.mtls.server.RoleRules;
 import dev.mtls.server.Roles;
 import dev.mtls.server.ServerListener;
-import io.undertow.util.Methods;
 import dev.mtls.testpki.RefusalMatrix;
+import io.undertow.util.Methods;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -152,7 +152,7 @@ class SameVerdictEverywhereTest {
   private static Reason pkiVerify(RefusalMatrix.Case c) throws Exception {
     Path chain = Files.writeString(dir.resolve(c.name() + ".pem"), Pem.encode(c.identity().chain()));
     StringWriter out = new StringWriter();
-    var commandLine = PkiCommand.commandLine();
+    var commandLine = PkiCommand.commandLine(dev.mtls.pki.material.KeyEncryption.forTests());
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(out, true));
     int exit = commandLine.execute("verify", "--ca-file", root.toString(), "--crl", crls.toString(), "--purpose",

@@ -261,8 +261,7 @@ class ServerProcessScenarioTest {
 
   /** Runs {@code java -jar client/target/mtls-client.jar ARGS METHOD URL}; the trust anchor is ours unless given. */
   private static ExternalProcess.Result cli(List<String> args, String method, String url) {
-    List<String> command = new ArrayList<>(List.of(Artifacts.java().toString(), "-jar",
-        Artifacts.clientJar().toString()));
+    List<String> command = new ArrayList<>(Artifacts.runOnce(Artifacts.clientJar()));
     if (!args.contains("--cacert")) {
       command.addAll(List.of("--cacert", pki.rootPem().toString()));
     }

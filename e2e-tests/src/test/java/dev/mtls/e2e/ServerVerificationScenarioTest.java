@@ -1,12 +1,11 @@
 package dev.mtls.e2e;
 
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.Reason;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

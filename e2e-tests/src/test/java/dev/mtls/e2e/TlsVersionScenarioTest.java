@@ -1,11 +1,10 @@
 package dev.mtls.e2e;
 
-import dev.mtls.pki.material.trust.Reason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsResponse;
+import dev.mtls.pki.material.trust.Reason;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,8 +1,9 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
+import dev.mtls.pki.material.AtomicFiles;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SafeText;
@@ -73,10 +74,16 @@ public final class CaDirectory {
 
   /** What {@link #init} creates. */
   public record InitOptions(X500Principal rootSubject, X500Principal intermediateSubject, KeyAlgorithm keyAlgorithm,
-      String crlUrl) {
+      String crlUrl, KeyEncryption keyEncryption) {
     public static InitOptions defaults(String organization) {
       return new InitOptions(new X500Principal("CN=" + organization + " Root CA,O=" + organization),
-          new X500Principal("CN=" + organization + " Issuing CA,O=" + organization), KeyAlgorithm.EC_P256, null);
+          new X500Principal("CN=" + organization + " Issuing CA,O=" + organization), KeyAlgorithm.EC_P256, null,
+          KeyEncryption.STANDARD);
+    }
+
+    /** The same, with the CA's keys encrypted at {@code cost}. */
+    public InitOptions withKeyEncryption(KeyEncryption cost) {
+      return new InitOptions(rootSubject, intermediateSubject, keyAlgorithm, crlUrl, cost);
     }
   }
 
@@ -105,10 +112,11 @@ public final class CaDirectory {
       throw new UncheckedIOException(directory + ": cannot create: " + e.getMessage(), e);
     }
     return withLock(directory, () -> {
-      AtomicFiles.writeString(directory.resolve("root.key"), Pem.encodeEncrypted(rootCa.privateKey(), password),
-          Visibility.PRIVATE, existing);
+      AtomicFiles.writeString(directory.resolve("root.key"),
+          Pem.encodeEncrypted(rootCa.privateKey(), password, options.keyEncryption()), Visibility.PRIVATE, existing);
       AtomicFiles.writeString(directory.resolve("intermediate.key"),
-          Pem.encodeEncrypted(issuing.privateKey(), password), Visibility.PRIVATE, existing);
+          Pem.encodeEncrypted(issuing.privateKey(), password, options.keyEncryption()), Visibility.PRIVATE,
+          existing);
       AtomicFiles.writeString(directory.resolve("intermediate.pem"), Pem.encode(issuing.certificate()),
           Visibility.PUBLIC, existing);
       AtomicFiles.writeString(directory.resolve("ca-chain.pem"), Pem.encode(issuing.chain()), Visibility.PUBLIC,

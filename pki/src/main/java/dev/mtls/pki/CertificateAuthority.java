@@ -1,8 +1,7 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import dev.mtls.pki.material.KeyPairs;
+import dev.mtls.pki.material.SubjectAltName;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

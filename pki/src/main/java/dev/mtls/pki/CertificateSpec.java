@@ -1,7 +1,6 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.material.SubjectAltName;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

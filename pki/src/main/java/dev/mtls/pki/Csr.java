@@ -1,9 +1,8 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Providers;
+import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -1,9 +1,8 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.SubjectAltName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Providers;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -15,6 +16,8 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.crypto.engines.DESedeEngine;
+import org.bouncycastle.crypto.modes.CBCBlockCipher;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS12MacCalculatorBuilder;
@@ -27,8 +30,6 @@ import org.bouncycastle.pkcs.bc.BcPKCS12PBEOutputEncryptorBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilder;
 import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
-import org.bouncycastle.crypto.engines.DESedeEngine;
-import org.bouncycastle.crypto.modes.CBCBlockCipher;
 
 /**
  * Password-protected PKCS#12 files, written with BouncyCastle so the algorithms are explicit rather than
@@ -42,18 +43,24 @@ public final class Pkcs12 {
    */
   public enum Profile { MODERN, COMPAT }
 
-  static final int ITERATIONS = 100_000;
   static final int COMPAT_ITERATIONS = 2048;
 
   private Pkcs12() {}
 
   /** A keystore holding one key entry named {@code friendlyName}, with the identity's whole chain. */
   public static byte[] keyStore(Identity identity, char[] password, String friendlyName, Profile profile) {
+    return keyStore(identity, password, friendlyName, profile, KeyEncryption.STANDARD);
+  }
+
+  /** Like {@link #keyStore(Identity, char[], String, Profile)}, at the given cost (MODERN only). */
+  public static byte[] keyStore(Identity identity, char[] password, String friendlyName, Profile profile,
+      KeyEncryption cost) {
     requirePassword(password);
+    int iterations = cost.pkcs12Iterations();
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       SubjectKeyIdentifier localKeyId = utils.createSubjectKeyIdentifier(identity.certificate().getPublicKey());
-      OutputEncryptor encryptor = encryptor(profile, password);
+      OutputEncryptor encryptor = encryptor(profile, password, iterations);
 
       List<PKCS12SafeBag> certificates = new ArrayList<>();
       for (int i = 0; i < identity.chain().size(); i++) {
@@ -71,7 +78,7 @@ public final class Pkcs12 {
       PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
       pfx.addEncryptedData(encryptor, certificates.toArray(new PKCS12SafeBag[0]));
       pfx.addData(key.build());
-      return seal(pfx, profile, password);
+      return seal(pfx, profile, password, iterations);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build PKCS#12: " + e.getMessage(), e);
     }
@@ -95,8 +102,9 @@ public final class Pkcs12 {
         bags.add(bag.build());
       }
       PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
-      pfx.addEncryptedData(encryptor(Profile.MODERN, password), bags.toArray(new PKCS12SafeBag[0]));
-      return seal(pfx, Profile.MODERN, password);
+      int iterations = KeyEncryption.STANDARD.pkcs12Iterations();
+      pfx.addEncryptedData(encryptor(Profile.MODERN, password, iterations), bags.toArray(new PKCS12SafeBag[0]));
+      return seal(pfx, Profile.MODERN, password, iterations);
     } catch (IOException e) {
       throw new IllegalStateException("cannot build PKCS#12 truststore: " + e.getMessage(), e);
     }
@@ -105,7 +113,7 @@ public final class Pkcs12 {
   private static final org.bouncycastle.asn1.ASN1ObjectIdentifier ORACLE_TRUSTED_KEY_USAGE =
       new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
 
-  private static OutputEncryptor encryptor(Profile profile, char[] password) {
+  private static OutputEncryptor encryptor(Profile profile, char[] password, int iterations) {
     try {
       if (profile == Profile.COMPAT) {
         return new BcPKCS12PBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC,
@@ -114,7 +122,7 @@ public final class Pkcs12 {
       return new JcePKCSPBEOutputEncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
           // Without an explicit PRF BouncyCastle uses HMAC-SHA1.
           .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
-          .setIterationCount(ITERATIONS)
+          .setIterationCount(iterations)
           .setProvider(Providers.BOUNCY_CASTLE)
           .build(password);
     } catch (OperatorCreationException e) {
@@ -122,11 +130,12 @@ public final class Pkcs12 {
     }
   }
 
-  private static byte[] seal(PKCS12PfxPduBuilder pfx, Profile profile, char[] password) throws IOException {
+  private static byte[] seal(PKCS12PfxPduBuilder pfx, Profile profile, char[] password, int iterations)
+      throws IOException {
     PKCS12MacCalculatorBuilder mac = profile == Profile.COMPAT
         ? new JcePKCS12MacCalculatorBuilder(OIWObjectIdentifiers.idSHA1).setIterationCount(COMPAT_ITERATIONS)
             .setProvider(Providers.BOUNCY_CASTLE)
-        : new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256).setIterationCount(ITERATIONS)
+        : new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256).setIterationCount(iterations)
             .setProvider(Providers.BOUNCY_CASTLE);
     try {
       PKCS12PfxPdu pdu = pfx.build(mac, password);

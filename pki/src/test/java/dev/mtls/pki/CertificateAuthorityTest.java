@@ -1,11 +1,10 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.SubjectAltName;
 import java.math.BigInteger;
 import java.security.cert.CRLReason;
 import java.security.cert.CertPathValidator;

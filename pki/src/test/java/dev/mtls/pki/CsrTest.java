@@ -1,11 +1,10 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.KeyMaterialException;
+import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

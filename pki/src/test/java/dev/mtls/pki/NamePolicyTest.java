@@ -1,10 +1,9 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.SubjectAltName;
 import java.security.KeyPair;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;

@@ -1,7 +1,5 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.SubjectAltName;
-
 import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +9,7 @@ import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.KeyPairs;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;

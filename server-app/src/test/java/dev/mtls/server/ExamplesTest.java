@@ -1,10 +1,9 @@
 package dev.mtls.server;
 
-import dev.mtls.server.app.ServerCommand;
-import dev.mtls.server.app.ServerConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.server.app.ServerCommand;
+import dev.mtls.server.app.ServerConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package dev.mtls.server;
 
-import dev.mtls.server.app.ServerCommand;
-import dev.mtls.server.app.ServerConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.testpki.Issued;
-import dev.mtls.pki.material.SubjectAltName;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.SubjectAltName;
+import dev.mtls.server.app.ServerCommand;
+import dev.mtls.server.app.ServerConfig;
+import dev.mtls.testpki.Issued;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -64,7 +64,7 @@ class ServerCommandTest {
   @Test
   void wrong_password() throws IOException {
     Files.writeString(dir.resolve("tls.key"), Pem.encodeEncrypted(pki.server.privateKey(),
-        "right".toCharArray()));
+        "right".toCharArray(), KeyEncryption.forTests()));
     Files.writeString(dir.resolve("pw"), "wrong\n");
 
     assertFailsWith("mtls-server: " + dir.resolve("tls.key") + ": cannot decrypt the private key: wrong password?",

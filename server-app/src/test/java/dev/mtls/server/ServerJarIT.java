@@ -1,11 +1,10 @@
 package dev.mtls.server;
 
-import dev.mtls.server.app.ServerCommand;
-import dev.mtls.server.app.ServerConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Pem;
+import dev.mtls.server.app.ServerCommand;
+import dev.mtls.server.app.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

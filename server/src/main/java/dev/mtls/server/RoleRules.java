@@ -1,8 +1,8 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.DistinguishedName;
-import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.SubjectAltName;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import javax.security.auth.x500.X500Principal;
+import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** The access-log listener's own lines: every field, and nothing a client controls can break a line. */

@@ -3,6 +3,7 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,7 +149,7 @@ class MtlsServerTest {
   void accepts_server_identity_from_pem_files_with_encrypted_key(@TempDir Path dir) throws Exception {
     Path chain = Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
     Path key = Files.writeString(dir.resolve("tls.key"),
-        Pem.encodeEncrypted(pki.server.privateKey(), "secret".toCharArray()));
+        Pem.encodeEncrypted(pki.server.privateKey(), "secret".toCharArray(), KeyEncryption.forTests()));
     Path ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     Path roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
 

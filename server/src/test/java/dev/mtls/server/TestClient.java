@@ -1,8 +1,8 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.TlsPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

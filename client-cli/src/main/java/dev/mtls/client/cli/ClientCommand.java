@@ -29,13 +29,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.security.auth.x500.X500Principal;
-import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.ContentType;
-import picocli.CommandLine;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code java -jar client/target/mtls-client.jar [METHOD] URL}: a curl-like mTLS client that explains failures. */
 @Command(name = "mtls-client", mixinStandardHelpOptions = true, version = "mtls-client 0.1.0",

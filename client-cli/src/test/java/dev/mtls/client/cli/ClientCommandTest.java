@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.JsseTestServer;
 import dev.mtls.client.TestPki;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -123,7 +124,7 @@ class ClientCommandTest {
   @Test
   void encrypted_key_is_read_with_the_password_from_the_environment_variable_named() throws Exception {
     Path encrypted = TestPki.write(directory, "alice-key-enc.pem",
-        Pem.encodeEncrypted(PKI.client.privateKey(), "k3y".toCharArray()));
+        Pem.encodeEncrypted(PKI.client.privateKey(), "k3y".toCharArray(), KeyEncryption.forTests()));
     // No such variable in the test environment: the failure names it, which shows the option is read.
     int code = run("--cert", chain, "--key", encrypted, "--password-env", "MTLS_CLIENT_TEST_UNSET_VARIABLE",
         "--cacert", cacert, server.url("/"));

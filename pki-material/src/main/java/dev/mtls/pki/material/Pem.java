@@ -17,6 +17,8 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -34,8 +36,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 
 /**
  * PEM in and out. {@code load…} reads a file, {@code parse…} reads PEM text; both name their source in
@@ -43,7 +43,6 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
  * ({@code EC PRIVATE KEY}), encrypted PKCS#8 ({@code ENCRYPTED PRIVATE KEY}) or legacy OpenSSL-encrypted.
  */
 public final class Pem {
-  private static final int PBKDF2_ITERATIONS = 600_000;
   private static final java.security.Provider BC = Providers.BOUNCY_CASTLE;
 
   private Pem() {}
@@ -168,13 +167,19 @@ public final class Pem {
   }
 
   /**
-   * Encrypted PKCS#8 (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256), readable by {@code openssl pkey}.
+   * Encrypted PKCS#8 (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256 at {@link KeyEncryption#STANDARD} cost), readable by
+   * {@code openssl pkey}.
    */
   public static String encodeEncrypted(PrivateKey key, char[] password) {
+    return encodeEncrypted(key, password, KeyEncryption.STANDARD);
+  }
+
+  /** Like {@link #encodeEncrypted(PrivateKey, char[])}, at the given cost. */
+  public static String encodeEncrypted(PrivateKey key, char[] password, KeyEncryption cost) {
     try {
       OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
           .setPRF(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256))
-          .setIterationCount(PBKDF2_ITERATIONS)
+          .setIterationCount(cost.pemIterations())
           .setProvider(Providers.BOUNCY_CASTLE)
           .setPassword(password)
           .build();

@@ -1,13 +1,11 @@
 package dev.mtls.pki.material;
 
-import dev.mtls.pki.material.trust.PeerTrustManager;
-import dev.mtls.pki.material.trust.TlsPolicy;
-import dev.mtls.pki.material.trust.Trust;
-import java.time.Clock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.trust.PeerTrustManager;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.pki.material.trust.Trust;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +15,7 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +91,8 @@ class IdentityTest {
   @Test
   void loads_pem_chain_and_key() throws IOException {
     Path chain = Files.writeString(directory.resolve("tls.crt"), Pem.encode(List.of(leaf, intermediate)));
-    Path key = Files.writeString(directory.resolve("tls.key"), Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD));
+    Path key = Files.writeString(directory.resolve("tls.key"),
+        Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD, KeyEncryption.forTests()));
 
     Identity identity = Identity.loadPem(chain, key, PASSWORD);
 

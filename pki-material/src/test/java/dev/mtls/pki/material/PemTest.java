@@ -15,9 +15,9 @@ import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +85,24 @@ class PemTest {
   }
 
   @Test
+  void encrypted_key_uses_pbes2_aes256_and_the_standard_pbkdf2_cost_unless_told_otherwise() throws Exception {
+    assertThat(pbkdf2Iterations(Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD))).isEqualTo(600_000);
+    assertThat(pbkdf2Iterations(Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD, KeyEncryption.forTests())))
+        .isEqualTo(1_000);
+    assertThatThrownBy(() -> new KeyEncryption(999, 100_000)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static int pbkdf2Iterations(String pem) throws Exception {
+    byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+    var info = org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo.getInstance(der);
+    var scheme = org.bouncycastle.asn1.pkcs.PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
+    assertThat(scheme.getEncryptionScheme().getAlgorithm())
+        .isEqualTo(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC);
+    return org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(scheme.getKeyDerivationFunc().getParameters())
+        .getIterationCount().intValue();
+  }
+
+  @Test
   void legacy_openssl_encrypted_key_loads_with_its_password() throws IOException {
     KeyPair rsa = TestCertificates.rsaKeyPair();
     StringWriter out = new StringWriter();
@@ -100,7 +118,8 @@ class PemTest {
 
   @Test
   void refuses_encrypted_key_without_password() throws IOException {
-    Path file = Files.writeString(directory.resolve("key.pem"), Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD));
+    Path file = Files.writeString(directory.resolve("key.pem"),
+        Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD, KeyEncryption.forTests()));
 
     assertThatThrownBy(() -> Pem.loadPrivateKey(file, null))
         .isInstanceOf(KeyMaterialException.class)
@@ -111,7 +130,8 @@ class PemTest {
 
   @Test
   void refuses_encrypted_key_with_wrong_password() throws IOException {
-    Path file = Files.writeString(directory.resolve("key.pem"), Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD));
+    Path file = Files.writeString(directory.resolve("key.pem"),
+        Pem.encodeEncrypted(leafKeys.getPrivate(), PASSWORD, KeyEncryption.forTests()));
 
     assertThatThrownBy(() -> Pem.loadPrivateKey(file, "wrong".toCharArray()))
         .isInstanceOf(KeyMaterialException.class)

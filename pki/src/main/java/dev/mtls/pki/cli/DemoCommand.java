@@ -7,12 +7,12 @@ import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.RevocationReason;
-import dev.mtls.pki.material.SubjectAltName;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,6 +29,7 @@ import javax.security.auth.x500.X500Principal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
         "a client from a separate foreign CA; an expired client; a revoked client and a CRL. Each in PEM and PKCS#12.",
         "A random password protecting the CA keys and every .p12 is written to OUT/password.txt (0600)."})
 final class DemoCommand implements Callable<Integer> {
+  @ParentCommand
+  PkiCommand pki;
+
   static final String ORGANIZATION = "mtls-reference";
 
   @Spec
@@ -63,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     AtomicFiles.writeString(passwordOut, new String(password) + "\n", Visibility.PRIVATE, existing);
 
     Clock clock = Clock.systemUTC();
-    CaDirectory ca = CaDirectory.init(out.resolve("ca"), password, CaDirectory.InitOptions.defaults(ORGANIZATION), force, clock);
+    CaDirectory ca = CaDirectory.init(out.resolve("ca"), password, CaDirectory.InitOptions.defaults(ORGANIZATION)
+        .withKeyEncryption(pki.keyEncryption()), force, clock);
     Instant now = clock.instant();
     PrintWriter printer = spec.commandLine().getOut();
     printer.println("Demo PKI in " + out + " (password for the CA keys and every .p12: " + passwordOut + ")");
@@ -107,7 +112,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private void write(PrintWriter printer, IssuedCertificate issued, String name, String what, char[] password,
       Existing existing) {
-    Outputs.write(issued, out, name, password, false, Pkcs12.Profile.MODERN, existing == Existing.REPLACE);
+    Outputs.write(issued, out, name, password, false, Pkcs12.Profile.MODERN, existing == Existing.REPLACE,
+        pki.keyEncryption());
     printer.printf("  %-10s %-48s %s%n", name, issued.certificate().getSubjectX500Principal().getName(), what);
   }
 

@@ -8,9 +8,10 @@ import java.util.concurrent.Callable;
 import javax.security.auth.x500.X500Principal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
     description = "Create a root CA (10 years, pathLen 1) and an issuing intermediate (5 years, pathLen 0) in DIR.")
@@ -42,11 +43,14 @@ final class InitCommand implements Callable<Integer> {
   @Mixin
   PasswordOptions password;
 
+  @ParentCommand
+  PkiCommand pki;
+
   @Override
   public Integer call() {
     CaDirectory ca = CaDirectory.init(dir, password.resolve(), new CaDirectory.InitOptions(
         new X500Principal(rootSubject), new X500Principal(intermediateSubject), KeyAlgorithm.fromCliName(keyType),
-        crlUrl), force, Clock.systemUTC());
+        crlUrl, pki.keyEncryption()), force, Clock.systemUTC());
     var out = spec.commandLine().getOut();
     out.println("Created a two-tier CA in " + dir);
     out.println("  root:          " + dir.resolve("root.pem") + "  (trust anchor: give this to peers)");

@@ -6,8 +6,8 @@ import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.Profile;
-import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.SubjectAltName;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "issue", mixinStandardHelpOptions = true,
@@ -27,6 +28,9 @@ import picocli.CommandLine.Spec;
         "Writes NAME.key (0600), NAME.pem, NAME-chain.pem (leaf + intermediate) and, with an output password, NAME.p12.",
         "Example: issue server --dir ca --name localhost --san dns:localhost --san ip:127.0.0.1 --out certs"})
 final class IssueCommand implements Callable<Integer> {
+  @ParentCommand
+  PkiCommand pki;
+
   @Spec
   CommandSpec spec;
 
@@ -91,7 +95,8 @@ final class IssueCommand implements Callable<Integer> {
     var printer = this.spec.commandLine().getOut();
     printer.println("Issued " + profile + " certificate " + SafeText.escape(dn) + " serial "
         + issued.certificate().getSerialNumber().toString(16) + ", valid until " + issued.certificate().getNotAfter().toInstant());
-    Outputs.list(printer, Outputs.write(issued, out, name, outputPassword, encryptKey, packaging, force));
+    Outputs.list(printer, Outputs.write(issued, out, name, outputPassword, encryptKey, packaging, force,
+        pki.keyEncryption()));
     return 0;
   }
 

@@ -1,9 +1,9 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.Pkcs12;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "p12", mixinStandardHelpOptions = true,
@@ -22,6 +23,9 @@ import picocli.CommandLine.Spec;
         "  trust anchors (--trust) as a truststore.",
         "The password comes from --out-password-file or --out-password-env, never from the command line."})
 final class Pkcs12Command implements Callable<Integer> {
+  @ParentCommand
+  PkiCommand pki;
+
   @Spec
   CommandSpec spec;
 
@@ -79,7 +83,7 @@ final class Pkcs12Command implements Callable<Integer> {
       char[] keyPassword = content.identity.keyPasswordFile == null ? null
           : Passwords.fromFile(content.identity.keyPasswordFile);
       Identity identity = Identity.loadPem(content.identity.cert, content.identity.key, keyPassword);
-      p12 = Pkcs12.keyStore(identity, password, name, IssueCommand.p12Profile(profile));
+      p12 = Pkcs12.keyStore(identity, password, name, IssueCommand.p12Profile(profile), pki.keyEncryption());
       what = "keystore '" + name + "' with " + identity.chain().size() + " certificate(s)";
     }
     AtomicFiles.write(out, p12, Visibility.PRIVATE, force ? Existing.REPLACE : Existing.REFUSE);

@@ -1,10 +1,11 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.RequestRefusedException;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
 import java.io.UncheckedIOException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar pki/target/mtls-pki.jar COMMAND}: a two-tier CA for learning and testing mTLS. */
 @Command(name = "mtls-pki", mixinStandardHelpOptions = true, version = "mtls-pki 0.1.0",
@@ -18,6 +19,17 @@ import picocli.CommandLine.Command;
 public final class PkiCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** What encrypting a key costs; the subcommands that write keys read it from here. */
+  private final KeyEncryption keyEncryption;
+
+  private PkiCommand(KeyEncryption keyEncryption) {
+    this.keyEncryption = keyEncryption;
+  }
+
+  KeyEncryption keyEncryption() {
+    return keyEncryption;
+  }
 
   @Override
   public void run() {
@@ -35,9 +47,17 @@ public final class PkiCommand implements Runnable {
     System.exit(code);
   }
 
-  /** The configured command line, for tests that run commands in-process. */
+  /** The configured command line. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new PkiCommand());
+    return commandLine(KeyEncryption.STANDARD);
+  }
+
+  /**
+   * The configured command line, encrypting keys at {@code cost}: tests run commands in-process with
+   * {@link KeyEncryption#forTests()}.
+   */
+  public static CommandLine commandLine(KeyEncryption cost) {
+    CommandLine commandLine = new CommandLine(new PkiCommand(cost));
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
       // Expected failures are one line; anything else is a bug and keeps its stack trace.
       if (e instanceof KeyMaterialException || e instanceof RequestRefusedException

@@ -2,9 +2,9 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.KeyAlgorithm;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.Pem;
 import java.nio.file.Path;
 import java.security.KeyPair;

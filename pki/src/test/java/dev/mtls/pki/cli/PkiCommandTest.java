@@ -3,6 +3,7 @@ package dev.mtls.pki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,7 +44,7 @@ class PkiCommandTest {
   }
 
   private static Run run(String... args) {
-    CommandLine commandLine = PkiCommand.commandLine();
+    CommandLine commandLine = PkiCommand.commandLine(KeyEncryption.forTests());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     commandLine.setOut(new PrintWriter(out, true));

@@ -1,7 +1,7 @@
 package dev.mtls.pki.material.trust;
 
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.PKIXReason;
 import java.util.Objects;

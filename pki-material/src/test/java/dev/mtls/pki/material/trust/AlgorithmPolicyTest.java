@@ -2,16 +2,16 @@ package dev.mtls.pki.material.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.testpki.Keys;
 import java.security.AlgorithmParameters;
 import java.security.CryptoPrimitive;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.EnumSet;
 import java.util.Set;
-import dev.mtls.testpki.Keys;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class AlgorithmPolicyTest {
   private static final Set<CryptoPrimitive> SIGNATURE = EnumSet.of(CryptoPrimitive.SIGNATURE);
