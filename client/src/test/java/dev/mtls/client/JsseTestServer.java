@@ -126,9 +126,12 @@ public final class JsseTestServer implements AutoCloseable {
         Principal peer = socket.getSession().getPeerPrincipal();
         String answer = "hello " + peer.getName() + (body.length > 0 ? " got " + body.length + " bytes" : "");
         byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 " + status + " Test\r\nContent-Type: text/plain\r\nContent-Length: " + bytes.length
-            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
+        // One write, one TLS record: head and body in two small writes meet Nagle and delayed ACK (40 ms each).
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        response.write(("HTTP/1.1 " + status + " Test\r\nContent-Type: text/plain\r\nContent-Length: "
+            + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        response.write(bytes);
+        out.write(response.toByteArray());
         out.flush();
       }
     } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.Revocation;
 import dev.mtls.pki.RevocationReason;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
@@ -258,8 +259,9 @@ public final class E2ePki {
     write(credential.certificate(), issued.certificatePem());
     write(credential.chain(), issued.chainPem());
     write(credential.key(), issued.privateKeyPem());
+    // The cheapest accepted PBKDF2 cost: these keys are thrown away, and every scenario makes a whole set.
     write(credential.pkcs12(), Pkcs12.keyStore(issued.identity(), PASSWORD.toCharArray(), name,
-        Pkcs12.Profile.MODERN));
+        Pkcs12.Profile.MODERN, KeyEncryption.forTests()));
     credentials.put(name, credential);
     return credential;
   }
