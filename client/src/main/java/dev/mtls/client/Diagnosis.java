@@ -2,7 +2,6 @@ package dev.mtls.client;
 
 import dev.mtls.pki.material.trust.Reason;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A failure in plain words: what most likely happened (one sentence), what to do about it, and the
@@ -79,11 +78,6 @@ public record Diagnosis(Kind kind, Reason reason, String sentence, String hint, 
   /** A diagnosis of a failure that is not about a certificate's trust. */
   public Diagnosis(Kind kind, String sentence, String hint, String technical) {
     this(kind, null, sentence, hint, technical);
-  }
-
-  /** The trust core's reason, when a certificate is the problem. */
-  public Optional<Reason> certificateReason() {
-    return Optional.ofNullable(reason);
   }
 
   public Diagnosis {

@@ -164,11 +164,6 @@ public final class CaDirectory {
     return intermediate;
   }
 
-  /** Intermediate then root. */
-  public List<X509Certificate> caChain() {
-    return List.of(intermediate, root);
-  }
-
   /** The issuing CA; needs the directory opened with its password. */
   public CertificateAuthority issuing() {
     if (issuing == null) {

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -133,10 +132,6 @@ public final class CertificateAuthority {
   public CertificateAuthority withCrlDistributionPoint(String url) {
     SubjectAltName.uri(url);
     return new CertificateAuthority(certificate, privateKey, chain, clock, url);
-  }
-
-  public CertificateAuthority withClock(Clock clock) {
-    return new CertificateAuthority(certificate, privateKey, chain, Objects.requireNonNull(clock), crlUrl);
   }
 
   public X509Certificate certificate() {

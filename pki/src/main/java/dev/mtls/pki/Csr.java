@@ -20,7 +20,6 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
@@ -139,10 +138,6 @@ public final class Csr {
     } catch (OperatorCreationException | PKCSException e) {
       throw new RequestRefusedException("the request's signature cannot be checked: " + e.getMessage());
     }
-  }
-
-  X500Name x500Subject() {
-    return request.getSubject();
   }
 
   public byte[] encoded() {

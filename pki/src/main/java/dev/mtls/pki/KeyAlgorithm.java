@@ -10,19 +10,17 @@ import java.util.stream.Collectors;
 
 /** The key types this toolkit makes. RSA below 2048 bits is deliberately absent. */
 public enum KeyAlgorithm {
-  EC_P256("ec-p256", "SHA256withECDSA"),
-  EC_P384("ec-p384", "SHA384withECDSA"),
-  RSA_2048("rsa-2048", "SHA256withRSA"),
-  RSA_3072("rsa-3072", "SHA256withRSA"),
-  RSA_4096("rsa-4096", "SHA256withRSA"),
-  ED25519("ed25519", "Ed25519");
+  EC_P256("ec-p256"),
+  EC_P384("ec-p384"),
+  RSA_2048("rsa-2048"),
+  RSA_3072("rsa-3072"),
+  RSA_4096("rsa-4096"),
+  ED25519("ed25519");
 
   private final String cliName;
-  private final String signatureAlgorithm;
 
-  KeyAlgorithm(String cliName, String signatureAlgorithm) {
+  KeyAlgorithm(String cliName) {
     this.cliName = cliName;
-    this.signatureAlgorithm = signatureAlgorithm;
   }
 
   public KeyPair generate() {
@@ -49,11 +47,6 @@ public enum KeyAlgorithm {
   /** The name used on the command line, e.g. {@code ec-p256}. */
   public String cliName() {
     return cliName;
-  }
-
-  /** The signature algorithm a CA with a key of this type signs with. */
-  String signatureAlgorithm() {
-    return signatureAlgorithm;
   }
 
   public static KeyAlgorithm fromCliName(String name) {

@@ -45,12 +45,4 @@ public enum RevocationReason {
         + Arrays.stream(values()).map(RevocationReason::cliName).collect(Collectors.joining(", ")));
   }
 
-  public static RevocationReason fromCode(int code) {
-    for (RevocationReason reason : values()) {
-      if (reason.code == code) {
-        return reason;
-      }
-    }
-    throw new IllegalArgumentException("unknown CRL reason code " + code);
-  }
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * again: rotated server certificates, new trust anchors and revocations then reach even long-lived keep-alive
  * connections. Idle connections are closed by the server's idle timeout, set to the same lifetime.
  */
-public final class ConnectionLifetimeHandler implements HttpHandler {
+final class ConnectionLifetimeHandler implements HttpHandler {
   private final HttpHandler next;
   private final long maxNanos;
 

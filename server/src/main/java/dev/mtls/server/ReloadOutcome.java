@@ -1,9 +1,7 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.reload.MaterialEvent;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one reload did: the material it put in service and the replacements it refused (the old material stays in
@@ -26,12 +24,5 @@ public record ReloadOutcome(List<MaterialEvent> events) {
 
   public boolean changed() {
     return !events.isEmpty();
-  }
-
-  Map<String, Object> toMap() {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("applied", applied());
-    map.put("refused", refused());
-    return map;
   }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * One route of a service: a method, a path pattern, the roles a caller needs, and the Undertow handler that serves
  * it once the security chain has admitted the caller ({@link Caller#of} gives it the caller).
  */
-public record Route(HttpString method, PathPattern path, Roles roles, HttpHandler handler) {
+record Route(HttpString method, PathPattern path, Roles roles, HttpHandler handler) {
   public Route {
     Objects.requireNonNull(method, "method == null");
     Objects.requireNonNull(path, "path == null");

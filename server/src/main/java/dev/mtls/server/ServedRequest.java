@@ -3,7 +3,6 @@ package dev.mtls.server;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One answered request.
@@ -27,11 +26,4 @@ public record ServedRequest(String peer, String method, String path, String rout
     Objects.requireNonNull(at, "at == null");
   }
 
-  public Optional<Caller> callerIfKnown() {
-    return Optional.ofNullable(caller);
-  }
-
-  public Optional<String> routeIfMatched() {
-    return Optional.ofNullable(route);
-  }
 }

@@ -16,7 +16,6 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -81,12 +80,6 @@ public final class CertificateBuilder {
 
   public CertificateBuilder extendedKeyUsage(KeyPurposeId... purposes) {
     this.extendedKeyUsage = purposes.clone();
-    return this;
-  }
-
-  /** No extended key usage extension at all (then any usage is allowed). */
-  public CertificateBuilder noExtendedKeyUsage() {
-    this.extendedKeyUsage = null;
     return this;
   }
 
@@ -176,12 +169,6 @@ public final class CertificateBuilder {
   /** A name constraint: only names below this DNS name may be issued under this CA. */
   public CertificateBuilder permittedDns(String name) {
     permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
-    return this;
-  }
-
-  /** A name constraint: only subjects below this DN may be issued under this CA. */
-  public CertificateBuilder permittedSubtree(String dn) {
-    permitted.add(new GeneralSubtree(new GeneralName(X500Name.getInstance(new X500Principal(dn).getEncoded()))));
     return this;
   }
 

@@ -19,16 +19,6 @@ public record Issued(X509Certificate certificate, KeyPair keyPair, List<X509Cert
     return keyPair.getPrivate();
   }
 
-  /** The chain with extra certificates appended (e.g. a sub-CA the leaf's issuer forgot). */
-  public Issued withChain(List<X509Certificate> chain) {
-    return new Issued(certificate, keyPair, chain);
-  }
-
-  /** This certificate alone, without its issuers. */
-  public Issued leafOnly() {
-    return new Issued(certificate, keyPair, List.of(certificate));
-  }
-
   static List<X509Certificate> prepend(X509Certificate first, List<X509Certificate> rest) {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(first);

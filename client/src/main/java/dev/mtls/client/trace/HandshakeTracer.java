@@ -65,10 +65,6 @@ public final class HandshakeTracer {
     enabled = true;
   }
 
-  public static boolean isEnabled() {
-    return enabled;
-  }
-
   /** What an action did on the wire, plus how it ended. */
   public record Captured<T>(HandshakeTrace trace, T result, Exception failure) {}
 
