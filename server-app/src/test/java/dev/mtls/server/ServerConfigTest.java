@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mtls.server.app.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,5 +22,34 @@ class ServerConfigTest {
     assertThat(ServerConfig.load(file).get("missing-crl")).isEqualTo("accept");
     assertThatThrownBy(() -> ServerConfig.load(old)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(old + ":1: allow-stale-crl was removed: a CRL past its nextUpdate");
+  }
+
+  @Test
+  void reads_every_limit_and_keeps_the_defaults_of_those_it_does_not_name() throws Exception {
+    Path file = Files.writeString(dir.resolve("server.conf"), """
+        handshake-timeout = 5s
+        request-header-timeout = 2s
+        max-connections-per-address = 16
+        max-header-size = 16k
+        max-request-body = 2m
+        """);
+
+    Limits limits = ServerConfig.load(file).limits();
+
+    assertThat(limits).isEqualTo(Limits.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(5))
+        .withRequestHeaderTimeout(Duration.ofSeconds(2)).withMaxConnections(4096, 16)
+        .withMaxHeaders(16 * 1024, 100).withMaxRequestBodyBytes(2 * 1024 * 1024));
+  }
+
+  @Test
+  void names_the_file_line_and_key_of_a_limit_that_is_not_a_size_or_too_small() throws Exception {
+    Path words = Files.writeString(dir.resolve("words.conf"), "# limits\nmax-header-size = lots\n");
+    Path tiny = Files.writeString(dir.resolve("tiny.conf"), "max-header-size = 100\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(words).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(words + ":2: max-header-size = 'lots': not a size or count (a number, or for sizes with k, m or g,"
+            + " e.g. 32k)");
+    assertThatThrownBy(() -> ServerConfig.load(tiny).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(tiny + ":1: max-header-size = '100': must be at least 1024: 100");
   }
 }

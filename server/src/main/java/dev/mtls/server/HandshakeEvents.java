@@ -27,6 +27,12 @@ final class HandshakeEvents {
     listener.accepted(new AcceptedHandshake(peer, protocol, cipherSuite, resumed, clock.instant()));
   }
 
+  /** We refused the peer at the TLS level for what it did, not for its certificate. */
+  void refused(String peer, Reason reason, String sentence, Rejection.Stage stage) {
+    listener.refused(new Rejection(peer, Verdict.refusal(reason, Purpose.CLIENT, sentence), stage, false,
+        clock.instant()));
+  }
+
   void failed(String peer, SSLException failure) {
     Verdict verdict = CertificateRejectedException.find(failure);
     if (verdict == null) {

@@ -14,6 +14,7 @@ import dev.mtls.pki.material.trust.PeerTrustManager;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -128,7 +129,11 @@ public final class MtlsServer implements AutoCloseable {
     jdkContext.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, builder.maxConnectionLifetime.toSeconds())));
     SSLParameters parameters = TlsPolicy.parameters(jdkContext, builder.protocols);
-    this.sslContext = new ServerSslContext(jdkContext, parameters, new HandshakeEvents(listeners, builder.clock));
+    ServerSslContext serverContext = ServerSslContext.create(jdkContext, parameters,
+        new HandshakeEvents(listeners, builder.clock), builder.limits);
+    this.sslContext = serverContext;
+    Gauge.builder("mtls.open.connections", serverContext, ServerSslContext::openConnections)
+        .description("TLS connections open now").register(metrics.registry());
 
     HttpHandler handler = exchange -> routes.get().handleRequest(exchange);
     handler = new CallerHandler(handler, trust, client -> roleRules.get().rolesFor(client), builder.clock,
@@ -145,10 +150,18 @@ public final class MtlsServer implements AutoCloseable {
         .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(parameters.getProtocols()))
         .setSocketOption(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(parameters.getCipherSuites()))
         .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
-        // Idle connections get no request to close them after, so they time out after the same lifetime
-        // (at least one second: Undertow treats tiny timeouts as "close at once").
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
-            (int) Math.min(Integer.MAX_VALUE, Math.max(1000, builder.maxConnectionLifetime.toMillis())))
+        // Every limit a peer can run into (Limits). Idle connections get no request to close them after, so the
+        // idle timeout also bounds their lifetime (at least one second: Undertow treats tiny timeouts as "at once").
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(min(builder.limits.idleTimeout(),
+            builder.maxConnectionLifetime)))
+        .setServerOption(UndertowOptions.IDLE_TIMEOUT, millis(builder.limits.idleTimeout()))
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(builder.limits.requestHeaderTimeout()))
+        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, builder.limits.maxHeaderBytes())
+        .setServerOption(UndertowOptions.MAX_HEADERS, builder.limits.maxHeaders())
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, builder.limits.maxRequestBodyBytes())
+        // Beyond this many connections the listener stops accepting until a tenth of them have closed.
+        .setSocketOption(Options.CONNECTION_HIGH_WATER, builder.limits.maxConnections())
+        .setSocketOption(Options.CONNECTION_LOW_WATER, builder.limits.maxConnections() * 9 / 10)
         .setHandler(graceful)
         .build();
     this.management = builder.managementPort < 0 ? null : Undertow.builder()
@@ -216,6 +229,19 @@ public final class MtlsServer implements AutoCloseable {
     status.put("clientAuth", config.clientAuth.name());
     status.put("protocols", List.of(TlsPolicy.protocols(config.protocols)));
     return status;
+  }
+
+  private static int millis(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1000, duration.toMillis()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** TLS connections open now, from accept to close (also the {@code mtls_open_connections} gauge). */
+  public int openConnections() {
+    return sslContext instanceof ServerSslContext observed ? observed.openConnections() : 0;
   }
 
   /** The bound HTTPS port (useful after asking for port 0). */
@@ -330,6 +356,7 @@ public final class MtlsServer implements AutoCloseable {
     private ClientAuthMode clientAuth = ClientAuthMode.REQUIRED;
     private List<String> protocols = TlsPolicy.PROTOCOLS;
     private Duration maxConnectionLifetime = DEFAULT_MAX_CONNECTION_LIFETIME;
+    private Limits limits = Limits.DEFAULTS;
     private AccessLog.Format accessLogFormat = AccessLog.Format.TEXT;
     private Duration reloadInterval = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
@@ -428,6 +455,21 @@ public final class MtlsServer implements AutoCloseable {
     }
 
     /**
+     * Like {@link #route(HttpString, String, Roles, HttpHandler)}, with its own request body limit instead of
+     * {@link Limits#maxRequestBodyBytes()} (an upload route may take more, a form less); 413 beyond it.
+     */
+    public Builder route(HttpString method, String pattern, Roles roles, long maxRequestBodyBytes,
+        HttpHandler handler) {
+      if (maxRequestBodyBytes < 0) {
+        throw new IllegalArgumentException("maxRequestBodyBytes < 0: " + maxRequestBodyBytes);
+      }
+      return route(method, pattern, roles, exchange -> {
+        exchange.setMaxEntitySize(maxRequestBodyBytes);
+        handler.handleRequest(exchange);
+      });
+    }
+
+    /**
      * Roles per route from rules (METHOD PATTERN ROLES per line) instead of those given in code: every rule must name
      * a registered route, and a registered route the rules do not list is not served.
      */
@@ -505,6 +547,12 @@ public final class MtlsServer implements AutoCloseable {
      */
     public Builder maxConnectionLifetime(Duration lifetime) {
       this.maxConnectionLifetime = Objects.requireNonNull(lifetime, "lifetime == null");
+      return this;
+    }
+
+    /** What one peer may cost: timeouts, connections, header and body sizes. If unset: {@link Limits#DEFAULTS}. */
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits == null");
       return this;
     }
 

@@ -1,35 +1,54 @@
 package dev.mtls.server;
 
+import dev.mtls.pki.material.trust.Reason;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
- * A server SSLEngine that reports its own handshake failure (once) as a {@link Rejection} and tells the handlers
- * whether the handshake resumed a session. Everything else is passed to the JDK's engine.
+ * A server SSLEngine that reports its own handshake failure (once) as a {@link Rejection}, tells the handlers whether
+ * the handshake resumed a session, and holds the peer to what a TLS server owes nobody: a handshake that takes longer
+ * than the handshake timeout, a TLS 1.2 renegotiation started by the client, and a connection over the per-address
+ * limit are refused here. Everything else is passed to the JDK's engine.
  */
 final class ObservedSslEngine extends SSLEngine {
   private final SSLEngine engine;
   private final HandshakeEvents events;
   private final long startedAtNanos = System.nanoTime();
   private final long startedAtMillis = System.currentTimeMillis();
+  private final long handshakeDeadlineNanos;
+  private final String refusal;
+  private final Runnable release;
+  private final AtomicBoolean released = new AtomicBoolean();
   private volatile boolean failureLogged;
   private volatile boolean handshakeDone;
   private volatile Boolean resumed;
 
-  ObservedSslEngine(SSLEngine engine, HandshakeEvents events) {
+  /**
+   * @param refusal null, or why this connection is refused before its first byte is read (over the per-address limit)
+   * @param release called once when the connection closes
+   */
+  ObservedSslEngine(SSLEngine engine, HandshakeEvents events, Duration handshakeTimeout, String refusal,
+      Runnable release) {
     super(engine.getPeerHost(), engine.getPeerPort());
     this.engine = engine;
     this.events = events;
+    this.handshakeDeadlineNanos = startedAtNanos + handshakeTimeout.toNanos();
+    this.refusal = refusal;
+    this.release = release;
   }
 
   @Override
   public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+    guard();
     try {
       return observe(engine.wrap(srcs, offset, length, dst));
     } catch (SSLException e) {
@@ -39,11 +58,49 @@ final class ObservedSslEngine extends SSLEngine {
 
   @Override
   public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+    guard();
     try {
-      return observe(engine.unwrap(src, dsts, offset, length));
+      return refuseRenegotiation(observe(engine.unwrap(src, dsts, offset, length)));
     } catch (SSLException e) {
       throw failed(e);
     }
+  }
+
+  /** Checked before the JDK's engine sees a byte: the refusals that do not depend on what the peer sent. */
+  private void guard() throws SSLException {
+    if (refusal != null) {
+      throw refuse(Reason.TOO_MANY_CONNECTIONS, refusal, Rejection.Stage.HANDSHAKE);
+    }
+    if (!handshakeDone && System.nanoTime() - handshakeDeadlineNanos > 0) {
+      throw refuse(Reason.HANDSHAKE_TIMEOUT, "the handshake did not complete within "
+          + Duration.ofNanos(handshakeDeadlineNanos - startedAtNanos).toMillis() + " ms", Rejection.Stage.HANDSHAKE);
+    }
+  }
+
+  /**
+   * A TLS 1.2 ClientHello after the handshake is a renegotiation: it would make the server do a full handshake's
+   * work again on a connection that already passed, for nothing. TLS 1.3 has none (its post-handshake messages are
+   * key updates and tickets).
+   */
+  private SSLEngineResult refuseRenegotiation(SSLEngineResult result) throws SSLException {
+    SSLEngineResult.HandshakeStatus status = result.getHandshakeStatus();
+    // A close_notify also asks for a wrap (ours), but ends the inbound side: not a renegotiation.
+    if (handshakeDone && result.getStatus() == SSLEngineResult.Status.OK && !engine.isInboundDone()
+        && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+        && status != SSLEngineResult.HandshakeStatus.FINISHED && "TLSv1.2".equals(engine.getSession().getProtocol())) {
+      throw refuse(Reason.RENEGOTIATION_REFUSED, "the client started a TLS 1.2 renegotiation",
+          Rejection.Stage.OPEN_CONNECTION);
+    }
+    return result;
+  }
+
+  private SSLException refuse(Reason reason, String sentence, Rejection.Stage stage) {
+    if (!failureLogged) {
+      failureLogged = true;
+      events.refused(peer(), reason, sentence, stage);
+    }
+    engine.closeOutbound();
+    return new SSLHandshakeException(reason.words() + ": " + sentence);
   }
 
   private SSLEngineResult observe(SSLEngineResult result) {
@@ -82,9 +139,22 @@ final class ObservedSslEngine extends SSLEngine {
 
   @Override public SSLSession getHandshakeSession() { return engine.getHandshakeSession(); }
   @Override public Runnable getDelegatedTask() { return engine.getDelegatedTask(); }
-  @Override public void closeInbound() throws SSLException { engine.closeInbound(); }
+  @Override public void closeInbound() throws SSLException {
+    released();
+    engine.closeInbound();
+  }
   @Override public boolean isInboundDone() { return engine.isInboundDone(); }
-  @Override public void closeOutbound() { engine.closeOutbound(); }
+  @Override public void closeOutbound() {
+    released();
+    engine.closeOutbound();
+  }
+
+  /** Undertow closes both directions of the engine when the connection closes, whichever way it ends. */
+  private void released() {
+    if (released.compareAndSet(false, true)) {
+      release.run();
+    }
+  }
   @Override public boolean isOutboundDone() { return engine.isOutboundDone(); }
   @Override public String[] getSupportedCipherSuites() { return engine.getSupportedCipherSuites(); }
   @Override public String[] getEnabledCipherSuites() { return engine.getEnabledCipherSuites(); }

@@ -2,6 +2,7 @@ package dev.mtls.server;
 
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -15,28 +16,49 @@ import javax.net.ssl.TrustManager;
 /**
  * The server's SSLContext: every engine it creates starts with the project's TLS parameters (protocols, suites,
  * signature schemes and groups from {@link dev.mtls.pki.material.trust.TlsPolicy}) and is an
- * {@link ObservedSslEngine}, so refused handshakes become {@link Rejection}s. Undertow only ever asks a context for
- * engines.
+ * {@link ObservedSslEngine}, so refused handshakes become {@link Rejection}s. Undertow asks it for one engine per
+ * accepted connection, with the peer's address: that is where connections per address are counted.
  */
 final class ServerSslContext extends SSLContext {
-  ServerSslContext(SSLContext context, SSLParameters parameters, HandshakeEvents events) {
-    super(new Spi(context, parameters, events), context.getProvider(), context.getProtocol());
+  private final Spi spi;
+
+  private ServerSslContext(Spi spi, SSLContext context) {
+    super(spi, context.getProvider(), context.getProtocol());
+    this.spi = spi;
+  }
+
+  static ServerSslContext create(SSLContext context, SSLParameters parameters, HandshakeEvents events,
+      Limits limits) {
+    return new ServerSslContext(new Spi(context, parameters, events, limits), context);
+  }
+
+  /** TLS connections open now (counted from accept to close). */
+  int openConnections() {
+    return spi.openConnections();
   }
 
   private static final class Spi extends SSLContextSpi {
     private final SSLContext context;
     private final SSLParameters parameters;
     private final HandshakeEvents events;
+    private final Limits limits;
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
-    Spi(SSLContext context, SSLParameters parameters, HandshakeEvents events) {
+    Spi(SSLContext context, SSLParameters parameters, HandshakeEvents events, Limits limits) {
       this.context = context;
       this.parameters = parameters;
       this.events = events;
+      this.limits = limits;
     }
 
     @Override
     protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
       throw new KeyManagementException("already initialised");
+    }
+
+    /** Connections open from each address, for tests and status. */
+    int openConnections() {
+      return perAddress.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Override
@@ -52,7 +74,12 @@ final class ServerSslContext extends SSLContext {
     private SSLEngine configure(SSLEngine engine) {
       engine.setUseClientMode(false);
       engine.setSSLParameters(parameters);
-      return new ObservedSslEngine(engine, events);
+      String address = engine.getPeerHost() == null ? "" : engine.getPeerHost();
+      int open = perAddress.merge(address, 1, Integer::sum);
+      String refusal = open > limits.maxConnectionsPerAddress() ? "this address already has "
+          + limits.maxConnectionsPerAddress() + " connections open" : null;
+      return new ObservedSslEngine(engine, events, limits.handshakeTimeout(), refusal,
+          () -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
     }
 
     @Override

@@ -107,8 +107,27 @@ public final class TestClient {
     Response request(String method, String path) throws IOException {
       String request = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
           + (method.equals("POST") ? "Content-Length: 0\r\n" : "") + "\r\n";
-      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      write(request);
+      return response();
+    }
+
+    /** Writes raw text (a request, or a part of one) and flushes it. */
+    void write(String text) throws IOException {
+      write(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void write(byte[] bytes) throws IOException {
+      out.write(bytes);
       out.flush();
+    }
+
+    /** Starts a new handshake on this connection: a TLS 1.2 renegotiation. */
+    void renegotiate() throws IOException {
+      socket.startHandshake();
+    }
+
+    /** Reads one response (head and a Content-Length body). */
+    Response response() throws IOException {
       String head = readHead();
       String[] lines = head.split("\r\n");
       int status = Integer.parseInt(lines[0].split(" ")[1]);

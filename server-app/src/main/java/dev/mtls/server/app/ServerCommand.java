@@ -58,6 +58,14 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--protocols", paramLabel = "LIST") String protocols;
   @Option(names = "--max-connection-lifetime", paramLabel = "DURATION") String maxConnectionLifetime;
   @Option(names = "--reload-interval", paramLabel = "DURATION") String reloadInterval;
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION") String handshakeTimeout;
+  @Option(names = "--request-header-timeout", paramLabel = "DURATION") String requestHeaderTimeout;
+  @Option(names = "--idle-timeout", paramLabel = "DURATION") String idleTimeout;
+  @Option(names = "--max-connections", paramLabel = "N") String maxConnections;
+  @Option(names = "--max-connections-per-address", paramLabel = "N") String maxConnectionsPerAddress;
+  @Option(names = "--max-header-size", paramLabel = "SIZE") String maxHeaderSize;
+  @Option(names = "--max-headers", paramLabel = "N") String maxHeaders;
+  @Option(names = "--max-request-body", paramLabel = "SIZE") String maxRequestBody;
   @Option(names = "--access-log-format", paramLabel = "text|json") String accessLogFormat;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -137,6 +145,14 @@ public final class ServerCommand implements Callable<Integer> {
     put(values, "protocols", protocols);
     put(values, "max-connection-lifetime", maxConnectionLifetime);
     put(values, "reload-interval", reloadInterval);
+    put(values, "handshake-timeout", handshakeTimeout);
+    put(values, "request-header-timeout", requestHeaderTimeout);
+    put(values, "idle-timeout", idleTimeout);
+    put(values, "max-connections", maxConnections);
+    put(values, "max-connections-per-address", maxConnectionsPerAddress);
+    put(values, "max-header-size", maxHeaderSize);
+    put(values, "max-headers", maxHeaders);
+    put(values, "max-request-body", maxRequestBody);
     put(values, "access-log-format", accessLogFormat);
     return values;
   }

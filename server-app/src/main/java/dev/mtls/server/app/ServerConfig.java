@@ -6,6 +6,7 @@ import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.server.AccessLog;
 import dev.mtls.server.ClientAuthMode;
 import dev.mtls.server.ConfigException;
+import dev.mtls.server.Limits;
 import dev.mtls.server.MtlsServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,9 +59,18 @@ public final class ServerConfig {
       "protocols", "TLS protocols, comma-separated, within TLSv1.3, TLSv1.2 (default both)",
       "max-connection-lifetime", "close connections (and end TLS sessions) older than this, e.g. 15m (default 1h)",
       "reload-interval", "how often to check material files for changes, e.g. 10s; 0 turns it off (default 10s)",
+      "handshake-timeout", "a TLS handshake must complete within this of the connection's accept (default 10s)",
+      "request-header-timeout", "a request line and headers must arrive within this of their first byte (default 10s)",
+      "idle-timeout", "close a connection without traffic after this (default 60s)",
+      "max-connections", "connections open at once; beyond it the server stops accepting for a while (default 4096)",
+      "max-connections-per-address", "connections open at once from one client address (default 256)",
+      "max-header-size", "request line and headers together, e.g. 32k (default 32k)",
+      "max-headers", "number of request headers (default 100)",
+      "max-request-body", "request body size, e.g. 1m; more gets 413 (default 1m)",
       "access-log-format", "text (default) or json");
 
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+  private static final Pattern SIZE = Pattern.compile("([0-9]{1,10})([kmg]?)");
 
   private record Value(String text, String source, Path base) {}
 
@@ -205,6 +215,7 @@ public final class ServerConfig {
         Arrays.stream(value.text().split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()));
     ifSet("max-connection-lifetime", value -> builder.maxConnectionLifetime(duration(value)));
     ifSet("reload-interval", value -> builder.reloadInterval(duration(value)));
+    builder.limits(limits());
     ifSet("access-log-format", value -> builder.accessLogFormat(switch (value.text().toLowerCase(Locale.ROOT)) {
       case "text" -> AccessLog.Format.TEXT;
       case "json" -> AccessLog.Format.JSON;
@@ -248,6 +259,55 @@ public final class ServerConfig {
     Value env = values.get(prefix + "-password-env");
     return Passwords.resolve(file == null ? null : resolve(file, file.text()), env == null ? null : env.text(),
         prompt);
+  }
+
+  /** {@link Limits#DEFAULTS} with what the configuration sets; a bad value is reported with its file, line and key. */
+  public Limits limits() {
+    Limits[] limits = {Limits.DEFAULTS};
+    limit("handshake-timeout", value -> limits[0] = limits[0].withHandshakeTimeout(duration(value)));
+    limit("request-header-timeout", value -> limits[0] = limits[0].withRequestHeaderTimeout(duration(value)));
+    limit("idle-timeout", value -> limits[0] = limits[0].withIdleTimeout(duration(value)));
+    limit("max-connections", value -> limits[0] = limits[0].withMaxConnections((int) size(value, false),
+        limits[0].maxConnectionsPerAddress()));
+    limit("max-connections-per-address", value -> limits[0] = limits[0].withMaxConnections(
+        limits[0].maxConnections(), (int) size(value, false)));
+    limit("max-header-size", value -> limits[0] = limits[0].withMaxHeaders((int) size(value, true),
+        limits[0].maxHeaders()));
+    limit("max-headers", value -> limits[0] = limits[0].withMaxHeaders(limits[0].maxHeaderBytes(),
+        (int) size(value, false)));
+    limit("max-request-body", value -> limits[0] = limits[0].withMaxRequestBodyBytes(size(value, true)));
+    return limits[0];
+  }
+
+  private void limit(String key, ValueConsumer consumer) {
+    ifSet(key, value -> {
+      try {
+        consumer.accept(value);
+      } catch (IllegalArgumentException | ConfigException e) {
+        String problem = e instanceof ConfigException ? "not a size or count (a number, or for sizes with k, m or g,"
+            + " e.g. 32k)" : e.getMessage().replaceFirst("^\\w+ ", "");
+        throw new ConfigException(value.source() + ": " + key + " = '" + SafeText.escape(value.text()) + "': "
+            + problem);
+      }
+    });
+  }
+
+  /** A count, or with {@code units} also {@code 32k} / {@code 1m} (binary: 1k = 1024 bytes). */
+  private static long size(Value value, boolean units) {
+    Matcher matcher = SIZE.matcher(value.text().strip().toLowerCase(Locale.ROOT));
+    if (matcher.matches() && (units || matcher.group(2).isEmpty())) {
+      long amount = Long.parseLong(matcher.group(1));
+      int shift = switch (matcher.group(2)) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        default -> 0;
+      };
+      if (amount <= Integer.MAX_VALUE) {
+        return amount << shift;
+      }
+    }
+    throw invalid(value, "not a size");
   }
 
   private static int port(Value value, boolean allowOff) {

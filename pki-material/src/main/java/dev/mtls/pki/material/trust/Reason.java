@@ -37,6 +37,12 @@ public enum Reason {
   INVALID_CERTIFICATE("invalid certificate", "The certificate is malformed; reissue it."),
   NO_COMMON_PROTOCOL("no common TLS protocol or cipher suite",
       "Both sides must support TLS 1.3 or 1.2 with an AEAD, forward-secret cipher suite."),
+  HANDSHAKE_TIMEOUT("handshake too slow",
+      "The handshake must complete within the server's handshake timeout; check the network, or the peer is stalling."),
+  RENEGOTIATION_REFUSED("renegotiation refused",
+      "This server does not renegotiate TLS 1.2 connections; open a new connection instead."),
+  TOO_MANY_CONNECTIONS("too many connections from this address",
+      "Reuse connections (keep-alive) instead of opening many; the limit is the server's max-connections-per-address."),
   HANDSHAKE_FAILED("handshake failed", "See the technical cause.");
 
   private final String words;

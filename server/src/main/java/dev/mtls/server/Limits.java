@@ -1,0 +1,85 @@
+package dev.mtls.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one peer may cost the server: how long it may take, how many connections it may hold, how much it may send.
+ * Every limit has a default safe for a server on the open network; a slow or hostile peer runs into one of them and
+ * is closed, without holding back the others.
+ *
+ * @param handshakeTimeout         a TLS handshake must complete within this of the connection's first byte
+ * @param requestHeaderTimeout     a request's line and headers must arrive within this of its first byte
+ *                                 (slowloris)
+ * @param idleTimeout              a connection with no traffic (before, between or during requests) is closed
+ *                                 after this
+ * @param maxConnections           connections open at once; beyond it the server stops accepting until some close
+ * @param maxConnectionsPerAddress connections open at once from one client address; beyond it new ones are
+ *                                 refused in the handshake
+ * @param maxHeaderBytes           request line and headers together
+ * @param maxHeaders               number of request headers
+ * @param maxRequestBodyBytes      a request body, unless the route says otherwise (413 beyond it)
+ */
+public record Limits(Duration handshakeTimeout, Duration requestHeaderTimeout, Duration idleTimeout,
+    int maxConnections, int maxConnectionsPerAddress, int maxHeaderBytes, int maxHeaders, long maxRequestBodyBytes) {
+  /**
+   * 10 s to handshake and to send the headers, 60 s idle, 4096 connections and 256 per address, 32 KiB in at most
+   * 100 headers (nginx allows 4 x 8 KiB per header line), 1 MiB bodies.
+   */
+  public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(10),
+      Duration.ofSeconds(60), 4096, 256, 32 * 1024, 100, 1024 * 1024);
+
+  public Limits {
+    positive(handshakeTimeout, "handshakeTimeout");
+    positive(requestHeaderTimeout, "requestHeaderTimeout");
+    positive(idleTimeout, "idleTimeout");
+    atLeast(1, maxConnections, "maxConnections");
+    atLeast(1, maxConnectionsPerAddress, "maxConnectionsPerAddress");
+    atLeast(1024, maxHeaderBytes, "maxHeaderBytes");
+    atLeast(1, maxHeaders, "maxHeaders");
+    atLeast(0, maxRequestBodyBytes, "maxRequestBodyBytes");
+  }
+
+  public Limits withHandshakeTimeout(Duration timeout) {
+    return new Limits(timeout, requestHeaderTimeout, idleTimeout, maxConnections, maxConnectionsPerAddress,
+        maxHeaderBytes, maxHeaders, maxRequestBodyBytes);
+  }
+
+  public Limits withRequestHeaderTimeout(Duration timeout) {
+    return new Limits(handshakeTimeout, timeout, idleTimeout, maxConnections, maxConnectionsPerAddress,
+        maxHeaderBytes, maxHeaders, maxRequestBodyBytes);
+  }
+
+  public Limits withIdleTimeout(Duration timeout) {
+    return new Limits(handshakeTimeout, requestHeaderTimeout, timeout, maxConnections, maxConnectionsPerAddress,
+        maxHeaderBytes, maxHeaders, maxRequestBodyBytes);
+  }
+
+  public Limits withMaxConnections(int total, int perAddress) {
+    return new Limits(handshakeTimeout, requestHeaderTimeout, idleTimeout, total, perAddress, maxHeaderBytes,
+        maxHeaders, maxRequestBodyBytes);
+  }
+
+  public Limits withMaxHeaders(int bytes, int count) {
+    return new Limits(handshakeTimeout, requestHeaderTimeout, idleTimeout, maxConnections, maxConnectionsPerAddress,
+        bytes, count, maxRequestBodyBytes);
+  }
+
+  public Limits withMaxRequestBodyBytes(long bytes) {
+    return new Limits(handshakeTimeout, requestHeaderTimeout, idleTimeout, maxConnections, maxConnectionsPerAddress,
+        maxHeaderBytes, maxHeaders, bytes);
+  }
+
+  private static void positive(Duration duration, String name) {
+    Objects.requireNonNull(duration, name + " == null");
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + duration);
+    }
+  }
+
+  private static void atLeast(long minimum, long value, String name) {
+    if (value < minimum) {
+      throw new IllegalArgumentException(name + " must be at least " + minimum + ": " + value);
+    }
+  }
+}
