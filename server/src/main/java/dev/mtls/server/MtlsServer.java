@@ -86,6 +86,7 @@ public final class MtlsServer implements AutoCloseable {
   private final AtomicReference<RouteTable> routes = new AtomicReference<>();
   private final Listeners listeners;
   private final ServerMetrics metrics;
+  private final RejectionLog rejectionLog;
   private final MaterialReloader reloader;
   private final SSLContext sslContext;
   private final GracefulShutdownHandler graceful;
@@ -99,8 +100,10 @@ public final class MtlsServer implements AutoCloseable {
     this.trust = builder.trust.build();
     this.metrics = new ServerMetrics(builder.meterRegistry != null ? builder.meterRegistry
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> identity.current(), trust, builder.clock);
-    List<ServerListener> all = new ArrayList<>(builder.listeners);
-    all.add(2, new AccessLog(builder.accessLogFormat));
+    this.rejectionLog = new RejectionLog(builder.rejectionLogInterval);
+    List<ServerListener> all = new ArrayList<>(List.of(rejectionLog, materialLog(),
+        new AccessLog(builder.accessLogFormat)));
+    all.addAll(builder.listeners);
     all.add(metrics);
     this.listeners = new Listeners(all);
     MaterialUnit<RoleRules> rules = builder.roleRulesFile == null
@@ -306,10 +309,8 @@ public final class MtlsServer implements AutoCloseable {
     if (management != null) {
       management.stop();
     }
+    rejectionLog.close();
   }
-
-
-
 
   private static void listen(Undertow undertow, String host, int port, String what) {
     try {
@@ -347,7 +348,8 @@ public final class MtlsServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private RouteRules routeRules;
     private Path routeRulesFile;
-    private final List<ServerListener> listeners = new ArrayList<>(List.of(new RejectionLog(), materialLog()));
+    private final List<ServerListener> listeners = new ArrayList<>();
+    private Duration rejectionLogInterval = Duration.ofSeconds(10);
     private PrometheusMeterRegistry meterRegistry;
     private String host = "127.0.0.1";
     private int port = 8443;
@@ -492,6 +494,19 @@ public final class MtlsServer implements AutoCloseable {
      */
     public Builder meterRegistry(PrometheusMeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry == null");
+      return this;
+    }
+
+    /**
+     * Refusals alike (same reason and issuer) are logged once per this interval, with a count of the others when it
+     * ends; events and metrics still see each one. If unset: 10 seconds.
+     */
+    public Builder rejectionLogInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("rejection log interval must be positive: " + interval);
+      }
+      this.rejectionLogInterval = interval;
       return this;
     }
 

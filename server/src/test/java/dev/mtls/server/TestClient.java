@@ -32,6 +32,7 @@ public final class TestClient {
   private final SSLContext context;
   private String[] protocols;
   private String[] cipherSuites;
+  private String localAddress;
 
   TestClient(Identity identity, X509Certificate serverRoot) {
     this.context = TlsPolicy.context(identity == null ? null : identity.keyManager(), jdkTrustManager(serverRoot));
@@ -53,6 +54,12 @@ public final class TestClient {
     return this;
   }
 
+  /** Connects from this local address (another 127.x.y.z: a different client address on loopback). */
+  TestClient from(String localAddress) {
+    this.localAddress = localAddress;
+    return this;
+  }
+
   TestClient cipherSuites(String... suites) {
     this.cipherSuites = suites;
     return this;
@@ -69,7 +76,15 @@ public final class TestClient {
   }
 
   Connection connect(int port) throws IOException {
-    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLSocket socket;
+    if (localAddress == null) {
+      socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    } else {
+      java.net.Socket plain = new java.net.Socket();
+      plain.bind(new java.net.InetSocketAddress(localAddress, 0));
+      plain.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+      socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+    }
     socket.setSoTimeout(10_000);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
