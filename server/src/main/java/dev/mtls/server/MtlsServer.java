@@ -139,10 +139,12 @@ public final class MtlsServer implements AutoCloseable {
         .description("TLS connections open now").register(metrics.registry());
 
     HttpHandler handler = exchange -> routes.get().handleRequest(exchange);
+    handler = new CrossSiteGuard(handler);
     handler = new CallerHandler(handler, trust, client -> roleRules.get().rolesFor(client), builder.clock,
         listeners);
     handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
     handler = new RequestEvents(handler, listeners, builder.clock);
+    handler = new SecurityHeaders(handler);
     this.graceful = Handlers.gracefulShutdown(handler);
 
     this.https = Undertow.builder()

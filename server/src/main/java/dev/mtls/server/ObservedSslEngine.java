@@ -20,6 +20,9 @@ import javax.net.ssl.SSLSession;
  * limit are refused here. Everything else is passed to the JDK's engine.
  */
 final class ObservedSslEngine extends SSLEngine {
+  /** A TLS 1.2-versioned alert record: fatal (2), unexpected_message (10). */
+  private static final byte[] UNEXPECTED_MESSAGE = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a};
+
   private final SSLEngine engine;
   private final HandshakeEvents events;
   private final long startedAtNanos = System.nanoTime();
@@ -28,6 +31,10 @@ final class ObservedSslEngine extends SSLEngine {
   private final String refusal;
   private final Runnable release;
   private final AtomicBoolean released = new AtomicBoolean();
+  private volatile boolean firstRecordSeen;
+  /** The peer's first bytes were no TLS record; we answer with our own alert instead of the JDK's internal_error. */
+  private volatile boolean notTls;
+  private volatile boolean alertWritten;
   private volatile boolean failureLogged;
   private volatile boolean handshakeDone;
   private volatile Boolean resumed;
@@ -48,6 +55,9 @@ final class ObservedSslEngine extends SSLEngine {
 
   @Override
   public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+    if (notTls) {
+      return unexpectedMessageAlert(dst);
+    }
     guard();
     try {
       return observe(engine.wrap(srcs, offset, length, dst));
@@ -59,6 +69,16 @@ final class ObservedSslEngine extends SSLEngine {
   @Override
   public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
     guard();
+    if (!firstRecordSeen && src.hasRemaining()) {
+      firstRecordSeen = true;
+      int type = src.get(src.position()) & 0xff;
+      // TLS records are of type 20-23; a first byte with the high bit set is an SSLv2-style hello the JDK refuses.
+      if ((type < 20 || type > 23) && type < 0x80) {
+        notTls = true;
+        throw refuse(Reason.HANDSHAKE_FAILED, "the peer sent something that is not TLS"
+            + (type >= 'A' && type <= 'Z' ? " (a plain HTTP request?)" : ""), Rejection.Stage.HANDSHAKE);
+      }
+    }
     try {
       return refuseRenegotiation(observe(engine.unwrap(src, dsts, offset, length)));
     } catch (SSLException e) {
@@ -92,6 +112,24 @@ final class ObservedSslEngine extends SSLEngine {
           Rejection.Stage.OPEN_CONNECTION);
     }
     return result;
+  }
+
+  /**
+   * RFC 8446 section 5: a record of an unexpected type ends the connection with unexpected_message. The JDK would
+   * send internal_error, which blames the server.
+   */
+  private SSLEngineResult unexpectedMessageAlert(ByteBuffer dst) {
+    if (alertWritten) {
+      return new SSLEngineResult(SSLEngineResult.Status.CLOSED, SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, 0, 0);
+    }
+    if (dst.remaining() < UNEXPECTED_MESSAGE.length) {
+      return new SSLEngineResult(SSLEngineResult.Status.BUFFER_OVERFLOW, SSLEngineResult.HandshakeStatus.NEED_WRAP, 0,
+          0);
+    }
+    dst.put(UNEXPECTED_MESSAGE);
+    alertWritten = true;
+    return new SSLEngineResult(SSLEngineResult.Status.CLOSED, SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING, 0,
+        UNEXPECTED_MESSAGE.length);
   }
 
   private SSLException refuse(Reason reason, String sentence, Rejection.Stage stage) {
@@ -155,7 +193,7 @@ final class ObservedSslEngine extends SSLEngine {
       release.run();
     }
   }
-  @Override public boolean isOutboundDone() { return engine.isOutboundDone(); }
+  @Override public boolean isOutboundDone() { return notTls ? alertWritten : engine.isOutboundDone(); }
   @Override public String[] getSupportedCipherSuites() { return engine.getSupportedCipherSuites(); }
   @Override public String[] getEnabledCipherSuites() { return engine.getEnabledCipherSuites(); }
   @Override public void setEnabledCipherSuites(String[] suites) { engine.setEnabledCipherSuites(suites); }
@@ -163,7 +201,12 @@ final class ObservedSslEngine extends SSLEngine {
   @Override public String[] getEnabledProtocols() { return engine.getEnabledProtocols(); }
   @Override public void setEnabledProtocols(String[] protocols) { engine.setEnabledProtocols(protocols); }
   @Override public void beginHandshake() throws SSLException { engine.beginHandshake(); }
-  @Override public SSLEngineResult.HandshakeStatus getHandshakeStatus() { return engine.getHandshakeStatus(); }
+  @Override public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+    if (notTls) {
+      return alertWritten ? SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING : SSLEngineResult.HandshakeStatus.NEED_WRAP;
+    }
+    return engine.getHandshakeStatus();
+  }
   @Override public void setUseClientMode(boolean mode) { engine.setUseClientMode(mode); }
   @Override public boolean getUseClientMode() { return engine.getUseClientMode(); }
   @Override public void setNeedClientAuth(boolean need) { engine.setNeedClientAuth(need); }

@@ -3,8 +3,15 @@ package dev.mtls.server;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
-/** The few ways the server answers, for handlers too: text, JSON or HTML, never sniffed, never cached. */
+/**
+ * The few ways the server answers, for handlers too: text, JSON or HTML, never sniffed, never cached. An error
+ * answer to a request whose body has not been read is sent after reading (and dropping) the body: a client still
+ * sending would otherwise get a reset instead of the answer.
+ */
 public final class Responses {
+  /** The most of an unread body read (and dropped) to deliver an error answer; beyond it the connection closes. */
+  static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
   private Responses() {}
 
   public static void text(HttpServerExchange exchange, int status, String text) {
@@ -20,6 +27,22 @@ public final class Responses {
   }
 
   private static void send(HttpServerExchange exchange, int status, String contentType, String body) {
+    if (status >= 400 && !exchange.isRequestComplete() && exchange.isRequestChannelAvailable()) {
+      exchange.setMaxEntitySize(Math.max(exchange.getMaxEntitySize(), DRAIN_LIMIT));
+      exchange.getRequestReceiver().receivePartialBytes((done, bytes, last) -> {
+        if (last) {
+          write(done, status, contentType, body);
+        }
+      }, (failed, error) -> {
+        failed.setPersistent(false);
+        write(failed, status, contentType, body);
+      });
+      return;
+    }
+    write(exchange, status, contentType, body);
+  }
+
+  private static void write(HttpServerExchange exchange, int status, String contentType, String body) {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
     exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
