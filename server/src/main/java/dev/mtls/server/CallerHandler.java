@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -76,8 +77,9 @@ final class CallerHandler implements HttpHandler {
       accepted = new Accepted(verdict, sameLeaf ? accepted.identity() : ClientIdentity.of(verdict.path().get(0)));
       exchange.getConnection().putAttachment(ACCEPTED, accepted);
     }
-    exchange.putAttachment(Caller.KEY,
-        new Caller(accepted.identity(), roles.rolesFor(accepted.identity()), accepted.verdict(), resumed));
+    Set<String> granted = roles.rolesFor(accepted.identity(), accepted.verdict().anchor().orElse(null),
+        current.anchors().certificates());
+    exchange.putAttachment(Caller.KEY, new Caller(accepted.identity(), granted, accepted.verdict(), resumed));
     next.handleRequest(exchange);
   }
 

@@ -1,42 +1,57 @@
 package dev.mtls.server;
 
+import java.util.regex.Pattern;
+
 /**
- * A pattern where {@code *} matches any run of characters (including none) and {@code \*} a literal star.
- * Deliberately not a regular expression: a rules file author cannot write one that matches across the
- * structure of a DN, because patterns only ever see one attribute value.
+ * A pattern with stars, for one kind of value. For text (DN attribute values, e-mail) {@code *} matches any run of
+ * characters; for a DNS name it matches within one label (so {@code *.example.org} matches {@code a.example.org},
+ * not {@code a.b.example.org}); for a URI it matches within one path segment and {@code **} across segments (the
+ * convention of ghostunnel's URI globs). {@code \*} is a literal star. A rules author writes no regular expression,
+ * and a pattern only ever sees one value: it cannot match across the structure of a DN.
  */
 final class Glob {
-  private final String pattern;
-  // Literal pieces between stars; pieces[0] is anchored at the start, the last at the end.
-  private final String[] pieces;
-  private final boolean hasStar;
-  private final boolean ignoreCase;
+  enum Kind { TEXT, DNS, URI }
 
-  private Glob(String pattern, String[] pieces, boolean hasStar, boolean ignoreCase) {
+  private final String pattern;
+  private final String literal;
+  private final boolean hasStar;
+  private final Pattern compiled;
+
+  private Glob(String pattern, String literal, boolean hasStar, Pattern compiled) {
     this.pattern = pattern;
-    this.pieces = pieces;
+    this.literal = literal;
     this.hasStar = hasStar;
-    this.ignoreCase = ignoreCase;
+    this.compiled = compiled;
   }
 
-  static Glob of(String pattern, boolean ignoreCase) {
-    java.util.List<String> pieces = new java.util.ArrayList<>();
-    StringBuilder current = new StringBuilder();
+  static Glob of(String pattern, Kind kind) {
+    StringBuilder regex = new StringBuilder();
+    StringBuilder literal = new StringBuilder();
     boolean hasStar = false;
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
       if (c == '\\' && i + 1 < pattern.length() && (pattern.charAt(i + 1) == '*' || pattern.charAt(i + 1) == '\\')) {
-        current.append(pattern.charAt(++i));
+        char escaped = pattern.charAt(++i);
+        regex.append(Pattern.quote(String.valueOf(escaped)));
+        literal.append(escaped);
       } else if (c == '*') {
-        pieces.add(current.toString());
-        current.setLength(0);
         hasStar = true;
+        boolean across = kind == Kind.URI && i + 1 < pattern.length() && pattern.charAt(i + 1) == '*';
+        if (across) {
+          i++;
+        }
+        regex.append(switch (kind) {
+          case TEXT -> ".*";
+          case DNS -> "[^.]+";
+          case URI -> across ? ".+" : "[^/]+";
+        });
       } else {
-        current.append(c);
+        regex.append(Pattern.quote(String.valueOf(c)));
+        literal.append(c);
       }
     }
-    pieces.add(current.toString());
-    return new Glob(pattern, pieces.toArray(new String[0]), hasStar, ignoreCase);
+    int flags = kind == Kind.DNS ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
+    return new Glob(pattern, literal.toString(), hasStar, Pattern.compile(regex.toString(), flags | Pattern.DOTALL));
   }
 
   boolean hasStar() {
@@ -45,36 +60,11 @@ final class Glob {
 
   /** The pattern without escapes, when it has no star. */
   String literal() {
-    return pieces[0];
+    return literal;
   }
 
   boolean matches(String value) {
-    String text = ignoreCase ? value.toLowerCase(java.util.Locale.ROOT) : value;
-    String[] parts = pieces;
-    if (ignoreCase) {
-      parts = new String[pieces.length];
-      for (int i = 0; i < pieces.length; i++) {
-        parts[i] = pieces[i].toLowerCase(java.util.Locale.ROOT);
-      }
-    }
-    if (!hasStar) {
-      return text.equals(parts[0]);
-    }
-    String first = parts[0];
-    String last = parts[parts.length - 1];
-    if (text.length() < first.length() + last.length() || !text.startsWith(first) || !text.endsWith(last)) {
-      return false;
-    }
-    int position = first.length();
-    int end = text.length() - last.length();
-    for (int i = 1; i < parts.length - 1; i++) {
-      int found = text.indexOf(parts[i], position);
-      if (found < 0 || found + parts[i].length() > end) {
-        return false;
-      }
-      position = found + parts[i].length();
-    }
-    return true;
+    return compiled.matcher(value).matches();
   }
 
   @Override

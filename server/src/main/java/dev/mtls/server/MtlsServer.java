@@ -106,10 +106,14 @@ public final class MtlsServer implements AutoCloseable {
     all.addAll(builder.listeners);
     all.add(metrics);
     this.listeners = new Listeners(all);
+    java.util.function.Consumer<RoleRules> applyRules = rules -> {
+      roleRules.set(rules);
+      rules.warnings(trust.get().anchors().certificates()).forEach(warning -> LOG.warn("{}", warning));
+    };
     MaterialUnit<RoleRules> rules = builder.roleRulesFile == null
-        ? MaterialUnit.fixed("role rules", builder.roleRules, roleRules::set, RoleRules::toString)
+        ? MaterialUnit.fixed("role rules", builder.roleRules, applyRules, RoleRules::toString)
         : MaterialUnit.of("role rules " + builder.roleRulesFile, List.of(builder.roleRulesFile),
-            () -> RoleRules.load(builder.roleRulesFile), roleRules::set, r -> r.size() + " rules");
+            () -> RoleRules.load(builder.roleRulesFile), applyRules, r -> r.size() + " rules");
     List<Route> registered = List.copyOf(builder.routes);
     MaterialUnit<RouteTable> table = builder.routeRulesFile == null
         ? MaterialUnit.fixed("routes", builder.routeRules == null ? RouteTable.of(registered)
@@ -140,7 +144,8 @@ public final class MtlsServer implements AutoCloseable {
 
     HttpHandler handler = exchange -> routes.get().handleRequest(exchange);
     handler = new CrossSiteGuard(handler);
-    handler = new CallerHandler(handler, trust, client -> roleRules.get().rolesFor(client), builder.clock,
+    handler = new CallerHandler(handler, trust, (client, anchor, anchors) -> roleRules.get().rolesFor(client,
+        anchor, anchors), builder.clock,
         listeners);
     handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
     handler = new RequestEvents(handler, listeners, builder.clock);

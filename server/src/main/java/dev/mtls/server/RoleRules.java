@@ -1,16 +1,19 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.DistinguishedName;
+import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Role rules: which certificates hold which roles. One rule per line:
@@ -19,14 +22,24 @@ import java.util.TreeSet;
  * # ROLE  CONDITION [CONDITION ...]      every condition on the line must hold
  * admin   subject.OU=admins
  * reader  subject.OU=readers
- * reader  san.uri=spiffe://example.org/ns/prod/*   issuer.CN="Demo Issuing CA"
+ * reader  san.uri=spiffe://example.org/ns/prod/*   anchor="CN=Demo Root CA,O=Demo"
  * </pre>
  *
  * A condition is {@code SELECTOR=PATTERN}: {@code subject.ATTR} or {@code issuer.ATTR} (ATTR one of
  * {@link #ATTRIBUTES}) holds when any value of that attribute matches; {@code san.dns}, {@code san.ip},
- * {@code san.email}, {@code san.uri} hold when any subject alternative name of that kind matches. A pattern is
- * exact, or a glob where {@code *} matches any run of characters ({@code \*} is a literal star). DNS names compare
- * case-insensitively; IP addresses compare as addresses and take no glob; everything else is case-sensitive.
+ * {@code san.email}, {@code san.uri} hold when any subject alternative name of that kind matches;
+ * {@code anchor=DN} holds when the path was validated to the trust anchor of that name, compared by key: the name
+ * is looked up among the configured anchors and the path's anchor must have that anchor's public key, so another
+ * anchor with the same name never satisfies it (when two configured anchors share a name, write
+ * {@code anchor.sha256=} with the key fingerprint instead; the name then grants nothing). A rule without an anchor
+ * condition holds for a certificate from any configured anchor ({@link #warnings} says so when there are several).
+ *
+ * <p>A pattern is exact, or a glob ({@code \*} is a literal star): in DN attributes and e-mail addresses {@code *}
+ * matches any run of characters; in DNS names it matches within one label; in URIs within one path segment, and
+ * {@code **} across segments. DNS names compare case-insensitively; IP addresses compare as addresses and take no
+ * glob; everything else is case-sensitive. A URI name is matched only when it is plain: a {@code spiffe:} URI must
+ * be a valid SPIFFE ID, and no URI may have {@code .} or {@code ..} or empty path segments, percent-encoding, a
+ * query or a fragment; a certificate naming such a URI is granted nothing by URI rules.
  * Quote a pattern with {@code "..."} when it holds spaces or starts with {@code #}; inside quotes {@code \"} and
  * {@code \\} escape. Matching is structural, attribute by attribute on the parsed DN: a CN of
  * {@code bob,OU=admins} is one CN value and never satisfies {@code subject.OU=admins}.
@@ -38,9 +51,13 @@ public final class RoleRules implements RoleMapper {
   private static final List<String> SAN_TYPES = List.of("dns", "ip", "email", "uri");
 
   private record Condition(String selector, String attribute, SubjectAltName.Type altNameType,
-      Glob pattern, InetAddress address) {
+      Glob pattern, InetAddress address, X500Principal anchorName, String anchorKey) {
 
-    boolean holds(ClientIdentity identity) {
+    boolean holds(ClientIdentity identity, X509Certificate anchor, List<X509Certificate> anchors) {
+      if (selector.equals("anchor")) {
+        String key = anchorKey != null ? anchorKey : keyOfOnlyAnchorNamed(anchorName, anchors);
+        return key != null && anchor != null && key.equals(Fingerprint.publicKeySha256(anchor));
+      }
       if (altNameType == null) {
         DistinguishedName name = selector.equals("subject") ? identity.subject() : identity.issuer();
         return name.values(attribute).stream().anyMatch(pattern::matches);
@@ -49,16 +66,26 @@ public final class RoleRules implements RoleMapper {
       if (address != null) {
         return values.stream().anyMatch(value -> address.equals(ipLiteral(value)));
       }
+      if (altNameType == SubjectAltName.Type.URI) {
+        return values.stream().filter(RoleRules::plainUri).anyMatch(pattern::matches);
+      }
       return values.stream().anyMatch(pattern::matches);
     }
 
     @Override
     public String toString() {
+      if (selector.equals("anchor")) {
+        return anchorKey != null ? "anchor.sha256=" + anchorKey : "anchor=\"" + anchorName.getName() + "\"";
+      }
       return selector + "." + (altNameType == null ? attribute : altNameType.name().toLowerCase()) + "=" + pattern;
     }
   }
 
-  private record Rule(String role, List<Condition> conditions, int line) {}
+  private record Rule(String role, List<Condition> conditions, int line) {
+    boolean namesAnchor() {
+      return conditions.stream().anyMatch(condition -> condition.selector().equals("anchor"));
+    }
+  }
 
   private final List<Rule> rules;
   private final String source;
@@ -101,15 +128,83 @@ public final class RoleRules implements RoleMapper {
   }
 
   @Override
-  public Set<String> rolesFor(ClientIdentity identity) {
+  public Set<String> rolesFor(ClientIdentity identity, X509Certificate anchor, List<X509Certificate> anchors) {
     Set<String> roles = new TreeSet<>();
     for (Rule rule : rules) {
-      if (rule.conditions().stream().allMatch(condition -> condition.holds(identity))) {
+      if (rule.conditions().stream().allMatch(condition -> condition.holds(identity, anchor, anchors))) {
         roles.add(rule.role());
       }
     }
     return Collections.unmodifiableSet(roles);
   }
+
+  /** For rules without anchor conditions: the roles of {@code identity}, whatever anchor its path ends in. */
+  Set<String> rolesFor(ClientIdentity identity) {
+    return rolesFor(identity, null, List.of());
+  }
+
+  /**
+   * What an operator should know about these rules with these anchors: rules that name no anchor while several are
+   * configured (any of them can issue a certificate that earns the role), and anchor names that match no configured
+   * anchor or more than one (such a rule grants nothing).
+   */
+  public List<String> warnings(List<X509Certificate> anchors) {
+    List<String> warnings = new ArrayList<>();
+    for (Rule rule : rules) {
+      String where = source + ":" + rule.line() + ": role '" + rule.role() + "'";
+      if (!rule.namesAnchor() && anchors.size() > 1) {
+        warnings.add(where + " names no trust anchor, so a certificate from any of the " + anchors.size()
+            + " configured anchors can earn it; add anchor=\"DN\" to bind it to one");
+      }
+      for (Condition condition : rule.conditions()) {
+        if (condition.anchorName() != null) {
+          long named = anchors.stream().filter(a -> a.getSubjectX500Principal().equals(condition.anchorName())).count();
+          if (named != 1) {
+            warnings.add(where + ": " + condition + (named == 0 ? " is not a configured trust anchor"
+                : " names " + named + " configured trust anchors; use anchor.sha256= with the key fingerprint")
+                + ", so the rule grants nothing");
+          }
+        } else if (condition.anchorKey() != null && anchors.stream()
+            .noneMatch(a -> Fingerprint.publicKeySha256(a).equals(condition.anchorKey()))) {
+          warnings.add(where + ": " + condition + " is the key of no configured trust anchor, so the rule grants"
+              + " nothing");
+        }
+      }
+    }
+    return List.copyOf(warnings);
+  }
+
+  private static String keyOfOnlyAnchorNamed(X500Principal name, List<X509Certificate> anchors) {
+    String key = null;
+    for (X509Certificate anchor : anchors) {
+      if (anchor.getSubjectX500Principal().equals(name)) {
+        if (key != null) {
+          return null;
+        }
+        key = Fingerprint.publicKeySha256(anchor);
+      }
+    }
+    return key;
+  }
+
+  /**
+   * Whether a URI alternative name may be matched at all: a SPIFFE ID must be valid; no URI may carry dot or
+   * empty path segments, percent-encoding, a query or a fragment (each a way to look like another path).
+   */
+  static boolean plainUri(String uri) {
+    if (SpiffeId.claims(uri)) {
+      return SpiffeId.isValid(uri);
+    }
+    if (uri.indexOf('%') >= 0 || uri.indexOf('?') >= 0 || uri.indexOf('#') >= 0) {
+      return false;
+    }
+    int authority = uri.indexOf("://");
+    String rest = authority < 0 ? uri : uri.substring(authority + 3);
+    int slash = rest.indexOf('/');
+    String path = slash < 0 ? "" : rest.substring(slash);
+    return !path.contains("//") && !path.matches(".*/\\.{1,2}(/.*)?");
+  }
+
 
   /** Every role some rule can grant. */
   public Set<String> roles() {
@@ -147,7 +242,7 @@ public final class RoleRules implements RoleMapper {
           throw error(source, line, "unknown attribute '" + SafeText.escape(what) + "'; expected one of "
               + String.join(", ", ATTRIBUTES));
         }
-        return new Condition(scope, attribute, null, Glob.of(pattern, false), null);
+        return new Condition(scope, attribute, null, Glob.of(pattern, Glob.Kind.TEXT), null, null, null);
       }
       case "san" -> {
         String type = what.toLowerCase(java.util.Locale.ROOT);
@@ -156,7 +251,15 @@ public final class RoleRules implements RoleMapper {
               + "'; expected one of " + String.join(", ", SAN_TYPES));
         }
         SubjectAltName.Type altNameType = SubjectAltName.Type.valueOf(type.toUpperCase());
-        Glob glob = Glob.of(pattern, altNameType == SubjectAltName.Type.DNS);
+        Glob glob = Glob.of(pattern, switch (altNameType) {
+          case DNS -> Glob.Kind.DNS;
+          case URI -> Glob.Kind.URI;
+          default -> Glob.Kind.TEXT;
+        });
+        if (altNameType == SubjectAltName.Type.URI && !glob.hasStar() && !plainUri(glob.literal())) {
+          throw error(source, line, "'" + SafeText.escape(pattern) + "' is not a plain URI (a spiffe: URI must be a"
+              + " valid SPIFFE ID; no dot or empty segments, percent-encoding, query or fragment)");
+        }
         InetAddress address = null;
         if (altNameType == SubjectAltName.Type.IP) {
           address = glob.hasStar() ? null : ipLiteral(glob.literal());
@@ -165,10 +268,32 @@ public final class RoleRules implements RoleMapper {
                 + "' is not an IP address; san.ip takes one literal address, no glob");
           }
         }
-        return new Condition("san", null, altNameType, glob, address);
+        return new Condition("san", null, altNameType, glob, address, null, null);
+      }
+      case "anchor" -> {
+        if (what.isEmpty()) {
+          try {
+            return new Condition("anchor", null, null, null, null, new X500Principal(pattern), null);
+          } catch (IllegalArgumentException e) {
+            throw error(source, line, "'" + SafeText.escape(pattern) + "' is not a distinguished name (e.g."
+                + " anchor=\"CN=Demo Root CA,O=Demo\")");
+          }
+        }
+        if (!what.equalsIgnoreCase("sha256")) {
+          throw error(source, line, "unknown anchor selector '" + SafeText.escape(selector)
+              + "'; expected anchor=DN or anchor.sha256=FINGERPRINT");
+        }
+        String hex = pattern.replace(":", "").toUpperCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9A-F]{64}")) {
+          throw error(source, line, "'" + SafeText.escape(pattern) + "' is not a SHA-256 fingerprint (64 hex digits,"
+              + " colons allowed)");
+        }
+        return new Condition("anchor", null, null, null, null, null,
+            java.util.HexFormat.ofDelimiter(":").formatHex(java.util.HexFormat.of().parseHex(hex))
+                .toUpperCase(java.util.Locale.ROOT));
       }
       default -> throw error(source, line, "unknown selector '" + SafeText.escape(selector)
-          + "'; expected subject.ATTR, issuer.ATTR or san.dns|ip|email|uri");
+          + "'; expected subject.ATTR, issuer.ATTR, san.dns|ip|email|uri, anchor or anchor.sha256");
     }
   }
 

@@ -7,19 +7,34 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
 
-/** A certificate's SHA-256 fingerprint, written as {@code openssl x509 -fingerprint -sha256} writes it. */
+/**
+ * SHA-256 fingerprints, written as {@code openssl x509 -fingerprint -sha256} writes them: of a whole certificate,
+ * or of its public key (its SubjectPublicKeyInfo, as key pins use), which stays the same when a CA is reissued with
+ * the same key and differs between two CAs that only share a name.
+ */
 public final class Fingerprint {
   private Fingerprint() {}
 
   /** Upper-case hex pairs separated by colons, e.g. {@code 3A:F1:…}. */
   public static String sha256(X509Certificate certificate) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+      return hex(certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException("certificate cannot be encoded", e);
+    }
+  }
+
+  /** Of the certificate's public key (DER SubjectPublicKeyInfo), in the same notation. */
+  public static String publicKeySha256(X509Certificate certificate) {
+    return hex(certificate.getPublicKey().getEncoded());
+  }
+
+  private static String hex(byte[] encoded) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(encoded);
       return HexFormat.ofDelimiter(":").formatHex(digest).toUpperCase(Locale.ROOT);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every JDK has SHA-256", e);
-    } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("certificate cannot be encoded", e);
     }
   }
 }
