@@ -3,8 +3,10 @@ package dev.mtls.pki;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
 import dev.mtls.pki.material.AtomicFiles;
+import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
+import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SafeText;
 import java.io.IOException;
@@ -47,7 +49,7 @@ import javax.security.auth.x500.X500Principal;
  * Every write is atomic; mutations hold a lock file so two commands cannot interleave. The CA keys are
  * encrypted with the CA password (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256).
  */
-public final class CaDirectory {
+public final class CaDirectory implements AutoCloseable {
   private static final String HEADER = "# serial\tstatus\tnot-after\trevoked-at\treason\tsubject";
 
   private static final String ROOT_INDEX = "root-index.tsv";
@@ -152,6 +154,12 @@ public final class CaDirectory {
     return new CaDirectory(directory, root, intermediate, issuing, clock, password);
   }
 
+  /** Forgets the CA password this directory was opened with (overwrites its copy). */
+  @Override
+  public void close() {
+    Passwords.clear(password);
+  }
+
   public Path directory() {
     return directory;
   }
@@ -193,6 +201,7 @@ public final class CaDirectory {
 
   /** Signs a CSR under {@code profile} and {@code policy}, and records the certificate. */
   public IssuedCertificate sign(Csr csr, Profile profile, NamePolicy policy, Duration validity) {
+    refuseCompromisedKey(csr.publicKey(), "the request's key");
     IssuedCertificate issued = activeIssuing().sign(csr, profile, policy, validity);
     record(issued.certificate());
     return issued;
@@ -201,13 +210,31 @@ public final class CaDirectory {
   /** Re-issues the certificate {@code serial} for the same names (and key, unless {@code newKey}). */
   public X509Certificate renew(BigInteger serial, PublicKey newKey, Duration validity) {
     X509Certificate existing = certificate(serial);
-    entry(serial).filter(e -> e.reason() == RevocationReason.KEY_COMPROMISE && newKey == null).ifPresent(e -> {
-      throw new IllegalStateException("serial " + serial.toString(16) + " was revoked for keyCompromise: "
-          + "renew it only with a new key (--new-key)");
+    entry(serial).filter(e -> e.status() == IndexEntry.Status.REVOKED).ifPresent(e -> {
+      throw new IllegalStateException("serial " + serial.toString(16) + " was revoked on " + e.revokedAt() + " ("
+          + e.reason().cliName() + "): a revoked certificate is not renewed; issue a new one"
+          + (e.reason() == RevocationReason.KEY_COMPROMISE ? " with a new key" : ""));
     });
+    refuseCompromisedKey(newKey == null ? existing.getPublicKey() : newKey,
+        newKey == null ? "its key (renew with --new-key)" : "the new key");
     X509Certificate renewed = activeIssuing().renew(existing, newKey, validity);
     record(renewed);
     return renewed;
+  }
+
+  /**
+   * A key once revoked for keyCompromise is certified never again, in any certificate: whoever holds the stolen key
+   * would hold the new certificate too.
+   */
+  private void refuseCompromisedKey(PublicKey key, String what) {
+    String fingerprint = Fingerprint.sha256Of(key);
+    for (IndexEntry entry : readIndex("index.tsv")) {
+      if (entry.reason() == RevocationReason.KEY_COMPROMISE
+          && Fingerprint.sha256Of(certificate(entry.serial()).getPublicKey()).equals(fingerprint)) {
+        throw new IllegalStateException(what + " was revoked for keyCompromise with serial "
+            + entry.serialHex() + " on " + entry.revokedAt() + "; it is never certified again: use a new key");
+      }
+    }
   }
 
   public X509Certificate certificate(BigInteger serial) {

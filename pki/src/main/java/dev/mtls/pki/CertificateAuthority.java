@@ -1,6 +1,8 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.KeyPairs;
+import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -154,6 +156,7 @@ public final class CertificateAuthority {
   /** Generates a key pair and issues a certificate for it. */
   public IssuedCertificate issue(CertificateSpec spec) {
     KeyPair keyPair = spec.keyAlgorithm().generate();
+    refuseWildcardClientNames(spec.profile(), spec.subjectAltNames(), false);
     X509Certificate leaf = leaf(spec.profile(), spec.subject(), spec.subjectAltNames(), keyPair.getPublic(),
         spec.notBefore(), spec.validity());
     return new IssuedCertificate(withIssuers(leaf), keyPair);
@@ -170,6 +173,7 @@ public final class CertificateAuthority {
     KeyPolicy.check(key);
     checkWellFormed(csr.subjectAltNames());
     policy.check(csr.subject(), csr.subjectAltNames());
+    refuseWildcardClientNames(profile, csr.subjectAltNames(), policy.allowsWildcardClientNames());
     X509Certificate leaf = leaf(profile, csr.subject(), csr.subjectAltNames(), key, null, validity);
     return new IssuedCertificate(withIssuers(leaf), null);
   }
@@ -202,6 +206,69 @@ public final class CertificateAuthority {
       return new JcaX509CRLConverter().getCRL(holder);
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot sign CRL: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A leaf named like one of its CAs, by its whole subject, its CN or an alternative name, misleads whoever reads
+   * names (a log, a person, a rule written by name).
+   */
+  private void refuseCaNames(X500Principal subject, List<SubjectAltName> names) {
+    DistinguishedName leafName = DistinguishedName.of(subject);
+    for (X509Certificate ca : chain) {
+      X500Principal caSubject = ca.getSubjectX500Principal();
+      if (caSubject.equals(subject)) {
+        throw new RequestRefusedException("the subject " + SafeText.escape(subject.getName())
+            + " is the name of a CA in this chain; a leaf named like its CA misleads whoever reads names");
+      }
+      DistinguishedName caName = DistinguishedName.of(caSubject);
+      for (String cn : caName.values("CN")) {
+        if (leafName.values("CN").stream().anyMatch(cn::equalsIgnoreCase)) {
+          throw new RequestRefusedException("the subject's CN '" + SafeText.escape(cn) + "' is the CN of a CA in"
+              + " this chain (" + caName.toDisplayString() + "); choose a name no CA has");
+        }
+        for (SubjectAltName name : names) {
+          if (name.value().equalsIgnoreCase(cn) || name.value().equalsIgnoreCase(caSubject.getName())) {
+            throw new RequestRefusedException("the subject alternative name " + SafeText.escape(name.toString())
+                + " is the name of a CA in this chain (" + caName.toDisplayString() + ")");
+          }
+        }
+      }
+    }
+  }
+
+  /** A URI with dot segments or escaped dots and slashes can be read as another path than it shows. */
+  private static void refuseUnplainUris(List<SubjectAltName> names) {
+    for (SubjectAltName name : names) {
+      if (name.type() != SubjectAltName.Type.URI) {
+        continue;
+      }
+      String uri = name.value();
+      int authority = uri.indexOf("://");
+      String rest = authority < 0 ? uri : uri.substring(authority + 3);
+      int slash = rest.indexOf('/');
+      String path = slash < 0 ? "" : rest.substring(slash);
+      if (path.matches(".*/\\.{1,2}(/.*)?") || path.contains("//") || uri.toLowerCase(java.util.Locale.ROOT)
+          .matches(".*%(2e|2f|5c).*")) {
+        throw new RequestRefusedException("the URI " + SafeText.escape(uri) + " has dot or empty path segments or"
+            + " an escaped '.', '/' or '\\'; a URI must show the one path it names");
+      }
+    }
+  }
+
+  /**
+   * A wildcard DNS name in a client certificate lets one key speak for every host of a domain; it is issued only
+   * when the name policy says so explicitly.
+   */
+  private static void refuseWildcardClientNames(Profile profile, List<SubjectAltName> names, boolean allowed) {
+    if (profile != Profile.CLIENT || allowed) {
+      return;
+    }
+    for (SubjectAltName name : names) {
+      if (name.type() == SubjectAltName.Type.DNS && name.value().contains("*")) {
+        throw new RequestRefusedException("the client certificate would name the wildcard " + SafeText.escape(
+            name.toString()) + "; wildcard names in client certificates need --allow-wildcard-dns");
+      }
     }
   }
 
@@ -248,12 +315,8 @@ public final class CertificateAuthority {
     if (profile == Profile.CLIENT && subject.getEncoded().length <= 2) {
       throw new RequestRefusedException("a client certificate needs a subject: servers map it to roles");
     }
-    for (X509Certificate ca : chain) {
-      if (ca.getSubjectX500Principal().equals(subject)) {
-        throw new RequestRefusedException("the subject " + dev.mtls.pki.material.SafeText.escape(subject.getName())
-            + " is the name of a CA in this chain; a leaf named like its CA misleads whoever reads names");
-      }
-    }
+    refuseCaNames(subject, names);
+    refuseUnplainUris(names);
     Instant notBefore = requestedNotBefore == null ? clock.instant().minus(CLOCK_SKEW) : requestedNotBefore;
     Instant notAfter = clamp(notBefore.plus(validity == null ? profile.defaultValidity() : validity));
     if (!notAfter.isAfter(notBefore)) {

@@ -14,6 +14,7 @@ class NamePolicyTest {
 
   private final NamePolicy policy = NamePolicy.builder()
       .requireSubjectAttribute("O", "mtls-reference")
+      .allowSubjectAttribute("CN", "*")
       .addDns("*.example.org")
       .addDns("localhost")
       .addIp("127.0.0.1")
@@ -76,7 +77,8 @@ class NamePolicyTest {
 
   @Test
   void refuses_name_type_with_no_patterns_at_all() {
-    NamePolicy dnsOnly = NamePolicy.builder().addDns("*.example.org").build();
+    NamePolicy dnsOnly = NamePolicy.builder().allowSubjectAttribute("CN", "*").allowSubjectAttribute("O", "*")
+        .addDns("*.example.org").build();
 
     assertThatThrownBy(() -> dnsOnly.check(SUBJECT, List.of(SubjectAltName.email("alice@example.org"))))
         .isInstanceOf(RequestRefusedException.class)
@@ -93,7 +95,8 @@ class NamePolicyTest {
 
   @Test
   void escaped_comma_in_the_common_name_does_not_satisfy_a_required_ou() {
-    NamePolicy admins = NamePolicy.builder().requireSubjectAttribute("OU", "admins").build();
+    NamePolicy admins = NamePolicy.builder().requireSubjectAttribute("OU", "admins").allowSubjectAttribute("CN", "*")
+        .allowSubjectAttribute("OU", "readers").build();
 
     assertThatThrownBy(() -> admins.check(new X500Principal("CN=bob\\,OU=admins,OU=readers"), List.of()))
         .isInstanceOf(RequestRefusedException.class)
@@ -133,5 +136,21 @@ class NamePolicyTest {
   void permit_all_allows_any_well_formed_name() {
     assertThatCode(() -> NamePolicy.permitAll().check(new X500Principal("CN=anything"),
         List.of(SubjectAltName.dns("x.y.z"), SubjectAltName.ip("::1")))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void refuses_a_subject_attribute_the_policy_does_not_list() {
+    NamePolicy readersAndAdmins = NamePolicy.builder().allowSubjectAttribute("CN", "*")
+        .allowSubjectAttribute("OU", "readers").allowSubjectAttribute("OU", "admins").build();
+
+    assertThatCode(() -> readersAndAdmins.check(new X500Principal("CN=bob,OU=readers"), List.of()))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> readersAndAdmins.check(new X500Principal("CN=bob,OU=ops"), List.of()))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessage("subject attribute OU=ops is not allowed by the policy (allowed: CN=*, OU=readers, OU=admins)");
+    assertThatThrownBy(() -> readersAndAdmins.check(new X500Principal("CN=bob,OU=readers,O=Evil Corp"), List.of()))
+        .isInstanceOf(RequestRefusedException.class)
+        .hasMessage("subject attribute O=Evil Corp is not allowed by the policy (allowed: CN=*, OU=readers,"
+            + " OU=admins)");
   }
 }

@@ -26,7 +26,12 @@ public final class Fingerprint {
 
   /** Of the certificate's public key (DER SubjectPublicKeyInfo), in the same notation. */
   public static String publicKeySha256(X509Certificate certificate) {
-    return hex(certificate.getPublicKey().getEncoded());
+    return sha256Of(certificate.getPublicKey());
+  }
+
+  /** Of a public key (DER SubjectPublicKeyInfo), in the same notation. */
+  public static String sha256Of(java.security.PublicKey key) {
+    return hex(key.getEncoded());
   }
 
   private static String hex(byte[] encoded) {

@@ -66,4 +66,13 @@ public final class Passwords {
     }
     return question == null ? null : prompt(question);
   }
+
+  /** Overwrites each password (nulls are skipped): once used, a password should not linger in memory. */
+  public static void clear(char[]... passwords) {
+    for (char[] password : passwords) {
+      if (password != null) {
+        java.util.Arrays.fill(password, '\0');
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.material.Passwords;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.time.Clock;
@@ -35,8 +36,13 @@ final class CrlCommand implements Callable<Integer> {
     if (days <= 0) {
       throw new IllegalArgumentException("--days must be positive, got " + days);
     }
-    CaDirectory.PublishedCrls crls = CaDirectory.open(dir, password.resolve(), Clock.systemUTC())
-        .generateCrl(Duration.ofDays(days));
+    char[] caPassword = password.resolve();
+    CaDirectory.PublishedCrls crls;
+    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
+      crls = ca.generateCrl(Duration.ofDays(days));
+    } finally {
+      Passwords.clear(caPassword);
+    }
     spec.commandLine().getOut().println("Wrote " + dir.resolve("crl.pem") + ": the issuing CA's CRL with "
         + count(crls.issuing()) + " revoked certificate(s) and the root's CRL with " + count(crls.root())
         + " revoked CA certificate(s), next update " + crls.issuing().getNextUpdate().toInstant());

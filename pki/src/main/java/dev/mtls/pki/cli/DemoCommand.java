@@ -67,8 +67,15 @@ final class DemoCommand implements Callable<Integer> {
     AtomicFiles.writeString(passwordOut, new String(password) + "\n", Visibility.PRIVATE, existing);
 
     Clock clock = Clock.systemUTC();
-    CaDirectory ca = CaDirectory.init(out.resolve("ca"), password, CaDirectory.InitOptions.defaults(ORGANIZATION)
-        .withKeyEncryption(pki.keyEncryption()), force, clock);
+    try (CaDirectory ca = CaDirectory.init(out.resolve("ca"), password, CaDirectory.InitOptions.defaults(ORGANIZATION)
+        .withKeyEncryption(pki.keyEncryption()), force, clock)) {
+      return demo(ca, password, passwordOut, existing, clock);
+    } finally {
+      Passwords.clear(password);
+    }
+  }
+
+  private int demo(CaDirectory ca, char[] password, Path passwordOut, Existing existing, Clock clock) {
     Instant now = clock.instant();
     PrintWriter printer = spec.commandLine().getOut();
     printer.println("Demo PKI in " + out + " (password for the CA keys and every .p12: " + passwordOut + ")");

@@ -2,6 +2,7 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.KeyAlgorithm;
+import dev.mtls.pki.material.Passwords;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -48,15 +49,21 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CaDirectory ca = CaDirectory.init(dir, password.resolve(), new CaDirectory.InitOptions(
+    char[] caPassword = password.resolve();
+    X500Principal intermediate;
+    try (CaDirectory ca = CaDirectory.init(dir, caPassword, new CaDirectory.InitOptions(
         new X500Principal(rootSubject), new X500Principal(intermediateSubject), KeyAlgorithm.fromCliName(keyType),
-        crlUrl, pki.keyEncryption()), force, Clock.systemUTC());
+        crlUrl, pki.keyEncryption()), force, Clock.systemUTC())) {
+      intermediate = ca.intermediate().getSubjectX500Principal();
+    } finally {
+      Passwords.clear(caPassword);
+    }
     var out = spec.commandLine().getOut();
     out.println("Created a two-tier CA in " + dir);
     out.println("  root:          " + dir.resolve("root.pem") + "  (trust anchor: give this to peers)");
     out.println("  intermediate:  " + dir.resolve("intermediate.pem") + "  (issues leaves)");
     out.println("  CA keys:       root.key, intermediate.key (encrypted, 0600)");
-    out.println("  subject:       " + ca.intermediate().getSubjectX500Principal().getName());
+    out.println("  subject:       " + intermediate.getName());
     return 0;
   }
 }

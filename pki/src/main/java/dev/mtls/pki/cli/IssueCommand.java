@@ -6,6 +6,7 @@ import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.Profile;
+import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.nio.file.Path;
@@ -83,7 +84,16 @@ final class IssueCommand implements Callable<Integer> {
     if (encryptKey && outputPassword == null) {
       throw new IllegalArgumentException("--encrypt-key needs --out-password-file or --out-password-env");
     }
-    CaDirectory ca = CaDirectory.open(dir, caPassword.resolve(), Clock.systemUTC());
+    char[] password = caPassword.resolve();
+    try (CaDirectory ca = CaDirectory.open(dir, password, Clock.systemUTC())) {
+      return issue(ca, chosen, packaging, names, outputPassword);
+    } finally {
+      Passwords.clear(password, outputPassword);
+    }
+  }
+
+  private int issue(CaDirectory ca, Profile chosen, Pkcs12.Profile packaging, List<SubjectAltName> names,
+      char[] outputPassword) {
     String dn = subject != null ? subject : "CN=" + name;
     CertificateSpec.Builder spec = chosen == Profile.SERVER ? CertificateSpec.server(dn) : CertificateSpec.client(dn);
     names.forEach(spec::addSubjectAltName);

@@ -74,6 +74,14 @@ final class Pkcs12Command implements Callable<Integer> {
     if (password == null) {
       password = Passwords.prompt("Password for " + out);
     }
+    try {
+      return write(password);
+    } finally {
+      Passwords.clear(password);
+    }
+  }
+
+  private int write(char[] password) {
     byte[] p12;
     String what;
     if (content.trust != null) {
@@ -82,7 +90,12 @@ final class Pkcs12Command implements Callable<Integer> {
     } else {
       char[] keyPassword = content.identity.keyPasswordFile == null ? null
           : Passwords.fromFile(content.identity.keyPasswordFile);
-      Identity identity = Identity.loadPem(content.identity.cert, content.identity.key, keyPassword);
+      Identity identity;
+      try {
+        identity = Identity.loadPem(content.identity.cert, content.identity.key, keyPassword);
+      } finally {
+        Passwords.clear(keyPassword);
+      }
       p12 = Pkcs12.keyStore(identity, password, name, IssueCommand.p12Profile(profile), pki.keyEncryption());
       what = "keystore '" + name + "' with " + identity.chain().size() + " certificate(s)";
     }

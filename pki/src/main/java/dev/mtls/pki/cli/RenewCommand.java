@@ -5,6 +5,7 @@ import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
 import dev.mtls.pki.material.AtomicFiles;
+import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -55,7 +56,15 @@ final class RenewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CaDirectory ca = CaDirectory.open(dir, password.resolve(), Clock.systemUTC());
+    char[] caPassword = password.resolve();
+    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
+      return renew(ca);
+    } finally {
+      Passwords.clear(caPassword);
+    }
+  }
+
+  private int renew(CaDirectory ca) {
     KeyPair keyPair = newKey == null ? null : KeyAlgorithm.fromCliName(newKey).generate();
     X509Certificate renewed = ca.renew(Serials.parse(serial), keyPair == null ? null : keyPair.getPublic(),
         days == null ? null : Duration.ofDays(days));

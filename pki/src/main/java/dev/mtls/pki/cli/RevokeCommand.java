@@ -3,6 +3,7 @@ package dev.mtls.pki.cli;
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.RevocationReason;
+import dev.mtls.pki.material.Passwords;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -37,7 +38,13 @@ final class RevokeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RevocationReason why = RevocationReason.fromCliName(reason);
-    IndexEntry entry = CaDirectory.open(dir, password.resolve(), Clock.systemUTC()).revoke(Serials.parse(serial), why);
+    char[] caPassword = password.resolve();
+    IndexEntry entry;
+    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
+      entry = ca.revoke(Serials.parse(serial), why);
+    } finally {
+      Passwords.clear(caPassword);
+    }
     spec.commandLine().getOut().println("Revoked serial " + entry.serialHex() + " (" + why.cliName() + ") at "
         + entry.revokedAt() + ". Publish it with: crl --dir " + dir);
     return 0;

@@ -8,6 +8,7 @@ import dev.mtls.pki.Profile;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
 import dev.mtls.pki.material.AtomicFiles;
+import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
     description = {"Sign a CSR under a profile. The CA checks the CSR's signature and key strength, applies the",
-        "name policy (if any --allow/--require option is given, everything else is refused), and decides every",
-        "extension itself: nothing in the CSR can add a usage or make a CA.",
+        "name policy (if any --allow/--require option is given, every name and subject attribute it does not",
+        "allow is refused), and decides every extension itself: nothing in the CSR can add a usage or make a CA.",
         "Writes OUT (leaf) and OUT with -chain before .pem (leaf + intermediate)."})
 final class SignCommand implements Callable<Integer> {
   @Spec
@@ -60,6 +61,13 @@ final class SignCommand implements Callable<Integer> {
   @Option(names = "--require-subject", paramLabel = "TYPE=VALUE", description = "Require this subject attribute, e.g. O=example.")
   List<String> requireSubject = new ArrayList<>();
 
+  @Option(names = "--allow-subject", paramLabel = "TYPE=VALUE", split = ",",
+      description = "Permit this subject attribute, e.g. OU=readers,OU=admins; TYPE=* permits any value of TYPE.")
+  List<String> allowSubject = new ArrayList<>();
+
+  @Option(names = "--allow-wildcard-dns", description = "Permit wildcard DNS names in client certificates.")
+  boolean allowWildcardDns;
+
   @Option(names = "--force", description = "Overwrite existing output files.")
   boolean force;
 
@@ -71,8 +79,13 @@ final class SignCommand implements Callable<Integer> {
     Profile chosen = Profile.fromCliName(profile);
     NamePolicy policy = policy();
     Csr csr = Csr.load(csrFile);
-    CaDirectory ca = CaDirectory.open(dir, password.resolve(), Clock.systemUTC());
-    IssuedCertificate issued = ca.sign(csr, chosen, policy, days == null ? null : Duration.ofDays(days));
+    char[] caPassword = password.resolve();
+    IssuedCertificate issued;
+    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
+      issued = ca.sign(csr, chosen, policy, days == null ? null : Duration.ofDays(days));
+    } finally {
+      Passwords.clear(caPassword);
+    }
     Existing existing = force ? Existing.REPLACE : Existing.REFUSE;
     AtomicFiles.writeString(out, issued.certificatePem(), Visibility.PUBLIC, existing);
     String fileName = out.getFileName().toString();
@@ -89,10 +102,24 @@ final class SignCommand implements Callable<Integer> {
   }
 
   private NamePolicy policy() {
-    if (allowDns.isEmpty() && allowIp.isEmpty() && allowEmail.isEmpty() && allowUri.isEmpty() && requireSubject.isEmpty()) {
+    if (allowDns.isEmpty() && allowIp.isEmpty() && allowEmail.isEmpty() && allowUri.isEmpty() && requireSubject.isEmpty()
+        && allowSubject.isEmpty() && !allowWildcardDns) {
+      spec.commandLine().getErr().println("warning: signing with no name policy: any subject and names the CSR asks"
+          + " for are certified; --allow-subject, --allow-dns, --allow-uri, ... restrict them");
       return NamePolicy.permitAll();
     }
     NamePolicy.Builder builder = NamePolicy.builder();
+    if (allowWildcardDns) {
+      builder.allowWildcardClientNames();
+    }
+    for (String allowed : allowSubject) {
+      int equals = allowed.indexOf('=');
+      if (equals <= 0) {
+        throw new IllegalArgumentException("--allow-subject takes TYPE=VALUE, e.g. OU=readers; got '"
+            + SafeText.escape(allowed) + "'");
+      }
+      builder.allowSubjectAttribute(allowed.substring(0, equals), allowed.substring(equals + 1));
+    }
     allowDns.forEach(builder::addDns);
     allowIp.forEach(builder::addIp);
     allowEmail.forEach(builder::addEmail);

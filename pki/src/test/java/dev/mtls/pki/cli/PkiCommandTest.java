@@ -2,6 +2,7 @@ package dev.mtls.pki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
@@ -18,6 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The CLI as a user runs it: one line per failure, a non-zero exit, nothing overwritten by accident. */
@@ -159,7 +162,8 @@ class PkiCommandTest {
     assertThat(made.exit()).as(made.err()).isZero();
 
     Run signed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
-        "--profile", "server", "--allow-dns", "*.example.org", "--out", dir.resolve("svc.pem").toString());
+        "--profile", "server", "--allow-subject", "CN=*", "--allow-dns", "*.example.org", "--out",
+        dir.resolve("svc.pem").toString());
 
     assertThat(signed.exit()).as(signed.err()).isZero();
     X509Certificate certificate = Pem.loadCertificates(dir.resolve("svc.pem")).get(0);
@@ -175,7 +179,8 @@ class PkiCommandTest {
         "--out", csr.toString());
 
     Run signed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
-        "--profile", "server", "--allow-dns", "*.example.org", "--out", dir.resolve("evil.pem").toString());
+        "--profile", "server", "--allow-subject", "CN=*", "--allow-dns", "*.example.org", "--out",
+        dir.resolve("evil.pem").toString());
 
     assertThat(signed.exit()).isEqualTo(1);
     assertThat(signed.err()).isEqualTo("error: subject alternative name DNS:bank.example.com is not allowed by the policy "
@@ -374,22 +379,134 @@ class PkiCommandTest {
     assertThat(dir.resolve("mixed.p12")).doesNotExist();
   }
 
-  @Test
-  void renew_of_a_key_compromised_certificate_requires_a_new_key() throws Exception {
-    issueClient("leaky", "CN=leaky");
-    String serial = Pem.loadCertificates(dir.resolve("leaky.pem")).get(0).getSerialNumber().toString(16);
+  @ParameterizedTest
+  @ValueSource(strings = {"superseded", "keyCompromise"})
+  void renew_refuses_a_revoked_certificate(String reason) throws Exception {
+    issueClient("leaky-" + reason, "CN=leaky " + reason);
+    String serial = Pem.loadCertificates(dir.resolve("leaky-" + reason + ".pem")).get(0).getSerialNumber().toString(16);
     run("revoke", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
+        "--reason", reason);
+
+    Run renewed = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
+        "--name", "again-" + reason, "--new-key", "--out", dir.toString());
+
+    assertThat(renewed.exit()).isEqualTo(1);
+    assertThat(renewed.err()).matches("error: serial " + serial + " was revoked on \\S+ \\(" + reason + "\\): a"
+        + " revoked certificate is not renewed; issue a new one" + (reason.equals("keyCompromise")
+            ? " with a new key" : "") + "\\R");
+    assertThat(dir.resolve("again-" + reason + ".pem")).doesNotExist();
+  }
+
+  @Test
+  void a_key_revoked_for_key_compromise_is_never_certified_again() throws Exception {
+    Path csr = csr("twice", "CN=twice", "dns:twice.example.org");
+    Path first = dir.resolve("first.pem");
+    Path second = dir.resolve("second.pem");
+    sign(csr, "client", first);
+    sign(csr, "client", second);
+    String firstSerial = Pem.loadCertificates(first).get(0).getSerialNumber().toString(16);
+    String secondSerial = Pem.loadCertificates(second).get(0).getSerialNumber().toString(16);
+    run("revoke", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", firstSerial,
         "--reason", "keyCompromise");
 
-    Run sameKey = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
-        "--name", "leaky2", "--out", dir.toString());
-    Run newKey = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial", serial,
-        "--name", "leaky3", "--new-key", "--out", dir.toString());
+    Run renewSecond = run("renew", "--dir", ca.toString(), "--password-file", password.toString(), "--serial",
+        secondSerial, "--name", "second-renewed", "--out", dir.toString());
+    Run signAgain = sign(csr, "client", dir.resolve("third.pem"));
 
-    assertThat(sameKey.exit()).isEqualTo(1);
-    assertThat(sameKey.err()).isEqualTo("error: serial " + serial + " was revoked for keyCompromise: renew it only "
-        + "with a new key (--new-key)" + System.lineSeparator());
-    assertThat(dir.resolve("leaky2.pem")).doesNotExist();
-    assertThat(newKey.exit()).as(newKey.err()).isZero();
+    assertThat(renewSecond.exit()).isEqualTo(1);
+    assertThat(renewSecond.err()).matches("error: its key \\(renew with --new-key\\) was revoked for keyCompromise"
+        + " with serial " + firstSerial + " on \\S+; it is never certified again: use a new key\\R");
+    assertThat(signAgain.exit()).isEqualTo(1);
+    assertThat(signAgain.err()).matches("error: the request's key was revoked for keyCompromise with serial "
+        + firstSerial + " on \\S+; it is never certified again: use a new key\\R");
+    assertThat(dir.resolve("third.pem")).doesNotExist();
+  }
+
+  @Test
+  void sign_refuses_a_wildcard_dns_name_in_a_client_certificate_unless_allowed() throws Exception {
+    Path csr = csr("wild", "CN=wild", "dns:*.example.org");
+
+    Run refused = sign(csr, "client", dir.resolve("wild.pem"));
+    Run allowed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", "client", "--allow-subject", "CN=*", "--allow-dns", "*.example.org", "--allow-wildcard-dns",
+        "--out", dir.resolve("wild-allowed.pem").toString());
+
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo("error: the client certificate would name the wildcard DNS:*.example.org;"
+        + " wildcard names in client certificates need --allow-wildcard-dns" + System.lineSeparator());
+    assertThat(allowed.exit()).as(allowed.err()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"spiffe://example.org/ns/../admin", "spiffe://example.org/ns/./x",
+      "spiffe://example.org/ns//x", "spiffe://example.org/ns/%2e%2e/admin"})
+  void refuses_a_uri_name_with_dot_or_empty_segments_or_escapes(String uri) throws Exception {
+    Run issued = run("issue", "client", "--dir", ca.toString(), "--password-file", password.toString(), "--name",
+        "dotty", "--subject", "CN=dotty", "--san", "uri:" + uri, "--out", dir.toString());
+
+    assertThat(issued.exit()).isEqualTo(1);
+    assertThat(issued.err()).isEqualTo("error: the URI " + uri + " has dot or empty path segments or an escaped '.',"
+        + " '/' or '\\'; a URI must show the one path it names" + System.lineSeparator());
+  }
+
+  @Test
+  void refuses_a_subject_or_alternative_name_equal_to_one_of_its_ca_names() throws Exception {
+    Path named = dir.resolve("named-ca");
+    Run init = run("init", "--dir", named.toString(), "--password-file", password.toString(), "--intermediate-subject",
+        "CN=ca.example.org,O=Demo");
+    assertThat(init.exit()).as(init.err()).isZero();
+
+    Run sameCn = run("issue", "client", "--dir", named.toString(), "--password-file", password.toString(), "--name",
+        "lookalike", "--subject", "CN=CA.example.org,OU=readers", "--out", dir.toString());
+    Run sameSan = run("issue", "server", "--dir", named.toString(), "--password-file", password.toString(), "--name",
+        "lookalike2", "--subject", "CN=web", "--san", "dns:ca.example.org", "--out", dir.toString());
+
+    assertThat(sameCn.exit()).isEqualTo(1);
+    assertThat(sameCn.err()).isEqualTo("error: the subject's CN 'ca.example.org' is the CN of a CA in this chain"
+        + " (CN=ca.example.org,O=Demo); choose a name no CA has" + System.lineSeparator());
+    assertThat(sameSan.exit()).isEqualTo(1);
+    assertThat(sameSan.err()).isEqualTo("error: the subject alternative name DNS:ca.example.org is the name of a CA in"
+        + " this chain (CN=ca.example.org,O=Demo)" + System.lineSeparator());
+    assertThat(dir.resolve("lookalike.pem")).doesNotExist();
+    assertThat(dir.resolve("lookalike2.pem")).doesNotExist();
+  }
+
+  @Test
+  void sign_refuses_subject_attributes_the_policy_does_not_list() throws Exception {
+    Path csr = csr("ops", "CN=opsbot,OU=ops", "dns:ops.example.org");
+
+    Run signed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", "client", "--allow-subject", "CN=*,OU=readers,OU=admins", "--allow-dns", "*.example.org",
+        "--out", dir.resolve("ops.pem").toString());
+
+    assertThat(signed.exit()).isEqualTo(1);
+    assertThat(signed.err()).isEqualTo("error: subject attribute OU=ops is not allowed by the policy (allowed: CN=*,"
+        + " OU=readers, OU=admins)" + System.lineSeparator());
+  }
+
+  @Test
+  void sign_without_a_policy_says_so_on_stderr() throws Exception {
+    Path csr = csr("open", "CN=open", "dns:open.example.org");
+
+    Run signed = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", "server", "--out", dir.resolve("open.pem").toString());
+
+    assertThat(signed.exit()).as(signed.err()).isZero();
+    assertThat(signed.err()).isEqualTo("warning: signing with no name policy: any subject and names the CSR asks for"
+        + " are certified; --allow-subject, --allow-dns, --allow-uri, ... restrict them" + System.lineSeparator());
+  }
+
+  private Path csr(String name, String subject, String san) {
+    Path csr = dir.resolve(name + ".csr");
+    Run made = run("csr", "--key", dir.resolve(name + ".key").toString(), "--subject", subject, "--san", san,
+        "--out", csr.toString());
+    assertThat(made.exit()).as(made.err()).isZero();
+    return csr;
+  }
+
+  /** Signs under a policy: any CN, DNS names under example.org. */
+  private static Run sign(Path csr, String profile, Path out) {
+    return run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", profile, "--allow-subject", "CN=*", "--allow-dns", "*.example.org", "--out", out.toString());
   }
 }
