@@ -61,6 +61,7 @@ final class ClientMaterial implements AutoCloseable {
       units.addAll(reloadable.units());
       this.trust = reloadable;
     } else {
+      // Only with the caller's own SSLContext is there no trust of ours (the builder refuses none otherwise).
       Trust fixed = builder.trust != null ? builder.trust : Trust.system();
       this.trust = () -> fixed;
     }

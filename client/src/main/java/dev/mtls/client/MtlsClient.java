@@ -389,7 +389,10 @@ public final class MtlsClient implements AutoCloseable {
       return this;
     }
 
-    /** Whom we trust to identify servers, fixed. If no trust is set, the JDK's own trust store. */
+    /**
+     * Whom we trust to identify servers, fixed. There is no default: {@code trust(Trust.system())} trusts the JDK's
+     * public CAs, deliberately.
+     */
     public Builder trust(TrustAnchors anchors) {
       trustFiles.anchors(Objects.requireNonNull(anchors, "anchors == null"));
       return this;
@@ -530,6 +533,10 @@ public final class MtlsClient implements AutoCloseable {
       if (crlFiles && !trustFiles.hasAnchors()) {
         throw new IllegalStateException("CRL files need trust anchors: set trust(TrustAnchors), trustPem or "
             + "trustPkcs12 too");
+      }
+      if (sslContext == null && trust == null && !trustFiles.hasAnchors()) {
+        throw new IllegalStateException("no trust for servers: set trust(TrustAnchors), trustPem(...) or"
+            + " trustPkcs12(...), or trust(Trust.system()) to trust the JDK's public CAs");
       }
       return new MtlsClient(this);
     }

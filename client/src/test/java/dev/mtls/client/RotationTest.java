@@ -177,6 +177,13 @@ class RotationTest {
   }
 
   @Test
+  void a_client_without_any_trust_is_refused_unless_it_asks_for_the_system_store() {
+    assertThatThrownBy(() -> MtlsClient.builder().identity(TestPki.identity(PKI.client)).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no trust for servers");
+    MtlsClient.builder().trust(dev.mtls.pki.material.trust.Trust.system()).build().close();
+  }
+
+  @Test
   void crl_files_without_trust_anchors_are_refused() {
     assertThatThrownBy(() -> MtlsClient.builder().addCrlFile(dir.resolve("crl.pem")).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("need trust anchors");

@@ -15,6 +15,7 @@ import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.Trust;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -84,9 +85,21 @@ public final class ClientCommand implements Callable<Integer> {
   String passwordEnv;
 
   @Option(names = "--cacert", paramLabel = "FILE",
-      description = "CAs we trust for the server: PEM bundle, or PKCS#12 truststore (.p12/.pfx). "
-          + "Default: the JDK's trust store.")
+      description = "CAs we trust for the server: PEM bundle, or PKCS#12 truststore (.p12/.pfx, with its password "
+          + "from --cacert-password-file or --cacert-password-env). Required unless --system-trust.")
   Path cacert;
+
+  @Option(names = "--cacert-password-file", paramLabel = "FILE",
+      description = "File whose first line is the PKCS#12 truststore's password.")
+  Path cacertPasswordFile;
+
+  @Option(names = "--cacert-password-env", paramLabel = "VAR",
+      description = "Environment variable holding the PKCS#12 truststore's password.")
+  String cacertPasswordEnv;
+
+  @Option(names = "--system-trust",
+      description = "Trust the JDK's CA store (public CAs) for the server, instead of --cacert.")
+  boolean systemTrust;
 
   @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'", description = "Add a request header.")
   List<String> headers = new ArrayList<>();
@@ -188,6 +201,8 @@ public final class ClientCommand implements Callable<Integer> {
       }
       if (cacert != null) {
         builder.trust(trust(cacert));
+      } else {
+        builder.trust(Trust.system());
       }
       body = dataFile == null ? null : Files.readAllBytes(dataFile);
     } catch (KeyMaterialException e) {
@@ -216,7 +231,8 @@ public final class ClientCommand implements Callable<Integer> {
         printTls(response.tls(), loadedIdentity == null ? null : loadedIdentity.certificate(), err);
         err.println("< HTTP " + response.status());
         for (Map.Entry<String, String> header : response.headers()) {
-          err.println("< " + header.getKey() + ": " + header.getValue());
+          // The server chose these bytes: escaped, they cannot move the cursor or forge a line.
+          err.println("< " + SafeText.escape(header.getKey()) + ": " + SafeText.escape(header.getValue()));
         }
       }
       out.print(response.bodyText());
@@ -352,10 +368,15 @@ public final class ClientCommand implements Callable<Integer> {
     return loadedIdentity;
   }
 
-  private static TrustAnchors trust(Path file) {
+  private TrustAnchors trust(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".p12") || name.endsWith(".pfx")) {
-      return TrustAnchors.loadPkcs12(file, null);
+      char[] password = Passwords.resolve(cacertPasswordFile, cacertPasswordEnv, "Password of " + file);
+      try {
+        return TrustAnchors.loadPkcs12(file, password);
+      } finally {
+        Passwords.clear(password);
+      }
     }
     return TrustAnchors.loadPem(file);
   }
@@ -389,6 +410,13 @@ public final class ClientCommand implements Callable<Integer> {
     }
     if (concurrency > 1 && repeat == 1) {
       throw new CommandLine.ParameterException(commandLine, "--concurrency needs --repeat");
+    }
+    if (cacert == null && !systemTrust) {
+      throw new CommandLine.ParameterException(commandLine, "whom do we trust to identify the server? give --cacert"
+          + " FILE (the CA that issued the server's certificate), or --system-trust for the JDK's public CAs");
+    }
+    if (cacert != null && systemTrust) {
+      throw new CommandLine.ParameterException(commandLine, "give either --cacert or --system-trust, not both");
     }
   }
 

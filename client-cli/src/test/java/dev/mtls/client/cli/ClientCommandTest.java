@@ -169,6 +169,15 @@ class ClientCommandTest {
   }
 
   @Test
+  void refuses_to_start_without_knowing_whom_to_trust() {
+    assertThat(run(server.url("/"))).isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).startsWith("whom do we trust to identify the server? give --cacert FILE (the CA that"
+        + " issued the server's certificate), or --system-trust for the JDK's public CAs");
+    assertThat(run("--system-trust", "--cacert", "ca.pem", server.url("/"))).isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("give either --cacert or --system-trust, not both");
+  }
+
+  @Test
   void help_documents_the_exit_codes() {
     assertThat(run("--help")).isEqualTo(0);
     assertThat(out.toString()).contains("Exit codes:", "3   TLS or authentication failure",

@@ -33,8 +33,17 @@ public final class TrustAnchors {
     return new TrustAnchors(Pem.loadCertificates(bundle));
   }
 
-  /** The trusted-certificate entries of a PKCS#12 truststore. */
+  /**
+   * The trusted-certificate entries of a PKCS#12 truststore. The password is required and the file must carry an
+   * integrity MAC, which the password checks: the JDK reads a truststore without a password by skipping that check,
+   * and whoever can write the file could then add a CA unnoticed.
+   */
   public static TrustAnchors loadPkcs12(Path file, char[] password) {
+    if (password == null || password.length == 0) {
+      throw KeyMaterialException.in(file, "a PKCS#12 truststore needs its password: without it the file's integrity"
+          + " (its MAC) cannot be checked, and anyone able to write the file could add a CA");
+    }
+    requireMac(file);
     KeyStore store = Identity.Pkcs12Files.load(file, password);
     List<X509Certificate> anchors = new ArrayList<>();
     try {
@@ -51,6 +60,27 @@ public final class TrustAnchors {
       throw KeyMaterialException.in(file, "holds no trusted certificate entries (a keystore with only keys?)");
     }
     return new TrustAnchors(List.copyOf(anchors));
+  }
+
+  private static void requireMac(Path file) {
+    byte[] encoded;
+    try {
+      encoded = java.nio.file.Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw KeyMaterialException.in(file, "file not found");
+    } catch (java.io.IOException e) {
+      throw KeyMaterialException.in(file, "cannot read: " + e.getMessage(), e);
+    }
+    boolean hasMac;
+    try {
+      hasMac = new org.bouncycastle.pkcs.PKCS12PfxPdu(encoded).hasMac();
+    } catch (RuntimeException | java.io.IOException e) {
+      throw KeyMaterialException.in(file, "not a readable PKCS#12 file; is it PEM? then load it as PEM", e);
+    }
+    if (!hasMac) {
+      throw KeyMaterialException.in(file, "the PKCS#12 truststore has no integrity MAC, so nothing proves it was not"
+          + " altered; recreate it with a password (pki p12 --trust, or keytool)");
+    }
   }
 
   /** The JDK's own trust store (cacerts), for clients of public servers. Read through the JDK's trust manager. */

@@ -101,4 +101,33 @@ class TrustAnchorsTest {
     }
     return file;
   }
+
+  @Test
+  void a_pkcs12_truststore_is_read_only_with_its_password_so_its_mac_is_checked() throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("root", root);
+    Path file = directory.resolve("trust.p12");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, PASSWORD);
+    }
+
+    assertThat(TrustAnchors.loadPkcs12(file, PASSWORD).certificates()).containsExactly(root);
+    assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, null)).isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": a PKCS#12 truststore needs its password: without it the file's integrity (its MAC)"
+            + " cannot be checked, and anyone able to write the file could add a CA");
+    assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, "wrong".toCharArray()))
+        .isInstanceOf(KeyMaterialException.class).hasMessageContaining("wrong password");
+  }
+
+  @Test
+  void a_pkcs12_truststore_without_a_mac_is_refused() throws Exception {
+    org.bouncycastle.pkcs.PKCS12PfxPduBuilder pfx = new org.bouncycastle.pkcs.PKCS12PfxPduBuilder();
+    pfx.addData(new org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder(root).build());
+    Path file = Files.write(directory.resolve("nomac.p12"), pfx.build(null, null).getEncoded("DER"));
+
+    assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, PASSWORD)).isInstanceOf(KeyMaterialException.class)
+        .hasMessage(file + ": the PKCS#12 truststore has no integrity MAC, so nothing proves it was not altered;"
+            + " recreate it with a password (pki p12 --trust, or keytool)");
+  }
 }
