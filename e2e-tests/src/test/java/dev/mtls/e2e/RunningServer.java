@@ -2,10 +2,10 @@ package dev.mtls.e2e;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.MtlsServer;
+import dev.mtls.server.RecordedEvents;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.ServedRequest;
-import dev.mtls.server.ServerListener;
 import dev.mtls.server.app.DemoRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,11 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * An in-process {@link MtlsServer} on 127.0.0.1 (ports chosen by the OS) with the example roles and routes from
@@ -40,9 +37,9 @@ public final class RunningServer implements AutoCloseable {
   private final MtlsServer server;
   private final Path rolesFile;
   private final Path crlFile;
-  private final Events events;
+  private final RecordedEvents events;
 
-  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, Events events) {
+  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, RecordedEvents events) {
     this.server = server;
     this.rolesFile = rolesFile;
     this.crlFile = crlFile;
@@ -68,7 +65,7 @@ public final class RunningServer implements AutoCloseable {
       Path crlFile = workDir.resolve("crl.pem");
       Files.copy(Artifacts.serverExample("roles.conf"), rolesFile, StandardCopyOption.REPLACE_EXISTING);
       Files.copy(pki.crlPem(), crlFile, StandardCopyOption.REPLACE_EXISTING);
-      Events events = new Events();
+      RecordedEvents events = new RecordedEvents();
       AtomicReference<MtlsServer> self = new AtomicReference<>();
       MtlsServer.Builder builder = DemoRoutes.register(MtlsServer.builder(), () -> self.get().reload())
           .identityPem(pki.server().chain(), pki.server().key(), null)
@@ -124,18 +121,17 @@ public final class RunningServer implements AutoCloseable {
 
   /** Forgets the recorded events (call before each test's request). */
   public void clearLogs() {
-    events.rejections.clear();
-    events.requests.clear();
+    events.clear();
   }
 
   /** The rejections reported so far. */
   public List<Rejection> rejections() {
-    return List.copyOf(events.rejections);
+    return events.all();
   }
 
   /** The requests served so far. */
   public List<ServedRequest> requests() {
-    return List.copyOf(events.requests);
+    return events.requests();
   }
 
   /**
@@ -143,7 +139,7 @@ public final class RunningServer implements AutoCloseable {
    * own thread, possibly after the client has already given up. Fails with all rejections seen if none comes.
    */
   public Rejection awaitRejection(Reason reason) {
-    return await(events.rejections, r -> r.verdict().reason() == reason, "a rejection for " + reason);
+    return first(events.await(r -> r.verdict().reason() == reason), "a rejection for " + reason);
   }
 
   /**
@@ -152,49 +148,22 @@ public final class RunningServer implements AutoCloseable {
    * an earlier test's request may still arrive after {@link #clearLogs()}.
    */
   public ServedRequest awaitRequest(String method, String path, String subjectPrefix) {
-    return await(events.requests, r -> r.method().equals(method) && r.path().equals(path) && r.caller() != null
-        && r.caller().identity().subject().toString().startsWith(subjectPrefix),
+    return first(events.awaitRequest(r -> r.method().equals(method) && r.path().equals(path) && r.caller() != null
+        && r.caller().identity().subject().toString().startsWith(subjectPrefix)),
         "a served " + method + " " + path + " by " + subjectPrefix);
   }
 
-  private static <T> T await(List<T> events, Predicate<T> wanted, String what) {
-    long deadline = System.nanoTime() + LOG_WAIT.toNanos();
-    while (true) {
-      Optional<T> event = events.stream().filter(wanted).findFirst();
-      if (event.isPresent()) {
-        return event.get();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + what + " within " + LOG_WAIT.toSeconds() + " s; the server reported "
-            + events);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for " + what, e);
-      }
+  /** The first of {@code matching} (RecordedEvents waited for it); fails with everything the server reported. */
+  private <T> T first(List<T> matching, String what) {
+    if (matching.isEmpty()) {
+      throw new AssertionError("expected " + what + " within 10 s; the server reported " + events.all() + " and "
+          + events.requests());
     }
+    return matching.get(0);
   }
 
   @Override
   public void close() {
     server.close();
-  }
-
-  /** What the server reported, recorded as it happened. */
-  private static final class Events implements ServerListener {
-    final List<Rejection> rejections = new CopyOnWriteArrayList<>();
-    final List<ServedRequest> requests = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void refused(Rejection rejection) {
-      rejections.add(rejection);
-    }
-
-    @Override
-    public void served(ServedRequest request) {
-      requests.add(request);
-    }
   }
 }

@@ -244,12 +244,8 @@ public final class CertificateAuthority {
         continue;
       }
       String uri = name.value();
-      int authority = uri.indexOf("://");
-      String rest = authority < 0 ? uri : uri.substring(authority + 3);
-      int slash = rest.indexOf('/');
-      String path = slash < 0 ? "" : rest.substring(slash);
-      if (path.matches(".*/\\.{1,2}(/.*)?") || path.contains("//") || uri.toLowerCase(java.util.Locale.ROOT)
-          .matches(".*%(2e|2f|5c).*")) {
+      if (SubjectAltName.hasDotOrEmptySegments(uri)
+          || uri.toLowerCase(java.util.Locale.ROOT).matches(".*%(2e|2f|5c).*")) {
         throw new RequestRefusedException("the URI " + SafeText.escape(uri) + " has dot or empty path segments or"
             + " an escaped '.', '/' or '\\'; a URI must show the one path it names");
       }

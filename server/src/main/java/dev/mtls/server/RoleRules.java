@@ -195,16 +195,9 @@ public final class RoleRules implements RoleMapper {
     if (SpiffeId.claims(uri)) {
       return SpiffeId.isValid(uri);
     }
-    if (uri.indexOf('%') >= 0 || uri.indexOf('?') >= 0 || uri.indexOf('#') >= 0) {
-      return false;
-    }
-    int authority = uri.indexOf("://");
-    String rest = authority < 0 ? uri : uri.substring(authority + 3);
-    int slash = rest.indexOf('/');
-    String path = slash < 0 ? "" : rest.substring(slash);
-    return !path.contains("//") && !path.matches(".*/\\.{1,2}(/.*)?");
+    return uri.indexOf('%') < 0 && uri.indexOf('?') < 0 && uri.indexOf('#') < 0
+        && !SubjectAltName.hasDotOrEmptySegments(uri);
   }
-
 
   /** Every role some rule can grant. */
   public Set<String> roles() {

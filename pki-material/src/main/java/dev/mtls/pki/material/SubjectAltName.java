@@ -58,6 +58,18 @@ public record SubjectAltName(Type type, String value) {
     return new SubjectAltName(Type.EMAIL, address);
   }
 
+  /**
+   * Whether the path of {@code uri} has a {@code .} or {@code ..} segment or an empty one ({@code //}): such a URI can
+   * be read as another path than it shows. The CA refuses to certify one; role rules never match one.
+   */
+  public static boolean hasDotOrEmptySegments(String uri) {
+    int authority = uri.indexOf("://");
+    String rest = authority < 0 ? uri : uri.substring(authority + 3);
+    int slash = rest.indexOf('/');
+    String path = slash < 0 ? "" : rest.substring(slash);
+    return path.contains("//") || path.matches(".*/\\.{1,2}(/.*)?");
+  }
+
   public static SubjectAltName uri(String uri) {
     try {
       URI parsed = new URI(uri);
