@@ -100,7 +100,7 @@ public final class MtlsClient implements AutoCloseable {
     this.recorder = new HandshakeRecorder();
     this.tls = new TlsSocketAdapter(protocols, recorder, clock, handshake -> tell(l -> l.connected(handshake)));
     this.material = new ClientMaterial(builder, recorder, event -> tell(l -> l.materialChanged(event)));
-    tls.use(material.current().context(), material.current().number());
+    tls.use(material.current().context(), material.current().number(), material.current().trust());
     this.pool = PoolingHttpClientConnectionManagerBuilder.create()
         .setTlsSocketStrategy(tls)
         .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout(builder.handshakeTimeout)).build())
@@ -111,18 +111,20 @@ public final class MtlsClient implements AutoCloseable {
         .setMaxConnPerRoute(builder.maxConnections)
         .setMaxConnTotal(builder.maxConnections)
         .build();
+    DrainingReuseStrategy reuse = new DrainingReuseStrategy(() -> material.current().number(), clock);
     this.http = HttpClients.custom()
         .setConnectionManager(pool)
         // One identity per client: connection state would only keep pooled connections from being reused.
         .disableConnectionState()
-        .setConnectionReuseStrategy(new DrainingReuseStrategy(() -> material.current().number(), clock))
+        .setConnectionReuseStrategy(reuse)
+        .setKeepAliveStrategy(reuse)
         .setRetryStrategy(new RetryPolicy())
         .disableRedirectHandling()
         .setUserAgent(builder.userAgent)
         .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout(builder.responseTimeout)).build())
         .build();
     material.onChange(generation -> {
-      tls.use(generation.context(), generation.number());
+      tls.use(generation.context(), generation.number(), generation.trust());
       // Idle connections of the old material close now; those in use close when they come back to the pool.
       pool.closeIdle(TimeValue.ZERO_MILLISECONDS);
     });

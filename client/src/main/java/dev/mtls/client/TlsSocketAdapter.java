@@ -1,5 +1,9 @@
 package dev.mtls.client;
 
+import dev.mtls.pki.material.trust.CertificateRejectedException;
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.pki.material.trust.Verdict;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.cert.Certificate;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
@@ -28,7 +33,7 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
   /** SSLSession value holding the {@link Handshake} that created the session, for reused connections. */
   static final String SESSION_HANDSHAKE = "dev.mtls.client.handshake";
 
-  private record Current(TlsSocketStrategy strategy, long generation) {}
+  private record Current(TlsSocketStrategy strategy, long generation, Trust trust) {}
 
   private final List<String> protocols;
   private final HandshakeRecorder recorder;
@@ -45,8 +50,12 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
     this.completed = completed;
   }
 
-  /** New connections from now on handshake with {@code context}, and their sessions carry {@code generation}. */
-  void use(SSLContext context, long generation) {
+  /**
+   * New connections from now on handshake with {@code context}, and their sessions carry {@code generation}; a
+   * resumed session's server chain is judged again by {@code trust} (null for a caller's own SSLContext, whose
+   * trust manager is not ours to repeat).
+   */
+  void use(SSLContext context, long generation, Trust trust) {
     TlsSocketStrategy strategy = ClientTlsStrategyBuilder.create()
         .setSslContext(context)
         .setTlsVersions(protocols.toArray(new String[0]))
@@ -55,7 +64,7 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
         // JSSE checks the host name inside the handshake, against the SANs; there is no switch to turn it off.
         .setHostVerificationPolicy(HostnameVerificationPolicy.BUILTIN)
         .buildClassic();
-    current = new Current(strategy, generation);
+    current = new Current(strategy, generation, trust);
   }
 
   @Override
@@ -76,11 +85,38 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
     handshake.completed = true;
     handshakes.incrementAndGet();
     SSLSession session = upgraded.getSession();
+    if (handshake.serverVerdict == null && now.trust() != null) {
+      recheckResumed(upgraded, session, now.trust());
+    }
     session.putValue(SESSION_HANDSHAKE, handshake);
     completed.accept(new ClientHandshake(target, port, session.getProtocol(), session.getCipherSuite(),
         handshake.serverVerdict == null, leaf(session.getPeerCertificates()), leaf(session.getLocalCertificates()),
         now.generation(), clock.instant()));
     return upgraded;
+  }
+
+  /**
+   * A resumption skips the trust manager, but what the full handshake decided can have expired since (the server
+   * certificate's notAfter, an intermediate's, a CRL's nextUpdate): the trust in service judges the session's chain
+   * again (a cached verdict while it holds) and a session it no longer trusts is invalidated and the connection
+   * refused.
+   */
+  private void recheckResumed(SSLSocket socket, SSLSession session, Trust trust) throws IOException {
+    List<X509Certificate> chain = new java.util.ArrayList<>();
+    for (Certificate certificate : session.getPeerCertificates()) {
+      if (certificate instanceof X509Certificate x509) {
+        chain.add(x509);
+      }
+    }
+    Verdict verdict = trust.verify(chain, Purpose.SERVER, clock.instant());
+    if (!verdict.isTrusted()) {
+      session.invalidate();
+      socket.close();
+      SSLHandshakeException refused = new SSLHandshakeException("resumed TLS session refused: "
+          + verdict.sentence());
+      refused.initCause(new CertificateRejectedException(verdict));
+      throw refused;
+    }
   }
 
   /** TLS handshakes completed by this client: full ones and resumptions. */

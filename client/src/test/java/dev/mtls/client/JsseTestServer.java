@@ -15,6 +15,7 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertStore;
+import java.security.cert.CertificateException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXRevocationChecker;
@@ -36,13 +37,15 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * A small JSSE HTTPS/1.1 server for tests: requires client certificates, keeps connections alive, answers
  * {@code 200 hello <client subject>} (or the status in a {@code /status/NNN} path), and counts accepted
- * connections, completed handshakes and full handshakes (those in which it chose its certificate, which a
- * session resumption does not).
+ * connections, completed handshakes and full handshakes (those in which it checked a client certificate, which a
+ * session resumption does not: counting the server's own certificate choice would not do, because a JDK 25 server
+ * resuming from a stateless ticket chooses it again).
  */
 public final class JsseTestServer implements AutoCloseable {
   public final AtomicInteger connections = new AtomicInteger();
@@ -57,7 +60,8 @@ public final class JsseTestServer implements AutoCloseable {
   private JsseTestServer(Identity identity, TrustAnchors trust, List<X509CRL> crls, List<String> protocols,
       boolean needClientAuth) throws Exception {
     X509TrustManager trustManager = crls.isEmpty() ? jdkTrustManager(trust) : revocationChecking(trust, crls);
-    SSLContext context = TlsPolicy.context(new CountingKeyManager(identity.keyManager()), trustManager);
+    SSLContext context = TlsPolicy.context(new ServerKeyManager(identity.keyManager()),
+        new CountingTrustManager((X509ExtendedTrustManager) trustManager));
     serverSocket = (SSLServerSocket) context.getServerSocketFactory()
         .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     serverSocket.setSSLParameters(TlsPolicy.parameters(context, protocols));
@@ -178,20 +182,68 @@ public final class JsseTestServer implements AutoCloseable {
     throw new AssertionError("no X509TrustManager");
   }
 
-  private final class CountingKeyManager extends X509ExtendedKeyManager {
+  /** The JDK's trust manager, counting the client certificates it checks: one per full handshake. */
+  private final class CountingTrustManager extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager delegate;
+
+    CountingTrustManager(X509ExtendedTrustManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      fullHandshakes.incrementAndGet();
+      delegate.checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      fullHandshakes.incrementAndGet();
+      delegate.checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      fullHandshakes.incrementAndGet();
+      delegate.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      delegate.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
+    }
+  }
+
+  /** The server's own key manager, answering only as a server. */
+  private static final class ServerKeyManager extends X509ExtendedKeyManager {
     private final X509ExtendedKeyManager delegate;
 
-    CountingKeyManager(X509ExtendedKeyManager delegate) {
+    ServerKeyManager(X509ExtendedKeyManager delegate) {
       this.delegate = delegate;
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      String alias = delegate.chooseServerAlias(keyType, issuers, socket);
-      if (alias != null) {
-        fullHandshakes.incrementAndGet();
-      }
-      return alias;
+      return delegate.chooseServerAlias(keyType, issuers, socket);
     }
 
     @Override

@@ -27,6 +27,15 @@ public final class Artifacts {
     return existing(basedir().resolve("../client-cli/target/mtls-client.jar").normalize(), "client-cli");
   }
 
+  /**
+   * The optional crypto provider jar the server-app build copies beside the server jar
+   * ({@code server-app/target/optional/AmazonCorrettoCryptoProvider-linux-x86_64.jar}).
+   */
+  public static Path accpJar() {
+    return existing(basedir().resolve("../server-app/target/optional/AmazonCorrettoCryptoProvider-linux-x86_64.jar")
+        .normalize(), "server-app");
+  }
+
   /** A file of {@code server-app/examples} (roles.conf, routes.conf, server.conf). */
   public static Path serverExample(String name) {
     Path file = basedir().resolve("../server-app/examples").resolve(name).normalize();

@@ -47,11 +47,26 @@ public final class ServerProcess implements AutoCloseable {
    * returns once its management {@code /health} answers 200. Output goes to {@code config}'s directory.
    */
   public static ServerProcess start(Path config) {
+    return start(config, List.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, with {@code extraClassPath} after the server jar ({@code java -cp jar:extra... main}),
+   * as a user adds an optional jar such as the ACCP crypto provider.
+   */
+  public static ServerProcess start(Path config, List<Path> extraClassPath) {
     Path directory = config.toAbsolutePath().getParent();
     Path stdout = directory.resolve("server.out");
     Path stderr = directory.resolve("server.err");
-    List<String> command = List.of(Artifacts.java().toString(), "-jar", Artifacts.serverJar().toString(),
-        "--config", config.toAbsolutePath().toString());
+    List<String> command = new ArrayList<>(List.of(Artifacts.java().toString()));
+    if (extraClassPath.isEmpty()) {
+      command.addAll(List.of("-jar", Artifacts.serverJar().toString()));
+    } else {
+      StringBuilder classPath = new StringBuilder(Artifacts.serverJar().toString());
+      extraClassPath.forEach(jar -> classPath.append(java.io.File.pathSeparatorChar).append(jar));
+      command.addAll(List.of("-cp", classPath.toString(), "dev.mtls.server.app.ServerCommand"));
+    }
+    command.addAll(List.of("--config", config.toAbsolutePath().toString()));
     Process process;
     try {
       process = new ProcessBuilder(command)
@@ -157,6 +172,11 @@ public final class ServerProcess implements AutoCloseable {
   /** Everything the process printed, for assertion messages. */
   public String describe() {
     return output(stdout, stderr);
+  }
+
+  /** The {@code /metrics} sample counting full handshakes refused for {@code reason}. */
+  public static String refusedHandshakes(dev.mtls.pki.material.trust.Reason reason) {
+    return "mtls_handshakes_total{outcome=\"refused\",reason=\"" + reason.name() + "\",resumed=\"false\"}";
   }
 
   /** Ends the process if it still runs: SIGTERM, then SIGKILL after 10 seconds. */

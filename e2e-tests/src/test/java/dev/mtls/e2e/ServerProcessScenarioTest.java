@@ -121,7 +121,7 @@ class ServerProcessScenarioTest {
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
     assertThat(errorLine(result)).isEqualTo("error: The server requires a client certificate and none was sent.");
-    server.awaitMetric(refused(Reason.NO_CERTIFICATE), 1);
+    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.NO_CERTIFICATE), 1);
   }
 
   @Test
@@ -132,7 +132,7 @@ class ServerProcessScenarioTest {
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
     assertThat(errorLine(result)).isEqualTo("error: The server rejected our client certificate, most likely because "
         + "it does not trust the CA that issued it.");
-    server.awaitMetric(refused(Reason.UNTRUSTED_ISSUER), 1);
+    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.UNTRUSTED_ISSUER), 1);
   }
 
   @Test
@@ -143,7 +143,7 @@ class ServerProcessScenarioTest {
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
     assertThat(errorLine(result)).startsWith("error: The server rejected our client certificate: ");
     assertThat(result.stderr()).contains("hint: ");
-    server.awaitMetric(refused(Reason.REVOKED), 1);
+    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOKED), 1);
   }
 
   @Test
@@ -242,9 +242,6 @@ class ServerProcessScenarioTest {
   }
 
   /** The metrics sample counting full handshakes refused for {@code reason}. */
-  private static String refused(Reason reason) {
-    return "mtls_handshakes_total{outcome=\"refused\",reason=\"" + reason.name() + "\",resumed=\"false\"}";
-  }
 
   /** {@code --cacert root --cert NAME-chain.pem --key NAME.key}. */
   private static List<String> identity(String name) {

@@ -101,7 +101,7 @@ public final class Csr {
 
   public PublicKey publicKey() {
     try {
-      return new JcaPKCS10CertificationRequest(request).setProvider(Providers.BOUNCY_CASTLE).getPublicKey();
+      return new JcaPKCS10CertificationRequest(request).setProvider(Providers.bouncyCastle()).getPublicKey();
     } catch (GeneralSecurityException e) {
       throw new RequestRefusedException("the request's public key is unreadable: " + e.getMessage());
     }
@@ -126,7 +126,7 @@ public final class Csr {
   public void verifySignature() {
     try {
       ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
-          .setProvider(Providers.BOUNCY_CASTLE).build(request.getSubjectPublicKeyInfo());
+          .setProvider(Providers.bouncyCastle()).build(request.getSubjectPublicKeyInfo());
       if (!request.isSignatureValid(verifier)) {
         throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
             + "by the private key of the public key it carries");

@@ -123,7 +123,7 @@ public final class Pkcs12 {
           // Without an explicit PRF BouncyCastle uses HMAC-SHA1.
           .setPRF(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))
           .setIterationCount(iterations)
-          .setProvider(Providers.BOUNCY_CASTLE)
+          .setProvider(Providers.bouncyCastle())
           .build(password);
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot create PKCS#12 encryptor: " + e.getMessage(), e);
@@ -134,9 +134,9 @@ public final class Pkcs12 {
       throws IOException {
     PKCS12MacCalculatorBuilder mac = profile == Profile.COMPAT
         ? new JcePKCS12MacCalculatorBuilder(OIWObjectIdentifiers.idSHA1).setIterationCount(COMPAT_ITERATIONS)
-            .setProvider(Providers.BOUNCY_CASTLE)
+            .setProvider(Providers.bouncyCastle())
         : new JcePKCS12MacCalculatorBuilder(NISTObjectIdentifiers.id_sha256).setIterationCount(iterations)
-            .setProvider(Providers.BOUNCY_CASTLE);
+            .setProvider(Providers.bouncyCastle());
     try {
       PKCS12PfxPdu pdu = pfx.build(mac, password);
       return pdu.getEncoded("DER");

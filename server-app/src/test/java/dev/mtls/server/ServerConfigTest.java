@@ -3,6 +3,7 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.server.app.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,5 +52,17 @@ class ServerConfigTest {
             + " e.g. 32k)");
     assertThatThrownBy(() -> ServerConfig.load(tiny).limits()).isInstanceOf(ConfigException.class)
         .hasMessage(tiny + ":1: max-header-size = '100': must be at least 1024: 100");
+  }
+
+  @Test
+  void chooses_the_jdk_crypto_provider_unless_told_and_names_the_line_of_an_unknown_one() throws Exception {
+    Path none = Files.writeString(dir.resolve("none.conf"), "# defaults\n");
+    Path accp = Files.writeString(dir.resolve("accp.conf"), "crypto-provider = ACCP\n");
+    Path unknown = Files.writeString(dir.resolve("unknown.conf"), "crypto-provider = fastest\n");
+
+    assertThat(ServerConfig.load(none).cryptoProvider()).isEqualTo(CryptoProvider.JDK);
+    assertThat(ServerConfig.load(accp).cryptoProvider()).isEqualTo(CryptoProvider.ACCP);
+    assertThatThrownBy(() -> ServerConfig.load(unknown).cryptoProvider()).isInstanceOf(ConfigException.class)
+        .hasMessage(unknown + ":1: 'fastest' expected jdk or accp");
   }
 }

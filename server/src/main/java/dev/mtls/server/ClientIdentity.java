@@ -20,6 +20,7 @@ public final class ClientIdentity {
   private final DistinguishedName issuer;
   private final List<SubjectAltName> altNames;
   private final BigInteger serialNumber;
+  private final String serialHex;
   private final String sha256Fingerprint;
   private final Instant notAfter;
 
@@ -28,6 +29,7 @@ public final class ClientIdentity {
     this.issuer = DistinguishedName.of(certificate.getIssuerX500Principal());
     this.altNames = altNames(certificate);
     this.serialNumber = certificate.getSerialNumber();
+    this.serialHex = serialNumber.toString(16);
     this.sha256Fingerprint = Fingerprint.sha256(certificate);
     this.notAfter = certificate.getNotAfter().toInstant();
   }
@@ -61,7 +63,7 @@ public final class ClientIdentity {
 
   /** The serial number in lower-case hex, as {@code openssl x509 -serial} shows it (without leading zeros). */
   public String serialHex() {
-    return serialNumber.toString(16);
+    return serialHex;
   }
 
   /** SHA-256 over the DER certificate, as {@code openssl x509 -fingerprint -sha256} shows it. */

@@ -12,7 +12,7 @@ final class Json {
 
   /** Writes a value: null, Boolean, Number, String, Collection or Map with String keys (in iteration order). */
   static String write(Object value) {
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(512);
     write(value, out);
     return out.toString();
   }
@@ -53,24 +53,28 @@ final class Json {
 
   private static void string(String text, StringBuilder out) {
     out.append('"');
+    // Plain runs are copied whole: appending character by character was a tenth of a request's CPU.
+    int plain = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029' || c == '<' || c == '>'
-              || c == '&') {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+      String escaped = escape(c);
+      if (escaped != null) {
+        out.append(text, plain, i).append(escaped);
+        plain = i + 1;
       }
     }
-    out.append('"');
+    out.append(text, plain, text.length()).append('"');
+  }
+
+  private static String escape(char c) {
+    return switch (c) {
+      case '"' -> "\\\"";
+      case '\\' -> "\\\\";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      default -> c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029' || c == '<' || c == '>'
+          || c == '&' ? String.format("\\u%04x", (int) c) : null;
+    };
   }
 }

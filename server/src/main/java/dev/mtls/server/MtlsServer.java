@@ -27,16 +27,23 @@ import io.undertow.util.HttpString;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.Signature;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import javax.crypto.Cipher;
+import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -238,7 +245,31 @@ public final class MtlsServer implements AutoCloseable {
     Map<String, Object> status = metrics.status(identity.current(), ready);
     status.put("clientAuth", config.clientAuth.name());
     status.put("protocols", List.of(TlsPolicy.protocols(config.protocols)));
+    status.put("cryptoProviders", cryptoProviders());
     return status;
+  }
+
+  /** Which JCA provider computes each primitive of a handshake and of the records now (a JVM-wide choice). */
+  private static Map<String, Object> cryptoProviders() {
+    Map<String, Object> providers = new LinkedHashMap<>();
+    providers.put("SHA256withECDSA", provider(() -> Signature.getInstance("SHA256withECDSA").getProvider()));
+    providers.put("ECDH", provider(() -> KeyAgreement.getInstance("ECDH").getProvider()));
+    providers.put("X25519", provider(() -> KeyAgreement.getInstance("X25519").getProvider()));
+    providers.put("AES/GCM/NoPadding", provider(() -> Cipher.getInstance("AES/GCM/NoPadding").getProvider()));
+    providers.put("HmacSHA256", provider(() -> Mac.getInstance("HmacSHA256").getProvider()));
+    return providers;
+  }
+
+  private interface ProviderLookup {
+    Provider find() throws GeneralSecurityException;
+  }
+
+  private static String provider(ProviderLookup lookup) {
+    try {
+      return lookup.find().getName();
+    } catch (GeneralSecurityException e) {
+      return "unavailable";
+    }
   }
 
   private static int millis(Duration duration) {

@@ -9,6 +9,7 @@ import dev.mtls.client.PreflightCheck;
 import dev.mtls.client.TlsInfo;
 import dev.mtls.client.trace.HandshakeTrace;
 import dev.mtls.client.trace.HandshakeTracer;
+import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
@@ -143,6 +144,10 @@ public final class ClientCommand implements Callable<Integer> {
       + "connections). Default: 1.")
   int concurrency = 1;
 
+  @Option(names = "--crypto-provider", paramLabel = "jdk|accp", description = "JCA provider for the handshake's "
+      + "arithmetic: jdk (default) or accp (Amazon Corretto Crypto Provider; its jar must be on the class path).")
+  String cryptoProvider = "jdk";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -182,6 +187,14 @@ public final class ClientCommand implements Callable<Integer> {
         : dataFile != null ? "POST" : "GET";
     URI url = parseUrl(methodAndUrl.get(methodAndUrl.size() - 1));
     validate();
+    try {
+      CryptoProvider.parse(cryptoProvider).install();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--crypto-provider: " + e.getMessage());
+    } catch (KeyMaterialException e) {
+      err.println("error: " + SafeText.escape(e.getMessage()));
+      return USAGE;
+    }
 
     MtlsClient.Builder builder = MtlsClient.builder()
         .connectTimeout(seconds(connectTimeout, "--connect-timeout"))

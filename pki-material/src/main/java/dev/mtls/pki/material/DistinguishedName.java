@@ -23,6 +23,8 @@ public final class DistinguishedName {
 
   private final List<Attribute> attributes;
   private final String rfc4514;
+  /** Shown on every request a connection makes (access log, responses): escaped once, when first asked. */
+  private String display;
 
   private DistinguishedName(List<Attribute> attributes, String rfc4514) {
     this.attributes = attributes;
@@ -65,7 +67,12 @@ public final class DistinguishedName {
 
   /** RFC 4514 text with control and bidi characters escaped: safe for logs and terminals. */
   public String toDisplayString() {
-    return SafeText.escape(rfc4514);
+    String shown = display;
+    if (shown == null) {
+      shown = SafeText.escape(rfc4514);
+      display = shown;
+    }
+    return shown;
   }
 
   /** RFC 4514 text, unescaped for display: use {@link #toDisplayString()} wherever it is shown. */

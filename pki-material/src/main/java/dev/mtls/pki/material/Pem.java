@@ -43,7 +43,6 @@ import org.bouncycastle.pkcs.PKCSException;
  * ({@code EC PRIVATE KEY}), encrypted PKCS#8 ({@code ENCRYPTED PRIVATE KEY}) or legacy OpenSSL-encrypted.
  */
 public final class Pem {
-  private static final java.security.Provider BC = Providers.BOUNCY_CASTLE;
 
   private Pem() {}
 
@@ -115,10 +114,10 @@ public final class Pem {
       // for these operations only, without registering it globally.
       if (keyObject instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
         InputDecryptorProvider decryptor =
-            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password);
+            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Providers.bouncyCastle()).build(password);
         return encrypted.decryptPrivateKeyInfo(decryptor);
       }
-      PEMDecryptorProvider decryptor = new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password);
+      PEMDecryptorProvider decryptor = new JcePEMDecryptorProviderBuilder().setProvider(Providers.bouncyCastle()).build(password);
       return ((PEMEncryptedKeyPair) keyObject).decryptKeyPair(decryptor).getPrivateKeyInfo();
     } catch (PKCSException | IOException e) {
       throw new KeyMaterialException(source + ": cannot decrypt the private key: wrong password?", e);
@@ -180,7 +179,7 @@ public final class Pem {
       OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(NISTObjectIdentifiers.id_aes256_CBC)
           .setPRF(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256))
           .setIterationCount(cost.pemIterations())
-          .setProvider(Providers.BOUNCY_CASTLE)
+          .setProvider(Providers.bouncyCastle())
           .setPassword(password)
           .build();
       return write(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, encryptor).generate());

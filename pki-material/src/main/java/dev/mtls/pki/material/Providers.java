@@ -8,7 +8,17 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * differently (AES/CBC/PKCS7Padding). Never installed globally: JSSE keeps using the JDK's own providers.
  */
 public final class Providers {
-  public static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
-
   private Providers() {}
+
+  /**
+   * The BouncyCastle provider, made when first needed: building it loads some 400 classes (every algorithm it has),
+   * a fifth of a second that a server with an unencrypted key never needs to spend at start-up.
+   */
+  public static Provider bouncyCastle() {
+    return Holder.BOUNCY_CASTLE;
+  }
+
+  private static final class Holder {
+    static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+  }
 }

@@ -1,5 +1,6 @@
 package dev.mtls.server.app;
 
+import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.server.ConfigException;
@@ -67,6 +68,7 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--max-headers", paramLabel = "N") String maxHeaders;
   @Option(names = "--max-request-body", paramLabel = "SIZE") String maxRequestBody;
   @Option(names = "--access-log-format", paramLabel = "text|json") String accessLogFormat;
+  @Option(names = "--crypto-provider", paramLabel = "jdk|accp") String cryptoProvider;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -105,6 +107,11 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ServerConfig configuration = (config == null ? ServerConfig.empty() : ServerConfig.load(config))
         .with(overrides());
+    // Before any key, context or engine exists: they take their implementations from the providers in place.
+    String provider = configuration.cryptoProvider().install();
+    if (configuration.cryptoProvider() != CryptoProvider.JDK) {
+      org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("crypto provider: {}", provider);
+    }
     AtomicReference<MtlsServer> self = new AtomicReference<>();
     MtlsServer server = DemoRoutes.register(configuration.toBuilder(), () -> self.get().reload()).build();
     self.set(server);
@@ -154,6 +161,7 @@ public final class ServerCommand implements Callable<Integer> {
     put(values, "max-headers", maxHeaders);
     put(values, "max-request-body", maxRequestBody);
     put(values, "access-log-format", accessLogFormat);
+    put(values, "crypto-provider", cryptoProvider);
     return values;
   }
 

@@ -1,5 +1,6 @@
 package dev.mtls.server.app;
 
+import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
@@ -67,7 +68,8 @@ public final class ServerConfig {
       "max-header-size", "request line and headers together, e.g. 32k (default 32k)",
       "max-headers", "number of request headers (default 100)",
       "max-request-body", "request body size, e.g. 1m; more gets 413 (default 1m)",
-      "access-log-format", "text (default) or json");
+      "access-log-format", "text (default) or json",
+      "crypto-provider", "jdk (default) or accp: Amazon Corretto Crypto Provider, whose jar must be on the class path");
 
   private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("([0-9]{1,10})([kmg]?)");
@@ -222,6 +224,19 @@ public final class ServerConfig {
       default -> throw invalid(value, "expected text or json");
     }));
     return builder;
+  }
+
+  /** The JCA provider this configuration asks for ({@link CryptoProvider#JDK} unless {@code crypto-provider}). */
+  public CryptoProvider cryptoProvider() {
+    Value value = values.get("crypto-provider");
+    if (value == null) {
+      return CryptoProvider.JDK;
+    }
+    try {
+      return CryptoProvider.parse(value.text());
+    } catch (IllegalArgumentException e) {
+      throw invalid(value, "expected jdk or accp");
+    }
   }
 
   private interface ValueConsumer {
