@@ -116,6 +116,11 @@ public final class MtlsClient implements AutoCloseable {
         .setConnectionManager(pool)
         // One identity per client: connection state would only keep pooled connections from being reused.
         .disableConnectionState()
+        // An API client whose identity is its certificate: no cookie state carried from one response to the next
+        // request, and no transparent decompression (no decompression bombs, no compression oracle on secrets
+        // in responses). Both were also a tenth of a request's CPU.
+        .disableCookieManagement()
+        .disableContentCompression()
         .setConnectionReuseStrategy(reuse)
         .setKeepAliveStrategy(reuse)
         .setRetryStrategy(new RetryPolicy())

@@ -42,7 +42,7 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * A small JSSE HTTPS/1.1 server for tests: requires client certificates, keeps connections alive, answers
- * {@code 200 hello <client subject>} (or the status in a {@code /status/NNN} path), and counts accepted
+ * {@code 200 hello <client subject>} (or the status in a {@code /status/NNN} path), and counts requests, accepted
  * connections, completed handshakes and full handshakes (those in which it checked a client certificate, which a
  * session resumption does not: counting the server's own certificate choice would not do, because a JDK 25 server
  * resuming from a stateless ticket chooses it again).
@@ -51,6 +51,7 @@ public final class JsseTestServer implements AutoCloseable {
   public final AtomicInteger connections = new AtomicInteger();
   public final AtomicInteger handshakes = new AtomicInteger();
   public final AtomicInteger fullHandshakes = new AtomicInteger();
+  public final AtomicInteger requests = new AtomicInteger();
   final List<String> failures = new CopyOnWriteArrayList<>();
   /** The serial number of the certificate each connection's client presented, in order of handshake. */
   public final List<java.math.BigInteger> clientSerials = new CopyOnWriteArrayList<>();
@@ -125,6 +126,7 @@ public final class JsseTestServer implements AutoCloseable {
           }
         }
         byte[] body = in.readNBytes(contentLength);
+        requests.incrementAndGet();
         String path = requestLine.split(" ")[1];
         int status = path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200;
         Principal peer = socket.getSession().getPeerPrincipal();

@@ -140,6 +140,10 @@ public final class ClientCommand implements Callable<Integer> {
       + "and handshakes instead of the body.")
   int repeat = 1;
 
+  @Option(names = "--warmup", paramLabel = "N", description = "With --repeat: send N requests first, not counted, "
+      + "so the figures are those of a warmed-up JVM. Default: 0.")
+  int warmup;
+
   @Option(names = "--concurrency", paramLabel = "C", description = "With --repeat: C threads (and at most C "
       + "connections). Default: 1.")
   int concurrency = 1;
@@ -285,6 +289,9 @@ public final class ClientCommand implements Callable<Integer> {
 
   private int repeat(MtlsClient client, String method, URI url, byte[] body, PrintWriter out, PrintWriter err)
       throws Exception {
+    if (warmup > 0) {
+      new LoadRun(client, () -> request(method, url, body), warmup, concurrency).run();
+    }
     LoadRun.Result result = new LoadRun(client, () -> request(method, url, body), repeat, concurrency).run();
     out.printf(Locale.ROOT, "%d requests, concurrency %d, in %.3f s: %.1f requests/s%n", repeat, concurrency,
         result.seconds(), repeat / result.seconds());
@@ -417,6 +424,9 @@ public final class ClientCommand implements Callable<Integer> {
     }
     if (repeat < 1 || concurrency < 1 || concurrency > repeat && repeat > 1) {
       throw new CommandLine.ParameterException(commandLine, "need --repeat >= 1 and 1 <= --concurrency <= --repeat");
+    }
+    if (warmup < 0 || warmup > 0 && repeat == 1) {
+      throw new CommandLine.ParameterException(commandLine, "--warmup N (N >= 0) goes with --repeat");
     }
     if (trace && repeat > 1) {
       throw new CommandLine.ParameterException(commandLine, "--trace shows one request's handshake; drop --repeat");

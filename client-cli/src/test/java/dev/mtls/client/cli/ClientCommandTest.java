@@ -194,6 +194,27 @@ class ClientCommandTest {
     assertThat(server.connections.get()).isBetween(1, 2);
   }
 
+  @Test
+  void warmup_requests_are_sent_first_and_not_counted() {
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, "--warmup", "15", "--repeat", "10",
+        server.url("/"));
+
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).contains("10 requests, concurrency 1,", "statuses: {200=10}\n");
+    assertThat(server.requests.get()).isEqualTo(25);
+    assertThat(run("--cert", chain, "--key", key, "--cacert", cacert, "--warmup", "5", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+  }
+
+  @Test
+  void an_unavailable_crypto_provider_is_a_usage_error_naming_what_to_put_on_the_class_path() {
+    assertThat(run("--cert", chain, "--key", key, "--cacert", cacert, "--crypto-provider", "accp", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("AmazonCorrettoCryptoProvider-<version>-linux-x86_64.jar");
+    assertThat(run("--cacert", cacert, "--crypto-provider", "fastest", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+  }
+
   private int run(Object... arguments) {
     CommandLine commandLine = ClientCommand.commandLine();
     commandLine.setOut(new PrintWriter(out, true));
