@@ -76,9 +76,13 @@ class RotationTest {
     }
     BigInteger newSerial = renewed.certificate().getSerialNumber();
     List<BigInteger> seen = server.clientSerials;
-    assertThat(seen).contains(PKI.client.certificate().getSerialNumber(), newSerial);
-    // Once the new certificate is in use, no connection presents the old one again.
-    assertThat(seen.subList(seen.indexOf(newSerial), seen.size())).containsOnly(newSerial);
+    BigInteger oldSerial = PKI.client.certificate().getSerialNumber();
+    assertThat(seen).contains(oldSerial, newSerial);
+    // Once the new certificate is in use, no connection presents the old one again, except handshakes each of the
+    // three request threads had already begun with the old material (the server records handshakes as they
+    // finish, and a new one can finish first); the client's events above show each handshake's material exactly.
+    assertThat(seen.subList(seen.indexOf(newSerial), seen.size())).filteredOn(oldSerial::equals).hasSizeLessThan(3);
+    assertThat(seen.get(seen.size() - 1)).isEqualTo(newSerial);
   }
 
   @Test

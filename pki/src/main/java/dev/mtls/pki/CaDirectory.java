@@ -74,18 +74,21 @@ public final class CaDirectory implements AutoCloseable {
     this.password = password == null ? null : password.clone();
   }
 
-  /** What {@link #init} creates. */
+  /**
+   * What {@link #init} creates. {@code crlUrl} goes into every certificate's CRL distribution points,
+   * {@code ocspUrl} into the Authority Information Access of the leaves the issuing CA signs (either may be null).
+   */
   public record InitOptions(X500Principal rootSubject, X500Principal intermediateSubject, KeyAlgorithm keyAlgorithm,
-      String crlUrl, KeyEncryption keyEncryption) {
+      String crlUrl, String ocspUrl, KeyEncryption keyEncryption) {
     public static InitOptions defaults(String organization) {
       return new InitOptions(new X500Principal("CN=" + organization + " Root CA,O=" + organization),
           new X500Principal("CN=" + organization + " Issuing CA,O=" + organization), KeyAlgorithm.EC_P256, null,
-          KeyEncryption.STANDARD);
+          null, KeyEncryption.STANDARD);
     }
 
     /** The same, with the CA's keys encrypted at {@code cost}. */
     public InitOptions withKeyEncryption(KeyEncryption cost) {
-      return new InitOptions(rootSubject, intermediateSubject, keyAlgorithm, crlUrl, cost);
+      return new InitOptions(rootSubject, intermediateSubject, keyAlgorithm, crlUrl, ocspUrl, cost);
     }
   }
 
@@ -130,6 +133,9 @@ public final class CaDirectory implements AutoCloseable {
           Visibility.PUBLIC, existing);
       if (options.crlUrl() != null) {
         AtomicFiles.writeString(directory.resolve("crl-url"), options.crlUrl() + "\n", Visibility.PUBLIC, existing);
+      }
+      if (options.ocspUrl() != null) {
+        AtomicFiles.writeString(directory.resolve("ocsp-url"), options.ocspUrl() + "\n", Visibility.PUBLIC, existing);
       }
       // root.pem last: its presence is what marks the directory as a complete CA.
       AtomicFiles.writeString(rootFile, Pem.encode(rootCa.certificate()), Visibility.PUBLIC, existing);
@@ -438,9 +444,12 @@ public final class CaDirectory implements AutoCloseable {
     return out.toString();
   }
 
+  /** The issuing CA with the publication URLs recorded at init ({@code crl-url}, {@code ocsp-url}). */
   private static CertificateAuthority withUrl(Path directory, CertificateAuthority ca) {
-    Path urlFile = directory.resolve("crl-url");
-    return Files.exists(urlFile) ? ca.withCrlDistributionPoint(readString(urlFile).trim()) : ca;
+    Path crlFile = directory.resolve("crl-url");
+    Path ocspFile = directory.resolve("ocsp-url");
+    CertificateAuthority located = Files.exists(crlFile) ? ca.withCrlDistributionPoint(readString(crlFile).trim()) : ca;
+    return Files.exists(ocspFile) ? located.withOcspResponder(readString(ocspFile).trim()) : located;
   }
 
   private static String readString(Path file) {

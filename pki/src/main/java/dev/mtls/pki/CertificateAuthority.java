@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
@@ -64,15 +66,20 @@ public final class CertificateAuthority {
   private final PrivateKey privateKey;
   private final List<X509Certificate> chain;
   private final Clock clock;
-  private final String crlUrl;
+  private final Locations locations;
+
+  /** Where the certificates this CA issues say their revocation status is published (either may be null). */
+  private record Locations(String crlUrl, String ocspUrl) {
+    static final Locations NONE = new Locations(null, null);
+  }
 
   private CertificateAuthority(X509Certificate certificate, PrivateKey privateKey, List<X509Certificate> chain,
-      Clock clock, String crlUrl) {
+      Clock clock, Locations locations) {
     this.certificate = certificate;
     this.privateKey = privateKey;
     this.chain = List.copyOf(chain);
     this.clock = clock;
-    this.crlUrl = crlUrl;
+    this.locations = locations;
   }
 
   /** A self-signed root: basicConstraints CA (pathLen 1) and keyCertSign + cRLSign, both critical. */
@@ -84,8 +91,8 @@ public final class CertificateAuthority {
         notBefore, notBefore.plus(validity), builder -> {
           builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
           builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        }, null);
-    return new CertificateAuthority(root, keyPair.getPrivate(), List.of(root), clock, null);
+        }, Locations.NONE);
+    return new CertificateAuthority(root, keyPair.getPrivate(), List.of(root), clock, Locations.NONE);
   }
 
   /** A root with EC P-256, ten years, and the system clock. */
@@ -105,7 +112,7 @@ public final class CertificateAuthority {
     if (!KeyPairs.matches(certificate.getPublicKey(), privateKey)) {
       throw new IllegalArgumentException("the CA private key does not match the CA certificate");
     }
-    return new CertificateAuthority(certificate, privateKey, chain, clock, null);
+    return new CertificateAuthority(certificate, privateKey, chain, clock, Locations.NONE);
   }
 
   /** An intermediate CA signed by this one: pathLen 0, so it can issue leaves but no further CAs. */
@@ -119,11 +126,11 @@ public final class CertificateAuthority {
         certificate.getPublicKey(), privateKey, notBefore, clamp(notBefore.plus(validity)), builder -> {
           builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
           builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        }, crlUrl);
+        }, locations);
     List<X509Certificate> newChain = new ArrayList<>();
     newChain.add(intermediate);
     newChain.addAll(chain);
-    return new CertificateAuthority(intermediate, keyPair.getPrivate(), newChain, clock, null);
+    return new CertificateAuthority(intermediate, keyPair.getPrivate(), newChain, clock, Locations.NONE);
   }
 
   public CertificateAuthority createIntermediate(String distinguishedName) {
@@ -133,7 +140,16 @@ public final class CertificateAuthority {
   /** This CA, issuing certificates that name {@code url} as their CRL distribution point. */
   public CertificateAuthority withCrlDistributionPoint(String url) {
     SubjectAltName.uri(url);
-    return new CertificateAuthority(certificate, privateKey, chain, clock, url);
+    return new CertificateAuthority(certificate, privateKey, chain, clock, new Locations(url, locations.ocspUrl()));
+  }
+
+  /**
+   * This CA, issuing certificates whose Authority Information Access names {@code url} as the OCSP responder
+   * (RFC 6960: {@code id-ad-ocsp}), where relying parties ask for their status.
+   */
+  public CertificateAuthority withOcspResponder(String url) {
+    SubjectAltName.uri(url);
+    return new CertificateAuthority(certificate, privateKey, chain, clock, new Locations(locations.crlUrl(), url));
   }
 
   public X509Certificate certificate() {
@@ -335,7 +351,7 @@ public final class CertificateAuthority {
             builder.addExtension(Extension.subjectAlternativeName, subject.getEncoded().length <= 2,
                 SubjectAltName.encode(names));
           }
-        }, crlUrl);
+        }, locations);
   }
 
   private Instant clamp(Instant notAfter) {
@@ -358,7 +374,7 @@ public final class CertificateAuthority {
 
   private static X509Certificate build(X500Principal subject, PublicKey subjectKey, X500Principal issuer,
       PublicKey issuerKey, PrivateKey signingKey, Instant notBefore, Instant notAfter, ExtensionWriter profile,
-      String crlUrl) {
+      Locations locations) {
     try {
       JcaX509ExtensionUtils utils = extensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(notBefore),
@@ -369,10 +385,15 @@ public final class CertificateAuthority {
         AuthorityKeyIdentifier aki = utils.createAuthorityKeyIdentifier(issuerKey);
         builder.addExtension(Extension.authorityKeyIdentifier, false, aki);
       }
-      if (crlUrl != null) {
-        GeneralNames location = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl));
+      if (locations.crlUrl() != null) {
+        GeneralNames location = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
+            locations.crlUrl()));
         DistributionPoint point = new DistributionPoint(new DistributionPointName(location), null, null);
         builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {point}));
+      }
+      if (locations.ocspUrl() != null) {
+        builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+            AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, locations.ocspUrl())));
       }
       X509CertificateHolder holder = builder.build(signer(signingKey, issuerKey));
       return new JcaX509CertificateConverter().getCertificate(holder);

@@ -20,6 +20,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
@@ -100,6 +102,25 @@ public final class Inspector {
         }
       }
       out.add("CRL distribution", String.join(", ", urls));
+    }
+    byte[] aia = extension(certificate, Extension.authorityInfoAccess);
+    if (aia != null) {
+      List<String> ocsp = new ArrayList<>();
+      List<String> issuers = new ArrayList<>();
+      for (AccessDescription description : AuthorityInformationAccess.getInstance(aia).getAccessDescriptions()) {
+        String location = SafeText.escape(description.getAccessLocation().getName().toString());
+        if (AccessDescription.id_ad_ocsp.equals(description.getAccessMethod())) {
+          ocsp.add(location);
+        } else if (AccessDescription.id_ad_caIssuers.equals(description.getAccessMethod())) {
+          issuers.add(location);
+        }
+      }
+      if (!ocsp.isEmpty()) {
+        out.add("OCSP responder", String.join(", ", ocsp));
+      }
+      if (!issuers.isEmpty()) {
+        out.add("CA issuers", String.join(", ", issuers));
+      }
     }
     out.add("SHA-256 fingerprint", dev.mtls.pki.material.Fingerprint.sha256(certificate));
     return out.toString();

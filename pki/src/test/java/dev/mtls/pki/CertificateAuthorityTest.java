@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
@@ -363,6 +365,24 @@ class CertificateAuthorityTest {
     GeneralNames names = GeneralNames.getInstance(points.getDistributionPoints()[0].getDistributionPoint().getName());
     assertThat(names.getNames()).containsExactly(new GeneralName(GeneralName.uniformResourceIdentifier, url));
     assertThat(holder(client.certificate()).getExtension(Extension.cRLDistributionPoints)).isNull();
+  }
+
+  @Test
+  void ocsp_responder_is_named_in_authority_information_access_when_configured() throws Exception {
+    String url = "http://ocsp.example.org/";
+    IssuedCertificate located = intermediate.withCrlDistributionPoint("http://pki.example.org/i.crl")
+        .withOcspResponder(url).issue(CertificateSpec.client("CN=erin").build());
+
+    AuthorityInformationAccess aia = AuthorityInformationAccess.fromExtensions(
+        holder(located.certificate()).getExtensions());
+    assertThat(aia.getAccessDescriptions()).singleElement().satisfies(description -> {
+      assertThat(description.getAccessMethod()).isEqualTo(AccessDescription.id_ad_ocsp);
+      assertThat(description.getAccessLocation()).isEqualTo(new GeneralName(GeneralName.uniformResourceIdentifier, url));
+    });
+    assertThat(CRLDistPoint.fromExtensions(holder(located.certificate()).getExtensions())).isNotNull();
+    assertThat(holder(client.certificate()).getExtension(Extension.authorityInfoAccess)).isNull();
+    assertThatThrownBy(() -> intermediate.withOcspResponder("not a url"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -64,6 +64,21 @@ class OpenSslInteropTest {
   }
 
   @Test
+  void openssl_reads_the_ocsp_responder_and_crl_distribution_point_urls() throws IOException {
+    IssuedCertificate located = intermediate.withCrlDistributionPoint("http://127.0.0.1:8080/crl.pem")
+        .withOcspResponder("http://127.0.0.1:8081/ocsp").issue(CertificateSpec.client("CN=dora").build());
+    write("located.pem", located.certificatePem());
+
+    Result uri = openssl(directory, "x509", "-in", "located.pem", "-noout", "-ocsp_uri");
+    Result text = openssl(directory, "x509", "-in", "located.pem", "-noout", "-ext",
+        "crlDistributionPoints,authorityInfoAccess");
+
+    assertThat(uri.exitCode()).as(uri.output()).isZero();
+    assertThat(uri.output().strip()).isEqualTo("http://127.0.0.1:8081/ocsp");
+    assertThat(text.output()).contains("URI:http://127.0.0.1:8080/crl.pem", "OCSP - URI:http://127.0.0.1:8081/ocsp");
+  }
+
+  @Test
   void openssl_verifies_leaf_through_intermediate() {
     Result result = openssl(directory, "verify", "-CAfile", "root.pem", "-untrusted", "intermediate.pem", "server.pem");
 

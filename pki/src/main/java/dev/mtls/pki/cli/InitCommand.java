@@ -38,6 +38,10 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--crl-url", paramLabel = "URL", description = "CRL distribution point to put in issued certificates.")
   String crlUrl;
 
+  @Option(names = "--ocsp-url", paramLabel = "URL", description = "OCSP responder to name in the Authority "
+      + "Information Access of the certificates the issuing CA signs.")
+  String ocspUrl;
+
   @Option(names = "--force", description = "Replace an existing CA in DIR (orphans everything it issued).")
   boolean force;
 
@@ -53,7 +57,7 @@ final class InitCommand implements Callable<Integer> {
     X500Principal intermediate;
     try (CaDirectory ca = CaDirectory.init(dir, caPassword, new CaDirectory.InitOptions(
         new X500Principal(rootSubject), new X500Principal(intermediateSubject), KeyAlgorithm.fromCliName(keyType),
-        crlUrl, pki.keyEncryption()), force, Clock.systemUTC())) {
+        crlUrl, ocspUrl, pki.keyEncryption()), force, Clock.systemUTC())) {
       intermediate = ca.intermediate().getSubjectX500Principal();
     } finally {
       Passwords.clear(caPassword);

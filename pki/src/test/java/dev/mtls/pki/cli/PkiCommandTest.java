@@ -254,6 +254,24 @@ class PkiCommandTest {
   }
 
   @Test
+  void init_with_crl_and_ocsp_urls_puts_them_in_issued_certificates_and_inspect_shows_them() {
+    Path located = dir.resolve("located-ca");
+    Run init = run("init", "--dir", located.toString(), "--password-file", password.toString(), "--crl-url",
+        "http://127.0.0.1:8080/crl.pem", "--ocsp-url", "http://127.0.0.1:8081/ocsp");
+    assertThat(init.exit()).as(init.err()).isZero();
+    Run issue = run("issue", "client", "--dir", located.toString(), "--password-file", password.toString(), "--name",
+        "dora", "--subject", "CN=dora", "--out", dir.toString(), "--out-password-file", password.toString());
+    assertThat(issue.exit()).as(issue.err()).isZero();
+
+    Run inspect = run("inspect", dir.resolve("dora.pem").toString());
+
+    assertThat(inspect.out()).contains("CRL distribution:    http://127.0.0.1:8080/crl.pem",
+        "OCSP responder:      http://127.0.0.1:8081/ocsp");
+    assertThat(run("inspect", located.resolve("intermediate.pem").toString()).out())
+        .contains("CRL distribution:    http://127.0.0.1:8080/crl.pem").doesNotContain("OCSP responder");
+  }
+
+  @Test
   void verify_says_why_a_certificate_fails() {
     issueClient("alice", "CN=alice");
 
