@@ -340,6 +340,42 @@ public final class CaDirectory implements AutoCloseable {
         .toList();
   }
 
+  /** The delegated OCSP responder's certificate (first: the issuing CA's chain follows) and key. */
+  public record OcspSigner(List<X509Certificate> chain, PrivateKey privateKey) {
+    public X509Certificate certificate() {
+      return chain.get(0);
+    }
+  }
+
+  /**
+   * The issuing CA's delegated OCSP signer ({@code ocsp-signer.pem}, {@code ocsp-signer.key}, encrypted with the CA
+   * password): the one on file while it is valid for more than {@code renewBefore}, else a new one issued
+   * ({@link CertificateAuthority#issueOcspSigner}, {@code validity}) and recorded in the index like every certificate.
+   */
+  public OcspSigner ocspSigner(Duration validity, Duration renewBefore) {
+    Path certificateFile = directory.resolve("ocsp-signer.pem");
+    Path keyFile = directory.resolve("ocsp-signer.key");
+    if (Files.exists(certificateFile) && Files.exists(keyFile)) {
+      List<X509Certificate> chain = Pem.loadCertificates(certificateFile);
+      if (chain.get(0).getNotAfter().toInstant().isAfter(clock.instant().plus(renewBefore))
+          && chain.get(0).getIssuerX500Principal().equals(intermediate.getSubjectX500Principal())) {
+        requirePassword(password);
+        return new OcspSigner(chain, Pem.loadPrivateKey(keyFile, password));
+      }
+    }
+    CertificateAuthority ca = activeIssuing();
+    // Its issuer field says whose responder it is.
+    IssuedCertificate issued = ca.issueOcspSigner(new X500Principal("CN=OCSP Responder"), validity);
+    record(issued.certificate());
+    withLock(directory, () -> {
+      AtomicFiles.writeString(keyFile, Pem.encodeEncrypted(issued.keyPair().getPrivate(), password),
+          Visibility.PRIVATE, Existing.REPLACE);
+      AtomicFiles.writeString(certificateFile, Pem.encode(issued.chain()), Visibility.PUBLIC, Existing.REPLACE);
+      return null;
+    });
+    return new OcspSigner(issued.chain(), issued.keyPair().getPrivate());
+  }
+
   public Optional<IndexEntry> entry(BigInteger serial) {
     return readIndex("index.tsv").stream().filter(e -> e.serial().equals(serial)).findFirst();
   }

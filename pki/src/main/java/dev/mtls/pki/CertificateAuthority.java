@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -167,6 +169,25 @@ public final class CertificateAuthority {
 
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * A delegated OCSP responder certificate (RFC 6960 4.2.2.2): EKU id-kp-OCSPSigning only, key usage
+   * digitalSignature, and id-pkix-ocsp-nocheck, so relying parties trust its responses for this CA's certificates
+   * without asking about the responder itself; hence a short life.
+   */
+  public IssuedCertificate issueOcspSigner(X500Principal subject, Duration validity) {
+    KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
+    refuseCaNames(subject, List.of());
+    Instant notBefore = clock.instant().minus(CLOCK_SKEW);
+    X509Certificate signer = build(subject, keyPair.getPublic(), certificate.getSubjectX500Principal(),
+        certificate.getPublicKey(), privateKey, notBefore, clamp(notBefore.plus(validity)), builder -> {
+          builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+          builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+          builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+          builder.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+        }, Locations.NONE);
+    return new IssuedCertificate(withIssuers(signer), keyPair);
   }
 
   /** Generates a key pair and issues a certificate for it. */

@@ -1,0 +1,134 @@
+package dev.mtls.pki;
+
+import static dev.mtls.pki.ExternalTool.openssl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.pki.ExternalTool.Result;
+import dev.mtls.pki.material.KeyEncryption;
+import dev.mtls.pki.material.Pem;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pki ocsp}'s responder answering OpenSSL's {@code openssl ocsp}, the reference OCSP client. */
+class OcspResponderTest {
+  private static final char[] PASSWORD = "ocsp test password".toCharArray();
+
+  @TempDir Path dir;
+  private CaDirectory ca;
+  private OcspServer server;
+  private CaDirectory.OcspSigner signer;
+
+  @BeforeEach
+  void start() throws IOException {
+    ca = CaDirectory.init(dir.resolve("ca"), PASSWORD, CaDirectory.InitOptions.defaults("OCSP Test")
+        .withKeyEncryption(KeyEncryption.forTests()), false, Clock.systemUTC());
+    write("alice.pem", ca.issue(CertificateSpec.client("CN=alice").build()).certificate());
+    X509Certificate bob = ca.issue(CertificateSpec.client("CN=bob").build()).certificate();
+    write("bob.pem", bob);
+    ca.revoke(bob.getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    signer = ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
+    server = OcspServer.start(new OcspResponder(ca, signer, Duration.ofMinutes(10), Clock.systemUTC()),
+        "127.0.0.1", 0);
+    Files.copy(dir.resolve("ca/intermediate.pem"), dir.resolve("issuer.pem"));
+    Files.writeString(dir.resolve("chain.pem"), Pem.encode(List.of(ca.intermediate(), ca.root())));
+    Files.writeString(dir.resolve("signer.pem"), Pem.encode(signer.certificate()));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    ca.close();
+  }
+
+  @Test
+  void answers_good_revoked_with_time_and_reason_and_unknown_with_a_verified_signature_and_the_nonce() {
+    Result result = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",
+        "-serial", "0x1234abcd", "-url", url(), "-CAfile", "chain.pem");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("Response verify OK", "alice.pem: good", "bob.pem: revoked",
+        "Reason: keyCompromise", "Revocation Time:", "0x1234abcd: unknown", "Next Update:")
+        .doesNotContain("WARNING");
+  }
+
+  @Test
+  void the_responders_signature_verifies_against_the_delegated_signer_alone() {
+    Result result = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-url", url(),
+        "-VAfile", "signer.pem");
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).contains("Response verify OK", "alice.pem: good");
+  }
+
+  @Test
+  void sees_a_revocation_made_while_it_runs() throws Exception {
+    X509Certificate carol = ca.issue(CertificateSpec.client("CN=carol").build()).certificate();
+    write("carol.pem", carol);
+    assertThat(openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "carol.pem", "-url", url(), "-CAfile",
+        "chain.pem").output()).contains("carol.pem: good");
+
+    ca.revoke(carol.getSerialNumber(), RevocationReason.CESSATION_OF_OPERATION);
+
+    assertThat(openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "carol.pem", "-url", url(), "-CAfile",
+        "chain.pem").output()).contains("carol.pem: revoked", "Reason: cessationOfOperation");
+  }
+
+  @Test
+  void the_signer_is_a_delegated_ocsp_signer_of_the_issuing_ca_recorded_in_its_index() throws Exception {
+    X509Certificate certificate = signer.certificate();
+
+    assertThat(certificate.getExtendedKeyUsage()).containsExactly(KeyPurposeId.id_kp_OCSPSigning.getId());
+    assertThat(certificate.getNonCriticalExtensionOIDs()).contains("1.3.6.1.5.5.7.48.1.5");
+    assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
+    certificate.verify(ca.intermediate().getPublicKey());
+    assertThat(ca.entry(certificate.getSerialNumber())).isPresent();
+    assertThat(ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1)).certificate()).isEqualTo(certificate);
+  }
+
+  @Test
+  void answers_get_requests_with_a_cache_lifetime_and_garbage_with_malformed_request() throws Exception {
+    Path request = dir.resolve("request.der");
+    Result made = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-no_nonce", "-reqout",
+        request.toString());
+    assertThat(made.exitCode()).as(made.output()).isZero();
+    String encoded = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(request));
+    HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(url() + "/"
+        + java.net.URLEncoder.encode(encoded, java.nio.charset.StandardCharsets.US_ASCII))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> garbage = http.send(HttpRequest.newBuilder(URI.create(url()))
+        .POST(HttpRequest.BodyPublishers.ofString("not an OCSP request")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.headers().firstValue("Content-Type")).contains("application/ocsp-response");
+    assertThat(get.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).startsWith("max-age=600"));
+    assertThat(new OCSPResp(get.body()).getStatus()).isEqualTo(OCSPRespBuilder.SUCCESSFUL);
+    assertThat(new OCSPResp(garbage.body()).getStatus()).isEqualTo(OCSPRespBuilder.MALFORMED_REQUEST);
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  private void write(String name, X509Certificate certificate) throws IOException {
+    Files.writeString(dir.resolve(name), Pem.encode(certificate));
+  }
+}
