@@ -358,7 +358,7 @@ public final class CaDirectory implements AutoCloseable {
     if (Files.exists(certificateFile) && Files.exists(keyFile)) {
       List<X509Certificate> chain = Pem.loadCertificates(certificateFile);
       if (chain.get(0).getNotAfter().toInstant().isAfter(clock.instant().plus(renewBefore))
-          && chain.get(0).getIssuerX500Principal().equals(intermediate.getSubjectX500Principal())) {
+          && signedBy(chain.get(0), intermediate)) {
         requirePassword(password);
         return new OcspSigner(chain, Pem.loadPrivateKey(keyFile, password));
       }
@@ -374,6 +374,16 @@ public final class CaDirectory implements AutoCloseable {
       return null;
     });
     return new OcspSigner(issued.chain(), issued.keyPair().getPrivate());
+  }
+
+  /** By the key, not the name: a CA re-created under the same names has another key. */
+  private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+    try {
+      certificate.verify(issuer.getPublicKey());
+      return true;
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
   }
 
   public Optional<IndexEntry> entry(BigInteger serial) {

@@ -102,6 +102,19 @@ class OcspResponderTest {
   }
 
   @Test
+  void a_signer_left_by_a_ca_recreated_under_the_same_names_is_replaced_not_reused() throws Exception {
+    X509Certificate old = signer.certificate();
+    try (CaDirectory recreated = CaDirectory.init(dir.resolve("ca"), PASSWORD, CaDirectory.InitOptions
+        .defaults("OCSP Test").withKeyEncryption(KeyEncryption.forTests()), true, Clock.systemUTC())) {
+      X509Certificate fresh = recreated.ocspSigner(Duration.ofDays(7), Duration.ofDays(1)).certificate();
+
+      assertThat(fresh).isNotEqualTo(old);
+      assertThat(fresh.getIssuerX500Principal()).isEqualTo(old.getIssuerX500Principal());
+      fresh.verify(recreated.intermediate().getPublicKey());
+    }
+  }
+
+  @Test
   void answers_get_requests_with_a_cache_lifetime_and_garbage_with_malformed_request() throws Exception {
     Path request = dir.resolve("request.der");
     Result made = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-no_nonce", "-reqout",
