@@ -54,7 +54,10 @@ public final class AlgorithmPolicy implements AlgorithmConstraints {
   private static final Set<String> FORBIDDEN = Set.of("md2", "md4", "md5", "sha1", "sha224", "dsa", "dss",
       "rc2", "rc4", "des", "desede", "3des", "null", "anon", "export", "ed448", "x448", "dh", "dhe");
   private static final Pattern TOKEN_SEPARATORS = Pattern.compile("[^a-z0-9]+|with|and");
-  /** Names JSSE asks about on every handshake (a few dozen); names from peers' certificates are not kept. */
+  /**
+   * JSSE asks about the same few dozen names on every handshake; past this many (which only odd names in peers'
+   * certificates could supply) nothing more is remembered, so a peer cannot grow the cache.
+   */
   private static final int NAME_CACHE_LIMIT = 256;
 
   private final Map<String, Optional<String>> verdictsByName = new ConcurrentHashMap<>();
