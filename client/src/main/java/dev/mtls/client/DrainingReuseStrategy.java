@@ -21,7 +21,8 @@ import org.apache.hc.core5.util.TimeValue;
 /**
  * Keeps a connection for the next request only while what it was opened with still holds: it was made with the
  * material generation in service (after a rotation, old connections drain as their requests finish), and the
- * server's certificate is still valid (a pooled connection does not outlive it). Otherwise HttpClient's own rule.
+ * verdict on the server still holds (its path's notAfter and CRLs' nextUpdate; the leaf's notAfter for a resumed
+ * session). Otherwise HttpClient's own rule.
  * As keep-alive strategy it bounds how long a connection may wait idle in the pool by the same validity, so one
  * that sits idle past the moment its server's verdict expires is closed rather than reused.
  */
@@ -47,7 +48,8 @@ final class DrainingReuseStrategy implements ConnectionReuseStrategy, Connection
         || handshake.generation != generation.getAsLong()) {
       return false;
     }
-    return serverCertificateValid(session);
+    Instant until = validUntil(session);
+    return until != null && until.isAfter(clock.instant());
   }
 
   @Override
@@ -73,16 +75,6 @@ final class DrainingReuseStrategy implements ConnectionReuseStrategy, Connection
       return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf.getNotAfter().toInstant() : null;
     } catch (SSLPeerUnverifiedException e) {
       return null;
-    }
-  }
-
-  private boolean serverCertificateValid(SSLSession session) {
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate leaf
-          && leaf.getNotAfter().toInstant().isAfter(clock.instant());
-    } catch (SSLPeerUnverifiedException e) {
-      return false;
     }
   }
 }

@@ -74,10 +74,10 @@ public final class OcspResponder {
       try {
         parsed = new OCSPReq(request);
       } catch (IOException | RuntimeException e) {
-        return status(OCSPRespBuilder.MALFORMED_REQUEST);
+        return unsuccessful(OCSPRespBuilder.MALFORMED_REQUEST);
       }
       if (parsed.getRequestList().length == 0) {
-        return status(OCSPRespBuilder.MALFORMED_REQUEST);
+        return unsuccessful(OCSPRespBuilder.MALFORMED_REQUEST);
       }
       Instant now = clock.instant();
       BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(
@@ -97,7 +97,7 @@ public final class OcspResponder {
               .build(signer.privateKey()),
           chain, Date.from(now))).getEncoded();
     } catch (OCSPException | OperatorCreationException | CertificateEncodingException | IOException e) {
-      return status(OCSPRespBuilder.INTERNAL_ERROR);
+      return unsuccessful(OCSPRespBuilder.INTERNAL_ERROR);
     }
   }
 
@@ -116,7 +116,8 @@ public final class OcspResponder {
     return CertificateStatus.GOOD;
   }
 
-  private static byte[] status(int code) {
+  /** An OCSPResponse with only a status, as RFC 6960 has for every outcome but success. */
+  private static byte[] unsuccessful(int code) {
     try {
       return new OCSPRespBuilder().build(code, null).getEncoded();
     } catch (OCSPException | IOException e) {
