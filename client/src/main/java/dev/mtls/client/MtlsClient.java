@@ -7,6 +7,7 @@ import dev.mtls.pki.material.reload.ReloadableIdentity;
 import dev.mtls.pki.material.reload.ReloadableTrust;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.pki.material.trust.Verdict;
@@ -348,6 +349,7 @@ public final class MtlsClient implements AutoCloseable {
     Trust trust;
     final ReloadableTrust.Builder trustFiles = ReloadableTrust.builder();
     boolean crlFiles;
+    boolean onlineRevocation;
     SSLContext sslContext;
     Duration reloadInterval = Duration.ofSeconds(10);
     final List<ClientListener> listeners = new ArrayList<>();
@@ -436,6 +438,27 @@ public final class MtlsClient implements AutoCloseable {
     /** What to do when CRLs are configured but a CA in a server's path has none. If unset: refuse. */
     public Builder missingCrl(MissingCrlPolicy policy) {
       trustFiles.missingCrl(policy);
+      return this;
+    }
+
+    /**
+     * Where to ask about a server certificate no CRL file decides and the server stapled no response for: OCSP
+     * responders and CRL distribution points, e.g. {@code OnlineRevocation.builder().ocspFromCertificates().build()}.
+     * Needs trust anchors.
+     */
+    public Builder revocationSource(RevocationSource source) {
+      trustFiles.revocationSource(source);
+      onlineRevocation = source != null;
+      return this;
+    }
+
+    /**
+     * Refuse a server that does not staple an OCSP response for its certificate (as a must-staple certificate
+     * asks). A stapled response is checked whether or not this is set. Needs trust anchors.
+     */
+    public Builder requireStapledOcsp(boolean required) {
+      trustFiles.requireStapledOcsp(required);
+      onlineRevocation |= required;
       return this;
     }
 
@@ -529,7 +552,7 @@ public final class MtlsClient implements AutoCloseable {
 
     public MtlsClient build() {
       boolean ownMaterial = identity != null || identityFiles != null || trust != null || trustFiles.hasAnchors()
-          || crlFiles;
+          || crlFiles || onlineRevocation;
       if (sslContext != null && ownMaterial) {
         throw new IllegalStateException("an SSLContext carries its own identity and trust: set either sslContext or "
             + "identity and trust, not both");
@@ -537,9 +560,9 @@ public final class MtlsClient implements AutoCloseable {
       if (trust != null && trustFiles.hasAnchors()) {
         throw new IllegalStateException("trust is set twice: give a Trust, or anchors (with CRL files), not both");
       }
-      if (crlFiles && !trustFiles.hasAnchors()) {
-        throw new IllegalStateException("CRL files need trust anchors: set trust(TrustAnchors), trustPem or "
-            + "trustPkcs12 too");
+      if ((crlFiles || onlineRevocation) && !trustFiles.hasAnchors()) {
+        throw new IllegalStateException("CRL files and revocation sources need trust anchors: set"
+            + " trust(TrustAnchors), trustPem or trustPkcs12 too (with trust(Trust), configure them on the Trust)");
       }
       if (sslContext == null && trust == null && !trustFiles.hasAnchors()) {
         throw new IllegalStateException("no trust for servers: set trust(TrustAnchors), trustPem(...) or"

@@ -38,6 +38,8 @@ import javax.security.auth.x500.X500Principal;
  * DIR/ca/ca-chain.pem         intermediate + root
  * DIR/ca/crl.pem              the intermediate's CRL revoking "revoked", and the root's empty CRL
  * DIR/ca/empty-crl.pem        the same two CRLs, revoking nothing
+ * DIR/ca/root-crl.pem         the root's CRL alone
+ * DIR/ca/intermediate.key     the issuing CA's key (for openssl ocsp as a responder)
  * DIR/ca/root.p12             a PKCS#12 truststore holding the root
  * DIR/foreign/root.pem        an unrelated root (different DN)
  * DIR/impostor/root.pem       a root WITH THE SAME DN as ours, and its intermediate with the same DN as ours
@@ -83,12 +85,24 @@ public final class E2ePki {
     }
   }
 
-  private E2ePki(Path dir) {
+  /** Where the CAs say their status is published; null fields publish nothing. */
+  public record Publication(String ocspUrl, String crlUrl, String rootCrlUrl) {
+    static final Publication NONE = new Publication(null, null, null);
+  }
+
+  private E2ePki(Path dir, Publication publication) {
     this.dir = dir;
     Clock clock = Clock.systemUTC();
     Duration caValidity = Duration.ofDays(3650);
-    root = CertificateAuthority.createRoot(new X500Principal(ROOT_DN), KeyAlgorithm.EC_P256, caValidity, clock);
-    intermediate = root.createIntermediate(INTERMEDIATE_DN);
+    CertificateAuthority createdRoot = CertificateAuthority.createRoot(new X500Principal(ROOT_DN),
+        KeyAlgorithm.EC_P256, caValidity, clock);
+    root = publication.rootCrlUrl() == null ? createdRoot
+        : createdRoot.withCrlDistributionPoint(publication.rootCrlUrl());
+    CertificateAuthority issuing = root.createIntermediate(INTERMEDIATE_DN);
+    if (publication.ocspUrl() != null) {
+      issuing = issuing.withOcspResponder(publication.ocspUrl());
+    }
+    intermediate = publication.crlUrl() == null ? issuing : issuing.withCrlDistributionPoint(publication.crlUrl());
     foreignRoot = CertificateAuthority.createRoot(new X500Principal("CN=Foreign Root CA,O=Elsewhere"),
         KeyAlgorithm.EC_P256, caValidity, clock);
     impostorRoot = CertificateAuthority.createRoot(new X500Principal(ROOT_DN), KeyAlgorithm.EC_P256, caValidity,
@@ -129,6 +143,8 @@ public final class E2ePki {
     write(dir.resolve("ca/intermediate.pem"), Pem.encode(intermediate.certificate()));
     write(dir.resolve("ca/ca-chain.pem"), Pem.encode(intermediate.chain()));
     write(dir.resolve("ca/crl.pem"), Pem.encode(intermediateCrl) + Pem.encode(rootCrl));
+    write(dir.resolve("ca/root-crl.pem"), Pem.encode(rootCrl));
+    write(dir.resolve("ca/intermediate.key"), Pem.encode(intermediate.privateKey()));
     write(dir.resolve("ca/empty-crl.pem"), Pem.encode(emptyCrl(BigInteger.TWO)) + Pem.encode(rootCrl));
     write(dir.resolve("ca/root.p12"), Pkcs12.trustStore(List.of(root.certificate()), PASSWORD.toCharArray()));
     write(dir.resolve("foreign/root.pem"), Pem.encode(foreignRoot.certificate()));
@@ -139,7 +155,25 @@ public final class E2ePki {
 
   /** Generates everything and writes it under {@code dir} (created if missing). */
   public static E2ePki create(Path dir) {
-    return new E2ePki(dir);
+    return new E2ePki(dir, Publication.NONE);
+  }
+
+  /**
+   * The same PKI, whose certificates name where their status is published: the issuing CA's leaves carry the OCSP
+   * responder (AIA) and the CRL distribution point, the intermediate the root's CRL distribution point.
+   */
+  public static E2ePki create(Path dir, Publication publication) {
+    return new E2ePki(dir, publication);
+  }
+
+  /** The root's CRL alone (empty): the intermediate's status, when the leaves' comes from elsewhere. */
+  public Path rootCrlPem() {
+    return dir.resolve("ca/root-crl.pem");
+  }
+
+  /** The issuing CA's private key, unencrypted (for openssl's OCSP responder). */
+  public Path intermediateKey() {
+    return dir.resolve("ca/intermediate.key");
   }
 
   public Path dir() {

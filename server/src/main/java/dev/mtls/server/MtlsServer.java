@@ -12,6 +12,7 @@ import dev.mtls.pki.material.reload.ReloadableTrust;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.PeerTrustManager;
 import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import io.micrometer.core.instrument.Gauge;
@@ -137,8 +138,10 @@ public final class MtlsServer implements AutoCloseable {
     // Everything is loaded before anything listens: start-up fails on the first bad file, with its name.
     reloader.loadAll();
 
-    SSLContext jdkContext = TlsPolicy.context(identity.keyManager(),
-        PeerTrustManager.forClients(trust, builder.clock));
+    SSLContext jdkContext = builder.staplingTimeout == null
+        ? TlsPolicy.context(identity.keyManager(), PeerTrustManager.forClients(trust, builder.clock))
+        : OcspStapling.context(builder.staplingTimeout, () -> TlsPolicy.context(identity.keyManager(),
+            PeerTrustManager.forClients(trust, builder.clock)));
     // A resumable session carries a validation: it must not outlive a connection.
     jdkContext.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, builder.maxConnectionLifetime.toSeconds())));
@@ -234,10 +237,18 @@ public final class MtlsServer implements AutoCloseable {
         management == null ? "off" : "http://" + config.managementHost + ":" + managementPort(),
         DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString(),
         certificate.getNotAfter().toInstant(), current.anchors().certificates().size(),
-        current.crls().isEmpty() ? "revocation not checked (no CRL)" : current.crls().all().size()
-            + " CRL(s), a CA without one is " + (current.missingCrl() == MissingCrlPolicy.REFUSE ? "refused"
-            : "accepted"), roleRules.get(), config.maxConnectionLifetime);
+        revocation(current), roleRules.get(), config.maxConnectionLifetime);
     return this;
+  }
+
+  private String revocation(Trust current) {
+    if (!current.checksRevocation()) {
+      return "revocation not checked (no CRL or OCSP responder)";
+    }
+    String crls = current.crls().all().size() + " CRL(s)";
+    String online = current.revocationSource().map(source -> ", " + source).orElse("");
+    return crls + online + ", a CA none of them covers is " + (current.missingCrl() == MissingCrlPolicy.REFUSE
+        ? "refused" : "accepted") + (config.staplingTimeout == null ? "" : "; stapling OCSP for our certificate");
   }
 
   /** What {@code GET /status} shows: the material in service and until when, the TLS settings, the counters. */
@@ -381,6 +392,7 @@ public final class MtlsServer implements AutoCloseable {
 
     private Function<Clock, ReloadableIdentity> identity;
     private final ReloadableTrust.Builder trust = ReloadableTrust.builder();
+    private Duration staplingTimeout;
     private RoleRules roleRules;
     private Path roleRulesFile;
     private final List<Route> routes = new ArrayList<>();
@@ -458,6 +470,28 @@ public final class MtlsServer implements AutoCloseable {
     /** CRLs given in memory (never reloaded). */
     public Builder crls(List<X509CRL> crls) {
       trust.crls("configured CRLs", crls);
+      return this;
+    }
+
+    /**
+     * Where to ask about a client certificate no CRL file decides: OCSP responders and CRL distribution points,
+     * e.g. {@code OnlineRevocation.builder().ocspFromCertificates().crlsFromCertificates().build()}. Answers are
+     * cached within their validity (and its max age), so a client revoked while connected is refused once its
+     * verdict runs out. If unset: only CRL files count.
+     */
+    public Builder revocationSource(RevocationSource source) {
+      trust.revocationSource(source);
+      return this;
+    }
+
+    /**
+     * Staple an OCSP response for our own certificate to each handshake (the JDK's server-side stapling, from the
+     * responder our certificate names), so clients learn its status without asking. A fetch waits at most
+     * {@code timeout}; the JDK keeps good answers until their nextUpdate, but while the responder is down each new
+     * handshake waits up to the timeout and goes without a staple. If unset: no stapling.
+     */
+    public Builder ocspStapling(Duration timeout) {
+      this.staplingTimeout = timeout;
       return this;
     }
 

@@ -166,6 +166,23 @@ public final class CertificateBuilder {
     return this;
   }
 
+  /** Names {@code url} as the OCSP responder (Authority Information Access). */
+  public CertificateBuilder ocspUrl(String url) {
+    return extension(org.bouncycastle.asn1.x509.Extension.authorityInfoAccess.getId(), false,
+        new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+            org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp,
+            new GeneralName(GeneralName.uniformResourceIdentifier, url)));
+  }
+
+  /** Names {@code url} as the CRL distribution point. */
+  public CertificateBuilder crlUrl(String url) {
+    org.bouncycastle.asn1.x509.DistributionPointName name = new org.bouncycastle.asn1.x509.DistributionPointName(
+        new org.bouncycastle.asn1.x509.GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, url)));
+    return extension(org.bouncycastle.asn1.x509.Extension.cRLDistributionPoints.getId(), false,
+        new org.bouncycastle.asn1.x509.CRLDistPoint(new org.bouncycastle.asn1.x509.DistributionPoint[] {
+            new org.bouncycastle.asn1.x509.DistributionPoint(name, null, null)}));
+  }
+
   /** A name constraint: only names below this DNS name may be issued under this CA. */
   public CertificateBuilder permittedDns(String name) {
     permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));

@@ -16,7 +16,9 @@ import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.revocation.OnlineRevocation;
 import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.pki.material.trust.UnavailablePolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -148,6 +150,22 @@ public final class ClientCommand implements Callable<Integer> {
       + "connections). Default: 1.")
   int concurrency = 1;
 
+  @Option(names = "--ocsp", paramLabel = "aia|URL", description = "Ask an OCSP responder about the server's "
+      + "certificate when it staples no answer: the one the certificate names (aia), or URL.")
+  String ocsp;
+
+  @Option(names = "--crl-distribution-points", description = "Fetch CRLs from the distribution points the server's "
+      + "certificates name.")
+  boolean crlDistributionPoints;
+
+  @Option(names = "--revocation-unavailable", paramLabel = "hard-fail|soft-fail", description = "When a responder "
+      + "or distribution point does not answer: refuse the server (hard-fail, default) or accept it and say so.")
+  String revocationUnavailable;
+
+  @Option(names = "--require-stapled-ocsp", description = "Refuse a server that staples no OCSP response for its "
+      + "certificate (must-staple). A stapled response is checked either way.")
+  boolean requireStapledOcsp;
+
   @Option(names = "--crypto-provider", paramLabel = "jdk|accp", description = "JCA provider for the handshake's "
       + "arithmetic: jdk (default) or accp (Amazon Corretto Crypto Provider; its jar must be on the class path).")
   String cryptoProvider = "jdk";
@@ -216,10 +234,11 @@ public final class ClientCommand implements Callable<Integer> {
       if (identity != null) {
         builder.identity(identity);
       }
+      OnlineRevocation online = revocationSource();
       if (cacert != null) {
-        builder.trust(trust(cacert));
+        builder.trust(trust(cacert)).revocationSource(online).requireStapledOcsp(requireStapledOcsp);
       } else {
-        builder.trust(Trust.system());
+        builder.trust(Trust.system().withRevocationSource(online).requiringStapledOcsp(requireStapledOcsp));
       }
       body = dataFile == null ? null : Files.readAllBytes(dataFile);
     } catch (KeyMaterialException e) {
@@ -453,6 +472,39 @@ public final class ClientCommand implements Callable<Integer> {
     } catch (java.net.URISyntaxException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "not a URL: " + SafeText.escape(text));
     }
+  }
+
+  /** The online revocation source the options ask for, or null. */
+  private OnlineRevocation revocationSource() {
+    OnlineRevocation.Builder online = OnlineRevocation.builder();
+    if (ocsp != null) {
+      try {
+        if (ocsp.equalsIgnoreCase("aia")) {
+          online.ocspFromCertificates();
+        } else {
+          online.ocspResponder(URI.create(ocsp));
+        }
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--ocsp: expected aia or an http:// URL: "
+            + e.getMessage());
+      }
+    }
+    if (crlDistributionPoints) {
+      online.crlsFromCertificates();
+    }
+    if (revocationUnavailable != null) {
+      online.whenUnavailable(switch (revocationUnavailable.toLowerCase(java.util.Locale.ROOT)) {
+        case "hard-fail" -> UnavailablePolicy.HARD_FAIL;
+        case "soft-fail" -> UnavailablePolicy.SOFT_FAIL;
+        default -> throw new CommandLine.ParameterException(spec.commandLine(),
+            "--revocation-unavailable: expected hard-fail or soft-fail, got " + revocationUnavailable);
+      });
+      if (!online.isEnabled()) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--revocation-unavailable needs --ocsp or --crl-distribution-points");
+      }
+    }
+    return online.isEnabled() ? online.build() : null;
   }
 
   private Duration seconds(double value, String option) {

@@ -3,13 +3,17 @@ package dev.mtls.server.app;
 import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.revocation.OnlineRevocation;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
+import dev.mtls.pki.material.trust.UnavailablePolicy;
 import dev.mtls.server.AccessLog;
 import dev.mtls.server.ClientAuthMode;
 import dev.mtls.server.ConfigException;
 import dev.mtls.server.Limits;
 import dev.mtls.server.MtlsServer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,7 +56,20 @@ public final class ServerConfig {
       "truststore-password-env", "environment variable holding the truststore password",
       "crl", "CRL file(s), PEM, comma-separated (pki crl's crl.pem has the issuing CA's and the root's); with CRLs,"
           + " every CA in a client's path needs one",
-      "missing-crl", "refuse (default) or accept a client whose path has a CA without a CRL, when CRLs are given",
+      "missing-crl", "refuse (default) or accept a client whose path has a CA no CRL or responder covers, when"
+          + " revocation is checked",
+      "ocsp", "off (default), aia (ask the OCSP responder each client certificate names) or a responder URL to ask"
+          + " about every client certificate",
+      "crl-distribution-points", "off (default) or on: fetch CRLs from the distribution points client certificates"
+          + " name",
+      "crl-url", "CRL URL(s) to fetch (DER or PEM), comma-separated, refreshed as they age",
+      "revocation-unavailable", "hard-fail (default: refuse) or soft-fail (accept, and say so once per issuer) when"
+          + " a responder or distribution point does not answer",
+      "revocation-timeout", "the longest one OCSP or CRL fetch may take (default 2s)",
+      "revocation-max-age", "the longest a fetched answer is relied on: a revocation is noticed within it"
+          + " (default 5m)",
+      "ocsp-stapling", "off (default) or on: staple an OCSP response for our certificate, from the responder it"
+          + " names",
       "roles", "role rules file (required)",
       "routes", "route rules file: which roles each demo route needs; reloaded when it changes (default: the routes'"
           + " own roles)",
@@ -203,6 +220,7 @@ public final class ServerConfig {
       case "accept" -> MissingCrlPolicy.ACCEPT;
       default -> throw invalid(value, "expected refuse or accept");
     }));
+    online(builder);
     if (!values.containsKey("roles")) {
       throw new ConfigException("no role rules: give roles (a role rules file)");
     }
@@ -339,6 +357,85 @@ public final class ServerConfig {
 
 
   /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}, {@code 0}, or ISO-8601 like {@code PT15M}. */
+  private void online(MtlsServer.Builder builder) {
+    OnlineRevocation.Builder online = OnlineRevocation.builder();
+    ifSet("ocsp", value -> {
+      String text = value.text().strip();
+      if (text.equalsIgnoreCase("aia")) {
+        online.ocspFromCertificates();
+      } else if (!text.equalsIgnoreCase("off")) {
+        online.ocspResponder(url(value, text));
+      }
+    });
+    ifSet("crl-distribution-points", value -> {
+      if (onOff(value)) {
+        online.crlsFromCertificates();
+      }
+    });
+    ifSet("crl-url", value -> {
+      for (String url : value.text().split(",")) {
+        if (!url.isBlank()) {
+          online.addCrlUrl(url(value, url.strip()));
+        }
+      }
+    });
+    ifSet("revocation-unavailable", value -> online.whenUnavailable(switch (value.text().toLowerCase(Locale.ROOT)) {
+      case "hard-fail" -> UnavailablePolicy.HARD_FAIL;
+      case "soft-fail" -> UnavailablePolicy.SOFT_FAIL;
+      default -> throw invalid(value, "expected hard-fail or soft-fail");
+    }));
+    Duration[] timeout = {Duration.ofSeconds(2)};
+    ifSet("revocation-timeout", value -> {
+      timeout[0] = positive(value);
+      online.timeout(timeout[0]);
+    });
+    ifSet("revocation-max-age", value -> online.maxAge(positive(value)));
+    if (online.isEnabled()) {
+      builder.revocationSource(online.build());
+    } else {
+      for (String key : List.of("revocation-unavailable", "revocation-timeout", "revocation-max-age")) {
+        if (values.containsKey(key) && !values.containsKey("ocsp-stapling")) {
+          throw invalid(values.get(key), "no revocation source is configured for it to apply to: set ocsp,"
+              + " crl-distribution-points or crl-url");
+        }
+      }
+    }
+    ifSet("ocsp-stapling", value -> {
+      if (onOff(value)) {
+        builder.ocspStapling(timeout[0]);
+      }
+    });
+  }
+
+  private boolean onOff(Value value) {
+    return switch (value.text().strip().toLowerCase(Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw invalid(value, "expected on or off");
+    };
+  }
+
+  private URI url(Value value, String text) {
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Reported below, like any other malformed URL.
+    }
+    throw invalid(value, "expected an http:// or https:// URL, got \"" + text + "\"");
+  }
+
+  private Duration positive(Value value) {
+    Duration duration = duration(value);
+    if (duration.isZero() || duration.isNegative()) {
+      throw invalid(value, "expected a positive duration such as 2s");
+    }
+    return duration;
+  }
+
   static Duration duration(Value value) {
     String text = value.text().strip();
     if (text.equals("0")) {

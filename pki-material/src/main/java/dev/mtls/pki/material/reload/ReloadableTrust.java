@@ -3,6 +3,7 @@ package dev.mtls.pki.material.reload;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.CrlSet;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
+import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.Trust;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
@@ -20,10 +21,14 @@ import java.util.function.Supplier;
 public final class ReloadableTrust implements Supplier<Trust> {
   private final AtomicReference<Trust> current = new AtomicReference<>();
   private final MissingCrlPolicy missingCrl;
+  private final RevocationSource online;
+  private final boolean stapleRequired;
   private final List<MaterialUnit<?>> units = new ArrayList<>();
 
   private ReloadableTrust(Builder builder) {
     this.missingCrl = builder.missingCrl;
+    this.online = builder.online;
+    this.stapleRequired = builder.stapleRequired;
     units.add(anchorsUnit(builder));
     for (Path file : builder.crlFiles) {
       String source = file.toString();
@@ -58,7 +63,7 @@ public final class ReloadableTrust implements Supplier<Trust> {
   private MaterialUnit<TrustAnchors> anchorsUnit(Builder builder) {
     java.util.function.Consumer<TrustAnchors> apply = anchors -> {
       Trust next = current.get() == null ? Trust.of(anchors, CrlSet.NONE, missingCrl)
-          : current.get().withAnchors(anchors);
+          .withRevocationSource(online).requiringStapledOcsp(stapleRequired) : current.get().withAnchors(anchors);
       current.set(next);
     };
     java.util.function.Function<TrustAnchors, String> describe =
@@ -85,8 +90,25 @@ public final class ReloadableTrust implements Supplier<Trust> {
     private final List<Path> crlFiles = new ArrayList<>();
     private final List<FixedCrls> fixedCrls = new ArrayList<>();
     private MissingCrlPolicy missingCrl = MissingCrlPolicy.REFUSE;
+    private RevocationSource online;
+    private boolean stapleRequired;
 
     private Builder() {}
+
+    /**
+     * Where to ask about certificates no CRL file decides (OCSP responders, CRL distribution points), e.g. an
+     * {@link dev.mtls.pki.material.revocation.OnlineRevocation}; null for nowhere.
+     */
+    public Builder revocationSource(RevocationSource source) {
+      this.online = source;
+      return this;
+    }
+
+    /** For judging servers: refuse a server certificate without a stapled OCSP response. */
+    public Builder requireStapledOcsp(boolean required) {
+      this.stapleRequired = required;
+      return this;
+    }
 
     /** Fixed anchors, never reloaded. */
     public Builder anchors(TrustAnchors anchors) {

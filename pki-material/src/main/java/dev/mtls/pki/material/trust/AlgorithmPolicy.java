@@ -108,6 +108,14 @@ public final class AlgorithmPolicy implements AlgorithmConstraints {
   }
 
   /**
+   * What this policy refuses in {@code crl}'s signature algorithm, completing "the CRL …"; empty when acceptable.
+   */
+  public Optional<String> problemWithCrl(java.security.cert.X509CRL crl) {
+    return problemWithAlgorithm(crl.getSigAlgName(), crl.getSigAlgParams())
+        .map(problem -> "is signed with " + crl.getSigAlgName() + " (" + problem + ")");
+  }
+
+  /**
    * What this policy refuses in a key, as a phrase ("a 1024-bit RSA key (at least 2048 bits are required)");
    * empty when the key is acceptable.
    */

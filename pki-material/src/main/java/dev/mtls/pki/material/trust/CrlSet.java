@@ -21,7 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 
@@ -89,6 +94,18 @@ public final class CrlSet {
     return new CrlSet(next);
   }
 
+  /** The source (file or URL) a CRL of this set came from. */
+  public String sourceOf(X509CRL crl) {
+    for (Map.Entry<String, List<X509CRL>> source : sources.entrySet()) {
+      for (X509CRL known : source.getValue()) {
+        if (known == crl) {
+          return source.getKey();
+        }
+      }
+    }
+    return "";
+  }
+
   /** True when no CRL is configured: then revocation is not checked at all. */
   public boolean isEmpty() {
     return all.isEmpty();
@@ -112,8 +129,8 @@ public final class CrlSet {
     List<Integer> candidates = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       X509CRL crl = all.get(i);
-      if (crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()) && covers(crl, certificate)
-          && signedBy(i, issuer.getPublicKey())) {
+      if (crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()) && mayIssueCrls(issuer)
+          && covers(crl, certificate) && signedBy(i, issuer.getPublicKey())) {
         candidates.add(i);
       }
     }
@@ -153,14 +170,46 @@ public final class CrlSet {
     });
   }
 
-  /** Whether the CRL's issuing-distribution-point scope includes this kind of certificate. */
+  /** A CA whose key usage is given must include cRLSign for its CRLs to count (RFC 5280, 6.3.3 (f)). */
+  private static boolean mayIssueCrls(X509Certificate issuer) {
+    boolean[] usage = issuer.getKeyUsage();
+    return usage == null || (usage.length > 6 && usage[6]);
+  }
+
+  /**
+   * Whether the CRL's issuing-distribution-point scope includes this certificate: its kind (CA or not) and, when
+   * the CRL names its distribution point, one the certificate names too (RFC 5280, 6.3.3 (b)(2)(i)).
+   */
   private static boolean covers(X509CRL crl, X509Certificate certificate) {
     IssuingDistributionPoint scope = scope(crl);
     if (scope == null) {
       return true;
     }
     boolean ca = certificate.getBasicConstraints() >= 0;
-    return !(scope.onlyContainsUserCerts() && ca) && !(scope.onlyContainsCACerts() && !ca);
+    if ((scope.onlyContainsUserCerts() && ca) || (scope.onlyContainsCACerts() && !ca)) {
+      return false;
+    }
+    DistributionPointName point = scope.getDistributionPoint();
+    if (point == null || point.getType() != DistributionPointName.FULL_NAME) {
+      return point == null;
+    }
+    Set<GeneralName> names = Set.of(GeneralNames.getInstance(point.getName()).getNames());
+    byte[] extension = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
+    if (extension == null) {
+      return false;
+    }
+    for (DistributionPoint named : CRLDistPoint.getInstance(ASN1OctetString.getInstance(extension).getOctets())
+        .getDistributionPoints()) {
+      DistributionPointName name = named.getDistributionPoint();
+      if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
+        for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
+          if (names.contains(general)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static IssuingDistributionPoint scope(X509CRL crl) {
@@ -169,7 +218,11 @@ public final class CrlSet {
         : IssuingDistributionPoint.getInstance(ASN1OctetString.getInstance(extension).getOctets());
   }
 
-  private static void checkUsable(String source, List<X509CRL> crls) {
+  /**
+   * Refuses, naming {@code source} and the CRL, any CRL this project cannot apply correctly: without nextUpdate,
+   * delta, indirect, partitioned by reason, or with an unknown critical extension.
+   */
+  public static void checkUsable(String source, List<X509CRL> crls) {
     for (int i = 0; i < crls.size(); i++) {
       X509CRL crl = crls.get(i);
       String which = source + ": CRL " + (i + 1) + " (issuer \""

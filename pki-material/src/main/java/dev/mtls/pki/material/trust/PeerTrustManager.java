@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -22,7 +23,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Each handshake asks the trust in service at that moment, so a reload reaches the next handshake; a refusal is a
  * {@link CertificateRejectedException} carrying the {@link Verdict}. A client's trust manager also checks the
  * host name when the connection asks for endpoint identification (as HTTPS clients do), through a
- * {@link HostnameCheck}; without one it refuses rather than skip the check.
+ * {@link HostnameCheck}; without one it refuses rather than skip the check. It hands the trust the OCSP responses
+ * a server stapled, which answer for the server's certificate before anyone is asked.
  */
 public final class PeerTrustManager extends X509ExtendedTrustManager {
   private final Supplier<Trust> trust;
@@ -107,7 +109,10 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
           + " only");
     }
     List<X509Certificate> offered = chain == null ? List.of() : Arrays.asList(chain);
-    Verdict verdict = trust.get().verify(offered, purpose, clock.instant());
+    // A server's stapled OCSP responses reach a client's trust manager on the handshake session.
+    List<byte[]> stapled = purpose == Purpose.SERVER && handshake instanceof ExtendedSSLSession extended
+        ? extended.getStatusResponses() : List.of();
+    Verdict verdict = trust.get().verify(offered, purpose, clock.instant(), stapled);
     if (verdict.isTrusted() && parameters != null && parameters.getEndpointIdentificationAlgorithm() != null
         && !parameters.getEndpointIdentificationAlgorithm().isEmpty()) {
       verdict = checkHost(verdict, handshake == null ? null : handshake.getPeerHost());

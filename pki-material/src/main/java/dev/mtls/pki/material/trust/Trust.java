@@ -1,6 +1,7 @@
 package dev.mtls.pki.material.trust;
 
 import dev.mtls.pki.material.KeyMaterialException;
+import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.TrustAnchors;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -16,20 +17,21 @@ import java.security.cert.CertificateRevokedException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.PKIXCertPathBuilderResult;
-import java.security.cert.PKIXCertPathChecker;
 import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
-import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.TrustAnchor;
+import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,15 +76,20 @@ public final class Trust {
   private final CrlSet crls;
   private final MissingCrlPolicy missingCrl;
   private final AlgorithmPolicy algorithms;
+  private final RevocationSource online;
+  private final boolean stapleRequired;
   private final long generation;
   private final Map<CacheKey, Verdict> verdicts = new ConcurrentHashMap<>();
   private final Set<String> reportedMissing = ConcurrentHashMap.newKeySet();
 
-  private Trust(TrustAnchors anchors, CrlSet crls, MissingCrlPolicy missingCrl, AlgorithmPolicy algorithms) {
+  private Trust(TrustAnchors anchors, CrlSet crls, MissingCrlPolicy missingCrl, AlgorithmPolicy algorithms,
+      RevocationSource online, boolean stapleRequired) {
     this.anchors = Objects.requireNonNull(anchors, "anchors == null");
     this.crls = Objects.requireNonNull(crls, "crls == null");
     this.missingCrl = Objects.requireNonNull(missingCrl, "missingCrl == null");
     this.algorithms = Objects.requireNonNull(algorithms, "algorithms == null");
+    this.online = online;
+    this.stapleRequired = stapleRequired;
     Set<TrustAnchor> set = new LinkedHashSet<>();
     for (X509Certificate anchor : anchors.certificates()) {
       Optional<String> problem = algorithms.problemWithKey(anchor.getPublicKey());
@@ -98,7 +105,7 @@ public final class Trust {
 
   /** Trust in {@code anchors}, without CRLs (revocation not checked). */
   public static Trust of(TrustAnchors anchors) {
-    return new Trust(anchors, CrlSet.NONE, MissingCrlPolicy.REFUSE, AlgorithmPolicy.STRICT);
+    return new Trust(anchors, CrlSet.NONE, MissingCrlPolicy.REFUSE, AlgorithmPolicy.STRICT, null, false);
   }
 
   /**
@@ -114,17 +121,33 @@ public final class Trust {
 
   /** Trust in {@code anchors} with {@code crls}; a CA in a path without a CRL is handled by {@code missingCrl}. */
   public static Trust of(TrustAnchors anchors, CrlSet crls, MissingCrlPolicy missingCrl) {
-    return new Trust(anchors, crls, missingCrl, AlgorithmPolicy.STRICT);
+    return new Trust(anchors, crls, missingCrl, AlgorithmPolicy.STRICT, null, false);
   }
 
   /** This trust with other anchors: a new generation. */
   public Trust withAnchors(TrustAnchors anchors) {
-    return new Trust(anchors, crls, missingCrl, algorithms);
+    return new Trust(anchors, crls, missingCrl, algorithms, online, stapleRequired);
   }
 
   /** This trust with other CRLs: a new generation. */
   public Trust withCrls(CrlSet crls) {
-    return new Trust(anchors, crls, missingCrl, algorithms);
+    return new Trust(anchors, crls, missingCrl, algorithms, online, stapleRequired);
+  }
+
+  /**
+   * This trust asking {@code source} (OCSP responders, CRL distribution points) about the certificates of a
+   * validated path whose status no CRL given here decides; null for none. A new generation.
+   */
+  public Trust withRevocationSource(RevocationSource source) {
+    return new Trust(anchors, crls, missingCrl, algorithms, source, stapleRequired);
+  }
+
+  /**
+   * This trust, for judging servers, refusing a server certificate that comes without a stapled OCSP response
+   * (what a must-staple certificate asks of its clients). A new generation.
+   */
+  public Trust requiringStapledOcsp(boolean required) {
+    return new Trust(anchors, crls, missingCrl, algorithms, online, required);
   }
 
   public TrustAnchors anchors() {
@@ -143,6 +166,21 @@ public final class Trust {
     return algorithms;
   }
 
+  /** The online revocation source, if any. */
+  public Optional<RevocationSource> revocationSource() {
+    return Optional.ofNullable(online);
+  }
+
+  /** Whether a server must staple an OCSP response for its certificate. */
+  public boolean requiresStapledOcsp() {
+    return stapleRequired;
+  }
+
+  /** Whether any revocation source is configured: CRLs or an online source. */
+  public boolean checksRevocation() {
+    return !crls.isEmpty() || online != null;
+  }
+
   /** Increases with every new trust (every reload); a verdict remembers the generation that made it. */
   public long generation() {
     return generation;
@@ -154,6 +192,15 @@ public final class Trust {
    * on every request costs a lookup.
    */
   public Verdict verify(List<X509Certificate> chain, Purpose purpose, Instant at) {
+    return verify(chain, purpose, at, List.of());
+  }
+
+  /**
+   * Decides as {@link #verify(List, Purpose, Instant)}, with the OCSP responses a server stapled in the handshake
+   * ({@code stapled}, in the order of {@code chain}, empty entries for none), which answer for their certificates
+   * before any configured source is asked.
+   */
+  public Verdict verify(List<X509Certificate> chain, Purpose purpose, Instant at, List<byte[]> stapled) {
     if (chain == null || chain.isEmpty()) {
       return Verdict.refused(Reason.NO_CERTIFICATE, Verdict.noCertificate(purpose).sentence(), purpose, List.of(),
           -1, generation);
@@ -163,7 +210,7 @@ public final class Trust {
     if (known != null && known.holdsAt(at)) {
       return known;
     }
-    Verdict verdict = decide(key.chain(), purpose, at);
+    Verdict verdict = decide(key.chain(), purpose, at, stapled == null ? List.of() : stapled);
     if (verdict.isTrusted()) {
       if (verdicts.size() >= CACHE_LIMIT) {
         verdicts.clear();
@@ -173,48 +220,209 @@ public final class Trust {
     return verdict;
   }
 
-  private Verdict decide(List<X509Certificate> offered, Purpose purpose, Instant at) {
+  /** One PKIX validation of a path with a set of CRLs: a refusal, or the anchor and the statuses left open. */
+  private record Validation(Verdict refusal, X509Certificate anchor, CrlSet crls, List<CrlSet.Selection> selections,
+      List<Integer> open) {}
+
+  private Verdict decide(List<X509Certificate> offered, Purpose purpose, Instant at, List<byte[]> stapled) {
     List<X509Certificate> path = proposedPath(offered, at);
     if (path == null) {
       return Verdict.refused(Reason.UNTRUSTED_ISSUER, "no path from " + purpose.leafNoun() + " "
           + Sentences.name(offered.get(0)) + " to a trust anchor can be built from the " + offered.size()
           + " certificates offered", purpose, offered, 0, generation);
     }
-    List<CrlSet.Selection> selections = selectCrls(path, at);
-    PKIXRevocationChecker revocation = null;
+    Map<X509Certificate, byte[]> staples = new HashMap<>();
+    for (int i = 0; i < offered.size() && i < stapled.size(); i++) {
+      if (stapled.get(i) != null && stapled.get(i).length > 0) {
+        staples.put(offered.get(i), stapled.get(i));
+      }
+    }
+    Validation validation = validate(offered, path, crls, checksRevocation() || !staples.isEmpty(), purpose, at);
+    if (validation.refusal() != null) {
+      return validation.refusal();
+    }
+    if (stapleRequired && purpose == Purpose.SERVER && !staples.containsKey(path.get(0))) {
+      return Verdict.refused(Reason.REVOCATION_UNKNOWN, Sentences.which(0, path, purpose) + " came without a stapled"
+          + " OCSP response, and this client requires one (must-staple)", purpose, offered, 0, generation);
+    }
+    OnlineStatus status = new OnlineStatus();
+    for (int index : validation.open()) {
+      Verdict refusal = askOnline(index, path, validation.anchor(), staples, status, offered, purpose, at);
+      if (refusal != null) {
+        return refusal;
+      }
+    }
+    if (!status.fetchedCrls.isEmpty()) {
+      CrlSet extended = crls;
+      for (Map.Entry<String, List<X509CRL>> fetched : status.fetchedCrls.entrySet()) {
+        extended = extended.with(fetched.getKey(), fetched.getValue());
+      }
+      validation = validate(offered, path, extended, true, purpose, at);
+      if (validation.refusal() != null) {
+        return validation.refusal();
+      }
+    }
+    return accepted(offered, path, validation, status, purpose, at);
+  }
+
+  /** What the stapled responses and the online source said about the certificates whose status was open. */
+  private static final class OnlineStatus {
+    final Map<Integer, StatusCheck> answered = new HashMap<>();
+    final Map<Integer, List<String>> failures = new HashMap<>();
+    final Map<Integer, Instant> retryAt = new HashMap<>();
+    final Map<String, List<X509CRL>> fetchedCrls = new LinkedHashMap<>();
+    final Map<String, Instant> fetchedUntil = new HashMap<>();
+
+    void failed(int index, String why, Instant retry) {
+      failures.computeIfAbsent(index, i -> new ArrayList<>()).add(why);
+      retryAt.merge(index, retry, Trust::earlier);
+    }
+  }
+
+  /**
+   * Asks, for the certificate at {@code index} of a validated path, the server's stapled response, then the OCSP
+   * responder, then the CRL distribution points; returns a refusal when an answer says revoked or unknown.
+   */
+  private Verdict askOnline(int index, List<X509Certificate> path, X509Certificate anchor,
+      Map<X509Certificate, byte[]> staples, OnlineStatus status, List<X509Certificate> offered, Purpose purpose,
+      Instant at) {
+    X509Certificate certificate = path.get(index);
+    X509Certificate issuer = index + 1 < path.size() ? path.get(index + 1) : anchor;
+    byte[] staple = staples.get(certificate);
+    if (staple != null) {
+      OcspAnswer answer = OcspAnswer.read(staple, certificate, issuer, at, algorithms);
+      if (answer.status() == OcspAnswer.Status.GOOD) {
+        status.answered.put(index, new StatusCheck(index, StatusCheck.Source.STAPLED_OCSP, "stapled",
+            answer.nextUpdate().orElseThrow()));
+        return null;
+      }
+      if (answer.status() != OcspAnswer.Status.UNUSABLE) {
+        return ocspRefusal(answer, "the OCSP response the server stapled", index, path, offered, purpose);
+      }
+      if (stapleRequired && index == 0) {
+        return Verdict.refused(Reason.REVOCATION_UNKNOWN, "the OCSP response stapled for "
+            + Sentences.which(index, path, purpose) + " is unusable: " + answer.sentence()
+            + ", and this client requires one (must-staple)", purpose, offered, index, generation);
+      }
+      // Like browsers, treat a bad staple as none; the configured sources, if any, still decide.
+      if (online != null) {
+        status.failed(index, "the stapled OCSP response is unusable: " + answer.sentence(), Instant.MAX);
+      }
+    }
+    if (online == null) {
+      return null;
+    }
+    Optional<RevocationSource.Fetch<byte[]>> ocsp = online.ocsp(certificate, issuer, at);
+    if (ocsp.isPresent()) {
+      RevocationSource.Fetch<byte[]> fetch = ocsp.get();
+      String responder = "the OCSP responder " + SafeText.escape(fetch.source());
+      if (!fetch.succeeded()) {
+        status.failed(index, responder + " " + fetch.failure(), fetch.until());
+      } else {
+        OcspAnswer answer = OcspAnswer.read(fetch.value(), certificate, issuer, at, algorithms);
+        if (answer.status() == OcspAnswer.Status.GOOD) {
+          status.answered.put(index, new StatusCheck(index, StatusCheck.Source.OCSP, fetch.source(),
+              earlier(answer.nextUpdate().orElseThrow(), fetch.until())));
+          return null;
+        }
+        if (answer.status() != OcspAnswer.Status.UNUSABLE) {
+          return ocspRefusal(answer, responder, index, path, offered, purpose);
+        }
+        status.failed(index, responder + " gave an unusable answer: " + answer.sentence(), fetch.until());
+      }
+    }
+    Optional<RevocationSource.Fetch<List<X509CRL>>> crl = online.crls(certificate, at);
+    if (crl.isPresent()) {
+      RevocationSource.Fetch<List<X509CRL>> fetch = crl.get();
+      if (fetch.succeeded()) {
+        status.fetchedCrls.put(fetch.source(), fetch.value());
+        status.fetchedUntil.put(fetch.source(), fetch.until());
+      }
+      // Whether a fetched CRL decides is for the validation with it; if none does, this is why.
+      status.failed(index, "the CRL from " + SafeText.escape(fetch.source()) + (fetch.succeeded()
+          ? " is not signed by the key of " + Sentences.name(issuer) : " " + fetch.failure()), fetch.until());
+    }
+    return null;
+  }
+
+  private Verdict ocspRefusal(OcspAnswer answer, String who, int index, List<X509Certificate> path,
+      List<X509Certificate> offered, Purpose purpose) {
+    String subject = Sentences.which(index, path, purpose);
+    String serial = " (serial " + path.get(index).getSerialNumber().toString(16) + ")";
+    if (answer.status() == OcspAnswer.Status.REVOKED) {
+      return Verdict.refused(Reason.REVOKED, subject + serial + " was revoked on "
+          + Sentences.time(answer.revokedAt().orElseThrow()) + " (reason " + Sentences.reason(answer.reason()
+          .orElse(null)) + "), says " + who, purpose, offered, index, generation);
+    }
+    return Verdict.refused(Reason.REVOCATION_UNKNOWN, who + " does not know " + subject + serial
+        + " (status unknown): it was not issued by the CA the responder answers for, or not recorded", purpose,
+        offered, index, generation);
+  }
+
+  /**
+   * Validates {@code path} with PKIX and then, when {@code checkRevocation}, applies to each certificate the CRL
+   * {@code crlSet} selects for it. The statuses no CRL decided are left open (the CA closest to the anchor first).
+   *
+   * <p>The CRLs are applied here rather than by the JDK's revocation checker: that checker fetches CRLs from the
+   * distribution points a certificate names by itself, with its own timeouts, whenever no CRL covers it. Network
+   * access belongs to the {@link RevocationSource}, which bounds it.
+   */
+  private Validation validate(List<X509Certificate> offered, List<X509Certificate> path, CrlSet crlSet,
+      boolean checkRevocation, Purpose purpose, Instant at) {
+    List<CrlSet.Selection> selections = checkRevocation ? selectCrls(crlSet, path, at) : List.of();
+    X509Certificate anchor;
     try {
       CertPathValidator validator = CertPathValidator.getInstance("PKIX");
       PKIXParameters parameters = new PKIXParameters(pkixAnchors);
       parameters.setDate(Date.from(at));
-      List<PKIXCertPathChecker> checkers = new ArrayList<>();
-      checkers.add(new AlgorithmChecker(algorithms));
-      checkers.add(new PurposeChecker(purpose, path.size()));
-      if (!crls.isEmpty()) {
-        revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
-        // Soft-fail only to learn every certificate whose status is open; the decision on those is ours, below.
-        revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
-            PKIXRevocationChecker.Option.NO_FALLBACK, PKIXRevocationChecker.Option.SOFT_FAIL));
-        List<X509CRL> current = new ArrayList<>();
-        for (CrlSet.Selection selection : selections) {
-          if (selection.status() == CrlSet.Selection.Status.CURRENT && !current.contains(selection.crl())) {
-            current.add(selection.crl());
-          }
-        }
-        parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(current)));
-        checkers.add(revocation);
-      }
-      parameters.setRevocationEnabled(revocation != null);
-      parameters.setCertPathCheckers(checkers);
+      parameters.setRevocationEnabled(false);
+      parameters.setCertPathCheckers(List.of(new AlgorithmChecker(algorithms), new PurposeChecker(purpose,
+          path.size())));
       CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
       PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) validator.validate(certPath, parameters);
-      return accepted(offered, path, result.getTrustAnchor().getTrustedCert(), selections,
-          revocation == null ? List.of() : revocation.getSoftFailExceptions(), purpose, at);
+      anchor = result.getTrustAnchor().getTrustedCert();
     } catch (CertPathValidatorException e) {
-      return refused(e, offered, path, purpose);
+      return new Validation(refused(e, offered, path, purpose), null, crlSet, selections, List.of());
     } catch (GeneralSecurityException e) {
-      return Verdict.refused(Reason.INVALID_CERTIFICATE, Sentences.which(0, path, purpose) + " cannot be validated: "
-          + dev.mtls.pki.material.SafeText.escape(e.getMessage()), purpose, offered, 0, generation);
+      return new Validation(Verdict.refused(Reason.INVALID_CERTIFICATE, Sentences.which(0, path, purpose)
+          + " cannot be validated: " + SafeText.escape(e.getMessage()), purpose, offered, 0, generation), null,
+          crlSet, selections, List.of());
     }
+    List<Integer> open = new ArrayList<>();
+    for (int index = path.size() - 1; index >= 0 && checkRevocation; index--) {
+      CrlSet.Selection selection = selections.get(index);
+      if (selection.status() != CrlSet.Selection.Status.CURRENT) {
+        open.add(index);
+        continue;
+      }
+      X509Certificate issuer = index + 1 < path.size() ? path.get(index + 1) : anchor;
+      Verdict revoked = applyCrl(selection.crl(), index, path, issuer, offered, purpose);
+      if (revoked != null) {
+        return new Validation(revoked, anchor, crlSet, selections, List.of());
+      }
+    }
+    return new Validation(null, anchor, crlSet, selections, open);
+  }
+
+  /** A refusal when {@code crl} (signed by the issuer's key, in scope, current) lists the certificate at index. */
+  private Verdict applyCrl(X509CRL crl, int index, List<X509Certificate> path, X509Certificate issuer,
+      List<X509Certificate> offered, Purpose purpose) {
+    X509Certificate certificate = path.get(index);
+    Optional<String> weak = algorithms.problemWithCrl(crl);
+    if (weak.isPresent()) {
+      return Verdict.refused(Reason.WEAK_ALGORITHM, Sentences.crl(crl) + " " + weak.get() + ", so it cannot say"
+          + " whether " + Sentences.which(index, path, purpose) + " is revoked", purpose, offered, index, generation);
+    }
+    X509CRLEntry entry = crl.getRevokedCertificate(certificate);
+    // removeFromCRL only means something in a delta CRL, which this verifier refuses to load.
+    if (entry == null || entry.getRevocationReason() == CRLReason.REMOVE_FROM_CRL) {
+      return null;
+    }
+    return Verdict.refused(Reason.REVOKED, Sentences.which(index, path, purpose) + " (serial "
+        + certificate.getSerialNumber().toString(16) + ") was revoked on "
+        + Sentences.time(entry.getRevocationDate().toInstant()) + " (reason "
+        + Sentences.reason(entry.getRevocationReason()) + ") by " + Sentences.name(issuer), purpose, offered, index,
+        generation);
   }
 
   /**
@@ -253,15 +461,12 @@ public final class Trust {
   }
 
   /** For each certificate of the path, the CRL of its issuer (the next certificate, or the anchor that signed it). */
-  private List<CrlSet.Selection> selectCrls(List<X509Certificate> path, Instant at) {
+  private List<CrlSet.Selection> selectCrls(CrlSet crlSet, List<X509Certificate> path, Instant at) {
     List<CrlSet.Selection> selections = new ArrayList<>();
-    if (crls.isEmpty()) {
-      return selections;
-    }
     for (int i = 0; i < path.size(); i++) {
       X509Certificate issuer = i + 1 < path.size() ? path.get(i + 1) : anchorThatSigned(path.get(i));
-      selections.add(issuer == null ? new CrlSet.Selection(CrlSet.Selection.Status.NONE, null)
-          : crls.select(path.get(i), issuer, at));
+      selections.add(issuer == null || crlSet.isEmpty() ? new CrlSet.Selection(CrlSet.Selection.Status.NONE, null)
+          : crlSet.select(path.get(i), issuer, at));
     }
     return selections;
   }
@@ -280,49 +485,11 @@ public final class Trust {
     return null;
   }
 
-  private Verdict accepted(List<X509Certificate> offered, List<X509Certificate> path, X509Certificate anchor,
-      List<CrlSet.Selection> selections, List<CertPathValidatorException> openStatus, Purpose purpose, Instant at) {
+  private Verdict accepted(List<X509Certificate> offered, List<X509Certificate> path, Validation validation,
+      OnlineStatus online, Purpose purpose, Instant at) {
     List<String> notes = new ArrayList<>();
-    if (crls.isEmpty()) {
-      notes.add("revocation not checked: no CRL is configured");
-    }
-    // The CA closest to the anchor first, as PKIX walks the path.
-    List<CertPathValidatorException> open = new ArrayList<>(openStatus);
-    open.sort(Comparator.comparingInt(CertPathValidatorException::getIndex).reversed());
-    for (CertPathValidatorException status : open) {
-      int index = status.getIndex();
-      CrlSet.Selection selection = index >= 0 && index < selections.size() ? selections.get(index) : null;
-      String subject = Sentences.which(index, path, purpose);
-      X509Certificate issuer = index + 1 < path.size() ? path.get(index + 1) : anchor;
-      String issuerName = Sentences.name(issuer);
-      if (selection == null || selection.status() == CrlSet.Selection.Status.NONE) {
-        String missing = "no CRL signed by " + issuerName + " is configured, so whether " + subject
-            + " is revoked cannot be checked";
-        if (missingCrl == MissingCrlPolicy.REFUSE) {
-          return Verdict.refused(Reason.REVOCATION_UNKNOWN, missing + " (missing-crl: refuse)", purpose, offered,
-              index, generation);
-        }
-        notes.add(missing + " (missing-crl: accept)");
-        if (reportedMissing.add(issuerName)) {
-          LOG.warn("accepting certificates issued by {} without a revocation check: no CRL signed by its key is"
-              + " configured (missing-crl: accept)", issuerName);
-        }
-      } else if (selection.status() == CrlSet.Selection.Status.STALE) {
-        return Verdict.refused(Reason.CRL_STALE, "the newest CRL signed by " + issuerName + " (number "
-            + CrlSet.number(selection.crl()) + ") was due to be replaced at its nextUpdate "
-            + Sentences.time(selection.crl().getNextUpdate().toInstant()) + ", so whether " + subject
-            + " is revoked is not known", purpose, offered, index, generation);
-      } else if (selection.status() == CrlSet.Selection.Status.FUTURE) {
-        return Verdict.refused(Reason.REVOCATION_UNKNOWN, "the CRLs signed by " + issuerName
-            + " are not valid yet (thisUpdate " + Sentences.time(selection.crl().getThisUpdate().toInstant())
-            + "; is a clock wrong?), so whether " + subject + " is revoked cannot be checked", purpose, offered,
-            index, generation);
-      } else {
-        return Verdict.refused(Reason.REVOCATION_UNKNOWN, Sentences.crl(selection.crl()) + " could not be applied to "
-            + subject + ": " + dev.mtls.pki.material.SafeText.escape(status.getMessage()), purpose, offered, index,
-            generation);
-      }
-    }
+    List<StatusCheck> checks = new ArrayList<>();
+    X509Certificate anchor = validation.anchor();
     Instant validFrom = Instant.MIN;
     Instant validUntil = Instant.MAX;
     for (X509Certificate certificate : path) {
@@ -330,13 +497,86 @@ public final class Trust {
       // A certificate is valid through its notAfter second; a CRL only until its nextUpdate.
       validUntil = earlier(validUntil, certificate.getNotAfter().toInstant().plusMillis(1));
     }
-    for (CrlSet.Selection selection : selections) {
-      if (selection.status() == CrlSet.Selection.Status.CURRENT) {
+    boolean checking = !validation.selections().isEmpty() || !validation.open().isEmpty();
+    if (!checking) {
+      notes.add("revocation not checked: no CRL or OCSP responder is configured");
+    }
+    for (int index = path.size() - 1; index >= 0 && checking; index--) {
+      CrlSet.Selection selection = index < validation.selections().size() ? validation.selections().get(index)
+          : null;
+      if (!validation.open().contains(index)) {
+        // PKIX applied a current CRL to this certificate: it is not revoked.
+        String source = validation.crls().sourceOf(selection.crl());
+        Instant until = earlier(selection.crl().getNextUpdate().toInstant(),
+            online.fetchedUntil.getOrDefault(source, Instant.MAX));
         validFrom = later(validFrom, selection.crl().getThisUpdate().toInstant().minus(CrlSet.SKEW));
-        validUntil = earlier(validUntil, selection.crl().getNextUpdate().toInstant());
+        validUntil = earlier(validUntil, until);
+        checks.add(new StatusCheck(index, StatusCheck.Source.CRL, source, until));
+        continue;
+      }
+      StatusCheck answered = online.answered.get(index);
+      if (answered != null) {
+        validUntil = earlier(validUntil, answered.until());
+        checks.add(answered);
+        continue;
+      }
+      String subject = Sentences.which(index, path, purpose);
+      X509Certificate issuer = index + 1 < path.size() ? path.get(index + 1) : anchor;
+      String issuerName = Sentences.name(issuer);
+      if (selection != null && selection.status() == CrlSet.Selection.Status.STALE) {
+        return Verdict.refused(Reason.CRL_STALE, "the newest CRL signed by " + issuerName + " (number "
+            + CrlSet.number(selection.crl()) + ") was due to be replaced at its nextUpdate "
+            + Sentences.time(selection.crl().getNextUpdate().toInstant()) + ", so whether " + subject
+            + " is revoked is not known", purpose, offered, index, generation);
+      }
+      if (selection != null && selection.status() == CrlSet.Selection.Status.FUTURE) {
+        return Verdict.refused(Reason.REVOCATION_UNKNOWN, "the CRLs signed by " + issuerName
+            + " are not valid yet (thisUpdate " + Sentences.time(selection.crl().getThisUpdate().toInstant())
+            + "; is a clock wrong?), so whether " + subject + " is revoked cannot be checked", purpose, offered,
+            index, generation);
+      }
+      if (selection != null && selection.status() == CrlSet.Selection.Status.CURRENT) {
+        return Verdict.refused(Reason.REVOCATION_UNKNOWN, Sentences.crl(selection.crl()) + " could not be applied to "
+            + subject, purpose, offered, index, generation);
+      }
+      List<String> failures = online.failures.get(index);
+      if (failures != null) {
+        String unknown = "whether " + subject + " is revoked cannot be checked: " + String.join("; ", failures);
+        if (this.online == null || this.online.whenUnavailable() == UnavailablePolicy.HARD_FAIL) {
+          return Verdict.refused(Reason.REVOCATION_UNKNOWN, unknown + " (revocation-unavailable: hard-fail)",
+              purpose, offered, index, generation);
+        }
+        notes.add(unknown + " (revocation-unavailable: soft-fail)");
+        Instant retry = online.retryAt.getOrDefault(index, Instant.MAX);
+        validUntil = earlier(validUntil, retry);
+        checks.add(new StatusCheck(index, StatusCheck.Source.UNAVAILABLE, String.join("; ", failures), retry));
+        if (reportedMissing.add("unavailable " + issuerName)) {
+          LOG.warn("accepting certificates issued by {} although their revocation status cannot be checked"
+              + " (revocation-unavailable: soft-fail): {}", issuerName, String.join("; ", failures));
+        }
+        continue;
+      }
+      if (!checksRevocation()) {
+        notes.add("revocation of " + subject + " not checked: no CRL or OCSP responder is configured");
+        checks.add(new StatusCheck(index, StatusCheck.Source.NOT_CHECKED, "", null));
+        continue;
+      }
+      String missing = "no CRL signed by " + issuerName + " is configured" + (this.online == null ? ""
+          : " and no OCSP responder or CRL distribution point applies") + ", so whether " + subject
+          + " is revoked cannot be checked";
+      if (missingCrl == MissingCrlPolicy.REFUSE) {
+        return Verdict.refused(Reason.REVOCATION_UNKNOWN, missing + " (missing-crl: refuse)", purpose, offered,
+            index, generation);
+      }
+      notes.add(missing + " (missing-crl: accept)");
+      checks.add(new StatusCheck(index, StatusCheck.Source.UNAVAILABLE, "", null));
+      if (reportedMissing.add(issuerName)) {
+        LOG.warn("accepting certificates issued by {} without a revocation check: no CRL signed by its key is"
+            + " configured (missing-crl: accept)", issuerName);
       }
     }
-    return Verdict.trusted(purpose, offered, path, anchor, validFrom, validUntil, generation, notes);
+    checks.sort(Comparator.comparingInt(StatusCheck::index));
+    return Verdict.trusted(purpose, offered, path, anchor, validFrom, validUntil, generation, notes, checks);
   }
 
   private Verdict refused(CertPathValidatorException e, List<X509Certificate> offered, List<X509Certificate> path,
@@ -345,7 +585,7 @@ public final class Trust {
     X509Certificate certificate = index >= 0 && index < path.size() ? path.get(index) : null;
     String subject = Sentences.which(index, path, purpose);
     CertPathValidatorException.Reason why = e.getReason();
-    String jdk = dev.mtls.pki.material.SafeText.escape(String.valueOf(e.getMessage()));
+    String jdk = SafeText.escape(String.valueOf(e.getMessage()));
     if (why instanceof ProjectReason project) {
       return Verdict.refused(project.reason(), subject + " " + e.getMessage(), purpose, offered, index, generation);
     }

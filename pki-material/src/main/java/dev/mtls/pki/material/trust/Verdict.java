@@ -23,10 +23,11 @@ public final class Verdict {
   private final Instant validUntil;
   private final long generation;
   private final List<String> notes;
+  private final List<StatusCheck> revocation;
 
   private Verdict(Reason reason, String sentence, Purpose purpose, List<X509Certificate> offered, int index,
       List<X509Certificate> path, X509Certificate anchor, Instant validFrom, Instant validUntil, long generation,
-      List<String> notes) {
+      List<String> notes, List<StatusCheck> revocation) {
     this.reason = Objects.requireNonNull(reason, "reason == null");
     this.sentence = Objects.requireNonNull(sentence, "sentence == null");
     this.purpose = Objects.requireNonNull(purpose, "purpose == null");
@@ -38,14 +39,16 @@ public final class Verdict {
     this.validUntil = validUntil;
     this.generation = generation;
     this.notes = List.copyOf(notes);
+    this.revocation = List.copyOf(revocation);
   }
 
   static Verdict trusted(Purpose purpose, List<X509Certificate> offered, List<X509Certificate> path,
-      X509Certificate anchor, Instant validFrom, Instant validUntil, long generation, List<String> notes) {
+      X509Certificate anchor, Instant validFrom, Instant validUntil, long generation, List<String> notes,
+      List<StatusCheck> revocation) {
     String sentence = purpose.leafNoun() + " " + Sentences.name(path.get(0)) + " chains to trust anchor "
         + Sentences.name(anchor);
     return new Verdict(Reason.TRUSTED, sentence, purpose, offered, -1, path, anchor, validFrom, validUntil,
-        generation, notes);
+        generation, notes, revocation);
   }
 
   static Verdict refused(Reason reason, String sentence, Purpose purpose, List<X509Certificate> offered, int index,
@@ -53,7 +56,8 @@ public final class Verdict {
     if (reason == Reason.TRUSTED) {
       throw new IllegalArgumentException("a refusal needs a reason other than TRUSTED");
     }
-    return new Verdict(reason, sentence, purpose, offered, index, List.of(), null, null, null, generation, List.of());
+    return new Verdict(reason, sentence, purpose, offered, index, List.of(), null, null, null, generation, List.of(),
+        List.of());
   }
 
   /**
@@ -138,6 +142,14 @@ public final class Verdict {
   /** Things the verifier accepted but says, e.g. an issuer without a CRL under the accept setting. */
   public List<String> notes() {
     return notes;
+  }
+
+  /**
+   * When trusted and revocation was checked: how the status of each certificate of the path was established
+   * (index 0 = leaf), e.g. a CRL from a file or an OCSP responder's "good".
+   */
+  public List<StatusCheck> revocation() {
+    return revocation;
   }
 
   /** "reason words: sentence", for a log line. */

@@ -1,0 +1,187 @@
+package dev.mtls.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.client.Diagnosis;
+import dev.mtls.pki.material.trust.Reason;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server asking a third-party OCSP responder, {@code openssl ocsp -index ... -port}, about its clients, and
+ * stapling that responder's answer about its own certificate for {@code openssl s_client -status}; and what it
+ * does when a responder is dead or hangs. No CRL of the issuing CA is given to the server: the leaves' status comes
+ * from the responder alone (the intermediate's from the root's CRL, as sources combine).
+ */
+class OnlineRevocationScenarioTest {
+  private static final DateTimeFormatter OPENSSL_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  @TempDir static Path dir;
+  static E2ePki pki;
+  static int ocspPort;
+  static ExternalProcess responder;
+  static ServerSocket blackHole;
+  static final List<ServerProcess> servers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    ocspPort = FreePort.pick();
+    pki = E2ePki.create(dir.resolve("pki"), new E2ePki.Publication("http://127.0.0.1:" + ocspPort, null, null));
+    Path index = dir.resolve("index.txt");
+    Files.writeString(index, entry(pki.get("server").x509(), null) + entry(pki.get("alice").x509(), null)
+        + entry(pki.get("revoked").x509(), "keyCompromise"), StandardCharsets.US_ASCII);
+    String openssl = ExternalProcess.require("openssl", "openssl");
+    responder = ExternalProcess.start(List.of(openssl, "ocsp", "-index", index.toString(), "-port",
+        Integer.toString(ocspPort), "-rsigner", pki.intermediatePem().toString(), "-rkey",
+        pki.intermediateKey().toString(), "-CA", pki.intermediatePem().toString(), "-nmin", "5"), Map.of(), null);
+    // Not probed by connecting: openssl's responder exits on a connection that sends no request.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!responder.stderrSoFar().contains("waiting for OCSP client connections")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    // Accepts connections into its backlog and never answers: a responder that hangs.
+    blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    servers.forEach(ServerProcess::close);
+    if (responder != null) {
+      responder.close();
+    }
+    if (blackHole != null) {
+      blackHole.close();
+    }
+  }
+
+  /** A line of openssl's CA database: V (valid) or R (revoked, with reason), expiry, serial, subject. */
+  private static String entry(X509Certificate certificate, String revocationReason) {
+    String expiry = OPENSSL_TIME.format(certificate.getNotAfter().toInstant());
+    String revoked = revocationReason == null ? "" : OPENSSL_TIME.format(java.time.Instant.now().minusSeconds(60))
+        + "," + revocationReason;
+    String serial = certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    return (revocationReason == null ? "V" : "R") + "\t" + expiry + "\t" + revoked + "\t"
+        + (serial.length() % 2 == 0 ? serial : "0" + serial) + "\tunknown\t/CN=" + certificate.getSerialNumber()
+        + "\n";
+  }
+
+  private static ServerProcess server(String name, String revocation) throws IOException {
+    Path directory = dir.resolve(name);
+    Files.createDirectories(directory);
+    Files.copy(Artifacts.serverExample("roles.conf"), directory.resolve("roles.conf"));
+    Path config = directory.resolve("server.conf");
+    Files.writeString(config, """
+        host = 127.0.0.1
+        port = 0
+        management-host = 127.0.0.1
+        management-port = 0
+        certificate = %s
+        key = %s
+        trust = %s
+        crl = %s
+        roles = roles.conf
+        %s
+        """.formatted(pki.server().chain(), pki.server().key(), pki.rootPem(), pki.rootCrlPem(), revocation),
+        StandardCharsets.UTF_8);
+    ServerProcess server = ServerProcess.start(config);
+    servers.add(server);
+    return server;
+  }
+
+  @Test
+  void refuses_the_client_openssls_responder_says_is_revoked_and_serves_a_good_one() throws Exception {
+    ServerProcess server = server("configured", "ocsp = http://127.0.0.1:" + ocspPort);
+    URI whoami = URI.create(server.url("/whoami"));
+
+    assertThat(Clients.get(pki, "alice", whoami).status()).isEqualTo(200);
+    assertThat(Clients.refused(pki, "revoked", null, whoami).kind())
+        .isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
+    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOKED), 1);
+  }
+
+  @Test
+  void refuses_a_client_the_responder_does_not_know() throws Exception {
+    ServerProcess server = server("unknown", "ocsp = aia");
+    // bob is not in openssl's index: its responder answers "unknown".
+    Clients.refused(pki, "bob", null, URI.create(server.url("/whoami")));
+
+    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOCATION_UNKNOWN), 1);
+  }
+
+  @Test
+  void openssl_s_client_sees_the_stapled_ocsp_response_for_the_server_certificate() throws Exception {
+    ServerProcess server = server("stapling", "ocsp = aia\nocsp-stapling = on");
+    E2ePki.Credential alice = pki.get("alice");
+
+    ExternalProcess.Result result = ExternalProcess.run(List.of(ExternalProcess.require("openssl", "openssl"),
+        "s_client", "-connect", "127.0.0.1:" + server.port(), "-servername", "localhost", "-status", "-CAfile",
+        pki.rootPem().toString(), "-cert", alice.certificate().toString(), "-key", alice.key().toString()),
+        Map.of(), "", Duration.ofSeconds(30));
+
+    assertThat(result.stdout()).contains("OCSP Response Status: successful (0x0)").contains("Cert Status: good")
+        .contains("Responder Id:");
+  }
+
+  @Test
+  void a_client_that_requires_a_staple_accepts_a_stapling_server_and_refuses_one_that_does_not_staple()
+      throws Exception {
+    ServerProcess stapling = server("stapling-for-client", "ocsp = aia\nocsp-stapling = on");
+    ServerProcess plain = server("not-stapling", "ocsp = aia");
+
+    assertThat(Clients.send(Clients.builder(pki, "alice", null).requireStapledOcsp(true), "GET",
+        URI.create(stapling.url("/whoami"))).status()).isEqualTo(200);
+    Diagnosis refused = Clients.refused(Clients.builder(pki, "alice", null).requireStapledOcsp(true), "GET",
+        URI.create(plain.url("/whoami")));
+    assertThat(refused.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(refused.render()).contains("must-staple");
+  }
+
+  @Test
+  void a_hanging_responder_refuses_under_hard_fail_within_the_timeout() throws Exception {
+    ServerProcess server = server("hard-fail", "ocsp = http://127.0.0.1:" + blackHole.getLocalPort()
+        + "\nrevocation-timeout = 500ms");
+    URI whoami = URI.create(server.url("/whoami"));
+
+    long started = System.nanoTime();
+    Clients.refused(pki, "alice", null, whoami);
+    Duration first = Duration.ofNanos(System.nanoTime() - started);
+    started = System.nanoTime();
+    Clients.refused(pki, "alice", null, whoami);
+    Duration second = Duration.ofNanos(System.nanoTime() - started);
+
+    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOCATION_UNKNOWN), 2);
+    assertThat(first).isLessThan(Duration.ofSeconds(3));
+    assertThat(second).as("the responder is known to be down: no second wait").isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void a_hanging_responder_is_accepted_under_soft_fail_within_the_timeout() throws Exception {
+    ServerProcess server = server("soft-fail", "ocsp = http://127.0.0.1:" + blackHole.getLocalPort()
+        + "\nrevocation-timeout = 500ms\nrevocation-unavailable = soft-fail");
+
+    long started = System.nanoTime();
+    int status = Clients.get(pki, "alice", URI.create(server.url("/whoami"))).status();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(status).isEqualTo(200);
+    assertThat(took).isLessThan(Duration.ofSeconds(3));
+  }
+}
