@@ -358,8 +358,14 @@ public final class CaDirectory implements AutoCloseable {
     return revoked;
   }
 
+  /** What the issuing CA issued. */
   public List<IndexEntry> entries() {
     return readIndex("index.tsv");
+  }
+
+  /** What the root issued: the intermediate, revoked or not. */
+  public List<IndexEntry> rootEntries() {
+    return readIndex(ROOT_INDEX);
   }
 
   /** Valid (not revoked) certificates whose notAfter falls within {@code window} from now, expired included. */

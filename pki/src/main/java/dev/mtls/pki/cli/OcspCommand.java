@@ -2,7 +2,7 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.OcspResponder;
-import dev.mtls.pki.OcspServer;
+import dev.mtls.pki.PublicationServer;
 import dev.mtls.pki.material.Passwords;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,9 +53,10 @@ final class OcspCommand implements Callable<Integer> {
       CaDirectory.OcspSigner signer = ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
       OcspResponder responder = new OcspResponder(ca, signer, Duration.ofMinutes(validityMinutes),
           Clock.systemUTC());
-      try (OcspServer server = OcspServer.start(responder, host, port)) {
+      try (PublicationServer server = PublicationServer.builder().host(host).port(port)
+          .ocspResponder("/", responder).start()) {
         spec.commandLine().getOut().println("OCSP responder for " + ca.intermediate().getSubjectX500Principal()
-            .getName() + " on http://" + host + ":" + server.port() + "/ (signer serial "
+            .getName() + " on " + server.uri("/") + " (signer serial "
             + signer.certificate().getSerialNumber().toString(16) + ", valid until "
             + signer.certificate().getNotAfter().toInstant() + ")");
         spec.commandLine().getOut().flush();
