@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -107,14 +108,19 @@ public final class PublicationServer implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts answering. */
-    public PublicationServer start() throws IOException {
+    /** Binds and starts answering; a port in use is an {@link UncheckedIOException} naming the address. */
+    public PublicationServer start() {
       if (mounts.isEmpty()) {
         throw new IllegalStateException("nothing to serve: add an OCSP responder or CRLs");
       }
       List<Mount> longestFirst = new ArrayList<>(mounts);
       longestFirst.sort(Comparator.comparingInt((Mount m) -> m.path().length()).reversed());
-      HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 50);
+      HttpServer http;
+      try {
+        http = HttpServer.create(new InetSocketAddress(host, port), 50);
+      } catch (IOException e) {
+        throw new UncheckedIOException(host + ":" + port + ": cannot listen: " + e.getMessage(), e);
+      }
       ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "pki-publication");
         thread.setDaemon(true);
