@@ -18,11 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Publish the revocation status of DIR's certificates over HTTP until stopped (Ctrl-C), from one",
-        "server: the OCSP responder of 'ocsp' at /ocsp, and the CRLs (DER) at /crl/issuing.crl (the issuing CA's)",
-        "and /crl/root.crl (the root's, which covers the intermediate). New CRLs are signed as 'crl' signs them",
-        "(next numbers, DIR/crl.pem rewritten) after a revocation and once the last ones have passed half their",
-        "validity. Listens on 127.0.0.1 unless told otherwise. For certificates that point here (--port 8081):",
+    description = {"Publish the revocation status of DIR's certificates over HTTP until stopped (Ctrl-C), from one"
+        + " server: the OCSP responder of 'ocsp' at /ocsp, and the CRLs (DER) at /crl/issuing.crl (the issuing"
+        + " CA's) and /crl/root.crl (the root's, which covers the intermediate). New CRLs are signed as 'crl' signs"
+        + " them (next numbers, DIR/crl.pem rewritten) after a revocation and once the last ones have passed half"
+        + " their validity. Listens on 127.0.0.1 unless told otherwise.",
+        "For certificates that point here (--port 8081):",
         "  init --dir DIR --crl-url http://127.0.0.1:8081/crl/issuing.crl \\",
         "      --root-crl-url http://127.0.0.1:8081/crl/root.crl \\",
         "      --ocsp-url http://127.0.0.1:8081/ocsp",
