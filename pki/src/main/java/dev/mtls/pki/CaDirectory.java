@@ -43,6 +43,9 @@ import javax.security.auth.x500.X500Principal;
  *   crlnumber, root-crlnumber      the last CRL number each CA used
  *   crl.pem                        the latest CRLs: the issuing CA's, then the root's (which can revoke the
  *                                  intermediate and so every certificate below it)
+ *   crl-url, ocsp-url              where the leaves the issuing CA signs say their status is published (optional)
+ *   root-crl-url                   the root's CRL, named in the intermediate (optional; a record of what init did)
+ *   ocsp-signer.pem, ocsp-signer.key   the delegated OCSP signer, made on first use
  *   certs/SERIAL.pem               every certificate issued
  * </pre>
  *
@@ -64,6 +67,7 @@ public final class CaDirectory implements AutoCloseable {
   private final Clock clock;
   private final char[] password;
 
+  /** Takes {@code password} as it is: {@link #init} and {@link #open} give it a copy of the caller's. */
   private CaDirectory(Path directory, X509Certificate root, X509Certificate intermediate,
       CertificateAuthority issuing, Clock clock, char[] password) {
     this.directory = directory;
@@ -71,24 +75,32 @@ public final class CaDirectory implements AutoCloseable {
     this.intermediate = intermediate;
     this.issuing = issuing;
     this.clock = clock;
-    this.password = password == null ? null : password.clone();
+    this.password = password;
   }
 
   /**
-   * What {@link #init} creates. {@code crlUrl} goes into every certificate's CRL distribution points,
-   * {@code ocspUrl} into the Authority Information Access of the leaves the issuing CA signs (either may be null).
+   * What {@link #init} creates. Where revocation status is published (each may be null): {@code crlUrl} is the CRL
+   * distribution point of the leaves the issuing CA signs, {@code rootCrlUrl} that of the intermediate (whose status
+   * is in the root's CRL, not the issuing CA's), {@code ocspUrl} the OCSP responder in the Authority Information
+   * Access of the leaves.
    */
   public record InitOptions(X500Principal rootSubject, X500Principal intermediateSubject, KeyAlgorithm keyAlgorithm,
-      String crlUrl, String ocspUrl, KeyEncryption keyEncryption) {
+      String crlUrl, String rootCrlUrl, String ocspUrl, KeyEncryption keyEncryption) {
     public static InitOptions defaults(String organization) {
       return new InitOptions(new X500Principal("CN=" + organization + " Root CA,O=" + organization),
           new X500Principal("CN=" + organization + " Issuing CA,O=" + organization), KeyAlgorithm.EC_P256, null,
-          null, KeyEncryption.STANDARD);
+          null, null, KeyEncryption.STANDARD);
     }
 
     /** The same, with the CA's keys encrypted at {@code cost}. */
     public InitOptions withKeyEncryption(KeyEncryption cost) {
-      return new InitOptions(rootSubject, intermediateSubject, keyAlgorithm, crlUrl, ocspUrl, cost);
+      return new InitOptions(rootSubject, intermediateSubject, keyAlgorithm, crlUrl, rootCrlUrl, ocspUrl, cost);
+    }
+
+    /** The same, naming these publication URLs (each may be null: not named). */
+    public InitOptions withUrls(String crlUrl, String rootCrlUrl, String ocspUrl) {
+      return new InitOptions(rootSubject, intermediateSubject, keyAlgorithm, crlUrl, rootCrlUrl, ocspUrl,
+          keyEncryption);
     }
   }
 
@@ -106,10 +118,12 @@ public final class CaDirectory implements AutoCloseable {
     }
     CertificateAuthority createdRoot = CertificateAuthority.createRoot(options.rootSubject(), options.keyAlgorithm(),
         CertificateAuthority.ROOT_VALIDITY, clock);
-    CertificateAuthority rootCa = options.crlUrl() == null
-        ? createdRoot : createdRoot.withCrlDistributionPoint(options.crlUrl());
+    CertificateAuthority rootCa = options.rootCrlUrl() == null
+        ? createdRoot : createdRoot.withCrlDistributionPoint(options.rootCrlUrl());
     CertificateAuthority issuing = rootCa.createIntermediate(options.intermediateSubject(), options.keyAlgorithm(),
         CertificateAuthority.INTERMEDIATE_VALIDITY);
+    // Before any file is written: a URL that is refused must not leave a CA behind.
+    CertificateAuthority located = located(issuing, options.crlUrl(), options.ocspUrl());
     Existing existing = replaceExisting ? Existing.REPLACE : Existing.REFUSE;
     try {
       Files.createDirectories(directory.resolve("certs"));
@@ -131,16 +145,13 @@ public final class CaDirectory implements AutoCloseable {
       AtomicFiles.writeString(directory.resolve("root-crlnumber"), "0\n", Visibility.PUBLIC, existing);
       AtomicFiles.writeString(directory.resolve(ROOT_INDEX), indexText(List.of(entryFor(issuing.certificate()))),
           Visibility.PUBLIC, existing);
-      if (options.crlUrl() != null) {
-        AtomicFiles.writeString(directory.resolve("crl-url"), options.crlUrl() + "\n", Visibility.PUBLIC, existing);
-      }
-      if (options.ocspUrl() != null) {
-        AtomicFiles.writeString(directory.resolve("ocsp-url"), options.ocspUrl() + "\n", Visibility.PUBLIC, existing);
-      }
+      writeUrl(directory.resolve("crl-url"), options.crlUrl(), existing);
+      writeUrl(directory.resolve("root-crl-url"), options.rootCrlUrl(), existing);
+      writeUrl(directory.resolve("ocsp-url"), options.ocspUrl(), existing);
       // root.pem last: its presence is what marks the directory as a complete CA.
       AtomicFiles.writeString(rootFile, Pem.encode(rootCa.certificate()), Visibility.PUBLIC, existing);
-      return new CaDirectory(directory, rootCa.certificate(), issuing.certificate(), withUrl(directory, issuing),
-          clock, password);
+      return new CaDirectory(directory, rootCa.certificate(), issuing.certificate(), located, clock,
+          password.clone());
     });
   }
 
@@ -155,9 +166,28 @@ public final class CaDirectory implements AutoCloseable {
     CertificateAuthority issuing = null;
     if (password != null) {
       PrivateKey key = Pem.loadPrivateKey(directory.resolve("intermediate.key"), password);
-      issuing = withUrl(directory, CertificateAuthority.of(List.of(intermediate, root), key, clock));
+      CertificateAuthority ca = CertificateAuthority.of(List.of(intermediate, root), key, clock);
+      issuing = located(ca, recordedUrl(directory.resolve("crl-url")), recordedUrl(directory.resolve("ocsp-url")));
     }
-    return new CaDirectory(directory, root, intermediate, issuing, clock, password);
+    return new CaDirectory(directory, root, intermediate, issuing, clock, password == null ? null : password.clone());
+  }
+
+  /**
+   * This CA directory, naming {@code url} as the CRL distribution point of the certificates it issues, signs and
+   * renews from now on, instead of the URL recorded at init ({@code crl-url}). Shares this directory's password:
+   * closing either forgets it.
+   */
+  public CaDirectory withCrlDistributionPoint(String url) {
+    return new CaDirectory(directory, root, intermediate, issuing().withCrlDistributionPoint(url), clock, password);
+  }
+
+  /**
+   * This CA directory, naming {@code url} as the OCSP responder of the certificates it issues, signs and renews from
+   * now on, instead of the URL recorded at init ({@code ocsp-url}). Shares this directory's password: closing either
+   * forgets it.
+   */
+  public CaDirectory withOcspResponder(String url) {
+    return new CaDirectory(directory, root, intermediate, issuing().withOcspResponder(url), clock, password);
   }
 
   /** Forgets the CA password this directory was opened with (overwrites its copy). */
@@ -328,8 +358,14 @@ public final class CaDirectory implements AutoCloseable {
     return revoked;
   }
 
+  /** What the issuing CA issued. */
   public List<IndexEntry> entries() {
     return readIndex("index.tsv");
+  }
+
+  /** What the root issued: the intermediate, revoked or not. */
+  public List<IndexEntry> rootEntries() {
+    return readIndex(ROOT_INDEX);
   }
 
   /** Valid (not revoked) certificates whose notAfter falls within {@code window} from now, expired included. */
@@ -490,12 +526,28 @@ public final class CaDirectory implements AutoCloseable {
     return out.toString();
   }
 
-  /** The issuing CA with the publication URLs recorded at init ({@code crl-url}, {@code ocsp-url}). */
-  private static CertificateAuthority withUrl(Path directory, CertificateAuthority ca) {
-    Path crlFile = directory.resolve("crl-url");
-    Path ocspFile = directory.resolve("ocsp-url");
-    CertificateAuthority located = Files.exists(crlFile) ? ca.withCrlDistributionPoint(readString(crlFile).trim()) : ca;
-    return Files.exists(ocspFile) ? located.withOcspResponder(readString(ocspFile).trim()) : located;
+  /** {@code ca} naming the publication URLs that are not null. */
+  private static CertificateAuthority located(CertificateAuthority ca, String crlUrl, String ocspUrl) {
+    CertificateAuthority withCrl = crlUrl == null ? ca : ca.withCrlDistributionPoint(crlUrl);
+    return ocspUrl == null ? withCrl : withCrl.withOcspResponder(ocspUrl);
+  }
+
+  /** A URL recorded at init, or null when none was. */
+  private static String recordedUrl(Path file) {
+    return Files.exists(file) ? readString(file).trim() : null;
+  }
+
+  private static void writeUrl(Path file, String url, Existing existing) {
+    if (url != null) {
+      AtomicFiles.writeString(file, url + "\n", Visibility.PUBLIC, existing);
+    } else if (existing == Existing.REPLACE) {
+      // A replaced CA must not hand its URLs on to the one replacing it.
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(file + ": cannot delete: " + e.getMessage(), e);
+      }
+    }
   }
 
   private static String readString(Path file) {

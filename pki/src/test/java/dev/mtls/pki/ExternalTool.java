@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs openssl or keytool in a working directory, with a timeout, and captures exit code and output. */
-final class ExternalTool {
+public final class ExternalTool {
   static final String OPENSSL = "/usr/bin/openssl";
   private static final long TIMEOUT_SECONDS = 30;
 
   /** Exit code and stdout + stderr, interleaved as the tool wrote them. */
-  record Result(int exitCode, String output) {
+  public record Result(int exitCode, String output) {
     @Override
     public String toString() {
       return "exit " + exitCode + ":\n" + output;
@@ -25,7 +25,7 @@ final class ExternalTool {
 
   private ExternalTool() {}
 
-  static Result openssl(Path directory, String... arguments) {
+  public static Result openssl(Path directory, String... arguments) {
     List<String> command = new ArrayList<>();
     command.add(OPENSSL);
     command.addAll(List.of(arguments));

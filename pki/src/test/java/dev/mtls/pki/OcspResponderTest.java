@@ -31,7 +31,7 @@ class OcspResponderTest {
 
   @TempDir Path dir;
   private CaDirectory ca;
-  private OcspServer server;
+  private PublicationServer server;
   private CaDirectory.OcspSigner signer;
 
   @BeforeEach
@@ -43,8 +43,8 @@ class OcspResponderTest {
     write("bob.pem", bob);
     ca.revoke(bob.getSerialNumber(), RevocationReason.KEY_COMPROMISE);
     signer = ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
-    server = OcspServer.start(new OcspResponder(ca, signer, Duration.ofMinutes(10), Clock.systemUTC()),
-        "127.0.0.1", 0);
+    server = PublicationServer.builder()
+        .ocspResponder("/", new OcspResponder(ca, signer, Duration.ofMinutes(10), Clock.systemUTC())).start();
     Files.copy(dir.resolve("ca/intermediate.pem"), dir.resolve("issuer.pem"));
     Files.writeString(dir.resolve("chain.pem"), Pem.encode(List.of(ca.intermediate(), ca.root())));
     Files.writeString(dir.resolve("signer.pem"), Pem.encode(signer.certificate()));

@@ -15,7 +15,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-    description = "Create a root CA (10 years, pathLen 1) and an issuing intermediate (5 years, pathLen 0) in DIR.")
+    description = {"Create a root CA (10 years, pathLen 1) and an issuing intermediate (5 years, pathLen 0) in DIR.",
+        "For certificates whose status 'serve --dir DIR --port 8081' publishes on this machine:",
+        "  init --dir DIR --crl-url http://127.0.0.1:8081/crl/issuing.crl \\",
+        "      --root-crl-url http://127.0.0.1:8081/crl/root.crl \\",
+        "      --ocsp-url http://127.0.0.1:8081/ocsp"})
 final class InitCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -35,11 +39,17 @@ final class InitCommand implements Callable<Integer> {
       description = "ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096 or ed25519 (default: ${DEFAULT-VALUE}).")
   String keyType;
 
-  @Option(names = "--crl-url", paramLabel = "URL", description = "CRL distribution point to put in issued certificates.")
+  @Option(names = "--crl-url", paramLabel = "URL", converter = HttpUrlConverter.class,
+      description = "CRL distribution point of the certificates the issuing CA signs: where its CRL is published.")
   String crlUrl;
 
-  @Option(names = "--ocsp-url", paramLabel = "URL", description = "OCSP responder to name in the Authority "
-      + "Information Access of the certificates the issuing CA signs.")
+  @Option(names = "--root-crl-url", paramLabel = "URL", converter = HttpUrlConverter.class,
+      description = "CRL distribution point of the intermediate: where the root's CRL is published.")
+  String rootCrlUrl;
+
+  @Option(names = "--ocsp-url", paramLabel = "URL", converter = HttpUrlConverter.class,
+      description = "OCSP responder to name in the Authority Information Access of the certificates the issuing CA"
+          + " signs.")
   String ocspUrl;
 
   @Option(names = "--force", description = "Replace an existing CA in DIR (orphans everything it issued).")
@@ -57,7 +67,7 @@ final class InitCommand implements Callable<Integer> {
     X500Principal intermediate;
     try (CaDirectory ca = CaDirectory.init(dir, caPassword, new CaDirectory.InitOptions(
         new X500Principal(rootSubject), new X500Principal(intermediateSubject), KeyAlgorithm.fromCliName(keyType),
-        crlUrl, ocspUrl, pki.keyEncryption()), force, Clock.systemUTC())) {
+        crlUrl, rootCrlUrl, ocspUrl, pki.keyEncryption()), force, Clock.systemUTC())) {
       intermediate = ca.intermediate().getSubjectX500Principal();
     } finally {
       Passwords.clear(caPassword);

@@ -70,6 +70,9 @@ final class IssueCommand implements Callable<Integer> {
   boolean force;
 
   @Mixin
+  LocationOptions locations;
+
+  @Mixin
   PasswordOptions caPassword;
 
   @Mixin
@@ -86,7 +89,7 @@ final class IssueCommand implements Callable<Integer> {
     }
     char[] password = caPassword.resolve();
     try (CaDirectory ca = CaDirectory.open(dir, password, Clock.systemUTC())) {
-      return issue(ca, chosen, packaging, names, outputPassword);
+      return issue(locations.applyTo(ca), chosen, packaging, names, outputPassword);
     } finally {
       Passwords.clear(password, outputPassword);
     }

@@ -2,13 +2,12 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.OcspResponder;
-import dev.mtls.pki.OcspServer;
+import dev.mtls.pki.PublicationServer;
 import dev.mtls.pki.material.Passwords;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,13 +26,8 @@ final class OcspCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
   Path dir;
 
-  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8081",
-      description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Mixin
+  ListenOptions listen;
 
   @Option(names = "--validity", paramLabel = "MINUTES", defaultValue = "10",
       description = "How long an answer may be cached: nextUpdate - thisUpdate (default: ${DEFAULT-VALUE}).")
@@ -43,24 +37,23 @@ final class OcspCommand implements Callable<Integer> {
   PasswordOptions password;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     if (validityMinutes <= 0) {
       throw new IllegalArgumentException("--validity must be positive, got " + validityMinutes);
     }
     char[] caPassword = password.resolve();
-    CountDownLatch stopped = new CountDownLatch(1);
     try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
       CaDirectory.OcspSigner signer = ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
       OcspResponder responder = new OcspResponder(ca, signer, Duration.ofMinutes(validityMinutes),
           Clock.systemUTC());
-      try (OcspServer server = OcspServer.start(responder, host, port)) {
+      try (PublicationServer server = listen.server()
+          .ocspResponder("/", responder).start()) {
         spec.commandLine().getOut().println("OCSP responder for " + ca.intermediate().getSubjectX500Principal()
-            .getName() + " on http://" + host + ":" + server.port() + "/ (signer serial "
+            .getName() + " on " + server.uri("/") + " (signer serial "
             + signer.certificate().getSerialNumber().toString(16) + ", valid until "
             + signer.certificate().getNotAfter().toInstant() + ")");
         spec.commandLine().getOut().flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "ocsp-stop"));
-        stopped.await();
+        UntilStopped.await();
       }
     } finally {
       Passwords.clear(caPassword);

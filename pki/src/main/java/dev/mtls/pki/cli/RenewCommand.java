@@ -52,13 +52,16 @@ final class RenewCommand implements Callable<Integer> {
   boolean force;
 
   @Mixin
+  LocationOptions locations;
+
+  @Mixin
   PasswordOptions password;
 
   @Override
   public Integer call() {
     char[] caPassword = password.resolve();
     try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      return renew(ca);
+      return renew(locations.applyTo(ca));
     } finally {
       Passwords.clear(caPassword);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "revoke", mixinStandardHelpOptions = true,
     description = {"Mark a certificate revoked in the index: one the issuing CA issued, or the issuing CA itself",
         "(its serial is in 'inspect DIR/intermediate.pem'), which the root's CRL then revokes, cutting off every",
-        "certificate below it. Run 'crl' afterwards to publish it."})
+        "certificate below it. Run 'crl' afterwards to publish it; a running 'serve' publishes it by itself."})
 final class RevokeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -46,7 +46,7 @@ final class RevokeCommand implements Callable<Integer> {
       Passwords.clear(caPassword);
     }
     spec.commandLine().getOut().println("Revoked serial " + entry.serialHex() + " (" + why.cliName() + ") at "
-        + entry.revokedAt() + ". Publish it with: crl --dir " + dir);
+        + entry.revokedAt() + ". Publish it with: crl --dir " + dir + " (a running serve publishes it by itself)");
     return 0;
   }
 }

@@ -72,6 +72,9 @@ final class SignCommand implements Callable<Integer> {
   boolean force;
 
   @Mixin
+  LocationOptions locations;
+
+  @Mixin
   PasswordOptions password;
 
   @Override
@@ -82,7 +85,7 @@ final class SignCommand implements Callable<Integer> {
     char[] caPassword = password.resolve();
     IssuedCertificate issued;
     try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      issued = ca.sign(csr, chosen, policy, days == null ? null : Duration.ofDays(days));
+      issued = locations.applyTo(ca).sign(csr, chosen, policy, days == null ? null : Duration.ofDays(days));
     } finally {
       Passwords.clear(caPassword);
     }

@@ -1,14 +1,19 @@
 package dev.mtls.pki.cli;
 
+import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.ExternalTool.Result;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,13 +52,17 @@ class PkiCommandTest {
   }
 
   private static Run run(String... args) {
-    CommandLine commandLine = PkiCommand.commandLine(KeyEncryption.forTests());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    int exit = commandLine(out, err).execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static CommandLine commandLine(StringWriter out, StringWriter err) {
+    CommandLine commandLine = PkiCommand.commandLine(KeyEncryption.forTests());
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
-    int exit = commandLine.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+    return commandLine;
   }
 
   private Run issueClient(String name, String subject) {
@@ -254,21 +263,215 @@ class PkiCommandTest {
   }
 
   @Test
-  void init_with_crl_and_ocsp_urls_puts_them_in_issued_certificates_and_inspect_shows_them() {
-    Path located = dir.resolve("located-ca");
-    Run init = run("init", "--dir", located.toString(), "--password-file", password.toString(), "--crl-url",
-        "http://127.0.0.1:8080/crl.pem", "--ocsp-url", "http://127.0.0.1:8081/ocsp");
-    assertThat(init.exit()).as(init.err()).isZero();
+  void init_names_the_issuing_cas_crl_in_leaves_and_the_roots_crl_in_the_intermediate() throws Exception {
+    Path located = locatedCa("located-ca");
     Run issue = run("issue", "client", "--dir", located.toString(), "--password-file", password.toString(), "--name",
-        "dora", "--subject", "CN=dora", "--out", dir.toString(), "--out-password-file", password.toString());
+        "dora", "--subject", "CN=dora", "--out", dir.toString());
     assertThat(issue.exit()).as(issue.err()).isZero();
 
-    Run inspect = run("inspect", dir.resolve("dora.pem").toString());
+    Run leaf = run("inspect", dir.resolve("dora.pem").toString());
+    Run intermediate = run("inspect", located.resolve("intermediate.pem").toString());
 
-    assertThat(inspect.out()).contains("CRL distribution:    http://127.0.0.1:8080/crl.pem",
-        "OCSP responder:      http://127.0.0.1:8081/ocsp");
-    assertThat(run("inspect", located.resolve("intermediate.pem").toString()).out())
-        .contains("CRL distribution:    http://127.0.0.1:8080/crl.pem").doesNotContain("OCSP responder");
+    assertThat(leaf.out()).contains("CRL distribution:    http://127.0.0.1:8081/crl/issuing.crl",
+        "OCSP responder:      http://127.0.0.1:8081/ocsp").doesNotContain("root.crl");
+    assertThat(intermediate.out()).contains("CRL distribution:    http://127.0.0.1:8081/crl/root.crl")
+        .doesNotContain("issuing.crl").doesNotContain("OCSP responder");
+    assertThat(run("inspect", located.resolve("root.pem").toString()).out()).doesNotContain("CRL distribution");
+    assertThat(Files.readString(located.resolve("crl-url"))).isEqualTo("http://127.0.0.1:8081/crl/issuing.crl\n");
+    assertThat(Files.readString(located.resolve("root-crl-url"))).isEqualTo("http://127.0.0.1:8081/crl/root.crl\n");
+    assertThat(Files.readString(located.resolve("ocsp-url"))).isEqualTo("http://127.0.0.1:8081/ocsp\n");
+  }
+
+  @Test
+  void crl_url_alone_names_no_distribution_point_in_the_intermediate() {
+    Path leavesOnly = dir.resolve("leaves-only-ca");
+    Run init = run("init", "--dir", leavesOnly.toString(), "--password-file", password.toString(), "--crl-url",
+        "http://pki.example.org/issuing.crl");
+
+    assertThat(init.exit()).as(init.err()).isZero();
+    assertThat(run("inspect", leavesOnly.resolve("intermediate.pem").toString()).out())
+        .doesNotContain("CRL distribution");
+    assertThat(leavesOnly.resolve("root-crl-url")).doesNotExist();
+  }
+
+  @Test
+  void init_force_forgets_the_urls_of_the_ca_it_replaces() {
+    Path replaced = locatedCa("replaced-ca");
+
+    Run again = run("init", "--dir", replaced.toString(), "--password-file", password.toString(), "--force");
+    Run issue = run("issue", "client", "--dir", replaced.toString(), "--password-file", password.toString(),
+        "--name", "fred", "--subject", "CN=fred", "--out", dir.toString());
+
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(issue.exit()).as(issue.err()).isZero();
+    assertThat(replaced.resolve("crl-url")).doesNotExist();
+    assertThat(replaced.resolve("root-crl-url")).doesNotExist();
+    assertThat(replaced.resolve("ocsp-url")).doesNotExist();
+    assertThat(run("inspect", dir.resolve("fred.pem").toString()).out())
+        .doesNotContain("CRL distribution").doesNotContain("OCSP responder");
+  }
+
+  @Test
+  void issue_sign_and_renew_name_the_urls_given_for_that_one_certificate_instead_of_the_cas() throws Exception {
+    Path located = locatedCa("overridden-ca");
+    String[] ca = {"--dir", located.toString(), "--password-file", password.toString()};
+    String[] elsewhere = {"--crl-url", "https://crl.example.org/issuing.crl", "--ocsp-url",
+        "https://ocsp.example.org/"};
+    Path csr = csr("signed", "CN=signed", "dns:signed.example.org");
+
+    Run issued = run(concat(new String[] {"issue", "client", "--name", "gina", "--subject", "CN=gina", "--out",
+        dir.toString()}, ca, elsewhere));
+    Run signed = run(concat(new String[] {"sign", "--csr", csr.toString(), "--profile", "client", "--out",
+        dir.resolve("signed.pem").toString()}, ca, elsewhere));
+    Run plain = run(concat(new String[] {"issue", "client", "--name", "hugo", "--subject", "CN=hugo", "--out",
+        dir.toString()}, ca));
+    String hugoSerial = Pem.loadCertificates(dir.resolve("hugo.pem")).get(0).getSerialNumber().toString(16);
+    Run renewed = run(concat(new String[] {"renew", "--serial", hugoSerial, "--name", "hugo2", "--out",
+        dir.toString()}, ca, elsewhere));
+
+    assertThat(List.of(issued, signed, plain, renewed)).allSatisfy(r -> assertThat(r.exit()).as(r.err()).isZero());
+    for (String overridden : List.of("gina.pem", "signed.pem", "hugo2.pem")) {
+      assertThat(run("inspect", dir.resolve(overridden).toString()).out()).as(overridden)
+          .contains("CRL distribution:    https://crl.example.org/issuing.crl",
+              "OCSP responder:      https://ocsp.example.org/")
+          .doesNotContain("127.0.0.1");
+    }
+    assertThat(run("inspect", dir.resolve("hugo.pem").toString()).out())
+        .contains("CRL distribution:    http://127.0.0.1:8081/crl/issuing.crl",
+            "OCSP responder:      http://127.0.0.1:8081/ocsp");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ldap://ldap.example.org/cn=crl", "file:///tmp/issuing.crl", "/crl/issuing.crl",
+      "http//127.0.0.1/crl", "http:///crl", "127.0.0.1:8081/ocsp", "http://bad host/crl"})
+  void a_url_that_is_not_absolute_http_or_https_is_a_usage_error_naming_the_option(String url) {
+    Path refused = dir.resolve("refused-ca");
+
+    Run init = run("init", "--dir", refused.toString(), "--password-file", password.toString(), "--root-crl-url",
+        url);
+    Run issue = run("issue", "client", "--dir", ca.toString(), "--password-file", password.toString(), "--name",
+        "ivan", "--subject", "CN=ivan", "--out", dir.toString(), "--ocsp-url", url);
+
+    String expected = "'" + url + "' is not an absolute http or https URL, such as"
+        + " http://127.0.0.1:8081/crl/issuing.crl" + System.lineSeparator();
+    assertThat(init.exit()).isEqualTo(2);
+    assertThat(init.err()).startsWith("Invalid value for option '--root-crl-url': " + expected);
+    assertThat(issue.exit()).isEqualTo(2);
+    assertThat(issue.err()).startsWith("Invalid value for option '--ocsp-url': " + expected);
+    assertThat(refused).doesNotExist();
+    assertThat(dir.resolve("ivan.pem")).doesNotExist();
+  }
+
+  @Test
+  void serve_publishes_the_status_the_urls_in_a_cas_certificates_point_at_until_stopped() throws Exception {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    Path served = dir.resolve("served-ca");
+    Run init = run("init", "--dir", served.toString(), "--password-file", password.toString(), "--crl-url",
+        base + "/crl/issuing.crl", "--root-crl-url", base + "/crl/root.crl", "--ocsp-url", base + "/ocsp");
+    assertThat(init.exit()).as(init.err()).isZero();
+    run("issue", "client", "--dir", served.toString(), "--password-file", password.toString(), "--name", "dora",
+        "--subject", "CN=dora", "--out", dir.toString());
+    String root = served.resolve("root.pem").toString();
+    String intermediate = served.resolve("intermediate.pem").toString();
+    String ocspUrl = openssl(dir, "x509", "-in", "dora.pem", "-noout", "-ocsp_uri").output().strip();
+
+    try (Served serve = new Served("serve", "--dir", served.toString(), "--password-file", password.toString(),
+        "--port", String.valueOf(port))) {
+      String printed = serve.awaitOutput("root CA CRL:");
+      // openssl fetches each CRL from the distribution point the checked certificate names.
+      Result leafGood = openssl(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
+          intermediate, "dora.pem");
+      Result intermediateGood = openssl(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, intermediate);
+      Run revoke = run("revoke", "--dir", served.toString(), "--password-file", password.toString(), "--serial",
+          Pem.loadCertificates(dir.resolve("dora.pem")).get(0).getSerialNumber().toString(16));
+      Result leafRevoked = openssl(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
+          intermediate, "dora.pem");
+      Result ocsp = openssl(dir, "ocsp", "-issuer", intermediate, "-cert", "dora.pem", "-url", ocspUrl, "-CAfile",
+          served.resolve("ca-chain.pem").toString());
+
+      assertThat(printed).contains("OCSP responder:  " + base + "/ocsp", "issuing CA CRL:  " + base
+          + "/crl/issuing.crl", "root CA CRL:     " + base + "/crl/root.crl");
+      assertThat(ocspUrl).isEqualTo(base + "/ocsp");
+      assertThat(leafGood.output()).as(leafGood.toString()).isEqualTo("dora.pem: OK\n");
+      assertThat(intermediateGood.output()).as(intermediateGood.toString()).isEqualTo(intermediate + ": OK\n");
+      assertThat(revoke.exit()).as(revoke.err()).isZero();
+      assertThat(leafRevoked.exitCode()).isNotZero();
+      assertThat(leafRevoked.output()).contains("certificate revoked");
+      assertThat(ocsp.output()).as(ocsp.toString()).contains("Response verify OK", "dora.pem: revoked");
+      assertThat(serve.exit).isEqualTo(-1);
+    }
+    assertThat(Pem.loadCrls(served.resolve("crl.pem"))).hasSize(2);
+  }
+
+  @Test
+  void serve_says_in_one_line_that_its_port_is_taken_or_a_validity_is_not_positive() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run inUse = run("serve", "--dir", ca.toString(), "--password-file", password.toString(), "--port",
+          String.valueOf(taken.getLocalPort()));
+      Run zero = run("serve", "--dir", ca.toString(), "--password-file", password.toString(), "--crl-validity",
+          "0");
+
+      assertThat(inUse.exit()).isEqualTo(1);
+      assertThat(inUse.err()).isEqualTo("error: 127.0.0.1:" + taken.getLocalPort() + ": cannot listen: Address"
+          + " already in use" + System.lineSeparator());
+      assertThat(zero.exit()).isEqualTo(1);
+      assertThat(zero.err()).isEqualTo("error: --crl-validity must be positive, got 0" + System.lineSeparator());
+    }
+  }
+
+  /** {@code serve} as a user runs it, on a thread of its own; closing interrupts it, as Ctrl-C stops the JVM. */
+  private static final class Served implements AutoCloseable {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final Thread thread;
+    private volatile int exit = -1;
+
+    Served(String... args) {
+      CommandLine commandLine = commandLine(out, err);
+      thread = new Thread(() -> exit = commandLine.execute(args), "pki-serve-under-test");
+      thread.start();
+    }
+
+    /** What it printed once {@code marker} is in it. */
+    String awaitOutput(String marker) throws InterruptedException {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!out.toString().contains(marker)) {
+        if (!thread.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("serve did not print '" + marker + "': exit " + exit + "\n" + out + err);
+        }
+        Thread.sleep(20);
+      }
+      return out.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.interrupt();
+      thread.join(10_000);
+      assertThat(thread.isAlive()).as("serve still running").isFalse();
+      assertThat(exit).as(err.toString()).isZero();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A CA whose certificates point at {@code serve --port 8081}, as init's help shows. */
+  private Path locatedCa(String name) {
+    Path located = dir.resolve(name);
+    Run init = run("init", "--dir", located.toString(), "--password-file", password.toString(),
+        "--crl-url", "http://127.0.0.1:8081/crl/issuing.crl", "--root-crl-url", "http://127.0.0.1:8081/crl/root.crl",
+        "--ocsp-url", "http://127.0.0.1:8081/ocsp");
+    assertThat(init.exit()).as(init.err()).isZero();
+    return located;
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
   }
 
   @Test

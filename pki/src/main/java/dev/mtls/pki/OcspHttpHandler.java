@@ -1,56 +1,32 @@
 package dev.mtls.pki;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An {@link OcspResponder} over HTTP (RFC 6960 appendix A): {@code POST} with an {@code application/ocsp-request}
  * body, or {@code GET} with the request base64-encoded (and URL-encoded) as the last path segment, which caches
  * and proxies may keep until the answer's nextUpdate. Requests over {@value OcspResponder#MAX_REQUEST_BYTES} bytes
- * get 413; other methods 405. The JDK's own HTTP server: the CA has no web stack to carry.
+ * get 413; other methods 405.
  */
-public final class OcspServer implements AutoCloseable {
+final class OcspHttpHandler implements HttpHandler {
   private static final String RESPONSE_TYPE = "application/ocsp-response";
 
-  private final HttpServer http;
-  private final ExecutorService threads;
+  private final OcspResponder responder;
 
-  private OcspServer(HttpServer http, ExecutorService threads) {
-    this.http = http;
-    this.threads = threads;
+  OcspHttpHandler(OcspResponder responder) {
+    this.responder = Objects.requireNonNull(responder, "responder == null");
   }
 
-  /** Listens on {@code host}:{@code port} (0: any free port) and answers with {@code responder}. */
-  public static OcspServer start(OcspResponder responder, String host, int port) throws IOException {
-    Objects.requireNonNull(responder, "responder == null");
-    HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 50);
-    ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "ocsp-responder");
-      thread.setDaemon(true);
-      return thread;
-    });
-    http.setExecutor(threads);
-    http.createContext("/", exchange -> answer(responder, exchange));
-    http.start();
-    return new OcspServer(http, threads);
-  }
-
-  /** The bound port. */
-  public int port() {
-    return http.getAddress().getPort();
-  }
-
-  private static void answer(OcspResponder responder, HttpExchange exchange) throws IOException {
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] request;
       boolean cacheable = false;
@@ -98,11 +74,5 @@ public final class OcspServer implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return new byte[0]; // answered malformedRequest
     }
-  }
-
-  @Override
-  public void close() {
-    http.stop(0);
-    threads.shutdownNow();
   }
 }

@@ -1,0 +1,99 @@
+package dev.mtls.pki;
+
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A CA directory's CRLs, kept current for relying parties that fetch them ({@link PublicationServer}). New CRLs are
+ * signed by {@link CaDirectory#generateCrl}, as {@code pki crl} signs them (next CRL numbers, crl.pem rewritten),
+ * when the indexes list a revocation the last CRLs lack, and when the last CRLs have passed half their validity: a
+ * relying party then never fetches a CRL about to go out of date. Between those, every caller gets the same CRLs.
+ */
+public final class CrlPublisher {
+  /** nextUpdate - thisUpdate when none is given: a revocation reaches a relying party that caches within the hour. */
+  public static final Duration DEFAULT_VALIDITY = Duration.ofHours(1);
+
+  private final CaDirectory ca;
+  private final Duration validity;
+  private final Clock clock;
+  private CaDirectory.PublishedCrls published;
+
+  /** Publishes the CRLs of {@code ca} (opened with its password), each valid for {@code validity}. */
+  public CrlPublisher(CaDirectory ca, Duration validity, Clock clock) {
+    this.ca = Objects.requireNonNull(ca, "ca == null");
+    this.validity = Objects.requireNonNull(validity, "validity == null");
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("CRL validity must be positive, got " + validity);
+    }
+    ca.issuing();
+  }
+
+  /**
+   * The CRLs to publish now: the last ones, or new ones when those are stale. When new ones cannot be signed (another
+   * pki command holds the CA's lock, the disk refuses) the last ones serve until their nextUpdate, and the next call
+   * tries again; past it, or before any were signed, the failure is thrown.
+   */
+  public synchronized CaDirectory.PublishedCrls current() {
+    if (published == null || isStale(published)) {
+      try {
+        published = ca.generateCrl(validity);
+      } catch (IllegalStateException | UncheckedIOException e) {
+        if (published == null || !clock.instant().isBefore(published.issuing().getNextUpdate().toInstant())) {
+          throw e;
+        }
+      }
+    }
+    return published;
+  }
+
+  /**
+   * How long from now a cache may keep {@code crl}: until this publisher would sign its successor (half way through
+   * its validity), so never up to its nextUpdate; zero once that time has passed.
+   */
+  public Duration freshFor(X509CRL crl) {
+    Duration left = Duration.between(clock.instant(), refreshAt(crl));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** When {@code crl} gets a successor unless a revocation comes first. */
+  private static Instant refreshAt(X509CRL crl) {
+    Instant thisUpdate = crl.getThisUpdate().toInstant();
+    return thisUpdate.plus(Duration.between(thisUpdate, crl.getNextUpdate().toInstant()).dividedBy(2));
+  }
+
+  private boolean isStale(CaDirectory.PublishedCrls crls) {
+    return !clock.instant().isBefore(refreshAt(crls.issuing()))
+        || !revoked(ca.entries()).equals(listed(crls.issuing()))
+        || !revoked(ca.rootEntries()).equals(listed(crls.root()));
+  }
+
+  private static Set<BigInteger> revoked(List<IndexEntry> entries) {
+    Set<BigInteger> serials = new HashSet<>();
+    for (IndexEntry entry : entries) {
+      if (entry.status() == IndexEntry.Status.REVOKED) {
+        serials.add(entry.serial());
+      }
+    }
+    return serials;
+  }
+
+  private static Set<BigInteger> listed(X509CRL crl) {
+    Set<BigInteger> serials = new HashSet<>();
+    if (crl.getRevokedCertificates() != null) {
+      for (X509CRLEntry entry : crl.getRevokedCertificates()) {
+        serials.add(entry.getSerialNumber());
+      }
+    }
+    return serials;
+  }
+}
