@@ -6,8 +6,6 @@ import dev.mtls.client.Diagnosis;
 import dev.mtls.pki.material.trust.Reason;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,22 +86,7 @@ class CryptoProviderScenarioTest {
   }
 
   private static Path config(Path directory, String provider) throws IOException {
-    Files.createDirectories(directory);
-    Path config = directory.resolve("server.conf");
-    Files.copy(Artifacts.serverExample("roles.conf"), directory.resolve("roles.conf"));
-    Files.writeString(config, """
-        host = 127.0.0.1
-        port = 0
-        management-host = 127.0.0.1
-        management-port = 0
-        certificate = %s
-        key = %s
-        trust = %s
-        crl = %s
-        roles = roles.conf
-        crypto-provider = %s
-        """.formatted(pki.server().chain(), pki.server().key(), pki.rootPem(), pki.crlPem(), provider),
-        StandardCharsets.UTF_8);
-    return config;
+    return ServerProcess.config(directory, pki.server().chain(), pki.server().key(), pki.rootPem(),
+        "crl = " + pki.crlPem() + "\ncrypto-provider = " + provider);
   }
 }

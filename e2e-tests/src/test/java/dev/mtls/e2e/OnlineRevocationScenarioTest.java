@@ -84,24 +84,8 @@ class OnlineRevocationScenarioTest {
   }
 
   private static ServerProcess server(String name, String revocation) throws IOException {
-    Path directory = dir.resolve(name);
-    Files.createDirectories(directory);
-    Files.copy(Artifacts.serverExample("roles.conf"), directory.resolve("roles.conf"));
-    Path config = directory.resolve("server.conf");
-    Files.writeString(config, """
-        host = 127.0.0.1
-        port = 0
-        management-host = 127.0.0.1
-        management-port = 0
-        certificate = %s
-        key = %s
-        trust = %s
-        crl = %s
-        roles = roles.conf
-        %s
-        """.formatted(pki.server().chain(), pki.server().key(), pki.rootPem(), pki.rootCrlPem(), revocation),
-        StandardCharsets.UTF_8);
-    ServerProcess server = ServerProcess.start(config);
+    ServerProcess server = ServerProcess.start(ServerProcess.config(dir.resolve(name), pki.server().chain(),
+        pki.server().key(), pki.rootPem(), "crl = " + pki.rootCrlPem() + "\n" + revocation));
     servers.add(server);
     return server;
   }

@@ -43,6 +43,29 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
+   * Writes {@code directory}/server.conf for a server on loopback ports picked by the system, with this identity and
+   * trust, the example role rules, and {@code more} (further {@code key = value} lines); returns its path.
+   */
+  public static Path config(Path directory, Path chain, Path key, Path trust, String more) throws IOException {
+    Files.createDirectories(directory);
+    Files.copy(Artifacts.serverExample("roles.conf"), directory.resolve("roles.conf"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path config = directory.resolve("server.conf");
+    Files.writeString(config, """
+        host = 127.0.0.1
+        port = 0
+        management-host = 127.0.0.1
+        management-port = 0
+        certificate = %s
+        key = %s
+        trust = %s
+        roles = roles.conf
+        %s
+        """.formatted(chain, key, trust, more), StandardCharsets.UTF_8);
+    return config;
+  }
+
+  /**
    * Starts the server jar with {@code config} (which must ask for port 0 and management port 0 on 127.0.0.1) and
    * returns once its management {@code /health} answers 200. Output goes to {@code config}'s directory.
    */

@@ -136,6 +136,26 @@ class ServerCommandTest {
         "--client-auth", "optional");
   }
 
+  @Test
+  void an_ocsp_responder_that_is_not_an_http_url_is_named() {
+    assertFailsWith("mtls-server: --ocsp: 'ldap://ca.example/ocsp' expected an http:// or https:// URL, got"
+        + " \"ldap://ca.example/ocsp\"", "--ocsp", "ldap://ca.example/ocsp");
+  }
+
+  @Test
+  void a_revocation_setting_without_a_revocation_source_is_refused() {
+    assertFailsWith("mtls-server: --revocation-timeout: '1s' no revocation source is configured for it to apply to:"
+        + " set ocsp, crl-distribution-points or crl-url", "--revocation-timeout", "1s");
+  }
+
+  @Test
+  void an_unknown_unavailable_policy_and_a_zero_timeout_are_named() {
+    assertFailsWith("mtls-server: --revocation-unavailable: 'maybe' expected hard-fail or soft-fail", "--ocsp", "aia",
+        "--revocation-unavailable", "maybe");
+    assertFailsWith("mtls-server: --revocation-timeout: '0s' expected a positive duration such as 2s", "--ocsp",
+        "aia", "--revocation-timeout", "0s");
+  }
+
   private void assertFailsWith(String line, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--config", config.toString()));
     args.addAll(List.of(extraArgs));

@@ -215,6 +215,27 @@ class ClientCommandTest {
         .isEqualTo(ClientCommand.USAGE);
   }
 
+  @Test
+  void requiring_a_stapled_response_refuses_a_server_that_staples_none_with_exit_3() {
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, "--require-stapled-ocsp", server.url("/"));
+
+    assertThat(code).isEqualTo(ClientCommand.TLS_FAILURE);
+    assertThat(err.toString()).contains("revocation status unknown").contains("came without a stapled OCSP response,"
+        + " and this client requires one (must-staple)");
+  }
+
+  @Test
+  void revocation_options_that_make_no_sense_are_usage_errors() {
+    assertThat(run("--cacert", cacert, "--revocation-unavailable", "soft-fail", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--revocation-unavailable needs --ocsp or --crl-distribution-points");
+    assertThat(run("--cacert", cacert, "--ocsp", "ldap://ca.example/", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--ocsp: expected aia or an http:// URL");
+    assertThat(run("--cacert", cacert, "--ocsp", "aia", "--revocation-unavailable", "sometimes", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+  }
+
   private int run(Object... arguments) {
     CommandLine commandLine = ClientCommand.commandLine();
     commandLine.setOut(new PrintWriter(out, true));

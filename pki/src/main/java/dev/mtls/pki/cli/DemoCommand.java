@@ -55,6 +55,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing demo set in DIR.")
   boolean force;
 
+  @Option(names = "--publish-url", paramLabel = "URL", converter = HttpUrlConverter.class, description = {"Where 'pki serve --dir DIR/ca' will publish "
+      + "the revocation status, e.g. http://127.0.0.1:8081: the leaves name URL/ocsp (OCSP) and "
+      + "URL/crl/issuing.crl (CRL), the intermediate URL/crl/root.crl. Default: no URLs in the certificates."})
+  String publishUrl;
+
   @Override
   public Integer call() {
     if (!force && isNonEmptyDirectory(out)) {
@@ -67,8 +72,14 @@ final class DemoCommand implements Callable<Integer> {
     AtomicFiles.writeString(passwordOut, new String(password) + "\n", Visibility.PRIVATE, existing);
 
     Clock clock = Clock.systemUTC();
-    try (CaDirectory ca = CaDirectory.init(out.resolve("ca"), password, CaDirectory.InitOptions.defaults(ORGANIZATION)
-        .withKeyEncryption(pki.keyEncryption()), force, clock)) {
+    CaDirectory.InitOptions options = CaDirectory.InitOptions.defaults(ORGANIZATION)
+        .withKeyEncryption(pki.keyEncryption());
+    if (publishUrl != null) {
+      String base = publishUrl.replaceAll("/+$", "");
+      options = options.withUrls(base + ServeCommand.CRL_PATH + "/issuing.crl", base + ServeCommand.CRL_PATH
+          + "/root.crl", base + ServeCommand.OCSP_PATH);
+    }
+    try (CaDirectory ca = CaDirectory.init(out.resolve("ca"), password, options, force, clock)) {
       return demo(ca, password, passwordOut, existing, clock);
     } finally {
       Passwords.clear(password);
@@ -96,7 +107,8 @@ final class DemoCommand implements Callable<Integer> {
     IssuedCertificate revoked = ca.issue(client("revoked", "admins").build());
     ca.revoke(revoked.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
     ca.generateCrl(Duration.ofDays(30));
-    write(printer, revoked, "revoked", "client revoked for keyCompromise (listed in ca/crl.pem)", password, existing);
+    String where = publishUrl == null ? "listed in ca/crl.pem" : "ca/crl.pem; pki serve publishes it";
+    write(printer, revoked, "revoked", "client revoked for keyCompromise (" + where + ")", password, existing);
 
     // Same subject as alice, but from a CA the server does not trust: the name proves nothing by itself.
     CertificateAuthority foreignRoot = CertificateAuthority.createRoot(
@@ -109,6 +121,10 @@ final class DemoCommand implements Callable<Integer> {
     printer.println("  trust anchor (root):   " + out.resolve("ca/root.pem"));
     printer.println("  CA chain:              " + out.resolve("ca/ca-chain.pem"));
     printer.println("  CRL:                   " + out.resolve("ca/crl.pem"));
+    if (publishUrl != null) {
+      printer.println("  status published at:   " + publishUrl + " (run: pki serve --dir " + out.resolve("ca")
+          + " --password-file " + out.resolve("password.txt") + ")");
+    }
     printer.println("  each NAME has NAME.key (0600), NAME.pem, NAME-chain.pem (leaf + intermediate) and NAME.p12");
     return 0;
   }

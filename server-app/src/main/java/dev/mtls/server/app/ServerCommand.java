@@ -53,6 +53,13 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--truststore-password-env", paramLabel = "VARIABLE") String truststorePasswordEnv;
   @Option(names = "--crl", paramLabel = "PEM", split = ",") List<String> crl;
   @Option(names = "--missing-crl", paramLabel = "refuse|accept") String missingCrl;
+  @Option(names = "--ocsp", paramLabel = "off|aia|URL") String ocsp;
+  @Option(names = "--crl-distribution-points", paramLabel = "off|on") String crlDistributionPoints;
+  @Option(names = "--crl-url", paramLabel = "URL", split = ",") List<String> crlUrl;
+  @Option(names = "--revocation-unavailable", paramLabel = "hard-fail|soft-fail") String revocationUnavailable;
+  @Option(names = "--revocation-timeout", paramLabel = "DURATION") String revocationTimeout;
+  @Option(names = "--revocation-max-age", paramLabel = "DURATION") String revocationMaxAge;
+  @Option(names = "--ocsp-stapling", paramLabel = "off|on") String ocspStapling;
   @Option(names = "--roles", paramLabel = "FILE") String roles;
   @Option(names = "--routes", paramLabel = "FILE") String routes;
   @Option(names = "--client-auth", paramLabel = "required|requested") String clientAuth;
@@ -146,6 +153,13 @@ public final class ServerCommand implements Callable<Integer> {
     put(values, "truststore-password-env", truststorePasswordEnv);
     put(values, "crl", crl == null ? null : String.join(",", crl));
     put(values, "missing-crl", missingCrl);
+    put(values, "ocsp", ocsp);
+    put(values, "crl-distribution-points", crlDistributionPoints);
+    put(values, "crl-url", crlUrl == null ? null : String.join(",", crlUrl));
+    put(values, "revocation-unavailable", revocationUnavailable);
+    put(values, "revocation-timeout", revocationTimeout);
+    put(values, "revocation-max-age", revocationMaxAge);
+    put(values, "ocsp-stapling", ocspStapling);
     put(values, "roles", roles);
     put(values, "routes", routes);
     put(values, "client-auth", clientAuth);

@@ -192,6 +192,54 @@ class OnlineRevocationTest {
   }
 
   @Test
+  void soft_fail_says_so_once_per_issuer_however_many_clients_it_accepts() {
+    responder.failing(true);
+    Trust trust = trust(OnlineRevocation.builder().ocspFromCertificates().whenUnavailable(UnavailablePolicy.SOFT_FAIL));
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Trust.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said =
+        new ch.qos.logback.core.read.ListAppender<>();
+    said.start();
+    log.addAppender(said);
+    try {
+      for (String name : List.of("quinn", "rosa", "sam")) {
+        assertThat(verify(trust, client(name, responder.ocspUrl(), null)).isTrusted()).isTrue();
+      }
+    } finally {
+      log.detachAppender(said);
+    }
+
+    assertThat(said.list).hasSize(1);
+    assertThat(said.list.get(0).getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+    assertThat(said.list.get(0).getFormattedMessage()).contains("\"CN=Test Issuing CA,O=mtls-reference test\"")
+        .contains("soft-fail");
+  }
+
+  @Test
+  void fetches_a_configured_crl_url_for_certificates_that_name_no_distribution_point() {
+    Issued tara = client("tara", null, null);
+    responder.serveCrl(() -> pki.issuing.crl().revoke(tara.certificate()).build());
+
+    Verdict verdict = verify(trust(OnlineRevocation.builder().addCrlUrl(URI.create(responder.crlUrl()))), tara);
+
+    assertThat(verdict.reason()).isEqualTo(Reason.REVOKED);
+  }
+
+  @Test
+  void a_crl_that_cannot_be_refreshed_still_speaks_until_its_next_update() {
+    Issued uma = client("uma", null, responder.crlUrl());
+    responder.serveCrl(() -> pki.issuing.crl().build());
+    Trust trust = trust(OnlineRevocation.builder().crlsFromCertificates().maxAge(Duration.ofSeconds(30)));
+    assertThat(verify(trust, uma).isTrusted()).isTrue();
+
+    responder.failing(true);
+    clock.advance(Duration.ofSeconds(31));
+    Verdict stillCurrent = verify(trust, uma);
+
+    assertThat(stillCurrent.isTrusted()).isTrue();
+    assertThat(responder.crlRequests()).as("asked again, and failed").isEqualTo(2);
+  }
+
+  @Test
   void an_answer_signed_by_a_stranger_is_not_a_good_answer() {
     Issued stranger = TestPki.named("CN=Other Root", "CN=Other Issuing").issuing.issue("CN=OCSP signer")
         .extendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning)

@@ -66,6 +66,37 @@ class CrlSelectionTest {
   }
 
   @Test
+  void a_crl_from_an_issuer_whose_key_usage_lacks_crl_sign_never_counts() {
+    TestCa noCrlSign = pki.root.issue("CN=No CRL signing CA,O=mtls-reference test").ca(0)
+        .keyUsage(org.bouncycastle.asn1.x509.KeyUsage.keyCertSign).buildCa();
+    Issued dora = noCrlSign.client("CN=dora,O=mtls-reference test");
+    X509CRL revokesDora = noCrlSign.crl().revoke(dora.certificate()).build();
+
+    Verdict verdict = Trust.of(TrustAnchors.of(pki.anchors()), CrlSet.of("test", List.of(revokesDora, rootCrl)),
+        MissingCrlPolicy.REFUSE).verify(dora.chain(), Purpose.CLIENT, now);
+
+    assertThat(verdict.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(verdict.index()).isZero();
+  }
+
+  @Test
+  void a_crl_for_another_distribution_point_does_not_cover_the_certificate() {
+    Issued erin = pki.issuing.issue("CN=erin,O=mtls-reference test").client().crlUrl("http://ca.example/a.crl")
+        .build();
+    var otherPoint = new org.bouncycastle.asn1.x509.IssuingDistributionPoint(
+        new org.bouncycastle.asn1.x509.DistributionPointName(new org.bouncycastle.asn1.x509.GeneralNames(
+            new org.bouncycastle.asn1.x509.GeneralName(6, "http://ca.example/b.crl"))), false, false);
+    X509CRL forPointB = pki.issuing.crl().revoke(erin.certificate())
+        .extension(org.bouncycastle.asn1.x509.Extension.issuingDistributionPoint.getId(), true, otherPoint).build();
+
+    Verdict verdict = Trust.of(TrustAnchors.of(pki.anchors()), CrlSet.of("test", List.of(forPointB, rootCrl)),
+        MissingCrlPolicy.REFUSE).verify(erin.chain(), Purpose.CLIENT, now);
+
+    assertThat(verdict.reason()).as("not REVOKED: that CRL speaks for point b only").isEqualTo(
+        Reason.REVOCATION_UNKNOWN);
+  }
+
+  @Test
   void a_stale_crl_refuses_with_its_own_reason() {
     X509CRL stale = pki.issuing.crl().thisUpdate(now.minus(Duration.ofDays(2))).nextUpdate(now.minusSeconds(1))
         .build();
