@@ -69,6 +69,8 @@ public final class OnlineRevocation implements RevocationSource {
   // CertIDs name the issuer by SHA-256 hashes; responders match them with the hash the request uses.
   private static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
   static final int MAX_CRL_BYTES = 16 * 1024 * 1024;
+  /** Beyond this many cached answers, the expired ones are dropped (and all of them, if that is not enough). */
+  static final int CACHE_LIMIT = 4096;
 
   private final URI responder;
   private final boolean ocspFromCertificates;
@@ -144,7 +146,7 @@ public final class OnlineRevocation implements RevocationSource {
     }
     Fetch<byte[]> fetched = fetchOnce(key, uri, at, () -> askResponder(uri, id, at));
     if (fetched.succeeded()) {
-      ocspAnswers.put(key, fetched);
+      remember(ocspAnswers, key, fetched, at);
     }
     return Optional.of(fetched);
   }
@@ -186,7 +188,7 @@ public final class OnlineRevocation implements RevocationSource {
     }
     Fetch<List<X509CRL>> fetched = fetchOnce("crl " + uri, uri, at, () -> download(uri, at));
     if (fetched.succeeded()) {
-      crlAnswers.put(uri, fetched);
+      remember(crlAnswers, uri, fetched, at);
       return fetched;
     }
     // A CRL that cannot be refreshed still speaks until its nextUpdate; the source is asked again after a pause.
@@ -231,11 +233,22 @@ public final class OnlineRevocation implements RevocationSource {
       }
     }
     if (!result.succeeded()) {
-      down.put(uri, result);
+      remember(down, uri, result, at);
     } else {
       down.remove(uri);
     }
     return result;
+  }
+
+  /** Caches {@code value}, keeping the cache bounded: one answer per certificate seen must not grow forever. */
+  private static <K, V extends Fetch<?>> void remember(Map<K, V> cache, K key, V value, Instant at) {
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.values().removeIf(cached -> !cached.until().isAfter(at));
+      if (cache.size() >= CACHE_LIMIT) {
+        cache.clear();
+      }
+    }
+    cache.put(key, value);
   }
 
   private Fetch<byte[]> askResponder(URI uri, CertificateID id, Instant at) {

@@ -339,8 +339,9 @@ public final class Trust {
         status.fetchedUntil.put(fetch.source(), fetch.until());
       }
       // Whether a fetched CRL decides is for the validation with it; if none does, this is why.
-      status.failed(index, "the CRL from " + SafeText.escape(fetch.source()) + (fetch.succeeded()
-          ? " is not signed by the key of " + Sentences.name(issuer) : " " + fetch.failure()), fetch.until());
+      status.failed(index, (fetch.succeeded() ? "no CRL fetched from " + SafeText.escape(fetch.source())
+          + " is current, covers this certificate and was signed by the key of " + Sentences.name(issuer)
+          : "the CRL from " + SafeText.escape(fetch.source()) + " " + fetch.failure()), fetch.until());
     }
     return null;
   }
