@@ -42,11 +42,13 @@ public final class AccessLog implements ServerListener {
     String serial = caller == null ? "-" : caller.identity().serialHex();
     String roles = caller == null ? "" : String.join(",", new TreeSet<>(caller.roles()));
     long millis = request.duration().toMillis();
+    String via = caller == null ? null : caller.forwardedBy().map(proxy -> proxy.subject().toDisplayString())
+        .orElse(null);
     if (format == Format.TEXT) {
-      logger.info("{} {} {} {}ms subject=\"{}\" serial={} roles=[{}] peer={}", method, path, request.status(),
-          millis, subject, serial, roles, request.peer());
+      logger.info("{} {} {} {}ms subject=\"{}\" serial={} roles=[{}] peer={}{}", method, path, request.status(),
+          millis, subject, serial, roles, request.peer(), via == null ? "" : " via=\"" + via + "\"");
     } else {
-      logger.atInfo().setMessage("request")
+      org.slf4j.spi.LoggingEventBuilder entry = logger.atInfo().setMessage("request")
           .addKeyValue("method", method)
           .addKeyValue("path", path)
           .addKeyValue("status", request.status())
@@ -54,8 +56,11 @@ public final class AccessLog implements ServerListener {
           .addKeyValue("subject", subject)
           .addKeyValue("serial", serial)
           .addKeyValue("roles", roles)
-          .addKeyValue("peer", request.peer())
-          .log();
+          .addKeyValue("peer", request.peer());
+      if (via != null) {
+        entry.addKeyValue("via", via);
+      }
+      entry.log();
     }
   }
 }

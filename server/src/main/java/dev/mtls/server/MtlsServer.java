@@ -25,6 +25,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,8 +51,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Option;
+import org.xnio.OptionMap;
 import org.xnio.Options;
-import org.xnio.Sequence;
 import org.xnio.SslClientAuthMode;
 
 /**
@@ -99,6 +102,9 @@ public final class MtlsServer implements AutoCloseable {
   private final SSLContext sslContext;
   private final GracefulShutdownHandler graceful;
   private final Undertow https;
+  private final OptionMap serverOptions;
+  private final OptionMap socketOptions;
+  private volatile BalancedListener balanced;
   private final Undertow management;
   private volatile boolean ready;
 
@@ -154,36 +160,45 @@ public final class MtlsServer implements AutoCloseable {
 
     HttpHandler handler = exchange -> routes.get().handleRequest(exchange);
     handler = new CrossSiteGuard(handler);
-    handler = new CallerHandler(handler, trust, (client, anchor, anchors) -> roleRules.get().rolesFor(client,
-        anchor, anchors), builder.clock,
-        listeners);
+    RoleMapper roleMapper = (client, anchor, anchors) -> roleRules.get().rolesFor(client, anchor, anchors);
+    handler = new ForwardedClientHandler(handler, builder.trustedProxyRoles, builder.forwardedIntermediates, trust,
+        roleMapper, builder.clock, listeners);
+    handler = new CallerHandler(handler, trust, roleMapper, builder.clock, listeners);
     handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
     handler = new RequestEvents(handler, listeners, builder.clock);
     handler = new SecurityHeaders(handler);
     this.graceful = Handlers.gracefulShutdown(handler);
 
-    this.https = Undertow.builder()
-        .addHttpsListener(builder.port, builder.host, sslContext)
-        .setSocketOption(Options.SSL_CLIENT_AUTH_MODE, builder.clientAuth == ClientAuthMode.REQUIRED
+    // Every limit a peer can run into (Limits). Idle connections get no request to close them after, so the idle
+    // timeout also bounds their lifetime (at least one second: Undertow treats tiny timeouts as "at once").
+    this.serverOptions = OptionMap.builder()
+        .set(UndertowOptions.ENABLE_HTTP2, false)
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(min(builder.limits.idleTimeout(),
+            builder.maxConnectionLifetime)))
+        .set(UndertowOptions.IDLE_TIMEOUT, millis(builder.limits.idleTimeout()))
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(builder.limits.requestHeaderTimeout()))
+        .set(UndertowOptions.MAX_HEADER_SIZE, builder.limits.maxHeaderBytes())
+        .set(UndertowOptions.MAX_HEADERS, builder.limits.maxHeaders())
+        .set(UndertowOptions.MAX_ENTITY_SIZE, builder.limits.maxRequestBodyBytes())
+        .getMap();
+    this.socketOptions = OptionMap.builder()
+        .set(Options.SSL_CLIENT_AUTH_MODE, builder.clientAuth == ClientAuthMode.REQUIRED
             ? SslClientAuthMode.REQUIRED : SslClientAuthMode.REQUESTED)
         // Undertow applies these to each engine after the context's own parameters: keep both the same.
-        .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(parameters.getProtocols()))
-        .setSocketOption(Options.SSL_ENABLED_CIPHER_SUITES, Sequence.of(parameters.getCipherSuites()))
-        .setServerOption(UndertowOptions.ENABLE_HTTP2, false)
-        // Every limit a peer can run into (Limits). Idle connections get no request to close them after, so the
-        // idle timeout also bounds their lifetime (at least one second: Undertow treats tiny timeouts as "at once").
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(min(builder.limits.idleTimeout(),
-            builder.maxConnectionLifetime)))
-        .setServerOption(UndertowOptions.IDLE_TIMEOUT, millis(builder.limits.idleTimeout()))
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(builder.limits.requestHeaderTimeout()))
-        .setServerOption(UndertowOptions.MAX_HEADER_SIZE, builder.limits.maxHeaderBytes())
-        .setServerOption(UndertowOptions.MAX_HEADERS, builder.limits.maxHeaders())
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, builder.limits.maxRequestBodyBytes())
+        .setSequence(Options.SSL_ENABLED_PROTOCOLS, parameters.getProtocols())
+        .setSequence(Options.SSL_ENABLED_CIPHER_SUITES, parameters.getCipherSuites())
         // Beyond this many connections the listener stops accepting until a tenth of them have closed.
-        .setSocketOption(Options.CONNECTION_HIGH_WATER, builder.limits.maxConnections())
-        .setSocketOption(Options.CONNECTION_LOW_WATER, builder.limits.maxConnections() * 9 / 10)
-        .setHandler(graceful)
-        .build();
+        .set(Options.CONNECTION_HIGH_WATER, builder.limits.maxConnections())
+        .set(Options.CONNECTION_LOW_WATER, builder.limits.maxConnections() * 9 / 10)
+        .getMap();
+    Undertow.Builder undertow = Undertow.builder();
+    if (builder.balancers == null) {
+      undertow.addHttpsListener(builder.port, builder.host, sslContext);
+    }
+    copy(socketOptions, undertow::setSocketOption);
+    copy(serverOptions, undertow::setServerOption);
+    // Behind balancers the HTTPS listener is opened on this server's worker at start (BalancedListener).
+    this.https = undertow.setHandler(graceful).build();
     this.management = builder.managementPort < 0 ? null : Undertow.builder()
         .addHttpListener(builder.managementPort, builder.managementHost)
         .setIoThreads(1)
@@ -219,6 +234,9 @@ public final class MtlsServer implements AutoCloseable {
    */
   public MtlsServer start() {
     listen(https, config.host, config.port, "HTTPS");
+    if (config.balancers != null) {
+      balanced = openBalanced();
+    }
     if (management != null) {
       try {
         listen(management, config.managementHost, config.managementPort, "management");
@@ -298,7 +316,7 @@ public final class MtlsServer implements AutoCloseable {
 
   /** The bound HTTPS port (useful after asking for port 0). */
   public int port() {
-    return boundPort(https);
+    return balanced != null ? balanced.port() : boundPort(https);
   }
 
   /** The bound management port, or -1 when the management listener is off. */
@@ -348,6 +366,9 @@ public final class MtlsServer implements AutoCloseable {
   public void close() {
     ready = false;
     reloader.close();
+    if (balanced != null) {
+      balanced.close();
+    }
     graceful.shutdown();
     try {
       graceful.awaitShutdown(10_000);
@@ -378,6 +399,30 @@ public final class MtlsServer implements AutoCloseable {
     }
   }
 
+  /** The HTTPS listener behind a balancer, on the worker Undertow started. */
+  private BalancedListener openBalanced() {
+    OptionMap socket = OptionMap.builder().addAll(socketOptions).set(Options.TCP_NODELAY, true)
+        .set(Options.REUSE_ADDRESSES, true).set(Options.BACKLOG, 1000).getMap();
+    OptionMap server = OptionMap.builder().set(UndertowOptions.BUFFER_PIPELINED_DATA, true).addAll(serverOptions)
+        .getMap();
+    try {
+      return BalancedListener.open(https.getWorker(), new InetSocketAddress(config.host, config.port), sslContext,
+          socket, server, graceful, config.balancers, listeners, config.clock);
+    } catch (IOException e) {
+      https.stop();
+      throw new ConfigException("cannot listen for HTTPS on " + config.host + ":" + config.port + ": "
+          + (e instanceof BindException ? "the port is already in use" : e.getMessage()), e);
+    }
+  }
+
+  /** Copies every option of {@code options} into a builder's setter (Undertow's builder takes them one by one). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void copy(OptionMap options, java.util.function.BiConsumer<Option, Object> setter) {
+    for (Option option : options) {
+      setter.accept(option, options.get(option));
+    }
+  }
+
   private static int boundPort(Undertow undertow) {
     return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
   }
@@ -393,6 +438,9 @@ public final class MtlsServer implements AutoCloseable {
     private Function<Clock, ReloadableIdentity> identity;
     private final ReloadableTrust.Builder trust = ReloadableTrust.builder();
     private Duration staplingTimeout;
+    private Balancers balancers;
+    private Set<String> trustedProxyRoles = Set.of();
+    private List<X509Certificate> forwardedIntermediates = List.of();
     private RoleRules roleRules;
     private Path roleRulesFile;
     private final List<Route> routes = new ArrayList<>();
@@ -481,6 +529,38 @@ public final class MtlsServer implements AutoCloseable {
      */
     public Builder revocationSource(RevocationSource source) {
       trust.revocationSource(source);
+      return this;
+    }
+
+    /**
+     * Serve behind L4 load balancers: every connection must come from one of {@code balancers} and start with a
+     * PROXY protocol header (v1 or v2) naming the real client, which the access log, events and the per-address
+     * limit then see; a connection from anywhere else is closed at once and reported as a refusal. If unset: clients
+     * connect directly and no PROXY header is read.
+     */
+    public Builder proxyProtocolFrom(Balancers balancers) {
+      this.balancers = Objects.requireNonNull(balancers, "balancers == null");
+      return this;
+    }
+
+    /**
+     * The roles whose holders are trusted proxies: a TLS-terminating proxy (nginx, HAProxy) whose own client
+     * certificate the role rules map to one of them may forward its client's certificate (RFC 9440
+     * {@code Client-Cert}, {@code Client-Cert-Chain}, or nginx's URL-encoded PEM), which is then judged by the same
+     * trust core and serves as the {@link Caller} (naming the proxy). From any other client such headers are refused
+     * with 400. If unset: no proxy is trusted.
+     */
+    public Builder trustedProxyRoles(Set<String> roles) {
+      this.trustedProxyRoles = Set.copyOf(roles);
+      return this;
+    }
+
+    /**
+     * CA certificates that may complete the path of a forwarded client certificate when the proxy forwards the leaf
+     * alone (nginx); they are never trust anchors. If unset: none.
+     */
+    public Builder forwardedIntermediates(List<X509Certificate> certificates) {
+      this.forwardedIntermediates = List.copyOf(certificates);
       return this;
     }
 

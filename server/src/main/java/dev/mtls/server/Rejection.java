@@ -21,7 +21,12 @@ public record Rejection(String peer, Verdict verdict, Stage stage, boolean resum
     /** In the TLS handshake: the connection never carried a request. */
     HANDSHAKE,
     /** At a request on an open (or resumed) connection: answered 401, then closed. */
-    OPEN_CONNECTION
+    OPEN_CONNECTION,
+    /**
+     * At a request carrying a forwarded client certificate ({@code Client-Cert}): from a client that is not a
+     * trusted proxy (400), unreadable (400), or refused by the trust core (401). The peer is the connection's.
+     */
+    FORWARDED
   }
 
   public Rejection {

@@ -134,6 +134,8 @@ final class RejectionLog implements ServerListener, AutoCloseable {
     if (rejection.stage() == Rejection.Stage.OPEN_CONNECTION) {
       line.append(rejection.resumed() ? "; on a resumed TLS session, answered 401 and closed"
           : "; on an open connection, answered 401 and closed");
+    } else if (rejection.stage() == Rejection.Stage.FORWARDED) {
+      line.append("; a forwarded client certificate (Client-Cert), refused at the request");
     }
     return line.toString();
   }

@@ -90,6 +90,10 @@ final class ServerMetrics implements ServerListener {
     if (rejection.stage() == Rejection.Stage.HANDSHAKE) {
       Counter.builder("mtls.handshakes").description("TLS handshakes by outcome and reason")
           .tags("outcome", "refused", "reason", reason, "resumed", "false").register(registry).increment();
+    } else if (rejection.stage() == Rejection.Stage.FORWARDED) {
+      Counter.builder("mtls.forwarded.refusals")
+          .description("Requests refused over a forwarded client certificate (Client-Cert), by reason")
+          .tags("reason", reason).register(registry).increment();
     } else {
       Counter.builder("mtls.connection.refusals")
           .description("Requests refused because the connection's trust decision no longer held")

@@ -33,6 +33,7 @@ public final class TestClient {
   private String[] protocols;
   private String[] cipherSuites;
   private String localAddress;
+  private byte[] preamble;
 
   TestClient(Identity identity, X509Certificate serverRoot) {
     this.context = TlsPolicy.context(identity == null ? null : identity.keyManager(), jdkTrustManager(serverRoot));
@@ -60,6 +61,12 @@ public final class TestClient {
     return this;
   }
 
+  /** Sends these bytes on the TCP connection before the TLS handshake (a PROXY protocol header, as a balancer). */
+  TestClient preamble(byte[] bytes) {
+    this.preamble = bytes.clone();
+    return this;
+  }
+
   TestClient cipherSuites(String... suites) {
     this.cipherSuites = suites;
     return this;
@@ -77,12 +84,18 @@ public final class TestClient {
 
   Connection connect(int port) throws IOException {
     SSLSocket socket;
-    if (localAddress == null) {
+    if (localAddress == null && preamble == null) {
       socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
     } else {
       java.net.Socket plain = new java.net.Socket();
-      plain.bind(new java.net.InetSocketAddress(localAddress, 0));
+      if (localAddress != null) {
+        plain.bind(new java.net.InetSocketAddress(localAddress, 0));
+      }
       plain.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+      if (preamble != null) {
+        plain.getOutputStream().write(preamble);
+        plain.getOutputStream().flush();
+      }
       socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
     }
     socket.setSoTimeout(10_000);

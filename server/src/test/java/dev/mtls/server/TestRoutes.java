@@ -34,6 +34,7 @@ public final class TestRoutes {
     body.put("issuer", caller.identity().issuer().toDisplayString());
     body.put("serial", caller.identity().serialHex());
     body.put("roles", new TreeSet<>(caller.roles()));
+    caller.forwardedBy().ifPresent(proxy -> body.put("forwardedBy", proxy.subject().toDisplayString()));
     SSLSession session = exchange.getConnection().getSslSessionInfo().getSSLSession();
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("protocol", session.getProtocol());

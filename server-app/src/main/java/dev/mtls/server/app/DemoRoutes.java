@@ -68,6 +68,8 @@ public final class DemoRoutes {
     body.put("sha256", identity.sha256Fingerprint());
     body.put("notAfter", identity.notAfter().toString());
     body.put("roles", new TreeSet<>(caller.roles()));
+    caller.forwardedBy().ifPresent(proxy -> body.put("forwardedBy", pair("subject",
+        proxy.subject().toDisplayString(), "serial", proxy.serialHex())));
     SSLSession session = exchange.getConnection().getSslSessionInfo().getSSLSession();
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("protocol", session.getProtocol());

@@ -60,6 +60,9 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--revocation-timeout", paramLabel = "DURATION") String revocationTimeout;
   @Option(names = "--revocation-max-age", paramLabel = "DURATION") String revocationMaxAge;
   @Option(names = "--ocsp-stapling", paramLabel = "off|on") String ocspStapling;
+  @Option(names = "--proxy-protocol-from", paramLabel = "ADDRESSES") String proxyProtocolFrom;
+  @Option(names = "--trusted-proxy-roles", paramLabel = "ROLES") String trustedProxyRoles;
+  @Option(names = "--trusted-proxy-intermediates", paramLabel = "PEM") String trustedProxyIntermediates;
   @Option(names = "--roles", paramLabel = "FILE") String roles;
   @Option(names = "--routes", paramLabel = "FILE") String routes;
   @Option(names = "--client-auth", paramLabel = "required|requested") String clientAuth;
@@ -160,6 +163,9 @@ public final class ServerCommand implements Callable<Integer> {
     put(values, "revocation-timeout", revocationTimeout);
     put(values, "revocation-max-age", revocationMaxAge);
     put(values, "ocsp-stapling", ocspStapling);
+    put(values, "proxy-protocol-from", proxyProtocolFrom);
+    put(values, "trusted-proxy-roles", trustedProxyRoles);
+    put(values, "trusted-proxy-intermediates", trustedProxyIntermediates);
     put(values, "roles", roles);
     put(values, "routes", routes);
     put(values, "client-auth", clientAuth);

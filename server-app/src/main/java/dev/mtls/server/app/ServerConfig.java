@@ -70,6 +70,13 @@ public final class ServerConfig {
           + " (default 5m)",
       "ocsp-stapling", "off (default) or on: staple an OCSP response for our certificate, from the responder it"
           + " names",
+      "proxy-protocol-from", "load balancer address(es) or network(s), comma-separated (e.g. 10.0.0.5, 10.1.0.0/16):"
+          + " every connection must come from one and start with a PROXY protocol header naming the real client;"
+          + " others are closed (default: none, clients connect directly)",
+      "trusted-proxy-roles", "role(s), comma-separated, whose holders are trusted TLS-terminating proxies: they may"
+          + " forward a client certificate (Client-Cert); from anyone else that header is refused (default: none)",
+      "trusted-proxy-intermediates", "PEM file of CA certificates that complete a forwarded client certificate's"
+          + " path when the proxy forwards the leaf alone (nginx); never trust anchors",
       "roles", "role rules file (required)",
       "routes", "route rules file: which roles each demo route needs; reloaded when it changes (default: the routes'"
           + " own roles)",
@@ -221,6 +228,25 @@ public final class ServerConfig {
       default -> throw invalid(value, "expected refuse or accept");
     }));
     online(builder);
+    ifSet("proxy-protocol-from", value -> {
+      try {
+        builder.proxyProtocolFrom(dev.mtls.server.Balancers.of(java.util.Arrays.stream(value.text().split(","))
+            .filter(entry -> !entry.isBlank()).toList()));
+      } catch (IllegalArgumentException e) {
+        throw invalid(value, e.getMessage());
+      }
+    });
+    ifSet("trusted-proxy-roles", value -> {
+      java.util.Set<String> roles = new java.util.TreeSet<>();
+      for (String role : value.text().split(",")) {
+        if (!role.isBlank()) {
+          roles.add(role.strip());
+        }
+      }
+      builder.trustedProxyRoles(roles);
+    });
+    ifSet("trusted-proxy-intermediates", value -> builder.forwardedIntermediates(
+        dev.mtls.pki.material.Pem.loadCertificates(resolve(value, value.text()))));
     if (!values.containsKey("roles")) {
       throw new ConfigException("no role rules: give roles (a role rules file)");
     }

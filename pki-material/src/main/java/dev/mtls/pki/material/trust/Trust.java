@@ -45,16 +45,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whom we trust, at one moment: trust anchors, the CRLs we know, what to do about a CA without a CRL, and the
- * {@link AlgorithmPolicy}. {@link #verify} is the project's one trust decision, made the same way by the server
- * (for clients), the client (for servers, and for its own certificate before it connects) and {@code pki verify}:
+ * Whom we trust, at one moment: trust anchors, the CRLs we know, where else to ask about revocation
+ * ({@link RevocationSource}), what to do about a certificate nobody answers for, and the {@link AlgorithmPolicy}.
+ * {@link #verify} is the project's one trust decision, made the same way by the server (for clients), the client
+ * (for servers, and for its own certificate before it connects) and {@code pki verify}:
  *
  * <ol>
  *   <li>the JDK's PKIX validator checks the path from the leaf to a trust anchor: signatures, validity dates,
  *       basic constraints and pathLen, name constraints, key usage of CAs, critical extensions;
- *   <li>inside the same validation, on the same path, the algorithm policy checks every certificate, the leaf
- *       must be an end-entity certificate for the purpose, and the JDK's revocation checker applies, for every
- *       certificate, the newest CRL its issuer's key signed ({@link CrlSet}).
+ *   <li>inside the same validation, on the same path, the algorithm policy checks every certificate and the leaf
+ *       must be an end-entity certificate for the purpose;
+ *   <li>on that validated path, for every certificate from the anchor down: the newest CRL its issuer's key
+ *       signed ({@link CrlSet}); else the OCSP response the server stapled ({@link OcspAnswer}); else the
+ *       revocation source (an OCSP responder, CRLs from distribution points), whose answers decide the same way.
  * </ol>
  *
  * Nothing is decided by comparing names or by what the peer says about itself: the peer's list only proposes the
