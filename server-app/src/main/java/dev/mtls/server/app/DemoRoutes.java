@@ -70,6 +70,10 @@ public final class DemoRoutes {
     body.put("roles", new TreeSet<>(caller.roles()));
     caller.forwardedBy().ifPresent(proxy -> body.put("forwardedBy", pair("subject",
         proxy.subject().toDisplayString(), "serial", proxy.serialHex())));
+    java.net.InetSocketAddress peer = exchange.getSourceAddress();
+    // Behind a balancer speaking the PROXY protocol, the client it names; else the TCP peer.
+    body.put("peer", peer == null || peer.getAddress() == null ? "unknown"
+        : peer.getAddress().getHostAddress() + ":" + peer.getPort());
     SSLSession session = exchange.getConnection().getSslSessionInfo().getSSLSession();
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("protocol", session.getProtocol());

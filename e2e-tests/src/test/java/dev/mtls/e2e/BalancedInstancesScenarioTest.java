@@ -1,0 +1,214 @@
+package dev.mtls.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsException;
+import dev.mtls.client.MtlsResponse;
+import dev.mtls.pki.material.trust.Reason;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Three server processes behind a real L4 balancer, HAProxy ({@code mode tcp}, PROXY v2) and nginx ({@code stream},
+ * PROXY v1), run from the repository's examples ({@code deploy/passthrough/}): eight clients for 30 s see no failure
+ * while one instance is stopped (SIGTERM) and started again, their requests reach every instance, the server sees
+ * the client's own address through the balancer, and a client revoked at the CA is refused by every instance within
+ * the revocation max age, learnt from the CA's publication server (no file copied to any instance).
+ */
+class BalancedInstancesScenarioTest {
+  private static final Duration LOAD = Duration.ofSeconds(30);
+  private static final int CLIENTS = 8;
+  private static final Duration MAX_AGE = Duration.ofSeconds(2);
+
+  @TempDir static Path dir;
+  static PublishingCa ca;
+  static final List<Path> configs = new ArrayList<>();
+  static final List<ServerProcess> instances = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    ca = PublishingCa.start(dir);
+    ca.issueClient("alice");
+    for (int i = 1; i <= 3; i++) {
+      Path config = ServerProcess.config(dir.resolve("instance-" + i), ca.chain("server"), ca.key("server"),
+          ca.rootPem(), "proxy-protocol-from = 127.0.0.1\nocsp = aia\ncrl-distribution-points = on\n"
+              + "revocation-max-age = " + MAX_AGE.toSeconds() + "s");
+      ServerProcess instance = ServerProcess.start(config);
+      // Started again on the same port after a stop, as a balancer's server list expects.
+      Files.writeString(config, Files.readString(config).replace("\nport = 0\n", "\nport = " + instance.port() + "\n"));
+      configs.add(config);
+      instances.add(instance);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    instances.forEach(ServerProcess::close);
+    if (ca != null) {
+      ca.close();
+    }
+  }
+
+  /** Starts {@code balancer} from its example in deploy/passthrough, in front of the three instances. */
+  private static Balancer balancer(String name) throws Exception {
+    int port = FreePort.pick();
+    Path prefix = Files.createDirectories(dir.resolve(name + "-" + port));
+    String example = name.equals("haproxy") ? "haproxy.cfg" : "nginx-stream.conf";
+    String text = Files.readString(Artifacts.basedir().resolve("../deploy/passthrough/" + example).normalize(),
+        StandardCharsets.UTF_8)
+        .replace("{{LISTEN_PORT}}", Integer.toString(port))
+        .replace("{{PREFIX}}", prefix.toString())
+        .replace("{{STREAM_MODULE}}", "/usr/lib/nginx/modules/ngx_stream_module.so");
+    for (int i = 0; i < 3; i++) {
+      text = text.replace("{{BACKEND_PORT_" + (i + 1) + "}}", Integer.toString(instances.get(i).port()));
+    }
+    assertThat(text).doesNotContain("{{");
+    Path file = Files.writeString(prefix.resolve(example), text, StandardCharsets.UTF_8);
+    List<String> command = name.equals("haproxy")
+        ? List.of(ExternalProcess.require("haproxy", "haproxy"), "-f", file.toString(), "-db")
+        : List.of(ExternalProcess.require("nginx", "nginx-light libnginx-mod-stream"), "-p", prefix + "/", "-c",
+            file.toString(), "-e", prefix.resolve("error.log").toString(), "-g", "daemon off;");
+    ExternalProcess process = ExternalProcess.start(command, Map.of(), null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!FreePort.isListening(port)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError(name + " did not start: " + process.stderrSoFar());
+      }
+      Thread.sleep(50);
+    }
+    return new Balancer(process, port);
+  }
+
+  private record Balancer(ExternalProcess process, int port) implements AutoCloseable {
+    URI url(String path) {
+      return URI.create("https://localhost:" + port + path);
+    }
+
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+
+  /** Every request an instance served so far (its /metrics, all routes and statuses). */
+  private static double served(ServerProcess instance) throws Exception {
+    Matcher lines = Pattern.compile("(?m)^mtls_requests_total\\{[^}]*} (\\S+)$")
+        .matcher(instance.management("/metrics").body());
+    double total = 0;
+    while (lines.find()) {
+      total += Double.parseDouble(lines.group(1));
+    }
+    return total;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"haproxy", "nginx"})
+  void eight_clients_see_no_failure_while_an_instance_restarts_and_every_instance_serves(String name)
+      throws Exception {
+    try (Balancer balancer = balancer(name)) {
+      double[] before = new double[3];
+      for (int i = 0; i < 3; i++) {
+        before[i] = served(instances.get(i));
+      }
+      AtomicInteger ok = new AtomicInteger();
+      ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+      long end = System.nanoTime() + LOAD.toNanos();
+      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        running.add(clients.submit(() -> {
+          try (MtlsClient client = ca.client("alice").build()) {
+            while (System.nanoTime() < end) {
+              try {
+                MtlsResponse response = client.get(balancer.url("/whoami"));
+                if (response.status() == 200) {
+                  ok.incrementAndGet();
+                } else {
+                  failures.add("HTTP " + response.status());
+                }
+              } catch (MtlsException e) {
+                failures.add(e.getDiagnosis().render());
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      Thread.sleep(8_000);
+      ServerProcess stopping = instances.get(1);
+      double servedByStopped = served(stopping) - before[1];
+      assertThat(stopping.terminate(Duration.ofSeconds(15))).as("instance 2 stops on SIGTERM").isTrue();
+      stopping.close();
+      Thread.sleep(4_000);
+      instances.set(1, ServerProcess.start(configs.get(1)));
+      for (Future<?> client : running) {
+        client.get(LOAD.toSeconds() + 30, TimeUnit.SECONDS);
+      }
+      clients.shutdown();
+
+      System.out.printf("%s: %d requests answered 200 by 3 instances in %d s, %d failed%n", name, ok.get(),
+          LOAD.toSeconds(), failures.size());
+      assertThat(failures).as(ok.get() + " requests answered 200").isEmpty();
+      assertThat(ok.get()).isGreaterThan(CLIENTS * 10);
+      assertThat(served(instances.get(0)) - before[0]).as("instance 1").isPositive();
+      assertThat(servedByStopped + served(instances.get(1))).as("instance 2, before and after its restart")
+          .isPositive();
+      assertThat(served(instances.get(2)) - before[2]).as("instance 3").isPositive();
+
+      // The server sees the client's own address (127.0.0.2 here), not the balancer's (127.0.0.1).
+      ExternalProcess.Result curl = ExternalProcess.run(List.of(ExternalProcess.require("curl", "curl"), "-s",
+          "--interface", "127.0.0.2", "--cacert", ca.rootPem().toString(), "--cert", ca.chain("alice").toString(),
+          "--key", ca.key("alice").toString(), balancer.url("/whoami").toString()), Duration.ofSeconds(30));
+      assertThat(curl.stdout()).contains("\"peer\":\"127.0.0.2:");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"haproxy", "nginx"})
+  void a_client_revoked_at_the_ca_is_refused_by_every_instance_within_the_max_age(String name) throws Exception {
+    String client = "revoked-via-" + name;
+    ca.issueClient(client);
+    try (Balancer balancer = balancer(name)) {
+      // Each new connection goes to the next instance: six reach every instance twice.
+      for (int i = 0; i < 6; i++) {
+        assertThat(Clients.send(ca.client(client), "GET", balancer.url("/whoami")).status()).isEqualTo(200);
+      }
+      Map<ServerProcess, Double> refusedBefore = new LinkedHashMap<>();
+      for (ServerProcess instance : instances) {
+        refusedBefore.put(instance, instance.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOKED), 0));
+      }
+
+      ca.revoke(client);
+      Thread.sleep(MAX_AGE.plusSeconds(1).toMillis());
+      for (int i = 0; i < 6; i++) {
+        Clients.refused(ca.client(client), "GET", balancer.url("/whoami"));
+      }
+
+      for (ServerProcess instance : instances) {
+        instance.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOKED), refusedBefore.get(instance) + 1);
+      }
+    }
+  }
+}
