@@ -156,6 +156,13 @@ class ServerCommandTest {
         "aia", "--revocation-timeout", "0s");
   }
 
+  @Test
+  void a_balancer_named_by_host_name_is_refused() {
+    assertFailsWith("mtls-server: --proxy-protocol-from: 'lb.example.org' 'lb.example.org' is not an IP address or"
+        + " network (names are not resolved: write the balancer's address, e.g. 10.0.0.5 or 10.0.0.0/24)",
+        "--proxy-protocol-from", "lb.example.org");
+  }
+
   private void assertFailsWith(String line, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--config", config.toString()));
     args.addAll(List.of(extraArgs));

@@ -249,13 +249,16 @@ public final class MtlsServer implements AutoCloseable {
     ready = true;
     X509Certificate certificate = identity.current().certificate();
     Trust current = trust.get();
-    LOG.info("listening on https://{}:{} (client certificates {}, {}); management on {}; server certificate {}"
-            + " valid until {}; {} trust anchor(s); {}; role rules {}; connections and TLS sessions live at most {}",
-        config.host, port(), config.clientAuth, String.join(" ", TlsPolicy.protocols(config.protocols)),
+    LOG.info("listening on https://{}:{}{} (client certificates {}, {}); management on {}; server certificate {}"
+            + " valid until {}; {} trust anchor(s); {}; role rules {}{}; connections and TLS sessions live at most {}",
+        config.host, port(), config.balancers == null ? "" : " behind balancers " + config.balancers
+            + " (PROXY protocol)", config.clientAuth, String.join(" ", TlsPolicy.protocols(config.protocols)),
         management == null ? "off" : "http://" + config.managementHost + ":" + managementPort(),
         DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString(),
         certificate.getNotAfter().toInstant(), current.anchors().certificates().size(),
-        revocation(current), roleRules.get(), config.maxConnectionLifetime);
+        revocation(current), roleRules.get(), config.trustedProxyRoles.isEmpty() ? ""
+            : "; forwarded client certificates trusted from roles " + new java.util.TreeSet<>(config.trustedProxyRoles),
+        config.maxConnectionLifetime);
     return this;
   }
 

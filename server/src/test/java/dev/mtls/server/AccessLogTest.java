@@ -61,4 +61,24 @@ class AccessLogTest {
           .isEqualTo(List.of("method", "path", "status", "durationMs", "subject", "serial", "roles", "peer"));
     }
   }
+
+  @Test
+  void a_forwarded_caller_names_the_proxy_it_came_through() {
+    Issued proxy = PKI.issuing.issue(new X500Principal("CN=edge-proxy,O=Demo")).build();
+    Caller forwarded = new Caller(ClientIdentity.of(PKI.alice.certificate()), Set.of("admin"), caller().verdict(),
+        false, ClientIdentity.of(proxy.certificate()));
+    ServedRequest request = new ServedRequest("198.51.100.7:4242", "GET", "/whoami", "GET /whoami", 200,
+        Duration.ofMillis(2), forwarded, Instant.now());
+
+    try (LogCapture text = new LogCapture(AccessLog.TEXT_LOGGER);
+        LogCapture json = new LogCapture(AccessLog.JSON_LOGGER)) {
+      new AccessLog(AccessLog.Format.TEXT).served(request);
+      new AccessLog(AccessLog.Format.JSON).served(request);
+
+      assertThat(text.events().get(0).getFormattedMessage())
+          .endsWith("peer=198.51.100.7:4242 via=\"CN=edge-proxy,O=Demo\"");
+      assertThat(json.events().get(0).getKeyValuePairs()).anyMatch(pair -> pair.key.equals("via")
+          && pair.value.equals("CN=edge-proxy,O=Demo"));
+    }
+  }
 }
