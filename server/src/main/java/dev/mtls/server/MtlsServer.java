@@ -22,7 +22,6 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
@@ -100,7 +99,7 @@ public final class MtlsServer implements AutoCloseable {
   private final RejectionLog rejectionLog;
   private final MaterialReloader reloader;
   private final SSLContext sslContext;
-  private final GracefulShutdownHandler graceful;
+  private final DrainingHandler graceful;
   private final Undertow https;
   private final OptionMap serverOptions;
   private final OptionMap socketOptions;
@@ -167,7 +166,7 @@ public final class MtlsServer implements AutoCloseable {
     handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
     handler = new RequestEvents(handler, listeners, builder.clock);
     handler = new SecurityHeaders(handler);
-    this.graceful = Handlers.gracefulShutdown(handler);
+    this.graceful = new DrainingHandler(handler);
 
     // Every limit a peer can run into (Limits). Idle connections get no request to close them after, so the idle
     // timeout also bounds their lifetime (at least one second: Undertow treats tiny timeouts as "at once").
@@ -372,9 +371,9 @@ public final class MtlsServer implements AutoCloseable {
     if (balanced != null) {
       balanced.close();
     }
-    graceful.shutdown();
+    graceful.drain();
     try {
-      graceful.awaitShutdown(10_000);
+      graceful.awaitIdle(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,0 +1,60 @@
+package dev.mtls.server;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Lets a server stop without failing a request. While draining, requests that arrive on connections already open are
+ * still served, each answered with {@code Connection: close}, so clients move to another instance after their
+ * response instead of receiving 503 (Undertow's graceful-shutdown handler refuses them, which a client behind a
+ * balancer sees as a failed request). The server stops once the requests in progress are done; a client whose idle
+ * keep-alive connection is closed then retries an idempotent request on a new connection.
+ */
+final class DrainingHandler implements HttpHandler {
+  private final HttpHandler next;
+  private final AtomicInteger active = new AtomicInteger();
+  private final Object idle = new Object();
+  private volatile boolean draining;
+
+  DrainingHandler(HttpHandler next) {
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    active.incrementAndGet();
+    exchange.addExchangeCompleteListener((done, nextListener) -> {
+      if (active.decrementAndGet() == 0 && draining) {
+        synchronized (idle) {
+          idle.notifyAll();
+        }
+      }
+      nextListener.proceed();
+    });
+    if (draining) {
+      exchange.setPersistent(false);
+    }
+    next.handleRequest(exchange);
+  }
+
+  /** From now on every response closes its connection. */
+  void drain() {
+    draining = true;
+  }
+
+  /** Waits until no request is in progress, at most {@code millis}; whether none is. */
+  boolean awaitIdle(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    synchronized (idle) {
+      while (active.get() > 0) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        idle.wait(left);
+      }
+    }
+    return true;
+  }
+}
