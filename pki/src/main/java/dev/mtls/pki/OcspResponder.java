@@ -42,7 +42,10 @@ public final class OcspResponder {
   public static final int MAX_REQUEST_BYTES = 16 * 1024;
 
   private final CaDirectory ca;
-  private final CaDirectory.OcspSigner signer;
+  /** Renewed, like the commands issue it, when less than this is left: a responder may run for weeks. */
+  static final Duration RENEW_BEFORE = Duration.ofDays(1);
+
+  private volatile CaDirectory.OcspSigner signer;
   private final Duration validity;
   private final Clock clock;
   private final X509CertificateHolder issuer;
@@ -59,6 +62,30 @@ public final class OcspResponder {
       this.digests = new JcaDigestCalculatorProviderBuilder().build();
     } catch (CertificateEncodingException | OperatorCreationException e) {
       throw new IllegalStateException("cannot prepare the OCSP responder: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The signer to sign with at {@code now}: the current one, or a renewed one once it has less than a day left
+   * (issued through the CA directory, which needs its password). If renewal fails, the current signer serves while
+   * it is valid and renewal is tried again at the next request.
+   */
+  private CaDirectory.OcspSigner signerAt(Instant now) {
+    CaDirectory.OcspSigner current = signer;
+    if (current.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE).isAfter(now)) {
+      return current;
+    }
+    synchronized (this) {
+      if (signer == current) {
+        try {
+          Duration lifetime = Duration.between(current.certificate().getNotBefore().toInstant(),
+              current.certificate().getNotAfter().toInstant());
+          signer = ca.ocspSigner(lifetime, RENEW_BEFORE);
+        } catch (RuntimeException e) {
+          return current;
+        }
+      }
+      return signer;
     }
   }
 
@@ -80,8 +107,9 @@ public final class OcspResponder {
         return unsuccessful(OCSPRespBuilder.MALFORMED_REQUEST);
       }
       Instant now = clock.instant();
+      CaDirectory.OcspSigner signing = signerAt(now);
       BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(
-          new JcaX509CertificateHolder(signer.certificate()).getSubject()));
+          new JcaX509CertificateHolder(signing.certificate()).getSubject()));
       for (Req one : parsed.getRequestList()) {
         CertificateID id = one.getCertID();
         builder.addResponse(id, status(id), Date.from(now), Date.from(now.plus(validity)), null);
@@ -91,10 +119,10 @@ public final class OcspResponder {
         builder.setResponseExtensions(new Extensions(nonce));
       }
       // The signer's certificate: a relying party checks it was issued by the CA in question, for OCSP signing.
-      X509CertificateHolder[] chain = {new JcaX509CertificateHolder(signer.certificate())};
+      X509CertificateHolder[] chain = {new JcaX509CertificateHolder(signing.certificate())};
       return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, builder.build(
-          new JcaContentSignerBuilder(Signing.algorithmFor(signer.certificate().getPublicKey()))
-              .build(signer.privateKey()),
+          new JcaContentSignerBuilder(Signing.algorithmFor(signing.certificate().getPublicKey()))
+              .build(signing.privateKey()),
           chain, Date.from(now))).getEncoded();
     } catch (OCSPException | OperatorCreationException | CertificateEncodingException | IOException e) {
       return unsuccessful(OCSPRespBuilder.INTERNAL_ERROR);

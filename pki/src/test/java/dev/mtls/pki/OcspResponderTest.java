@@ -144,4 +144,33 @@ class OcspResponderTest {
   private void write(String name, X509Certificate certificate) throws IOException {
     Files.writeString(dir.resolve(name), Pem.encode(certificate));
   }
+
+  @Test
+  void renews_its_signer_while_running_once_less_than_a_day_is_left() throws Exception {
+    dev.mtls.testpki.MutableClock clock = dev.mtls.testpki.MutableClock.now();
+    try (CaDirectory running = CaDirectory.open(dir.resolve("ca"), PASSWORD, clock)) {
+      CaDirectory.OcspSigner first = running.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
+      OcspResponder responder = new OcspResponder(running, first, Duration.ofMinutes(10), clock);
+      byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(
+          new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce
+              .JcaDigestCalculatorProviderBuilder().build().get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                  org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
+              new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(running.intermediate()),
+              first.certificate().getSerialNumber())).build().getEncoded();
+
+      java.math.BigInteger before = signerSerial(responder.respond(request));
+      clock.advance(Duration.ofDays(6).plusHours(1));
+      java.math.BigInteger after = signerSerial(responder.respond(request));
+
+      assertThat(before).isEqualTo(first.certificate().getSerialNumber());
+      assertThat(after).isNotEqualTo(before);
+      assertThat(running.entry(after)).as("the renewed signer is in the index").isPresent();
+    }
+  }
+
+  private static java.math.BigInteger signerSerial(byte[] response) throws Exception {
+    org.bouncycastle.cert.ocsp.BasicOCSPResp basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp)
+        new OCSPResp(response).getResponseObject();
+    return basic.getCerts()[0].getSerialNumber();
+  }
 }

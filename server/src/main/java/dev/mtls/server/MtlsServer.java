@@ -99,7 +99,7 @@ public final class MtlsServer implements AutoCloseable {
   private final RejectionLog rejectionLog;
   private final MaterialReloader reloader;
   private final SSLContext sslContext;
-  private final DrainingHandler graceful;
+  private final DrainingHandler draining;
   private final Undertow https;
   private final OptionMap serverOptions;
   private final OptionMap socketOptions;
@@ -166,7 +166,7 @@ public final class MtlsServer implements AutoCloseable {
     handler = new ConnectionLifetimeHandler(handler, builder.maxConnectionLifetime);
     handler = new RequestEvents(handler, listeners, builder.clock);
     handler = new SecurityHeaders(handler);
-    this.graceful = new DrainingHandler(handler);
+    this.draining = new DrainingHandler(handler);
 
     // Every limit a peer can run into (Limits). Idle connections get no request to close them after, so the idle
     // timeout also bounds their lifetime (at least one second: Undertow treats tiny timeouts as "at once").
@@ -197,7 +197,7 @@ public final class MtlsServer implements AutoCloseable {
     copy(socketOptions, undertow::setSocketOption);
     copy(serverOptions, undertow::setServerOption);
     // Behind balancers the HTTPS listener is opened on this server's worker at start (BalancedListener).
-    this.https = undertow.setHandler(graceful).build();
+    this.https = undertow.setHandler(draining).build();
     this.management = builder.managementPort < 0 ? null : Undertow.builder()
         .addHttpListener(builder.managementPort, builder.managementHost)
         .setIoThreads(1)
@@ -371,9 +371,9 @@ public final class MtlsServer implements AutoCloseable {
     if (balanced != null) {
       balanced.close();
     }
-    graceful.drain();
+    draining.drain();
     try {
-      graceful.awaitIdle(10_000);
+      draining.awaitIdle(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -409,7 +409,7 @@ public final class MtlsServer implements AutoCloseable {
         .getMap();
     try {
       return BalancedListener.open(https.getWorker(), new InetSocketAddress(config.host, config.port), sslContext,
-          socket, server, graceful, config.balancers, listeners, config.clock);
+          socket, server, draining, config.balancers, listeners, config.clock);
     } catch (IOException e) {
       https.stop();
       throw new ConfigException("cannot listen for HTTPS on " + config.host + ":" + config.port + ": "
