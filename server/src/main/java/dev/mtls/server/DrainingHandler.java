@@ -43,6 +43,10 @@ final class DrainingHandler implements HttpHandler {
     draining = true;
   }
 
+  boolean isDraining() {
+    return draining;
+  }
+
   /** Waits until no request is in progress, at most {@code millis}; whether none is. */
   boolean awaitIdle(long millis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;

@@ -261,6 +261,11 @@ public final class MtlsServer implements AutoCloseable {
     return this;
   }
 
+  /** Whether {@link #close()} has begun: responses now close their connections. */
+  boolean isDraining() {
+    return draining.isDraining();
+  }
+
   private String revocation(Trust current) {
     if (!current.checksRevocation()) {
       return "revocation not checked (no CRL or OCSP responder)";
@@ -367,11 +372,11 @@ public final class MtlsServer implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
-    reloader.close();
     if (balanced != null) {
       balanced.close();
     }
     draining.drain();
+    reloader.close();
     try {
       draining.awaitIdle(10_000);
     } catch (InterruptedException e) {

@@ -40,7 +40,10 @@ class DrainingTest {
       });
       Thread.sleep(300);
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
-      Thread.sleep(300);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!server.isDraining() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
 
       TestClient.Response meanwhile = open.request("GET", "/whoami");
 
