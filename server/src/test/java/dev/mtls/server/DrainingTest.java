@@ -6,6 +6,8 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,8 @@ class DrainingTest {
   @Test
   void a_request_on_an_open_connection_while_stopping_is_served_with_connection_close_not_503() throws Exception {
     MtlsServer server = pki.serverBuilder().route(Methods.GET, "/slow", Roles.anyClient(), SLOW).build().start();
+    // Own threads: the common pool may have a single one on two cores, which would run the stop after the request.
+    ExecutorService threads = Executors.newFixedThreadPool(2);
     try (TestClient.Connection open = pki.clientFor(pki.alice).connect(server.port());
         TestClient.Connection busy = pki.clientFor(pki.bob).connect(server.port())) {
       assertThat(open.request("GET", "/whoami").status()).isEqualTo(200);
@@ -37,9 +41,9 @@ class DrainingTest {
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
-      });
+      }, threads);
       Thread.sleep(300);
-      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close, threads);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!server.isDraining() && System.nanoTime() < deadline) {
         Thread.sleep(10);
@@ -53,6 +57,7 @@ class DrainingTest {
       stopping.get(15, TimeUnit.SECONDS);
     } finally {
       server.close();
+      threads.shutdownNow();
     }
   }
 }
