@@ -4,6 +4,7 @@ import dev.mtls.pki.material.trust.Verdict;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,8 +38,8 @@ public record Caller(ClientIdentity identity, Set<String> roles, Verdict verdict
   }
 
   /** The trusted proxy that forwarded this caller's certificate, if any. */
-  public java.util.Optional<ClientIdentity> forwardedBy() {
-    return java.util.Optional.ofNullable(proxy);
+  public Optional<ClientIdentity> forwardedBy() {
+    return Optional.ofNullable(proxy);
   }
 
   /** The caller of {@code exchange}; fails when the handler runs outside {@link MtlsServer}'s security chain. */

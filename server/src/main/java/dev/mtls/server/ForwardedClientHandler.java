@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -68,8 +69,8 @@ final class ForwardedClientHandler implements HttpHandler {
     if (Collections.disjoint(direct.roles(), proxyRoles)) {
       refuse(exchange, direct, 400, Verdict.refusal(Reason.NOT_A_TRUSTED_PROXY, Purpose.CLIENT, who
           + " sent a forwarded client certificate (" + ForwardedCertificates.CLIENT_CERT + ") but is not a trusted"
-          + " proxy (its roles " + new java.util.TreeSet<>(direct.roles()) + " include none of the trusted-proxy roles "
-          + new java.util.TreeSet<>(proxyRoles) + ")"), now);
+          + " proxy (its roles " + new TreeSet<>(direct.roles()) + " include none of the trusted-proxy roles "
+          + new TreeSet<>(proxyRoles) + ")"), now);
       return;
     }
     if ((certificate != null && certificate.size() > 1) || (chain != null && chain.size() > 1)) {

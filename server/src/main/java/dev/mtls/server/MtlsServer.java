@@ -38,9 +38,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.crypto.Cipher;
@@ -256,7 +257,7 @@ public final class MtlsServer implements AutoCloseable {
         DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString(),
         certificate.getNotAfter().toInstant(), current.anchors().certificates().size(),
         revocation(current), roleRules.get(), config.trustedProxyRoles.isEmpty() ? ""
-            : "; forwarded client certificates trusted from roles " + new java.util.TreeSet<>(config.trustedProxyRoles),
+            : "; forwarded client certificates trusted from roles " + new TreeSet<>(config.trustedProxyRoles),
         config.maxConnectionLifetime);
     return this;
   }

@@ -2,11 +2,13 @@ package dev.mtls.server.app;
 
 import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.Passwords;
+import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.revocation.OnlineRevocation;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.UnavailablePolicy;
 import dev.mtls.server.AccessLog;
+import dev.mtls.server.Balancers;
 import dev.mtls.server.ClientAuthMode;
 import dev.mtls.server.ConfigException;
 import dev.mtls.server.Limits;
@@ -25,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -230,14 +234,14 @@ public final class ServerConfig {
     online(builder);
     ifSet("proxy-protocol-from", value -> {
       try {
-        builder.proxyProtocolFrom(dev.mtls.server.Balancers.of(java.util.Arrays.stream(value.text().split(","))
+        builder.proxyProtocolFrom(Balancers.of(Arrays.stream(value.text().split(","))
             .filter(entry -> !entry.isBlank()).toList()));
       } catch (IllegalArgumentException e) {
         throw invalid(value, e.getMessage());
       }
     });
     ifSet("trusted-proxy-roles", value -> {
-      java.util.Set<String> roles = new java.util.TreeSet<>();
+      Set<String> roles = new TreeSet<>();
       for (String role : value.text().split(",")) {
         if (!role.isBlank()) {
           roles.add(role.strip());
@@ -246,7 +250,7 @@ public final class ServerConfig {
       builder.trustedProxyRoles(roles);
     });
     ifSet("trusted-proxy-intermediates", value -> builder.forwardedIntermediates(
-        dev.mtls.pki.material.Pem.loadCertificates(resolve(value, value.text()))));
+        Pem.loadCertificates(resolve(value, value.text()))));
     if (!values.containsKey("roles")) {
       throw new ConfigException("no role rules: give roles (a role rules file)");
     }
