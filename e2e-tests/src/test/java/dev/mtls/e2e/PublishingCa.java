@@ -49,8 +49,7 @@ final class PublishingCa implements AutoCloseable {
     CaDirectory ca = CaDirectory.init(dir.resolve("ca"), PASSWORD, CaDirectory.InitOptions.defaults("publishing e2e")
         .withUrls(base + "/crl/issuing.crl", base + "/crl/root.crl", base + "/ocsp"), false, clock);
     PublicationServer publication = PublicationServer.builder().port(port)
-        .ocspResponder("/ocsp", new OcspResponder(ca, ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1)),
-            Duration.ofMinutes(10), clock))
+        .ocspResponder("/ocsp", OcspResponder.forCa(ca, Duration.ofMinutes(10), clock))
         .crls("/crl", new CrlPublisher(ca, Duration.ofMinutes(60), clock))
         .start();
     PublishingCa publishing = new PublishingCa(dir, ca, publication);

@@ -42,14 +42,24 @@ public final class OcspResponder {
   public static final int MAX_REQUEST_BYTES = 16 * 1024;
 
   private final CaDirectory ca;
-  /** Renewed, like the commands issue it, when less than this is left: a responder may run for weeks. */
-  static final Duration RENEW_BEFORE = Duration.ofDays(1);
+  /** How long a delegated signer is issued for. */
+  public static final Duration SIGNER_VALIDITY = Duration.ofDays(7);
+  /** A signer is renewed when less than this is left: a responder may run for weeks. */
+  public static final Duration RENEW_BEFORE = Duration.ofDays(1);
 
   private volatile CaDirectory.OcspSigner signer;
   private final Duration validity;
   private final Clock clock;
   private final X509CertificateHolder issuer;
   private final DigestCalculatorProvider digests;
+
+  /**
+   * Answers for {@code ca}, signed by its delegated signer on file (issued, or renewed, when it has less than
+   * {@link #RENEW_BEFORE} left: the CA directory must be open with its password).
+   */
+  public static OcspResponder forCa(CaDirectory ca, Duration validity, Clock clock) {
+    return new OcspResponder(ca, ca.ocspSigner(SIGNER_VALIDITY, RENEW_BEFORE), validity, clock);
+  }
 
   /** Answers for {@code ca}, signed by {@code signer}; each answer may be cached for {@code validity}. */
   public OcspResponder(CaDirectory ca, CaDirectory.OcspSigner signer, Duration validity, Clock clock) {
@@ -87,6 +97,11 @@ public final class OcspResponder {
       }
       return signer;
     }
+  }
+
+  /** The delegated signer answers are signed by now. */
+  public CaDirectory.OcspSigner signer() {
+    return signer;
   }
 
   /** How long an answer may be cached (its nextUpdate minus thisUpdate). */

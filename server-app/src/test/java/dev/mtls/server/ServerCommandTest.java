@@ -138,8 +138,11 @@ class ServerCommandTest {
 
   @Test
   void an_ocsp_responder_that_is_not_an_http_url_is_named() {
-    assertFailsWith("mtls-server: --ocsp: 'ldap://ca.example/ocsp' expected an http:// or https:// URL, got"
-        + " \"ldap://ca.example/ocsp\"", "--ocsp", "ldap://ca.example/ocsp");
+    assertFailsWith("mtls-server: --ocsp: 'ldap://ca.example/ocsp' OCSP responder must be an absolute http:// or"
+        + " https:// URL, got \"ldap://ca.example/ocsp\"", "--ocsp", "ldap://ca.example/ocsp");
+    assertFailsWith("mtls-server: --crl-url: 'http://ca.example/ok.crl,file:///etc/crl.pem' CRL URL must be an"
+        + " absolute http:// or https:// URL, got \"file:///etc/crl.pem\"", "--crl-url",
+        "http://ca.example/ok.crl,file:///etc/crl.pem");
   }
 
   @Test

@@ -43,9 +43,8 @@ final class OcspCommand implements Callable<Integer> {
     }
     char[] caPassword = password.resolve();
     try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      CaDirectory.OcspSigner signer = ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
-      OcspResponder responder = new OcspResponder(ca, signer, Duration.ofMinutes(validityMinutes),
-          Clock.systemUTC());
+      OcspResponder responder = OcspResponder.forCa(ca, Duration.ofMinutes(validityMinutes), Clock.systemUTC());
+      CaDirectory.OcspSigner signer = responder.signer();
       try (PublicationServer server = listen.server()
           .ocspResponder("/", responder).start()) {
         spec.commandLine().getOut().println("OCSP responder for " + ca.intermediate().getSubjectX500Principal()

@@ -59,12 +59,13 @@ final class ServeCommand implements Callable<Integer> {
     char[] caPassword = password.resolve();
     Clock clock = Clock.systemUTC();
     try (CaDirectory ca = CaDirectory.open(dir, caPassword, clock)) {
-      CaDirectory.OcspSigner signer = ca.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
+      OcspResponder responder = OcspResponder.forCa(ca, Duration.ofMinutes(ocspValidityMinutes), clock);
+      CaDirectory.OcspSigner signer = responder.signer();
       CrlPublisher crls = new CrlPublisher(ca, Duration.ofMinutes(crlValidityMinutes), clock);
       // Signed now, so that a wrong root key or a locked CA is said here rather than to the first relying party.
       CaDirectory.PublishedCrls first = crls.current();
       try (PublicationServer server = listen.server()
-          .ocspResponder(OCSP_PATH, new OcspResponder(ca, signer, Duration.ofMinutes(ocspValidityMinutes), clock))
+          .ocspResponder(OCSP_PATH, responder)
           .crls(CRL_PATH, crls)
           .start()) {
         PrintWriter out = spec.commandLine().getOut();

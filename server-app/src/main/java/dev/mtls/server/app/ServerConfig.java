@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -394,7 +395,7 @@ public final class ServerConfig {
       if (text.equalsIgnoreCase("aia")) {
         online.ocspFromCertificates();
       } else if (!text.equalsIgnoreCase("off")) {
-        online.ocspResponder(url(value, text));
+        url(value, text, online::ocspResponder);
       }
     });
     ifSet("crl-distribution-points", value -> {
@@ -405,7 +406,7 @@ public final class ServerConfig {
     ifSet("crl-url", value -> {
       for (String url : value.text().split(",")) {
         if (!url.isBlank()) {
-          online.addCrlUrl(url(value, url.strip()));
+          url(value, url.strip(), online::addCrlUrl);
         }
       }
     });
@@ -445,17 +446,13 @@ public final class ServerConfig {
     };
   }
 
-  private URI url(Value value, String text) {
+  /** {@code add} with the URL in {@code text}; the revocation source's own check names what is wrong. */
+  private static void url(Value value, String text, Consumer<URI> add) {
     try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return uri;
-      }
-    } catch (URISyntaxException e) {
-      // Reported below, like any other malformed URL.
+      add.accept(new URI(text));
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw invalid(value, e instanceof URISyntaxException ? "is not a URL: " + e.getMessage() : e.getMessage());
     }
-    throw invalid(value, "expected an http:// or https:// URL, got \"" + text + "\"");
   }
 
   private Duration positive(Value value) {
