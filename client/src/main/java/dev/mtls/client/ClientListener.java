@@ -1,6 +1,8 @@
 package dev.mtls.client;
 
 import dev.mtls.pki.material.reload.MaterialEvent;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Told what an {@link MtlsClient} does, synchronously on the thread that did it: handshakes, requests, and each
@@ -19,4 +21,34 @@ public interface ClientListener {
 
   /** Our identity, trust anchors or a CRL file was loaded, reloaded, or a reload was refused. */
   default void materialChanged(MaterialEvent event) {}
+
+  /**
+   * A listener that hands every event, whatever its type, to {@code events}: an event bus, a queue, a test's
+   * recorder. The types are {@link ClientHandshake}, {@link CompletedRequest}, {@link FailedRequest} and
+   * {@link MaterialEvent}.
+   */
+  static ClientListener forwardingTo(Consumer<Object> events) {
+    Objects.requireNonNull(events, "events == null");
+    return new ClientListener() {
+      @Override
+      public void connected(ClientHandshake handshake) {
+        events.accept(handshake);
+      }
+
+      @Override
+      public void completed(CompletedRequest request) {
+        events.accept(request);
+      }
+
+      @Override
+      public void failed(FailedRequest request) {
+        events.accept(request);
+      }
+
+      @Override
+      public void materialChanged(MaterialEvent event) {
+        events.accept(event);
+      }
+    };
+  }
 }

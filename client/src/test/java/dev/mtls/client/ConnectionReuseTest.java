@@ -3,10 +3,15 @@ package dev.mtls.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.TlsPolicy;
-import dev.mtls.testpki.Issued;
-import dev.mtls.testpki.MutableClock;
+import dev.mtls.testing.MutableClock;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.tls.TlsProbe;
+import dev.mtls.testing.tls.TlsTestServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Connection reuse with a client certificate, counted by the server. */
 class ConnectionReuseTest {
-  private static final TestPki PKI = TestPki.INSTANCE;
-  private JsseTestServer server;
+  private static final Cast PKI = Cast.create();
+  private TlsTestServer server;
 
   @AfterEach
   void stopServer() throws IOException {
@@ -43,7 +48,7 @@ class ConnectionReuseTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void sequential_requests_share_one_handshake(String protocol) throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of(protocol));
     try (MtlsClient client = client()) {
       for (int i = 0; i < 50; i++) {
         MtlsResponse response = client.get(server.url("/orders"));
@@ -61,7 +66,7 @@ class ConnectionReuseTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void concurrent_threads_use_at_most_one_connection_each(String protocol) throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of(protocol));
     int threads = 4;
     int requestsPerThread = 25;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -91,8 +96,8 @@ class ConnectionReuseTest {
 
   @Test
   void further_connections_resume_the_session_instead_of_a_full_handshake() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of("TLSv1.3"));
-    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trust(PKI.trust())
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3"));
+    try (MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).trust(TrustAnchors.of(PKI.anchors()))
         .maxConnections(2).build()) {
       // One request makes the session; then overlapping requests need a second connection, which may resume it.
       assertThat(client.get(server.url("/orders")).status()).isEqualTo(200);
@@ -123,10 +128,10 @@ class ConnectionReuseTest {
   void a_resumed_session_is_judged_again_and_refused_once_the_server_certificate_has_expired(String protocol)
       throws Exception {
     // A server certificate that expires long before the client's own (which the client checks before connecting).
-    Issued shortLived = PKI.intermediate.issue("CN=localhost").server().validFor(Duration.ofDays(1)).build();
-    server = JsseTestServer.start(TestPki.identity(shortLived), PKI.trust(), List.of(protocol));
+    Issued shortLived = PKI.issuing.issue("CN=localhost").server().validFor(Duration.ofDays(1)).build();
+    server = TlsTestServer.start(shortLived, PKI.anchors(), List.of(protocol));
     MutableClock clock = MutableClock.now();
-    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trust(PKI.trust())
+    try (MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).trust(TrustAnchors.of(PKI.anchors()))
         .clock(clock).build()) {
       HttpGet first = new HttpGet(server.url("/orders"));
       first.setHeader("Connection", "close");
@@ -145,10 +150,10 @@ class ConnectionReuseTest {
   @Test
   void an_idle_pooled_connection_is_not_reused_past_the_expiry_of_its_server_certificate() throws Exception {
     Instant now = Instant.now();
-    Issued expiringSoon = PKI.intermediate.issue("CN=localhost").server()
+    Issued expiringSoon = PKI.issuing.issue("CN=localhost").server()
         .validity(now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofSeconds(2))).build();
-    server = JsseTestServer.start(TestPki.identity(expiringSoon), PKI.trust(), List.of("TLSv1.3"));
-    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trust(PKI.trust()).build()) {
+    server = TlsTestServer.start(expiringSoon, PKI.anchors(), List.of("TLSv1.3"));
+    try (MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).trust(TrustAnchors.of(PKI.anchors())).build()) {
       assertThat(client.get(server.url("/orders")).status()).isEqualTo(200);
       Thread.sleep(Duration.between(Instant.now(), expiringSoon.certificate().getNotAfter().toInstant())
           .plusMillis(1500).toMillis());
@@ -166,9 +171,9 @@ class ConnectionReuseTest {
    */
   @Test
   void plain_httpclient_with_connection_state_handshakes_on_every_request() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of("TLSv1.3"));
-    SSLContext context = TlsPolicy.context(TestPki.identity(PKI.client).keyManager(),
-        JsseTestServer.jdkTrustManager(PKI.trust()));
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3"));
+    SSLContext context = TlsPolicy.context(Identity.of(PKI.alice.privateKey(), PKI.alice.chain()).keyManager(),
+        TlsProbe.trustManager(PKI.anchors()));
     try (CloseableHttpClient plain = HttpClients.custom()
         .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
             .setTlsSocketStrategy(ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic())
@@ -182,6 +187,6 @@ class ConnectionReuseTest {
   }
 
   private static MtlsClient client() {
-    return MtlsClient.builder().identity(TestPki.identity(PKI.client)).trust(PKI.trust()).build();
+    return MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).trust(TrustAnchors.of(PKI.anchors())).build();
   }
 }

@@ -5,8 +5,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
-import dev.mtls.testpki.Issued;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.KeyStores;
+import dev.mtls.testing.pki.Pems;
+import dev.mtls.testing.tls.OpensslServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client against a third-party server: {@code openssl s_server -Verify 1 -verify_return_error}. */
+@RequiresPeer(Peer.OPENSSL)
 class OpensslInteropTest {
-  private static final TestPki PKI = TestPki.INSTANCE;
+  private static final Cast PKI = Cast.create();
   @TempDir
   Path directory;
   private OpensslServer server;
@@ -36,17 +45,17 @@ class OpensslInteropTest {
   void pem_identity_with_intermediate_is_accepted_by_a_server_trusting_only_the_root(String protocol)
       throws Exception {
     start(protocol, PKI.server);
-    Path chain = TestPki.write(directory, "client-chain.pem", TestPki.chainPem(PKI.client));
-    Path key = TestPki.write(directory, "client-key.pem", TestPki.keyPem(PKI.client));
+    Path chain = Files.writeString(directory.resolve("client-chain.pem"), Pems.of(PKI.alice.chain()));
+    Path key = Files.writeString(directory.resolve("client-key.pem"), Pems.of(PKI.alice.privateKey()));
     try (MtlsClient client = client(Identity.loadPem(chain, key, null), protocol)) {
       MtlsResponse response = client.get(server.url("localhost"));
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.bodyText()).contains("Subject: OU=orders, CN=alice");
+      assertThat(response.bodyText()).contains("Subject: O=mtls-reference test, OU=admins, CN=alice");
       assertThat(response.tls().protocol()).isEqualTo(protocol);
       assertThat(response.tls().certificateRequested()).isTrue();
       assertThat(response.tls().certificateSent()).isTrue();
       assertThat(response.tls().acceptedIssuers())
-          .containsExactly(new X500Principal("CN=Test Root,O=mtls-reference"));
+          .containsExactly(new X500Principal("CN=Test Root CA,O=mtls-reference test"));
       assertThat(response.tls().serverChain()).hasSize(2);
     }
   }
@@ -56,12 +65,11 @@ class OpensslInteropTest {
   void pkcs12_identity_chosen_by_alias_among_several_keys_is_accepted(String protocol) throws Exception {
     start(protocol, PKI.server);
     char[] password = "changeit-p12".toCharArray();
-    Path file = TestPki.pkcs12(directory.resolve("clients.p12"), password,
-        Map.of("alice", PKI.client, "bob", PKI.secondClient));
+    Path file = KeyStores.pkcs12(directory.resolve("clients.p12"), password, Map.of("alice", PKI.alice, "bob", PKI.bob));
     try (MtlsClient client = client(Identity.loadPkcs12(file, password, "bob"), protocol)) {
       MtlsResponse response = client.get(server.url("localhost"));
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.bodyText()).contains("Subject: OU=orders, CN=bob");
+      assertThat(response.bodyText()).contains("Subject: O=mtls-reference test, OU=readers, CN=bob");
     }
   }
 
@@ -69,7 +77,7 @@ class OpensslInteropTest {
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void client_without_certificate_is_told_the_server_requires_one(String protocol) throws Exception {
     start(protocol, PKI.server);
-    try (MtlsClient client = MtlsClient.builder().trust(PKI.trust()).protocols(List.of(protocol)).build()) {
+    try (MtlsClient client = MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).protocols(List.of(protocol)).build()) {
       Diagnosis diagnosis = failure(client, server.url("localhost"));
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.NO_CLIENT_CERTIFICATE);
       assertThat(diagnosis.sentence()).isEqualTo("The server requires a client certificate and none was sent.");
@@ -92,22 +100,22 @@ class OpensslInteropTest {
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void expired_client_certificate_is_rejected_as_expired(String protocol) throws Exception {
     start(protocol, PKI.server);
-    Diagnosis diagnosis = failureWith(PKI.expiredClient, protocol);
+    Diagnosis diagnosis = failureWith(PKI.expired, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
     assertThat(diagnosis.sentence()).isIn(
         "The server rejected our client certificate: it says the certificate has expired or is not yet valid "
             + "(alert certificate_expired).",
-        "The server rejected our client certificate, most likely because the client certificate \"CN=old alice\""
-            + " expired on " + PreflightCheck.format(PKI.expiredClient.certificate().getNotAfter().toInstant())
+        "The server rejected our client certificate, most likely because the client certificate \"CN=expired,OU=admins,O=mtls-reference test\""
+            + " expired on " + PreflightCheck.format(PKI.expired.certificate().getNotAfter().toInstant())
             + ".");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void revoked_client_certificate_is_rejected_as_revoked(String protocol) throws Exception {
-    Path crl = TestPki.write(directory, "crl.pem", Pem.encode(PKI.crl));
+    Path crl = Files.writeString(directory.resolve("crl.pem"), Pem.encode(PKI.issuingCrl()));
     start(protocol, PKI.server, "-crl_check", "-CRL", crl.toString());
-    Diagnosis diagnosis = failureWith(PKI.revokedClient, protocol);
+    Diagnosis diagnosis = failureWith(PKI.revoked, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
     assertThat(diagnosis.sentence()).isIn(
         "The server rejected our client certificate: it says the certificate has been revoked "
@@ -120,22 +128,22 @@ class OpensslInteropTest {
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_from_a_foreign_ca_is_not_trusted(String protocol) throws Exception {
     start(protocol, PKI.foreignServer);
-    Diagnosis diagnosis = failureWith(PKI.client, protocol);
+    Diagnosis diagnosis = failureWith(PKI.alice, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
     assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
     assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted"
-        + " CA: CA certificate \"CN=Foreign Issuing CA,O=elsewhere\" was issued by \"CN=Foreign Root,O=elsewhere\","
+        + " CA: CA certificate \"CN=Foreign Issuing CA,O=elsewhere\" was issued by \"CN=Foreign Root CA,O=elsewhere\","
         + " which is not a trust anchor here.");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_certificate_for_another_host_is_a_hostname_mismatch(String protocol) throws Exception {
-    start(protocol, PKI.serverForOtherHost);
-    Diagnosis diagnosis = failureWith(PKI.client, protocol);
+    start(protocol, PKI.otherHostServer);
+    Diagnosis diagnosis = failureWith(PKI.alice, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.HOSTNAME_MISMATCH);
     assertThat(diagnosis.reason()).isEqualTo(Reason.HOSTNAME_MISMATCH);
-    assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example\" is not valid for"
+    assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example,O=mtls-reference test\" is not valid for"
         + " localhost: it names [DNS:other.example].");
   }
 
@@ -143,18 +151,18 @@ class OpensslInteropTest {
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void server_with_only_the_other_tls_version_has_no_common_protocol(String protocol) throws Exception {
     start(protocol.equals("TLSv1.3") ? "TLSv1.2" : "TLSv1.3", PKI.server);
-    Diagnosis diagnosis = failureWith(PKI.client, protocol);
+    Diagnosis diagnosis = failureWith(PKI.alice, protocol);
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.NO_COMMON_PROTOCOL);
     assertThat(diagnosis.sentence())
         .isEqualTo("The client and the server have no TLS version or cipher suite in common.");
   }
 
   private void start(String protocol, Issued serverCertificate, String... extra) throws Exception {
-    Path cert = TestPki.write(directory, "server.pem", Pem.encode(serverCertificate.certificate()));
-    Path intermediates = TestPki.write(directory, "server-intermediates.pem",
+    Path cert = Files.writeString(directory.resolve("server.pem"), Pem.encode(serverCertificate.certificate()));
+    Path intermediates = Files.writeString(directory.resolve("server-intermediates.pem"),
         Pem.encode(serverCertificate.chain().subList(1, serverCertificate.chain().size())));
-    Path key = TestPki.write(directory, "server-key.pem", TestPki.keyPem(serverCertificate));
-    Path ca = TestPki.write(directory, "root.pem", TestPki.pem(PKI.root));
+    Path key = Files.writeString(directory.resolve("server-key.pem"), Pems.of(serverCertificate.privateKey()));
+    Path ca = Files.writeString(directory.resolve("root.pem"), Pems.of(PKI.root.certificate()));
     List<String> arguments = new ArrayList<>(List.of("-cert", cert.toString(), "-key", key.toString(),
         "-CAfile", ca.toString()));
     if (serverCertificate.chain().size() > 1) {
@@ -165,14 +173,14 @@ class OpensslInteropTest {
   }
 
   private Diagnosis failureWith(Issued identity, String protocol) {
-    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(identity)).trust(PKI.trust())
+    try (MtlsClient client = MtlsClient.builder().identity(Identity.of(identity.privateKey(), identity.chain())).trust(TrustAnchors.of(PKI.anchors()))
         .protocols(List.of(protocol)).enforcePreflight(false).build()) {
       return failure(client, server.url("localhost"));
     }
   }
 
   private static MtlsClient client(Identity identity, String protocol) {
-    return MtlsClient.builder().identity(identity).trust(PKI.trust()).protocols(List.of(protocol)).build();
+    return MtlsClient.builder().identity(identity).trust(TrustAnchors.of(PKI.anchors())).protocols(List.of(protocol)).build();
   }
 
   private static Diagnosis failure(MtlsClient client, String url) {

@@ -2,18 +2,21 @@ package dev.mtls.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Trust;
-import dev.mtls.testpki.Issued;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.Issued;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Our own certificate chain judged by the trust core before connecting, at fixed times. */
 class PreflightCheckTest {
-  private static final TestPki PKI = TestPki.INSTANCE;
-  private static final Issued ALICE = PKI.client;
-  private static final Trust TRUST = Trust.of(PKI.trust());
+  private static final Cast PKI = Cast.create();
+  private static final Issued ALICE = PKI.alice;
+  private static final Trust TRUST = Trust.of(TrustAnchors.of(PKI.anchors()));
 
   @Test
   void valid_certificate_is_trusted_and_not_blocking() {
@@ -32,7 +35,7 @@ class PreflightCheckTest {
 
     assertThat(report.blocking()).isTrue();
     assertThat(report.verdict().reason()).isEqualTo(Reason.EXPIRED);
-    assertThat(report.verdict().sentence()).isEqualTo("the client certificate \"CN=alice,OU=orders\" expired on "
+    assertThat(report.verdict().sentence()).isEqualTo("the client certificate \"CN=alice,OU=admins,O=mtls-reference test\" expired on "
         + PreflightCheck.format(notAfter));
   }
 
@@ -40,7 +43,7 @@ class PreflightCheckTest {
   void not_yet_valid_certificate_is_blocking_with_its_start_date() {
     // Starts tomorrow, while its CAs are valid now: the verdict names the leaf, not a CA made a second earlier.
     Instant notBefore = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    Issued tomorrow = PKI.intermediate.issue("CN=alice,OU=orders").client()
+    Issued tomorrow = PKI.issuing.issue("CN=alice,OU=orders").client()
         .validity(notBefore, notBefore.plus(Duration.ofDays(30))).build();
 
     PreflightCheck.Report report = check(tomorrow, Instant.now());
@@ -63,13 +66,13 @@ class PreflightCheckTest {
 
   @Test
   void server_certificate_lacks_client_auth() {
-    Issued server = PKI.serverAsClient;
+    Issued server = PKI.serverOnly;
 
     PreflightCheck.Report report = check(server, server.certificate().getNotBefore().toInstant().plusSeconds(3600));
 
     assertThat(report.blocking()).isTrue();
     assertThat(report.verdict().reason()).isEqualTo(Reason.WRONG_PURPOSE);
-    assertThat(report.verdict().sentence()).isEqualTo("the client certificate \"CN=not a client\" is not allowed for"
+    assertThat(report.verdict().sentence()).isEqualTo("the client certificate \"CN=serveronly,OU=admins,O=mtls-reference test\" is not allowed for"
         + " TLS client authentication: its extended key usage [serverAuth] lacks clientAuth");
   }
 
@@ -86,14 +89,14 @@ class PreflightCheckTest {
 
   @Test
   void client_refuses_to_send_a_server_certificate_before_connecting() {
-    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.serverAsClient)).trust(PKI.trust())
+    try (MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.serverOnly.privateKey(), PKI.serverOnly.chain())).trust(TrustAnchors.of(PKI.anchors()))
         .build()) {
       MtlsException failure = org.assertj.core.api.Assertions.catchThrowableOfType(MtlsException.class,
           () -> client.get("https://localhost:1/"));
       assertThat(failure.getDiagnosis().kind()).isEqualTo(Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS);
       assertThat(failure.getDiagnosis().reason()).isEqualTo(Reason.WRONG_PURPOSE);
       assertThat(failure.getDiagnosis().sentence()).isEqualTo("Our certificate would be refused: not allowed for this"
-          + " purpose: the client certificate \"CN=not a client\" is not allowed for TLS client authentication: its"
+          + " purpose: the client certificate \"CN=serveronly,OU=admins,O=mtls-reference test\" is not allowed for TLS client authentication: its"
           + " extended key usage [serverAuth] lacks clientAuth.");
       assertThat(failure.getDiagnosis().technical()).isEqualTo("pre-flight check before connecting; nothing was sent");
     }

@@ -3,10 +3,17 @@ package dev.mtls.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.TlsPolicy;
-import dev.mtls.testpki.Issued;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.Pems;
+import dev.mtls.testing.tls.TlsProbe;
+import dev.mtls.testing.tls.TlsTestServer;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The client's own material from files: rotated while requests run, refused when broken, or given as an SSLContext. */
 class RotationTest {
-  private static final TestPki PKI = TestPki.INSTANCE;
-  private final RecordedClientEvents events = new RecordedClientEvents();
-  private JsseTestServer server;
+  private static final Cast PKI = Cast.create();
+  private final Recorder<Object> events = new Recorder<>();
+  private TlsTestServer server;
 
   @TempDir
   Path dir;
@@ -41,11 +48,11 @@ class RotationTest {
 
   @Test
   void rotates_its_certificate_while_requests_run_without_failing_one() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.client, chain, key);
-    Issued renewed = PKI.intermediate.client("CN=alice,OU=orders");
+    install(PKI.alice, chain, key);
+    Issued renewed = PKI.issuing.client("CN=alice,OU=orders");
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(3);
@@ -64,19 +71,19 @@ class RotationTest {
         loop.get();
       }
 
-      assertThat(events.failed).isEmpty();
+      assertThat(events.all(FailedRequest.class)).isEmpty();
       assertThat(reload).singleElement().satisfies(event -> assertThat(event.applied()).isTrue());
       assertThat(client.certificate()).contains(renewed.certificate());
-      assertThat(events.handshakes).filteredOn(h -> h.generation() == 2).isNotEmpty()
+      assertThat(events.all(ClientHandshake.class)).filteredOn(h -> h.generation() == 2).isNotEmpty()
           .allSatisfy(h -> assertThat(h.ourCertificate()).isEqualTo(renewed.certificate()));
-      assertThat(events.handshakes).filteredOn(h -> h.generation() == 1)
-          .allSatisfy(h -> assertThat(h.ourCertificate()).isEqualTo(PKI.client.certificate()));
+      assertThat(events.all(ClientHandshake.class)).filteredOn(h -> h.generation() == 1)
+          .allSatisfy(h -> assertThat(h.ourCertificate()).isEqualTo(PKI.alice.certificate()));
     } finally {
       threads.shutdownNow();
     }
     BigInteger newSerial = renewed.certificate().getSerialNumber();
     List<BigInteger> seen = server.clientSerials;
-    BigInteger oldSerial = PKI.client.certificate().getSerialNumber();
+    BigInteger oldSerial = PKI.alice.certificate().getSerialNumber();
     assertThat(seen).contains(oldSerial, newSerial);
     // Once the new certificate is in use, no connection presents the old one again, except handshakes each of the
     // three request threads had already begun with the old material (the server records handshakes as they
@@ -87,32 +94,32 @@ class RotationTest {
 
   @Test
   void pooled_connections_of_the_old_certificate_drain_and_are_not_resumed() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.client, chain, key);
+    install(PKI.alice, chain, key);
     try (MtlsClient client = client().identityPem(chain, key, null).build()) {
       client.get(server.url("/orders"));
-      install(PKI.secondClient, chain, key);
+      install(PKI.bob, chain, key);
       client.reload();
 
       MtlsResponse response = client.get(server.url("/orders"));
 
-      assertThat(response.bodyText()).isEqualTo("hello CN=bob,OU=orders");
+      assertThat(response.bodyText()).isEqualTo("hello CN=bob,OU=readers,O=mtls-reference test");
       assertThat(response.tls().newConnection()).isTrue();
-      assertThat(events.handshakes).last().satisfies(h -> assertThat(h.resumed()).isFalse());
+      assertThat(events.all(ClientHandshake.class)).last().satisfies(h -> assertThat(h.resumed()).isFalse());
     }
     assertThat(server.fullHandshakes.get()).isEqualTo(2);
   }
 
   @Test
   void a_broken_replacement_is_refused_and_the_certificate_in_service_stays() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.client, chain, key);
+    install(PKI.alice, chain, key);
     try (MtlsClient client = client().identityPem(chain, key, null).build()) {
-      Files.writeString(chain, TestPki.chainPem(PKI.secondClient));
+      Files.writeString(chain, Pems.of(PKI.bob.chain()));
 
       List<MaterialEvent> reload = client.reload();
 
@@ -120,8 +127,8 @@ class RotationTest {
         assertThat(event.applied()).isFalse();
         assertThat(event.detail()).contains("does not match");
       });
-      assertThat(client.certificate()).contains(PKI.client.certificate());
-      assertThat(client.get(server.url("/orders")).bodyText()).isEqualTo("hello CN=alice,OU=orders");
+      assertThat(client.certificate()).contains(PKI.alice.certificate());
+      assertThat(client.get(server.url("/orders")).bodyText()).isEqualTo("hello CN=alice,OU=admins,O=mtls-reference test");
     }
   }
 
@@ -129,44 +136,44 @@ class RotationTest {
   void an_expired_replacement_is_refused() throws Exception {
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.client, chain, key);
+    install(PKI.alice, chain, key);
     try (MtlsClient client = client().identityPem(chain, key, null).build()) {
-      install(PKI.expiredClient, chain, key);
+      install(PKI.expired, chain, key);
 
       assertThat(client.reload()).singleElement().satisfies(event -> assertThat(event.applied()).isFalse());
-      assertThat(client.certificate()).contains(PKI.client.certificate());
+      assertThat(client.certificate()).contains(PKI.alice.certificate());
     }
   }
 
   @Test
   void new_trust_anchors_apply_to_the_next_connection() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
-    Path anchors = TestPki.write(dir, "ca.crt", TestPki.pem(PKI.foreignRoot));
-    try (MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trustPem(anchors)
-        .reloadInterval(Duration.ZERO).listener(events).build()) {
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
+    Path anchors = Files.writeString(dir.resolve("ca.crt"), Pems.of(PKI.foreignRoot.certificate()));
+    try (MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).trustPem(anchors)
+        .reloadInterval(Duration.ZERO).listener(ClientListener.forwardingTo(events)).build()) {
       assertThatThrownBy(() -> client.get(server.url("/orders"))).isInstanceOfSatisfying(MtlsException.class,
           e -> assertThat(e.getDiagnosis().reason()).isEqualTo(Reason.UNTRUSTED_ISSUER));
 
-      replace(anchors, TestPki.pem(PKI.root));
+      replace(anchors, Pems.of(PKI.root.certificate()));
       client.reload();
 
       assertThat(client.get(server.url("/orders")).status()).isEqualTo(200);
     }
-    assertThat(events.failed).singleElement()
+    assertThat(events.all(FailedRequest.class)).singleElement()
         .satisfies(f -> assertThat(f.diagnosis().reason()).isEqualTo(Reason.UNTRUSTED_ISSUER));
-    assertThat(events.material).extracting(MaterialEvent::applied).containsExactly(true, true);
+    assertThat(events.all(MaterialEvent.class)).extracting(MaterialEvent::applied).containsExactly(true, true);
   }
 
   @Test
   void a_given_ssl_context_is_used_with_the_host_name_check_still_on() throws Exception {
-    SSLContext own = TlsPolicy.context(TestPki.identity(PKI.client).keyManager(),
-        JsseTestServer.jdkTrustManager(PKI.trust()));
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
-    try (MtlsClient client = MtlsClient.builder().sslContext(own).listener(events).build()) {
-      assertThat(client.get(server.url("/orders")).bodyText()).isEqualTo("hello CN=alice,OU=orders");
+    SSLContext own = TlsPolicy.context(Identity.of(PKI.alice.privateKey(), PKI.alice.chain()).keyManager(),
+        TlsProbe.trustManager(PKI.anchors()));
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
+    try (MtlsClient client = MtlsClient.builder().sslContext(own).listener(ClientListener.forwardingTo(events)).build()) {
+      assertThat(client.get(server.url("/orders")).bodyText()).isEqualTo("hello CN=alice,OU=admins,O=mtls-reference test");
     }
     server.close();
-    server = JsseTestServer.start(TestPki.identity(PKI.serverForOtherHost), PKI.trust(), TlsPolicy.PROTOCOLS);
+    server = TlsTestServer.start(PKI.otherHostServer, PKI.anchors(), TlsPolicy.PROTOCOLS);
     try (MtlsClient client = MtlsClient.builder().sslContext(own).build()) {
       assertThatThrownBy(() -> client.get(server.url("/orders"))).isInstanceOf(MtlsException.class);
     }
@@ -175,14 +182,14 @@ class RotationTest {
 
   @Test
   void an_ssl_context_and_an_identity_together_are_refused() {
-    SSLContext own = TlsPolicy.context(TestPki.identity(PKI.client).keyManager(), null);
-    assertThatThrownBy(() -> MtlsClient.builder().sslContext(own).identity(TestPki.identity(PKI.client)).build())
+    SSLContext own = TlsPolicy.context(Identity.of(PKI.alice.privateKey(), PKI.alice.chain()).keyManager(), null);
+    assertThatThrownBy(() -> MtlsClient.builder().sslContext(own).identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
   }
 
   @Test
   void a_client_without_any_trust_is_refused_unless_it_asks_for_the_system_store() {
-    assertThatThrownBy(() -> MtlsClient.builder().identity(TestPki.identity(PKI.client)).build())
+    assertThatThrownBy(() -> MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).build())
         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("no trust for servers");
     MtlsClient.builder().trust(dev.mtls.pki.material.trust.Trust.system()).build().close();
   }
@@ -195,23 +202,23 @@ class RotationTest {
 
   @Test
   void each_request_and_handshake_arrives_as_a_typed_event() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), TlsPolicy.PROTOCOLS);
-    try (MtlsClient client = client().identity(TestPki.identity(PKI.client)).build()) {
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
+    try (MtlsClient client = client().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).build()) {
       client.get(server.url("/orders"));
       client.get(server.url("/status/404"));
     }
-    assertThat(events.handshakes).singleElement().satisfies(h -> {
+    assertThat(events.all(ClientHandshake.class)).singleElement().satisfies(h -> {
       assertThat(h.serverCertificate()).isEqualTo(PKI.server.certificate());
-      assertThat(h.ourCertificate()).isEqualTo(PKI.client.certificate());
+      assertThat(h.ourCertificate()).isEqualTo(PKI.alice.certificate());
       assertThat(h.generation()).isEqualTo(1);
     });
-    assertThat(events.completed).extracting(CompletedRequest::status, CompletedRequest::newConnection)
+    assertThat(events.all(CompletedRequest.class)).extracting(CompletedRequest::status, CompletedRequest::newConnection)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(200, true),
             org.assertj.core.groups.Tuple.tuple(404, false));
   }
 
   private MtlsClient.Builder client() {
-    return MtlsClient.builder().trust(PKI.trust()).reloadInterval(Duration.ZERO).listener(events);
+    return MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).reloadInterval(Duration.ZERO).listener(ClientListener.forwardingTo(events));
   }
 
   private void requestUntilStopped(MtlsClient client, AtomicBoolean running, AtomicInteger ok) {
@@ -236,8 +243,8 @@ class RotationTest {
 
   /** Writes {@code issued}'s chain and key the way cert-manager does: each file replaced atomically. */
   private static void install(Issued issued, Path chain, Path key) throws Exception {
-    replace(key, TestPki.keyPem(issued));
-    replace(chain, TestPki.chainPem(issued));
+    replace(key, Pems.of(issued.privateKey()));
+    replace(chain, Pems.of(issued.chain()));
   }
 
   private static void replace(Path file, String content) throws Exception {

@@ -9,6 +9,8 @@ import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.ServedRequest;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,12 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthorizationScenarioTest {
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static RunningServer server;
 
   @BeforeAll
   static void start() {
-    pki = E2ePki.create(dir.resolve("pki"));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
   }
 
@@ -62,7 +64,7 @@ class AuthorizationScenarioTest {
     MtlsResponse response = Clients.get(pki, "alice", server.url("/api/reports"));
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.bodyText()).startsWith("{\"requestedBy\":\"CN=alice,OU=admins,O=mtls-reference e2e\"");
+    assertThat(response.bodyText()).startsWith("{\"requestedBy\":\"CN=alice,OU=admins,O=mtls-reference test\"");
   }
 
   @Test
@@ -70,7 +72,7 @@ class AuthorizationScenarioTest {
     MtlsResponse response = Clients.get(pki, "bob", server.url("/api/reports"));
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.bodyText()).isEqualTo("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference e2e\","
+    assertThat(response.bodyText()).isEqualTo("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference test\","
         + "\"reports\":[{\"id\":1,\"title\":\"Certificates expiring in 30 days\"},"
         + "{\"id\":2,\"title\":\"Refused handshakes by reason\"}]}\n");
     ServedRequest served = server.awaitRequest("GET", "/api/reports", "CN=bob,");
@@ -88,8 +90,8 @@ class AuthorizationScenarioTest {
     // Who you are, what the route needs, what you have.
     assertThat(response.bodyText()).isEqualTo("{\"error\":\"forbidden\","
         + "\"message\":\"your certificate does not hold a role that POST /api/admin/reload requires\","
-        + "\"subject\":\"CN=bob,OU=readers,O=mtls-reference e2e\","
-        + "\"issuer\":\"CN=e2e Issuing CA,O=mtls-reference e2e\","
+        + "\"subject\":\"CN=bob,OU=readers,O=mtls-reference test\","
+        + "\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\","
         + "\"serial\":\"" + serialHex("bob") + "\","
         + "\"route\":\"POST /api/admin/reload\","
         + "\"requiredRoles\":[\"admin\"],"
@@ -108,8 +110,8 @@ class AuthorizationScenarioTest {
     assertThat(response.status()).isEqualTo(403);
     assertThat(response.bodyText()).isEqualTo("{\"error\":\"forbidden\","
         + "\"message\":\"your certificate does not hold a role that GET /api/reports requires\","
-        + "\"subject\":\"CN=carol,OU=contractors,O=mtls-reference e2e\","
-        + "\"issuer\":\"CN=e2e Issuing CA,O=mtls-reference e2e\","
+        + "\"subject\":\"CN=carol,OU=contractors,O=mtls-reference test\","
+        + "\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\","
         + "\"serial\":\"" + serialHex("carol") + "\","
         + "\"route\":\"GET /api/reports\","
         + "\"requiredRoles\":[\"admin\",\"reader\"],"
@@ -125,7 +127,7 @@ class AuthorizationScenarioTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.bodyText())
-        .startsWith("{\"subject\":\"CN=carol,OU=contractors,O=mtls-reference e2e\"")
+        .startsWith("{\"subject\":\"CN=carol,OU=contractors,O=mtls-reference test\"")
         .contains("\"roles\":[]");
   }
 
@@ -135,10 +137,10 @@ class AuthorizationScenarioTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.bodyText())
-        .startsWith("{\"subject\":\"CN=alice,OU=admins,O=mtls-reference e2e\","
-            + "\"subjectAttributes\":[{\"type\":\"O\",\"value\":\"mtls-reference e2e\"},"
+        .startsWith("{\"subject\":\"CN=alice,OU=admins,O=mtls-reference test\","
+            + "\"subjectAttributes\":[{\"type\":\"O\",\"value\":\"mtls-reference test\"},"
             + "{\"type\":\"OU\",\"value\":\"admins\"},{\"type\":\"CN\",\"value\":\"alice\"}],\"altNames\":[],"
-            + "\"issuer\":\"CN=e2e Issuing CA,O=mtls-reference e2e\","
+            + "\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\","
             + "\"serial\":\"" + serialHex("alice") + "\"")
         .contains("\"roles\":[\"admin\"]");
   }
@@ -163,7 +165,7 @@ class AuthorizationScenarioTest {
     MtlsResponse response = Clients.send(client, "GET", server.url("/api/reports"));
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.bodyText()).startsWith("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference e2e\"");
+    assertThat(response.bodyText()).startsWith("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference test\"");
   }
 
   @Test
@@ -171,17 +173,17 @@ class AuthorizationScenarioTest {
     // The server's only trust anchor is the root; the intermediate comes from the client, in its chain.
     assertThat(TrustAnchors.loadPem(pki.rootPem()).certificates())
         .extracting(c -> c.getSubjectX500Principal().getName())
-        .containsExactly(E2ePki.ROOT_DN);
+        .containsExactly(Cast.ROOT_DN);
     Identity alice = Identity.loadPem(pki.get("alice").chain(), pki.get("alice").key(), null);
     assertThat(alice.chain())
         .extracting(c -> c.getSubjectX500Principal().getName())
-        .containsExactly("CN=alice,OU=admins,O=mtls-reference e2e", E2ePki.INTERMEDIATE_DN);
+        .containsExactly("CN=alice,OU=admins,O=mtls-reference test", Cast.ISSUING_DN);
 
     MtlsResponse response = Clients.send(Clients.builder(pki, null, null).identity(alice), "GET",
         server.url("/whoami"));
 
     assertThat(response.status()).isEqualTo(200);
-    assertThat(response.bodyText()).contains("\"issuer\":\"CN=e2e Issuing CA,O=mtls-reference e2e\"");
+    assertThat(response.bodyText()).contains("\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\"");
   }
 
   @Test
@@ -194,7 +196,7 @@ class AuthorizationScenarioTest {
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().leaf().orElseThrow()
-        .getSubjectX500Principal().getName()).isEqualTo("CN=alice,OU=admins,O=mtls-reference e2e");
+        .getSubjectX500Principal().getName()).isEqualTo("CN=alice,OU=admins,O=mtls-reference test");
   }
 
   private static String serialHex(String name) {

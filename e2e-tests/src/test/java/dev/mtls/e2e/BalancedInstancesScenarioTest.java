@@ -6,6 +6,10 @@ import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the client's own address through the balancer, and a client revoked at the CA is refused by every instance within
  * the revocation max age, learnt from the CA's publication server (no file copied to any instance).
  */
+@RequiresPeer({Peer.HAPROXY, Peer.NGINX, Peer.NGINX_STREAM, Peer.CURL})
 class BalancedInstancesScenarioTest {
   private static final Duration LOAD = Duration.ofSeconds(30);
   private static final int CLIENTS = 8;
@@ -87,8 +92,8 @@ class BalancedInstancesScenarioTest {
     assertThat(text).doesNotContain("{{");
     Path file = Files.writeString(prefix.resolve(example), text, StandardCharsets.UTF_8);
     List<String> command = name.equals("haproxy")
-        ? List.of(ExternalProcess.require("haproxy", "haproxy"), "-f", file.toString(), "-db")
-        : List.of(ExternalProcess.require("nginx", "nginx-light libnginx-mod-stream"), "-p", prefix + "/", "-c",
+        ? List.of(Peer.HAPROXY.path(), "-f", file.toString(), "-db")
+        : List.of(Peer.NGINX.path(), "-p", prefix + "/", "-c",
             file.toString(), "-e", prefix.resolve("error.log").toString(), "-g", "daemon off;");
     ExternalProcess process = ExternalProcess.start(command, Map.of(), null);
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -178,7 +183,7 @@ class BalancedInstancesScenarioTest {
       assertThat(served(instances.get(2)) - before[2]).as("instance 3").isPositive();
 
       // The server sees the client's own address (127.0.0.2 here), not the balancer's (127.0.0.1).
-      ExternalProcess.Result curl = ExternalProcess.run(List.of(ExternalProcess.require("curl", "curl"), "-s",
+      ExternalProcess.Result curl = ExternalProcess.run(List.of(Peer.CURL.path(), "-s",
           "--interface", "127.0.0.2", "--cacert", ca.rootPem().toString(), "--cert", ca.chain("alice").toString(),
           "--key", ca.key("alice").toString(), balancer.url("/whoami").toString()), Duration.ofSeconds(30));
       assertThat(curl.stdout()).contains("\"peer\":\"127.0.0.2:");

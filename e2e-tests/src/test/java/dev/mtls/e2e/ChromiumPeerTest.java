@@ -3,9 +3,14 @@ package dev.mtls.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.mtls.e2e.ExternalProcess.Result;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.Rejection;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * managed policy {@code AutoSelectCertificateForUrls} (a JSON file under {@code /etc/chromium/policies/managed/})
  * makes it choose on its own for our URL; the test writes a file of its own there and removes it afterwards.
  */
+@RequiresPeer({Peer.CHROMIUM, Peer.CERTUTIL, Peer.PK12UTIL})
 class ChromiumPeerTest {
   private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
@@ -42,16 +48,16 @@ class ChromiumPeerTest {
   private static String chromium;
   private static String certutil;
   private static String pk12util;
-  private static E2ePki pki;
+  private static CastFiles pki;
   private static RunningServer server;
   private static Path policy;
 
   @BeforeAll
   static void startServerAndAllowCertificateSelection() throws IOException {
-    chromium = ExternalProcess.require("chromium", "chromium");
-    certutil = ExternalProcess.require("certutil", "libnss3-tools");
-    pk12util = ExternalProcess.require("pk12util", "libnss3-tools");
-    pki = E2ePki.create(dir.resolve("pki"));
+    chromium = Peer.CHROMIUM.path();
+    certutil = Peer.CERTUTIL.path();
+    pk12util = Peer.PK12UTIL.path();
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
     policy = POLICY_DIR.resolve("mtls-e2e-" + ProcessHandle.current().pid() + "-" + server.port() + ".json");
     // The value is a list of strings, each itself JSON: {"pattern": URL pattern, "filter": {}} (any certificate).
@@ -93,9 +99,9 @@ class ChromiumPeerTest {
     assertThat(result.stdout())
         .contains("<title>Who am I? (mTLS)</title>")
         .contains("<h1>Your client certificate</h1>")
-        .contains("<tr><th>Subject</th><td>CN=alice,OU=admins," + E2ePki.ORG + "</td></tr>")
+        .contains("<tr><th>Subject</th><td>CN=alice,OU=admins," + Cast.ORG + "</td></tr>")
         .contains("<tr><th>&nbsp;&nbsp;OU</th><td>admins</td></tr>")
-        .contains("<tr><th>Issuer</th><td>" + E2ePki.INTERMEDIATE_DN + "</td></tr>")
+        .contains("<tr><th>Issuer</th><td>" + Cast.ISSUING_DN + "</td></tr>")
         .contains("<tr><th>Serial</th><td>" + pki.get("alice").x509().getSerialNumber().toString(16) + "</td></tr>")
         .contains("<tr><th>Roles</th><td>admin</td></tr>");
     assertThat(server.rejections()).isEmpty();

@@ -6,6 +6,7 @@ import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.testing.pki.CastFiles;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,7 @@ final class Clients {
    * only (null: both), and sending its certificate even when its own pre-flight check would refuse it, so that the
    * server's verdict is what the test sees.
    */
-  static MtlsClient.Builder builder(E2ePki pki, String name, String protocol) {
+  static MtlsClient.Builder builder(CastFiles pki, String name, String protocol) {
     MtlsClient.Builder builder = MtlsClient.builder()
         .trust(TrustAnchors.loadPem(pki.rootPem()))
         .enforcePreflight(false)
@@ -27,7 +28,7 @@ final class Clients {
         .handshakeTimeout(Duration.ofSeconds(10))
         .responseTimeout(Duration.ofSeconds(10));
     if (name != null) {
-      E2ePki.Credential credential = pki.get(name);
+      CastFiles.Credential credential = pki.get(name);
       builder.identity(Identity.loadPem(credential.chain(), credential.key(), null));
     }
     if (protocol != null) {
@@ -37,6 +38,11 @@ final class Clients {
   }
 
   /** One request from a fresh client; an {@link MtlsException} fails the test with its rendered diagnosis. */
+  /** {@code credential} as the project's identity type. */
+  static Identity identity(CastFiles.Credential credential) {
+    return Identity.of(credential.issued().privateKey(), credential.issued().chain());
+  }
+
   static MtlsResponse send(MtlsClient.Builder builder, String method, URI uri) {
     try (MtlsClient client = builder.build()) {
       return client.send(method, uri, null, null);
@@ -45,7 +51,7 @@ final class Clients {
     }
   }
 
-  static MtlsResponse get(E2ePki pki, String name, URI uri) {
+  static MtlsResponse get(CastFiles pki, String name, URI uri) {
     return send(builder(pki, name, null), "GET", uri);
   }
 
@@ -60,7 +66,7 @@ final class Clients {
     }
   }
 
-  static Diagnosis refused(E2ePki pki, String name, String protocol, URI uri) {
+  static Diagnosis refused(CastFiles pki, String name, String protocol, URI uri) {
     return refused(builder(pki, name, protocol), "GET", uri);
   }
 }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,12 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
 class CryptoProviderScenarioTest {
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static ServerProcess server;
 
   @BeforeAll
   static void start() throws IOException {
-    pki = E2ePki.create(dir.resolve("pki"));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = ServerProcess.start(config(dir.resolve("accp"), "accp"), List.of(Artifacts.accpJar()));
   }
 

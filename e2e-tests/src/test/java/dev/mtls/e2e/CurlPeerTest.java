@@ -2,8 +2,13 @@ package dev.mtls.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.e2e.ExternalProcess.Result;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PKCS#12 case the password goes to curl as a config line on its standard input ({@code -K -}), never as a
  * command-line argument, where {@code --cert file.p12:password} would put it (visible in {@code ps}).
  */
+@RequiresPeer(Peer.CURL)
 class CurlPeerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -31,13 +37,13 @@ class CurlPeerTest {
   static Path dir;
 
   private static String curl;
-  private static E2ePki pki;
+  private static CastFiles pki;
   private static RunningServer server;
 
   @BeforeAll
   static void startServer() {
-    curl = ExternalProcess.require("curl", "curl");
-    pki = E2ePki.create(dir.resolve("pki"));
+    curl = Peer.CURL.path();
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
   }
 
@@ -68,8 +74,8 @@ class CurlPeerTest {
 
     assertThat(status(result)).as(result.describe()).isEqualTo("200");
     assertThat(body(result))
-        .startsWith("{\"subject\":\"CN=alice,OU=admins," + E2ePki.ORG + "\"")
-        .contains("\"issuer\":\"" + E2ePki.INTERMEDIATE_DN + "\"")
+        .startsWith("{\"subject\":\"CN=alice,OU=admins," + Cast.ORG + "\"")
+        .contains("\"issuer\":\"" + Cast.ISSUING_DN + "\"")
         .contains("\"serial\":\"" + pki.get("alice").x509().getSerialNumber().toString(16) + "\"")
         .contains("\"roles\":[\"admin\"]");
   }
@@ -81,7 +87,7 @@ class CurlPeerTest {
     assertThat(status(result)).as(result.describe()).isEqualTo("403");
     assertThat(body(result))
         .contains("\"message\":\"your certificate does not hold a role that POST /api/admin/reload requires\"")
-        .contains("\"subject\":\"CN=bob,OU=readers," + E2ePki.ORG + "\"")
+        .contains("\"subject\":\"CN=bob,OU=readers," + Cast.ORG + "\"")
         .contains("\"requiredRoles\":[\"admin\"],\"yourRoles\":[\"reader\"]");
   }
 
@@ -90,18 +96,18 @@ class CurlPeerTest {
     Result result = curl(pem("bob"), server.url("/api/reports").toString());
 
     assertThat(status(result)).as(result.describe()).isEqualTo("200");
-    assertThat(body(result)).startsWith("{\"requestedBy\":\"CN=bob,OU=readers," + E2ePki.ORG + "\"");
+    assertThat(body(result)).startsWith("{\"requestedBy\":\"CN=bob,OU=readers," + Cast.ORG + "\"");
   }
 
   @Test
   void pkcs12_identity_with_password_on_stdin_is_accepted() {
     List<String> identity = List.of("--cert-type", "P12", "--cert", pki.get("alice").pkcs12().toString());
-    String config = "pass = \"" + E2ePki.PASSWORD + "\"\n";
+    String config = "pass = \"" + CastFiles.PASSWORD + "\"\n";
 
     Result result = curlWithConfig(config, identity, server.url("/whoami").toString());
 
     assertThat(status(result)).as(result.describe()).isEqualTo("200");
-    assertThat(body(result)).contains("\"subject\":\"CN=alice,OU=admins," + E2ePki.ORG + "\"")
+    assertThat(body(result)).contains("\"subject\":\"CN=alice,OU=admins," + Cast.ORG + "\"")
         .contains("\"roles\":[\"admin\"]");
   }
 
@@ -146,7 +152,7 @@ class CurlPeerTest {
     assertThat(result.exitCode()).as(result.describe()).isIn(35, 56);
     assertThat(result.stderr()).contains("alert certificate unknown");
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence())
-        .startsWith("the client certificate \"CN=mallory,OU=admins,O=Elsewhere\"");
+        .startsWith("the client certificate \"CN=alice,OU=admins,O=mtls-reference test\"");
   }
 
   @Test
@@ -162,7 +168,7 @@ class CurlPeerTest {
 
   /** {@code --cert NAME-chain.pem --key NAME.key}: the chain, so the server can build the path to our root. */
   private static List<String> pem(String name) {
-    E2ePki.Credential credential = pki.get(name);
+    CastFiles.Credential credential = pki.get(name);
     return List.of("--cert", credential.chain().toString(), "--key", credential.key().toString());
   }
 

@@ -2,6 +2,8 @@ package dev.mtls.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.FreePort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

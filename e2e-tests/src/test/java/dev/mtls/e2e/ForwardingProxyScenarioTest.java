@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsResponse;
-import dev.mtls.pki.CertificateSpec;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,17 +34,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with its own roles and names the proxy, judges the forwarded certificate with the same trust core (a revoked or
  * foreign one is refused for that reason), and refuses the header from a client that is not a trusted proxy.
  */
+@RequiresPeer({Peer.NGINX, Peer.HAPROXY})
 class ForwardingProxyScenarioTest {
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static ServerProcess server;
   static final Map<String, ExternalProcess> proxies = new LinkedHashMap<>();
   static final Map<String, Integer> ports = new LinkedHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
-    pki = E2ePki.create(dir.resolve("pki"));
-    E2ePki.Credential proxy = pki.issue("edge-proxy", CertificateSpec.client("CN=edge-proxy," + E2ePki.ORG));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
+    CastFiles.Credential proxy = pki.add("edge-proxy", pki.cast().client("CN=edge-proxy," + Cast.ORG));
     Path config = ServerProcess.config(dir.resolve("server"), pki.server().chain(), pki.server().key(),
         pki.rootPem(), "crl = " + pki.crlPem() + "\ntrusted-proxy-roles = proxy\ntrusted-proxy-intermediates = "
             + pki.intermediatePem());
@@ -59,11 +65,11 @@ class ForwardingProxyScenarioTest {
 
     Path nginxPrefix = Files.createDirectories(dir.resolve("nginx"));
     values.put("PREFIX", nginxPrefix.toString());
-    start("nginx", "nginx.conf", values, nginxPrefix, (file) -> List.of(ExternalProcess.require("nginx", "nginx-light"),
+    start("nginx", "nginx.conf", values, nginxPrefix, (file) -> List.of(Peer.NGINX.path(),
         "-p", nginxPrefix + "/", "-c", file.toString(), "-e", nginxPrefix.resolve("error.log").toString(),
         "-g", "daemon off;"));
     start("haproxy", "haproxy.cfg", values, Files.createDirectories(dir.resolve("haproxy")),
-        (file) -> List.of(ExternalProcess.require("haproxy", "haproxy"), "-f", file.toString(), "-db"));
+        (file) -> List.of(Peer.HAPROXY.path(), "-f", file.toString(), "-db"));
   }
 
   private static Path concatenate(String name, Path... parts) throws IOException {
@@ -122,8 +128,8 @@ class ForwardingProxyScenarioTest {
     MtlsResponse reports = through(proxy, "bob", "/api/reports");
 
     assertThat(whoami.status()).isEqualTo(200);
-    assertThat(whoami.bodyText()).contains("\"subject\":\"CN=alice,OU=admins," + E2ePki.ORG + "\"",
-        "\"roles\":[\"admin\"]", "\"forwardedBy\":{\"subject\":\"CN=edge-proxy," + E2ePki.ORG + "\"");
+    assertThat(whoami.bodyText()).contains("\"subject\":\"CN=alice,OU=admins," + Cast.ORG + "\"",
+        "\"roles\":[\"admin\"]", "\"forwardedBy\":{\"subject\":\"CN=edge-proxy," + Cast.ORG + "\"");
     assertThat(reports.status()).isEqualTo(200);
   }
 
@@ -166,7 +172,7 @@ class ForwardingProxyScenarioTest {
     try (MtlsClient bob = Clients.builder(pki, "bob", null).build()) {
       MtlsResponse answer = bob.execute(forged);
       assertThat(answer.status()).isEqualTo(200);
-      assertThat(answer.bodyText()).contains("\"subject\":\"CN=bob,OU=readers," + E2ePki.ORG + "\"");
+      assertThat(answer.bodyText()).contains("\"subject\":\"CN=bob,OU=readers," + Cast.ORG + "\"");
     }
   }
 }

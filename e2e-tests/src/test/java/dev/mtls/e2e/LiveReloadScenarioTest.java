@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsResponse;
-import dev.mtls.pki.CertificateSpec;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.ReloadOutcome;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class LiveReloadScenarioTest {
 
   @Test
   void role_rules_changed_while_running_take_effect_on_reload() throws IOException {
-    E2ePki pki = E2ePki.create(dir.resolve("pki"));
+    CastFiles pki = Cast.create().writeTo(dir.resolve("pki"));
     try (RunningServer server = RunningServer.start(pki, dir.resolve("server"))) {
       assertThat(Clients.get(pki, "carol", server.url("/api/reports")).status()).isEqualTo(403);
       assertThat(Clients.get(pki, "bob", server.url("/api/reports")).status()).isEqualTo(200);
@@ -44,7 +44,7 @@ class LiveReloadScenarioTest {
       assertThat(outcome.applied()).singleElement().asString().startsWith("role rules ");
       MtlsResponse carol = Clients.get(pki, "carol", server.url("/api/reports"));
       assertThat(carol.status()).isEqualTo(200);
-      assertThat(carol.bodyText()).startsWith("{\"requestedBy\":\"CN=carol,OU=contractors,O=mtls-reference e2e\"");
+      assertThat(carol.bodyText()).startsWith("{\"requestedBy\":\"CN=carol,OU=contractors,O=mtls-reference test\"");
       MtlsResponse bob = Clients.get(pki, "bob", server.url("/api/reports"));
       assertThat(bob.status()).isEqualTo(403);
       assertThat(bob.bodyText()).contains("\"requiredRoles\":[\"admin\",\"reader\"],\"yourRoles\":[]");
@@ -53,7 +53,7 @@ class LiveReloadScenarioTest {
 
   @Test
   void broken_role_rules_are_refused_and_the_old_rules_stay_in_service() throws IOException {
-    E2ePki pki = E2ePki.create(dir.resolve("pki"));
+    CastFiles pki = Cast.create().writeTo(dir.resolve("pki"));
     try (RunningServer server = RunningServer.start(pki, dir.resolve("server"))) {
       Files.writeString(server.rolesFile(), "reader subject.OU\n", StandardCharsets.UTF_8);
 
@@ -69,12 +69,12 @@ class LiveReloadScenarioTest {
   @Test
   void crl_changed_while_running_refuses_a_newly_revoked_client_after_reload_by_the_admin_endpoint()
       throws IOException {
-    E2ePki pki = E2ePki.create(dir.resolve("pki"));
-    E2ePki.Credential dave = pki.issue("dave", CertificateSpec.client("CN=dave,OU=readers," + E2ePki.ORG));
+    CastFiles pki = Cast.create().writeTo(dir.resolve("pki"));
+    CastFiles.Credential dave = pki.add("dave", pki.cast().client("CN=dave,OU=readers," + Cast.ORG));
     try (RunningServer server = RunningServer.start(pki, dir.resolve("server"))) {
       assertThat(Clients.get(pki, "dave", server.url("/api/reports")).status()).isEqualTo(200);
 
-      Files.writeString(server.crlFile(), pki.crlRevoking(BigInteger.valueOf(3), pki.get("revoked"), dave),
+      Files.writeString(server.crlFile(), pki.crlRevoking(dave),
           StandardCharsets.UTF_8);
       MtlsResponse reload = Clients.send(Clients.builder(pki, "alice", null), "POST",
           server.url("/api/admin/reload"));
@@ -87,7 +87,7 @@ class LiveReloadScenarioTest {
 
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
       assertThat(server.awaitRejection(Reason.REVOKED).verdict().sentence()).startsWith("the client certificate"
-          + " \"CN=dave,OU=readers,O=mtls-reference e2e\" (serial " + dave.x509().getSerialNumber().toString(16)
+          + " \"CN=dave,OU=readers,O=mtls-reference test\" (serial " + dave.x509().getSerialNumber().toString(16)
           + ") was revoked on ");
       // Others are unaffected.
       assertThat(Clients.get(pki, "bob", server.url("/api/reports")).status()).isEqualTo(200);
@@ -96,7 +96,7 @@ class LiveReloadScenarioTest {
 
   @Test
   void crl_replaced_by_one_revoking_nothing_readmits_the_client_after_reload() throws IOException {
-    E2ePki pki = E2ePki.create(dir.resolve("pki"));
+    CastFiles pki = Cast.create().writeTo(dir.resolve("pki"));
     try (RunningServer server = RunningServer.start(pki, dir.resolve("server"))) {
       Clients.refused(pki, "revoked", null, server.url("/whoami"));
       assertThat(server.awaitRejection(Reason.REVOKED).stage()).isEqualTo(dev.mtls.server.Rejection.Stage.HANDSHAKE);
@@ -106,13 +106,13 @@ class LiveReloadScenarioTest {
 
       MtlsResponse response = Clients.get(pki, "revoked", server.url("/whoami"));
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.bodyText()).startsWith("{\"subject\":\"CN=revoked,OU=admins,O=mtls-reference e2e\"");
+      assertThat(response.bodyText()).startsWith("{\"subject\":\"CN=revoked,OU=admins,O=mtls-reference test\"");
     }
   }
 
   @Test
   void role_rules_changed_while_running_are_picked_up_by_polling() throws IOException, InterruptedException {
-    E2ePki pki = E2ePki.create(dir.resolve("pki"));
+    CastFiles pki = Cast.create().writeTo(dir.resolve("pki"));
     try (RunningServer server = RunningServer.start(pki, dir.resolve("server"),
         builder -> builder.reloadInterval(Duration.ofMillis(200)))) {
       assertThat(Clients.get(pki, "carol", server.url("/api/reports")).status()).isEqualTo(403);

@@ -8,9 +8,15 @@ import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
-import dev.mtls.e2e.ExternalProcess.Result;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * most teams already run. nginx completes the handshake even when it does not like the client's certificate and
  * answers HTTP 400 with its own reason, so these refusals reach our client as responses, not TLS failures.
  */
+@RequiresPeer(Peer.NGINX)
 class NginxPeerTest {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
   private static final int START_ATTEMPTS = 5;
@@ -39,15 +46,15 @@ class NginxPeerTest {
   @TempDir
   static Path dir;
 
-  private static E2ePki pki;
+  private static CastFiles pki;
   private static ExternalProcess nginx;
   private static int port;
   private static Path errorLog;
 
   @BeforeAll
   static void startNginx() throws IOException {
-    String binary = ExternalProcess.require("nginx", "nginx-light");
-    pki = E2ePki.create(dir.resolve("pki"));
+    String binary = Peer.NGINX.path();
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     Path prefix = Files.createDirectories(dir.resolve("nginx"));
     errorLog = prefix.resolve("error.log");
     // A port picked now may be taken before nginx binds it: then start again on another.
@@ -79,26 +86,26 @@ class NginxPeerTest {
 
   @Test
   void our_client_with_an_admin_certificate_gets_200_and_nginx_sees_its_subject() throws MtlsException {
-    try (MtlsClient client = client().identity(pki.get("alice").issued().identity()).build()) {
+    try (MtlsClient client = client().identity(Clients.identity(pki.get("alice"))).build()) {
       MtlsResponse response = client.get(url());
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.bodyText()).isEqualTo("CN=alice,OU=admins," + E2ePki.ORG + "\n");
+      assertThat(response.bodyText()).isEqualTo("CN=alice,OU=admins," + Cast.ORG + "\n");
       assertThat(response.tls().certificateRequested()).isTrue();
       assertThat(response.tls().certificateSent()).isTrue();
-      assertThat(response.tls().acceptedIssuers()).extracting(Principal::getName).containsExactly(E2ePki.ROOT_DN);
+      assertThat(response.tls().acceptedIssuers()).extracting(Principal::getName).containsExactly(Cast.ROOT_DN);
       assertThat(response.tls().serverChain().get(0)).isEqualTo(pki.server().x509());
     }
   }
 
   @Test
   void our_client_forced_to_tls12_is_accepted_too() throws MtlsException {
-    try (MtlsClient client = client().identity(pki.get("bob").issued().identity())
+    try (MtlsClient client = client().identity(Clients.identity(pki.get("bob")))
         .protocols(List.of("TLSv1.2")).build()) {
       MtlsResponse response = client.get(url());
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.bodyText()).isEqualTo("CN=bob,OU=readers," + E2ePki.ORG + "\n");
+      assertThat(response.bodyText()).isEqualTo("CN=bob,OU=readers," + Cast.ORG + "\n");
       assertThat(response.tls().protocol()).isEqualTo("TLSv1.2");
     }
   }
@@ -118,7 +125,7 @@ class NginxPeerTest {
 
   @Test
   void our_client_with_a_foreign_ca_certificate_gets_nginx_400_certificate_error() throws MtlsException {
-    try (MtlsClient client = client().identity(pki.get("foreign").issued().identity()).build()) {
+    try (MtlsClient client = client().identity(Clients.identity(pki.get("foreign"))).build()) {
       MtlsResponse response = client.get(url());
 
       assertThat(response.status()).isEqualTo(400);
@@ -132,7 +139,7 @@ class NginxPeerTest {
   @Test
   void our_client_that_trusts_another_ca_says_it_does_not_trust_nginx() {
     MtlsClient.Builder builder = MtlsClient.builder()
-        .identity(pki.get("alice").issued().identity())
+        .identity(Clients.identity(pki.get("alice")))
         .trust(TrustAnchors.loadPem(pki.foreignRootPem()));
     try (MtlsClient client = builder.build()) {
       MtlsException failure = catchThrowableOfType(() -> client.get(url()), MtlsException.class);
@@ -140,16 +147,16 @@ class NginxPeerTest {
       Diagnosis diagnosis = failure.getDiagnosis();
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
       assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
-      assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + E2ePki.INTERMEDIATE_DN
-          + "\" was issued by \"" + E2ePki.ROOT_DN + "\", which is not a trust anchor here.");
-      assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=Elsewhere. Pass the CA that issued"
+      assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + Cast.ISSUING_DN
+          + "\" was issued by \"" + Cast.ROOT_DN + "\", which is not a trust anchor here.");
+      assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=elsewhere. Pass the CA that issued"
           + " the server's certificate with --cacert.");
     }
   }
 
   @Test
   void client_cli_jar_as_a_process_gets_the_admin_dn_from_nginx() {
-    E2ePki.Credential alice = pki.get("alice");
+    CastFiles.Credential alice = pki.get("alice");
 
     List<String> command = new ArrayList<>(Artifacts.runOnce(Artifacts.clientJar()));
     command.addAll(List.of("--cert", alice.chain().toString(), "--key", alice.key().toString(),
@@ -157,7 +164,7 @@ class NginxPeerTest {
     Result result = ExternalProcess.run(command, Duration.ofSeconds(60));
 
     assertThat(result.exitCode()).as(result.describe()).isZero();
-    assertThat(result.stdout()).isEqualTo("CN=alice,OU=admins," + E2ePki.ORG + "\n");
+    assertThat(result.stdout()).isEqualTo("CN=alice,OU=admins," + Cast.ORG + "\n");
   }
 
   @Test

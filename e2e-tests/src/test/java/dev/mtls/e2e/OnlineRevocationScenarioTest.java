@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -29,12 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * does when a responder is dead or hangs. No CRL of the issuing CA is given to the server: the leaves' status comes
  * from the responder alone (the intermediate's from the root's CRL, as sources combine).
  */
+@RequiresPeer(Peer.OPENSSL)
 class OnlineRevocationScenarioTest {
   private static final DateTimeFormatter OPENSSL_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static int ocspPort;
   static ExternalProcess responder;
   static ServerSocket blackHole;
@@ -43,11 +50,11 @@ class OnlineRevocationScenarioTest {
   @BeforeAll
   static void start() throws Exception {
     ocspPort = FreePort.pick();
-    pki = E2ePki.create(dir.resolve("pki"), new E2ePki.Publication("http://127.0.0.1:" + ocspPort, null, null));
+    pki = Cast.publishing(new Cast.Publication("http://127.0.0.1:" + ocspPort, null, null)).writeTo(dir.resolve("pki"));
     Path index = dir.resolve("index.txt");
     Files.writeString(index, entry(pki.get("server").x509(), null) + entry(pki.get("alice").x509(), null)
         + entry(pki.get("revoked").x509(), "keyCompromise"), StandardCharsets.US_ASCII);
-    String openssl = ExternalProcess.require("openssl", "openssl");
+    String openssl = Peer.OPENSSL.path();
     responder = ExternalProcess.start(List.of(openssl, "ocsp", "-index", index.toString(), "-port",
         Integer.toString(ocspPort), "-rsigner", pki.intermediatePem().toString(), "-rkey",
         pki.intermediateKey().toString(), "-CA", pki.intermediatePem().toString(), "-nmin", "5"), Map.of(), null);
@@ -113,9 +120,9 @@ class OnlineRevocationScenarioTest {
   @Test
   void openssl_s_client_sees_the_stapled_ocsp_response_for_the_server_certificate() throws Exception {
     ServerProcess server = server("stapling", "ocsp = aia\nocsp-stapling = on");
-    E2ePki.Credential alice = pki.get("alice");
+    CastFiles.Credential alice = pki.get("alice");
 
-    ExternalProcess.Result result = ExternalProcess.run(List.of(ExternalProcess.require("openssl", "openssl"),
+    ExternalProcess.Result result = ExternalProcess.run(List.of(Peer.OPENSSL.path(),
         "s_client", "-connect", "127.0.0.1:" + server.port(), "-servername", "localhost", "-status", "-CAfile",
         pki.rootPem().toString(), "-cert", alice.certificate().toString(), "-key", alice.key().toString()),
         Map.of(), "", Duration.ofSeconds(30));

@@ -2,8 +2,13 @@ package dev.mtls.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.e2e.ExternalProcess.Result;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot validate gives {@code certificate_unknown} (46). On TLS 1.3 s_client reports its handshake complete
  * before the alert arrives: the client learns of the refusal only when it reads.
  */
+@RequiresPeer(Peer.OPENSSL)
 class OpensslClientPeerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final String GET_WHOAMI =
@@ -35,13 +41,13 @@ class OpensslClientPeerTest {
   static Path dir;
 
   private static String openssl;
-  private static E2ePki pki;
+  private static CastFiles pki;
   private static RunningServer server;
 
   @BeforeAll
   static void startServer() {
-    openssl = ExternalProcess.require("openssl", "openssl");
-    pki = E2ePki.create(dir.resolve("pki"));
+    openssl = Peer.OPENSSL.path();
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
   }
 
@@ -104,7 +110,7 @@ class OpensslClientPeerTest {
 
     assertRefusedAsUnknown(result);
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence()).isEqualTo("the client"
-        + " certificate \"CN=mallory,OU=admins,O=Elsewhere\" was issued by \"CN=Foreign Root CA,O=Elsewhere\", which"
+        + " certificate \"CN=alice,OU=admins,O=mtls-reference test\" was issued by \"CN=Foreign Root CA,O=elsewhere\", which"
         + " is not a trust anchor here (or the peer left out its intermediate CA certificate)");
   }
 
@@ -114,7 +120,7 @@ class OpensslClientPeerTest {
 
     assertRefusedAsUnknown(result);
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence())
-        .startsWith("the client certificate \"CN=mallory,OU=admins");
+        .startsWith("the client certificate \"CN=alice,OU=admins");
   }
 
   @Test
@@ -131,11 +137,11 @@ class OpensslClientPeerTest {
     assertThat(result.exitCode()).as(result.describe()).isZero();
     String out = result.stdout();
     assertThat(out)
-        .contains("Acceptable client certificate CA names\nO = mtls-reference e2e, CN = e2e Root CA\n")
+        .contains("Acceptable client certificate CA names\nO = mtls-reference test, CN = Test Root CA\n")
         .contains("Verified peername: localhost")
         .contains("Verify return code: 0 (ok)")
         .contains("HTTP/1.1 200 OK\r\n")
-        .contains("\"subject\":\"CN=alice,OU=admins," + E2ePki.ORG + "\"")
+        .contains("\"subject\":\"CN=alice,OU=admins," + Cast.ORG + "\"")
         .contains("\"roles\":[\"admin\"]")
         .contains("\"tls\":{\"protocol\":\"" + protocol + "\"");
     assertThat(server.rejections()).isEmpty();
@@ -149,7 +155,7 @@ class OpensslClientPeerTest {
 
   /** s_client's own certificate and key, plus the intermediates to send after it (null: none). */
   private static List<String> identity(String name, Path intermediates) {
-    E2ePki.Credential credential = pki.get(name);
+    CastFiles.Credential credential = pki.get(name);
     List<String> options = new ArrayList<>(List.of("-cert", credential.certificate().toString(),
         "-key", credential.key().toString()));
     if (intermediates != null) {

@@ -11,6 +11,7 @@ import dev.mtls.pki.RevocationReason;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.testing.peers.FreePort;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

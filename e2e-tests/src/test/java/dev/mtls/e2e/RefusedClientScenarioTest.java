@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -35,12 +37,12 @@ class RefusedClientScenarioTest {
       "The server rejected our client certificate: it could not validate the certificate (alert certificate_unknown)."};
 
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static RunningServer server;
 
   @BeforeAll
   static void start() {
-    pki = E2ePki.create(dir.resolve("pki"));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
   }
 
@@ -75,10 +77,10 @@ class RefusedClientScenarioTest {
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because it "
         + "does not trust the CA that issued it.");
-    assertThat(diagnosis.hint()).endsWith("it accepts certificates from CN=e2e Root CA,O=mtls-reference e2e, and "
-        + "ours chains to CN=Foreign Root CA,O=Elsewhere.");
+    assertThat(diagnosis.hint()).endsWith("it accepts certificates from CN=Test Root CA,O=mtls-reference test, and "
+        + "ours chains to CN=Foreign Root CA,O=elsewhere.");
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence()).isEqualTo("the client"
-        + " certificate \"CN=mallory,OU=admins,O=Elsewhere\" was issued by \"CN=Foreign Root CA,O=Elsewhere\", which"
+        + " certificate \"CN=alice,OU=admins,O=mtls-reference test\" was issued by \"CN=Foreign Root CA,O=elsewhere\", which"
         + " is not a trust anchor here (or the peer left out its intermediate CA certificate)");
     assertThat(server.requests()).isEmpty();
   }
@@ -90,17 +92,17 @@ class RefusedClientScenarioTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void client_from_foreign_ca_with_our_ca_dn_is_refused(String protocol) {
-    E2ePki.Credential impostor = pki.get("impostor");
+    CastFiles.Credential impostor = pki.get("impostor");
     assertThat(impostor.issued().chain().get(1).getSubjectX500Principal())
-        .isEqualTo(pki.intermediate().certificate().getSubjectX500Principal());
-    assertThat(pki.impostorRoot().certificate().getSubjectX500Principal())
-        .isEqualTo(pki.root().certificate().getSubjectX500Principal());
+        .isEqualTo(pki.cast().issuing.certificate().getSubjectX500Principal());
+    assertThat(pki.cast().impostorRoot.certificate().getSubjectX500Principal())
+        .isEqualTo(pki.cast().root.certificate().getSubjectX500Principal());
 
     Diagnosis diagnosis = Clients.refused(pki, "impostor", protocol, server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-    String sameName = "CA certificate \"CN=e2e Issuing CA,O=mtls-reference e2e\" names the trust anchor"
-        + " \"CN=e2e Root CA,O=mtls-reference e2e\" as its issuer, but that anchor's key did not sign it: a CA with the"
+    String sameName = "CA certificate \"CN=Test Issuing CA,O=mtls-reference test\" names the trust anchor"
+        + " \"CN=Test Root CA,O=mtls-reference test\" as its issuer, but that anchor's key did not sign it: a CA with the"
         + " same name but another key is a different CA";
     assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
@@ -117,7 +119,7 @@ class RefusedClientScenarioTest {
     Diagnosis diagnosis = Clients.refused(pki, "expired", protocol, server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-    String expired = "the client certificate \"CN=expired,OU=admins,O=mtls-reference e2e\" expired on " + notAfter;
+    String expired = "the client certificate \"CN=expired,OU=admins,O=mtls-reference test\" expired on " + notAfter;
     assertThat(diagnosis.reason()).isEqualTo(Reason.EXPIRED);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
         + expired + ".");
@@ -132,7 +134,7 @@ class RefusedClientScenarioTest {
     Diagnosis diagnosis = Clients.refused(pki, "notyetvalid", protocol, server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-    String early = "the client certificate \"CN=notyetvalid,OU=admins,O=mtls-reference e2e\" is not valid before "
+    String early = "the client certificate \"CN=notyetvalid,OU=admins,O=mtls-reference test\" is not valid before "
         + notBefore;
     assertThat(diagnosis.reason()).isEqualTo(Reason.NOT_YET_VALID);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
@@ -147,17 +149,17 @@ class RefusedClientScenarioTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void revoked_client_certificate_is_refused_via_crl(String protocol) {
-    E2ePki.Credential revoked = pki.get("revoked");
-    assertThat(pki.intermediateCrl().isRevoked(revoked.x509())).isTrue();
+    CastFiles.Credential revoked = pki.get("revoked");
+    assertThat(pki.issuingCrl().isRevoked(revoked.x509())).isTrue();
 
     Diagnosis diagnosis = Clients.refused(pki, "revoked", protocol, server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
     assertThat(diagnosis.sentence()).isIn((Object[]) UNEXPLAINED_REFUSAL);
     assertThat(server.awaitRejection(Reason.REVOKED).verdict().sentence()).startsWith("the client certificate"
-        + " \"CN=revoked,OU=admins,O=mtls-reference e2e\" (serial " + revoked.x509().getSerialNumber().toString(16)
+        + " \"CN=revoked,OU=admins,O=mtls-reference test\" (serial " + revoked.x509().getSerialNumber().toString(16)
         + ") was revoked on ")
-        .endsWith(" (reason keyCompromise) by \"CN=e2e Issuing CA,O=mtls-reference e2e\"");
+        .endsWith(" (reason keyCompromise) by \"CN=Test Issuing CA,O=mtls-reference test\"");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -166,7 +168,7 @@ class RefusedClientScenarioTest {
     Diagnosis diagnosis = Clients.refused(pki, "serveronly", protocol, server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-    String serverOnly = "the client certificate \"CN=serveronly,OU=admins,O=mtls-reference e2e\" is not allowed for"
+    String serverOnly = "the client certificate \"CN=serveronly,OU=admins,O=mtls-reference test\" is not allowed for"
         + " TLS client authentication: its extended key usage [serverAuth] lacks clientAuth";
     assertThat(diagnosis.reason()).isEqualTo(Reason.WRONG_PURPOSE);
     assertThat(diagnosis.sentence()).isEqualTo("The server rejected our client certificate, most likely because "
@@ -183,7 +185,7 @@ class RefusedClientScenarioTest {
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED);
     assertThat(diagnosis.reason()).isEqualTo(Reason.EXPIRED);
     assertThat(diagnosis.sentence()).isEqualTo("Our certificate would be refused: expired: the client certificate"
-        + " \"CN=expired,OU=admins,O=mtls-reference e2e\" expired on " + pki.get("expired").x509().getNotAfter()
+        + " \"CN=expired,OU=admins,O=mtls-reference test\" expired on " + pki.get("expired").x509().getNotAfter()
         .toInstant() + ".");
     assertThat(diagnosis.technical()).isEqualTo("pre-flight check before connecting; nothing was sent");
     // Nothing reached the server, so it has nothing to say.
@@ -200,7 +202,7 @@ class RefusedClientScenarioTest {
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS);
     assertThat(diagnosis.reason()).isEqualTo(Reason.WRONG_PURPOSE);
     assertThat(diagnosis.sentence()).isEqualTo("Our certificate would be refused: not allowed for this purpose: the"
-        + " client certificate \"CN=serveronly,OU=admins,O=mtls-reference e2e\" is not allowed for TLS client"
+        + " client certificate \"CN=serveronly,OU=admins,O=mtls-reference test\" is not allowed for TLS client"
         + " authentication: its extended key usage [serverAuth] lacks clientAuth.");
     assertThat(server.rejections()).isEmpty();
   }

@@ -2,11 +2,13 @@ package dev.mtls.e2e;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.MtlsServer;
-import dev.mtls.server.RecordedEvents;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.ServedRequest;
+import dev.mtls.server.ServerListener;
 import dev.mtls.server.app.DemoRoutes;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,9 +39,9 @@ public final class RunningServer implements AutoCloseable {
   private final MtlsServer server;
   private final Path rolesFile;
   private final Path crlFile;
-  private final RecordedEvents events;
+  private final Recorder<Object> events;
 
-  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, RecordedEvents events) {
+  private RunningServer(MtlsServer server, Path rolesFile, Path crlFile, Recorder<Object> events) {
     this.server = server;
     this.rolesFile = rolesFile;
     this.crlFile = crlFile;
@@ -50,22 +52,22 @@ public final class RunningServer implements AutoCloseable {
    * The example configuration: identity {@code server}, trust our root, the CRLs of both CAs (the issuing CA's revoking
    * {@code revoked}).
    */
-  public static RunningServer start(E2ePki pki, Path workDir) {
+  public static RunningServer start(CastFiles pki, Path workDir) {
     return start(pki, workDir, builder -> {});
   }
 
   /**
-   * Like {@link #start(E2ePki, Path)}, then {@code customizer} may change anything on the builder (protocols, client
+   * Like {@link #start(CastFiles, Path)}, then {@code customizer} may change anything on the builder (protocols, client
    * auth, identity, reload interval...) before the server is built.
    */
-  public static RunningServer start(E2ePki pki, Path workDir, Consumer<MtlsServer.Builder> customizer) {
+  public static RunningServer start(CastFiles pki, Path workDir, Consumer<MtlsServer.Builder> customizer) {
     try {
       Files.createDirectories(workDir);
       Path rolesFile = workDir.resolve("roles.conf");
       Path crlFile = workDir.resolve("crl.pem");
       Files.copy(Artifacts.serverExample("roles.conf"), rolesFile, StandardCopyOption.REPLACE_EXISTING);
       Files.copy(pki.crlPem(), crlFile, StandardCopyOption.REPLACE_EXISTING);
-      RecordedEvents events = new RecordedEvents();
+      Recorder<Object> events = new Recorder<>(LOG_WAIT);
       AtomicReference<MtlsServer> self = new AtomicReference<>();
       MtlsServer.Builder builder = DemoRoutes.register(MtlsServer.builder(), () -> self.get().reload())
           .identityPem(pki.server().chain(), pki.server().key(), null)
@@ -73,7 +75,7 @@ public final class RunningServer implements AutoCloseable {
           .addCrlFile(crlFile)
           .roleRulesFile(rolesFile)
           .routeRulesFile(Artifacts.serverExample("routes.conf"))
-          .listener(events)
+          .listener(ServerListener.forwardingTo(events))
           .host("127.0.0.1")
           .port(0)
           .managementPort(0)
@@ -126,12 +128,12 @@ public final class RunningServer implements AutoCloseable {
 
   /** The rejections reported so far. */
   public List<Rejection> rejections() {
-    return events.all();
+    return events.all(Rejection.class);
   }
 
   /** The requests served so far. */
   public List<ServedRequest> requests() {
-    return events.requests();
+    return events.all(ServedRequest.class);
   }
 
   /**
@@ -139,7 +141,7 @@ public final class RunningServer implements AutoCloseable {
    * own thread, possibly after the client has already given up. Fails with all rejections seen if none comes.
    */
   public Rejection awaitRejection(Reason reason) {
-    return first(events.await(r -> r.verdict().reason() == reason), "a rejection for " + reason);
+    return events.awaitFirst(Rejection.class, r -> r.verdict().reason() == reason);
   }
 
   /**
@@ -148,18 +150,8 @@ public final class RunningServer implements AutoCloseable {
    * an earlier test's request may still arrive after {@link #clearLogs()}.
    */
   public ServedRequest awaitRequest(String method, String path, String subjectPrefix) {
-    return first(events.awaitRequest(r -> r.method().equals(method) && r.path().equals(path) && r.caller() != null
-        && r.caller().identity().subject().toString().startsWith(subjectPrefix)),
-        "a served " + method + " " + path + " by " + subjectPrefix);
-  }
-
-  /** The first of {@code matching} (RecordedEvents waited for it); fails with everything the server reported. */
-  private <T> T first(List<T> matching, String what) {
-    if (matching.isEmpty()) {
-      throw new AssertionError("expected " + what + " within 10 s; the server reported " + events.all() + " and "
-          + events.requests());
-    }
-    return matching.get(0);
+    return events.awaitFirst(ServedRequest.class, r -> r.method().equals(method) && r.path().equals(path)
+        && r.caller() != null && r.caller().identity().subject().toString().startsWith(subjectPrefix));
   }
 
   @Override

@@ -19,7 +19,7 @@ import dev.mtls.server.Responses;
 import dev.mtls.server.RoleRules;
 import dev.mtls.server.Roles;
 import dev.mtls.server.ServerListener;
-import dev.mtls.testpki.RefusalMatrix;
+import dev.mtls.testing.pki.RefusalMatrix;
 import io.undertow.util.Methods;
 import java.io.PrintWriter;
 import java.io.StringWriter;

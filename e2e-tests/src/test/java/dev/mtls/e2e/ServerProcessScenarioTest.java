@@ -3,6 +3,9 @@ package dev.mtls.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.ExternalProcess;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,12 +36,12 @@ class ServerProcessScenarioTest {
   private static final Pattern TRACE_LINE = Pattern.compile("^\\s*\\d+\\. client\\s+(-->|<--)\\s+server\\s+(\\w+)");
 
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static ServerProcess server;
 
   @BeforeAll
   static void start() throws IOException {
-    pki = E2ePki.create(dir.resolve("pki"));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     Path config = dir.resolve("server/server.conf");
     Files.createDirectories(config.getParent());
     // The example roles and routes, and the PEM files, the way an operator would lay them out.
@@ -76,7 +79,7 @@ class ServerProcessScenarioTest {
     assertThat(server.management("/ready").statusCode()).isEqualTo(200);
     String status = server.management("/status").body();
     assertThat(status).startsWith("{\"ready\":true,\"serverCertificate\":{\"subject\":\"CN=localhost,"
-        + "O=mtls-reference e2e\"").contains("\"clientAuth\":\"REQUIRED\"", "\"protocols\":[\"TLSv1.3\",\"TLSv1.2\"]");
+        + "O=mtls-reference test\"").contains("\"clientAuth\":\"REQUIRED\"", "\"protocols\":[\"TLSv1.3\",\"TLSv1.2\"]");
     assertThat(server.management("/metrics").body().lines().filter(l -> l.startsWith("mtls_crl_next_update_seconds{")))
         .hasSize(2);
     assertThat(server.management("/metrics").body().lines()
@@ -100,7 +103,7 @@ class ServerProcessScenarioTest {
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(5);
     assertThat(result.stderr()).contains("error: the server answered HTTP 403\n");
-    assertThat(result.stdout()).contains("\"subject\":\"CN=bob,OU=readers,O=mtls-reference e2e\"",
+    assertThat(result.stdout()).contains("\"subject\":\"CN=bob,OU=readers,O=mtls-reference test\"",
         "\"route\":\"POST /api/admin/reload\"", "\"requiredRoles\":[\"admin\"]", "\"yourRoles\":[\"reader\"]");
   }
 
@@ -111,7 +114,7 @@ class ServerProcessScenarioTest {
         "--password-file", pki.passwordFile().toString()), "GET", server.url("/api/reports"));
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(0);
-    assertThat(result.stdout()).startsWith("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference e2e\"");
+    assertThat(result.stdout()).startsWith("{\"requestedBy\":\"CN=bob,OU=readers,O=mtls-reference test\"");
   }
 
   @Test
@@ -153,7 +156,7 @@ class ServerProcessScenarioTest {
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(4);
     assertThat(errorLine(result)).isEqualTo("error: Our certificate would be refused: expired: the client certificate"
-        + " \"CN=expired,OU=admins,O=mtls-reference e2e\" expired on " + pki.get("expired").x509().getNotAfter()
+        + " \"CN=expired,OU=admins,O=mtls-reference test\" expired on " + pki.get("expired").x509().getNotAfter()
         .toInstant() + ".");
     assertThat(result.stderr()).contains("cause: pre-flight check before connecting; nothing was sent");
   }
@@ -167,8 +170,8 @@ class ServerProcessScenarioTest {
     ExternalProcess.Result result = cli(args, "GET", server.url("/whoami"));
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(3);
-    assertThat(errorLine(result)).isEqualTo("error: " + "We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + E2ePki.INTERMEDIATE_DN
-          + "\" was issued by \"" + E2ePki.ROOT_DN + "\", which is not a trust anchor here.");
+    assertThat(errorLine(result)).isEqualTo("error: " + "We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + Cast.ISSUING_DN
+          + "\" was issued by \"" + Cast.ROOT_DN + "\", which is not a trust anchor here.");
   }
 
   @Test
@@ -186,10 +189,10 @@ class ServerProcessScenarioTest {
         || m.endsWith("ClientKeyExchange") || m.endsWith("Alert"));
     // The certificates' subjects, where they travel: the server's chain, then ours.
     assertThat(result.stderr())
-        .contains("client <--  server  Certificate [CN=localhost, O=mtls-reference e2e <- CN=e2e Issuing CA, "
-            + "O=mtls-reference e2e]")
-        .contains("client  --> server  Certificate [CN=alice, OU=admins, O=mtls-reference e2e <- CN=e2e Issuing CA, "
-            + "O=mtls-reference e2e]")
+        .contains("client <--  server  Certificate [CN=localhost, O=mtls-reference test <- CN=Test Issuing CA, "
+            + "O=mtls-reference test]")
+        .contains("client  --> server  Certificate [CN=alice, OU=admins, O=mtls-reference test <- CN=Test Issuing CA, "
+            + "O=mtls-reference test]")
         .contains("```mermaid\nsequenceDiagram\n", "    S->>C: EncryptedExtensions\n");
   }
 
@@ -219,7 +222,7 @@ class ServerProcessScenarioTest {
     assertThat(messages).as(result.stderr()).startsWith("--> ClientHello", "<-- ServerHello",
         "<-- EncryptedExtensions", "<-- CertificateRequest");
     // Our chain from the foreign CA was sent, and the server's refusal is the last thing that happened.
-    assertThat(result.stderr()).contains("client  --> server  Certificate [CN=mallory, OU=admins, O=Elsewhere]");
+    assertThat(result.stderr()).contains("client  --> server  Certificate [CN=alice, OU=admins, O=mtls-reference test]");
     assertThat(messages.get(messages.size() - 1)).isIn("<-- Alert", "<-- ConnectionFailure", "--> ConnectionFailure");
     assertThat(messages).doesNotContain("<-- NewSessionTicket");
     assertThat(result.stderr()).containsPattern("    S-xC: (Alert|ConnectionFailure)|    C-xS: ConnectionFailure");
@@ -245,7 +248,7 @@ class ServerProcessScenarioTest {
 
   /** {@code --cacert root --cert NAME-chain.pem --key NAME.key}. */
   private static List<String> identity(String name) {
-    E2ePki.Credential credential = pki.get(name);
+    CastFiles.Credential credential = pki.get(name);
     return new ArrayList<>(List.of("--cacert", pki.rootPem().toString(), "--cert", credential.chain().toString(),
         "--key", credential.key().toString()));
   }

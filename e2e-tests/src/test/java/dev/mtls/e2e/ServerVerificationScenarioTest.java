@@ -6,6 +6,8 @@ import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerVerificationScenarioTest {
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static RunningServer server;
 
   @BeforeAll
   static void start() {
-    pki = E2ePki.create(dir.resolve("pki"));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
   }
 
@@ -38,7 +40,7 @@ class ServerVerificationScenarioTest {
 
   @Test
   void client_refuses_server_certificate_issued_for_another_host_name() {
-    E2ePki.Credential otherHost = pki.get("otherhost");
+    CastFiles.Credential otherHost = pki.get("otherhost");
     try (RunningServer misnamed = RunningServer.start(pki, dir.resolve("misnamed"),
         builder -> builder.identityPem(otherHost.chain(), otherHost.key(), null))) {
       misnamed.clearLogs();
@@ -47,7 +49,7 @@ class ServerVerificationScenarioTest {
 
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.HOSTNAME_MISMATCH);
       assertThat(diagnosis.reason()).isEqualTo(Reason.HOSTNAME_MISMATCH);
-      assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example," + E2ePki.ORG
+      assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example," + Cast.ORG
           + "\" is not valid for localhost: it names [DNS:other.example].");
       assertThat(misnamed.rejections()).as("the client gave up on the server: not a refusal").isEmpty();
       assertThat(misnamed.requests()).isEmpty();
@@ -56,14 +58,14 @@ class ServerVerificationScenarioTest {
 
   @Test
   void client_refuses_server_when_connecting_by_an_address_missing_from_its_certificate() {
-    E2ePki.Credential otherHost = pki.get("otherhost");
+    CastFiles.Credential otherHost = pki.get("otherhost");
     try (RunningServer misnamed = RunningServer.start(pki, dir.resolve("misnamed-ip"),
         builder -> builder.identityPem(otherHost.chain(), otherHost.key(), null))) {
 
       Diagnosis diagnosis = Clients.refused(pki, "alice", null, misnamed.url("127.0.0.1", "/whoami"));
 
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.HOSTNAME_MISMATCH);
-      assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example," + E2ePki.ORG
+      assertThat(diagnosis.sentence()).isEqualTo("The server certificate \"CN=other.example," + Cast.ORG
           + "\" is not valid for 127.0.0.1: it names [DNS:other.example].");
     }
   }
@@ -77,9 +79,9 @@ class ServerVerificationScenarioTest {
     Diagnosis diagnosis = Clients.refused(client, "GET", server.url("/whoami"));
 
     assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
-    assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + E2ePki.INTERMEDIATE_DN
-          + "\" was issued by \"" + E2ePki.ROOT_DN + "\", which is not a trust anchor here.");
-    assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=Elsewhere. "
+    assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + Cast.ISSUING_DN
+          + "\" was issued by \"" + Cast.ROOT_DN + "\", which is not a trust anchor here.");
+    assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=elsewhere. "
         + "Pass the CA that issued the server's certificate with --cacert.");
     assertThat(server.rejections()).as("the client gave up on the server: not a refusal").isEmpty();
     assertThat(server.requests()).isEmpty();
@@ -87,7 +89,7 @@ class ServerVerificationScenarioTest {
 
   @Test
   void client_refuses_server_from_foreign_ca_even_when_the_name_matches() {
-    E2ePki.Credential foreignServer = pki.get("foreignserver");
+    CastFiles.Credential foreignServer = pki.get("foreignserver");
     try (RunningServer impostor = RunningServer.start(pki, dir.resolve("foreign-server"),
         builder -> builder.identityPem(foreignServer.chain(), foreignServer.key(), null))) {
 
@@ -96,8 +98,8 @@ class ServerVerificationScenarioTest {
       assertThat(diagnosis.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
       assertThat(diagnosis.reason()).isEqualTo(Reason.UNTRUSTED_ISSUER);
       assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted"
-          + " CA: the server certificate \"CN=localhost,O=Elsewhere\" was issued by \"CN=Foreign Root CA,O=Elsewhere\","
-          + " which is not a trust anchor here (or the peer left out its intermediate CA certificate).");
+          + " CA: CA certificate \"CN=Foreign Issuing CA,O=elsewhere\" was issued by \"CN=Foreign Root CA,O=elsewhere\","
+          + " which is not a trust anchor here.");
     }
   }
 }

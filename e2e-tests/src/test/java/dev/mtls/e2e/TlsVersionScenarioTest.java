@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsVersionScenarioTest {
   @TempDir static Path dir;
-  static E2ePki pki;
+  static CastFiles pki;
   static RunningServer server;
 
   @BeforeAll
   static void start() {
-    pki = E2ePki.create(dir.resolve("pki"));
+    pki = Cast.create().writeTo(dir.resolve("pki"));
     server = RunningServer.start(pki, dir.resolve("server"));
   }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.CrlSet;
-import dev.mtls.testpki.MutableClock;
+import dev.mtls.testing.MutableClock;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

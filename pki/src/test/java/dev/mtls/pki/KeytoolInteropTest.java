@@ -2,7 +2,8 @@ package dev.mtls.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.pki.ExternalTool.Result;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Jdk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ class KeytoolInteropTest {
         Pkcs12.keyStore(alice.identity(), PASSWORD.toCharArray(), "alice", Pkcs12.Profile.MODERN));
     Files.writeString(directory.resolve("pw"), PASSWORD + "\n");
 
-    Result list = ExternalTool.keytool(directory, "-list", "-v", "-keystore", "alice.p12", "-storetype", "PKCS12",
+    Result list = Jdk.keytool(directory, "-list", "-v", "-keystore", "alice.p12", "-storetype", "PKCS12",
         "-storepass:file", "pw");
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
@@ -43,7 +44,7 @@ class KeytoolInteropTest {
     Files.write(directory.resolve("trust.p12"), Pkcs12.trustStore(List.of(root.certificate()), PASSWORD.toCharArray()));
     Files.writeString(directory.resolve("pw"), PASSWORD + "\n");
 
-    Result list = ExternalTool.keytool(directory, "-list", "-keystore", "trust.p12", "-storetype", "PKCS12",
+    Result list = Jdk.keytool(directory, "-list", "-keystore", "trust.p12", "-storetype", "PKCS12",
         "-storepass:file", "pw");
 
     assertThat(list.exitCode()).as(list.toString()).isZero();
@@ -58,7 +59,7 @@ class KeytoolInteropTest {
         Pkcs12.keyStore(bob.identity(), PASSWORD.toCharArray(), "bob", Pkcs12.Profile.MODERN));
     Files.writeString(directory.resolve("pw"), "wrong\n");
 
-    Result list = ExternalTool.keytool(directory, "-list", "-keystore", "bob.p12", "-storetype", "PKCS12",
+    Result list = Jdk.keytool(directory, "-list", "-keystore", "bob.p12", "-storetype", "PKCS12",
         "-storepass:file", "pw");
 
     assertThat(list.exitCode()).isNotZero();

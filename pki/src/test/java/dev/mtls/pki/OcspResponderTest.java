@@ -1,11 +1,12 @@
 package dev.mtls.pki;
 
-import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.pki.ExternalTool.Result;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,10 +56,11 @@ class OcspResponderTest {
     server.close();
     ca.close();
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void answers_good_revoked_with_time_and_reason_and_unknown_with_a_verified_signature_and_the_nonce() {
-    Result result = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",
+    Result result = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",
         "-serial", "0x1234abcd", "-url", url(), "-CAfile", "chain.pem");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
@@ -66,26 +68,28 @@ class OcspResponderTest {
         "Reason: keyCompromise", "Revocation Time:", "0x1234abcd: unknown", "Next Update:")
         .doesNotContain("WARNING");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void the_responders_signature_verifies_against_the_delegated_signer_alone() {
-    Result result = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-url", url(),
+    Result result = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-url", url(),
         "-VAfile", "signer.pem");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("Response verify OK", "alice.pem: good");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void sees_a_revocation_made_while_it_runs() throws Exception {
     X509Certificate carol = ca.issue(CertificateSpec.client("CN=carol").build()).certificate();
     write("carol.pem", carol);
-    assertThat(openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "carol.pem", "-url", url(), "-CAfile",
+    assertThat(Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "carol.pem", "-url", url(), "-CAfile",
         "chain.pem").output()).contains("carol.pem: good");
 
     ca.revoke(carol.getSerialNumber(), RevocationReason.CESSATION_OF_OPERATION);
 
-    assertThat(openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "carol.pem", "-url", url(), "-CAfile",
+    assertThat(Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "carol.pem", "-url", url(), "-CAfile",
         "chain.pem").output()).contains("carol.pem: revoked", "Reason: cessationOfOperation");
   }
 
@@ -113,11 +117,12 @@ class OcspResponderTest {
       fresh.verify(recreated.intermediate().getPublicKey());
     }
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void answers_get_requests_with_a_cache_lifetime_and_garbage_with_malformed_request() throws Exception {
     Path request = dir.resolve("request.der");
-    Result made = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-no_nonce", "-reqout",
+    Result made = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-no_nonce", "-reqout",
         request.toString());
     assertThat(made.exitCode()).as(made.output()).isZero();
     String encoded = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(request));
@@ -147,7 +152,7 @@ class OcspResponderTest {
 
   @Test
   void renews_its_signer_while_running_once_less_than_a_day_is_left() throws Exception {
-    dev.mtls.testpki.MutableClock clock = dev.mtls.testpki.MutableClock.now();
+    dev.mtls.testing.MutableClock clock = dev.mtls.testing.MutableClock.now();
     try (CaDirectory running = CaDirectory.open(dir.resolve("ca"), PASSWORD, clock)) {
       CaDirectory.OcspSigner first = running.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
       OcspResponder responder = new OcspResponder(running, first, Duration.ofMinutes(10), clock);

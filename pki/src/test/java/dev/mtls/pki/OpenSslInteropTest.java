@@ -1,15 +1,16 @@
 package dev.mtls.pki;
 
-import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mtls.pki.ExternalTool.Result;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.KeyPairs;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SubjectAltName;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
@@ -62,6 +63,7 @@ class OpenSslInteropTest {
     write("revoked.pem", revoked.certificatePem());
     write("pw", PASSWORD + "\n");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_reads_the_ocsp_responder_and_crl_distribution_point_urls() throws IOException {
@@ -69,30 +71,32 @@ class OpenSslInteropTest {
         .withOcspResponder("http://127.0.0.1:8081/ocsp").issue(CertificateSpec.client("CN=dora").build());
     write("located.pem", located.certificatePem());
 
-    Result uri = openssl(directory, "x509", "-in", "located.pem", "-noout", "-ocsp_uri");
-    Result text = openssl(directory, "x509", "-in", "located.pem", "-noout", "-ext",
+    Result uri = Peer.OPENSSL.run(directory, "x509", "-in", "located.pem", "-noout", "-ocsp_uri");
+    Result text = Peer.OPENSSL.run(directory, "x509", "-in", "located.pem", "-noout", "-ext",
         "crlDistributionPoints,authorityInfoAccess");
 
     assertThat(uri.exitCode()).as(uri.output()).isZero();
     assertThat(uri.output().strip()).isEqualTo("http://127.0.0.1:8081/ocsp");
     assertThat(text.output()).contains("URI:http://127.0.0.1:8080/crl.pem", "OCSP - URI:http://127.0.0.1:8081/ocsp");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_verifies_leaf_through_intermediate() {
-    Result result = openssl(directory, "verify", "-CAfile", "root.pem", "-untrusted", "intermediate.pem", "server.pem");
+    Result result = Peer.OPENSSL.run(directory, "verify", "-CAfile", "root.pem", "-untrusted", "intermediate.pem", "server.pem");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output()).isEqualTo("server.pem: OK\n");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_accepts_each_leaf_only_for_its_purpose() {
-    Result serverAsServer = openssl(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
+    Result serverAsServer = Peer.OPENSSL.run(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
         "-untrusted", "intermediate.pem", "server.pem");
-    Result clientAsClient = openssl(directory, "verify", "-purpose", "sslclient", "-CAfile", "root.pem",
+    Result clientAsClient = Peer.OPENSSL.run(directory, "verify", "-purpose", "sslclient", "-CAfile", "root.pem",
         "-untrusted", "intermediate.pem", "client.pem");
-    Result clientAsServer = openssl(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
+    Result clientAsServer = Peer.OPENSSL.run(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
         "-untrusted", "intermediate.pem", "client.pem");
 
     assertThat(serverAsServer.exitCode()).as(serverAsServer.toString()).isZero();
@@ -100,14 +104,16 @@ class OpenSslInteropTest {
     assertThat(clientAsServer.exitCode()).as(clientAsServer.toString()).isNotZero();
     assertThat(clientAsServer.output()).contains("unsuitable certificate purpose");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_refuses_leaf_without_the_intermediate() {
-    Result result = openssl(directory, "verify", "-CAfile", "root.pem", "server.pem");
+    Result result = Peer.OPENSSL.run(directory, "verify", "-CAfile", "root.pem", "server.pem");
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.output()).contains("unable to get local issuer certificate");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_crl_check_reports_the_revoked_certificate_and_accepts_the_others() throws IOException {
@@ -116,9 +122,9 @@ class OpenSslInteropTest {
             RevocationReason.KEY_COMPROMISE)),
         BigInteger.ONE, Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(7)))));
 
-    Result revokedResult = openssl(directory, "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem",
+    Result revokedResult = Peer.OPENSSL.run(directory, "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem",
         "-untrusted", "intermediate.pem", "revoked.pem");
-    Result goodResult = openssl(directory, "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem",
+    Result goodResult = Peer.OPENSSL.run(directory, "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem",
         "-untrusted", "intermediate.pem", "client.pem");
 
     assertThat(revokedResult.exitCode()).as(revokedResult.toString()).isNotZero();
@@ -126,6 +132,7 @@ class OpenSslInteropTest {
     assertThat(goodResult.exitCode()).as(goodResult.toString()).isZero();
     assertThat(goodResult.output()).isEqualTo("client.pem: OK\n");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_reads_the_crl_fields() throws IOException {
@@ -133,7 +140,7 @@ class OpenSslInteropTest {
         List.of(new Revocation(revoked.certificate().getSerialNumber(), Instant.now(), RevocationReason.SUPERSEDED)),
         BigInteger.valueOf(7), Instant.now(), Instant.now().plus(Duration.ofDays(7)))));
 
-    Result result = openssl(directory, "crl", "-in", "crl.pem", "-noout", "-text");
+    Result result = Peer.OPENSSL.run(directory, "crl", "-in", "crl.pem", "-noout", "-text");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output())
@@ -144,13 +151,14 @@ class OpenSslInteropTest {
         .contains("Superseded")
         .contains(revoked.certificate().getSerialNumber().toString(16).toUpperCase());
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_reads_modern_p12_without_legacy_and_reports_aes_256_cbc() throws IOException {
     Files.write(directory.resolve("alice.p12"),
         Pkcs12.keyStore(client.identity(), PASSWORD.toCharArray(), "alice", Pkcs12.Profile.MODERN));
 
-    Result result = openssl(directory, "pkcs12", "-info", "-in", "alice.p12", "-passin", "file:pw", "-noout");
+    Result result = Peer.OPENSSL.run(directory, "pkcs12", "-info", "-in", "alice.p12", "-passin", "file:pw", "-noout");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output())
@@ -159,25 +167,27 @@ class OpenSslInteropTest {
         .contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 100000, PRF hmacWithSHA256")
         .doesNotContain("error");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_reads_the_friendly_name_and_whole_chain_from_the_p12() throws IOException {
     Files.write(directory.resolve("alice.p12"),
         Pkcs12.keyStore(client.identity(), PASSWORD.toCharArray(), "alice", Pkcs12.Profile.MODERN));
 
-    Result result = openssl(directory, "pkcs12", "-in", "alice.p12", "-passin", "file:pw", "-nokeys");
+    Result result = Peer.OPENSSL.run(directory, "pkcs12", "-in", "alice.p12", "-passin", "file:pw", "-nokeys");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output()).contains("friendlyName: alice").contains("subject=O = mtls-reference, OU = admins, CN = alice")
         .contains("subject=O = mtls-reference, CN = Interop Intermediate");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_reads_compat_p12_without_legacy_and_reports_3des() throws IOException {
     Files.write(directory.resolve("compat.p12"),
         Pkcs12.keyStore(client.identity(), PASSWORD.toCharArray(), "alice", Pkcs12.Profile.COMPAT));
 
-    Result result = openssl(directory, "pkcs12", "-info", "-in", "compat.p12", "-passin", "file:pw", "-noout");
+    Result result = Peer.OPENSSL.run(directory, "pkcs12", "-info", "-in", "compat.p12", "-passin", "file:pw", "-noout");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output())
@@ -186,20 +196,22 @@ class OpenSslInteropTest {
         .contains("Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC")
         .doesNotContain("RC2");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_reads_the_truststore() throws IOException {
     Files.write(directory.resolve("trust.p12"), Pkcs12.trustStore(List.of(root.certificate()), PASSWORD.toCharArray()));
 
-    Result result = openssl(directory, "pkcs12", "-in", "trust.p12", "-passin", "file:pw", "-nokeys");
+    Result result = Peer.OPENSSL.run(directory, "pkcs12", "-in", "trust.p12", "-passin", "file:pw", "-nokeys");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output()).contains("subject=O = mtls-reference, CN = Interop Root");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void csr_made_by_openssl_req_is_signed_by_pki_with_its_names() throws IOException {
-    Result request = openssl(directory, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+    Result request = Peer.OPENSSL.run(directory, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
         "-nodes", "-keyout", "api.key", "-out", "api.csr", "-subj", "/O=Example/CN=api.example.org",
         "-addext", "subjectAltName=DNS:api.example.org,DNS:api.internal,IP:10.0.0.7");
     assertThat(request.exitCode()).as(request.toString()).isZero();
@@ -213,16 +225,17 @@ class OpenSslInteropTest {
     PrivateKey opensslKey = Pem.loadPrivateKey(directory.resolve("api.key"), null);
     assertThat(Identity.of(opensslKey, issued.chain()).certificate()).isEqualTo(issued.certificate());
     write("api.pem", issued.certificatePem());
-    Result verify = openssl(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
+    Result verify = Peer.OPENSSL.run(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
         "-untrusted", "intermediate.pem", "api.pem");
     assertThat(verify.exitCode()).as(verify.toString()).isZero();
     assertThat(verify.output()).isEqualTo("api.pem: OK\n");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void p12_made_by_openssl_loads_through_identity() throws IOException {
     write("alice.key", client.privateKeyPem());
-    Result export = openssl(directory, "pkcs12", "-export", "-in", "client.pem", "-inkey", "alice.key",
+    Result export = Peer.OPENSSL.run(directory, "pkcs12", "-export", "-in", "client.pem", "-inkey", "alice.key",
         "-certfile", "intermediate.pem", "-name", "alice", "-passout", "file:pw", "-out", "openssl.p12");
     assertThat(export.exitCode()).as(export.toString()).isZero();
     Path file = directory.resolve("openssl.p12");
@@ -236,30 +249,33 @@ class OpenSslInteropTest {
         .isInstanceOf(KeyMaterialException.class)
         .hasMessage(file + ": wrong password for the PKCS#12 file");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void pkcs1_rsa_key_from_openssl_loads() throws Exception {
-    Result generate = openssl(directory, "genrsa", "-traditional", "-out", "rsa.key", "2048");
+    Result generate = Peer.OPENSSL.run(directory, "genrsa", "-traditional", "-out", "rsa.key", "2048");
     assertThat(generate.exitCode()).as(generate.toString()).isZero();
     assertThat(Files.readString(directory.resolve("rsa.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
     assertLoadsAndMatches("rsa.key", null);
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void sec1_ec_key_from_openssl_loads() throws Exception {
-    Result generate = openssl(directory, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec.key");
+    Result generate = Peer.OPENSSL.run(directory, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec.key");
     assertThat(generate.exitCode()).as(generate.toString()).isZero();
     assertThat(Files.readString(directory.resolve("ec.key"))).startsWith("-----BEGIN EC PRIVATE KEY-----");
 
     assertLoadsAndMatches("ec.key", null);
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void pkcs8_keys_from_openssl_load_ec_and_ed25519() throws Exception {
-    Result ec = openssl(directory, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384",
+    Result ec = Peer.OPENSSL.run(directory, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384",
         "-out", "ec8.key");
-    Result ed = openssl(directory, "genpkey", "-algorithm", "ED25519", "-out", "ed.key");
+    Result ed = Peer.OPENSSL.run(directory, "genpkey", "-algorithm", "ED25519", "-out", "ed.key");
     assertThat(ec.exitCode()).as(ec.toString()).isZero();
     assertThat(ed.exitCode()).as(ed.toString()).isZero();
     assertThat(Files.readString(directory.resolve("ec8.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
@@ -267,11 +283,12 @@ class OpenSslInteropTest {
     assertLoadsAndMatches("ec8.key", null);
     assertLoadsAndMatches("ed.key", null);
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void encrypted_pkcs8_key_from_openssl_loads_with_its_password_only() throws Exception {
-    Result generate = openssl(directory, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "plain.key");
-    Result encrypt = openssl(directory, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain.key",
+    Result generate = Peer.OPENSSL.run(directory, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "plain.key");
+    Result encrypt = Peer.OPENSSL.run(directory, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "plain.key",
         "-passout", "file:pw", "-out", "encrypted.key");
     assertThat(generate.exitCode()).as(generate.toString()).isZero();
     assertThat(encrypt.exitCode()).as(encrypt.toString()).isZero();
@@ -286,11 +303,12 @@ class OpenSslInteropTest {
         .isInstanceOf(KeyMaterialException.class)
         .hasMessage(file + ": cannot decrypt the private key: wrong password?");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void traditional_encrypted_rsa_key_from_openssl_loads() throws Exception {
-    Result generate = openssl(directory, "genrsa", "-out", "plain-rsa.key", "2048");
-    Result encrypt = openssl(directory, "rsa", "-in", "plain-rsa.key", "-traditional", "-aes256",
+    Result generate = Peer.OPENSSL.run(directory, "genrsa", "-out", "plain-rsa.key", "2048");
+    Result encrypt = Peer.OPENSSL.run(directory, "rsa", "-in", "plain-rsa.key", "-traditional", "-aes256",
         "-passout", "file:pw", "-out", "legacy.key");
     assertThat(generate.exitCode()).as(generate.toString()).isZero();
     assertThat(encrypt.exitCode()).as(encrypt.toString()).isZero();
@@ -298,6 +316,7 @@ class OpenSslInteropTest {
 
     assertLoadsAndMatches("legacy.key", PASSWORD.toCharArray());
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void encrypted_key_written_by_pki_is_read_by_openssl() throws Exception {
@@ -305,30 +324,32 @@ class OpenSslInteropTest {
     write("encrypted.key", Pem.encodeEncrypted(key, PASSWORD.toCharArray()));
     write("wrong-pw", "not-the-password\n");
 
-    Result read = openssl(directory, "pkey", "-in", "encrypted.key", "-passin", "file:pw", "-pubout", "-out", "pub.pem");
-    Result wrong = openssl(directory, "pkey", "-in", "encrypted.key", "-passin", "file:wrong-pw", "-noout");
-    Result info = openssl(directory, "asn1parse", "-in", "encrypted.key");
+    Result read = Peer.OPENSSL.run(directory, "pkey", "-in", "encrypted.key", "-passin", "file:pw", "-pubout", "-out", "pub.pem");
+    Result wrong = Peer.OPENSSL.run(directory, "pkey", "-in", "encrypted.key", "-passin", "file:wrong-pw", "-noout");
+    Result info = Peer.OPENSSL.run(directory, "asn1parse", "-in", "encrypted.key");
 
     assertThat(read.exitCode()).as(read.toString()).isZero();
     assertThat(publicKey("pub.pem").getEncoded()).isEqualTo(client.certificate().getPublicKey().getEncoded());
     assertThat(wrong.exitCode()).isNotZero();
     assertThat(info.output()).contains("PBES2").contains("PBKDF2").contains("hmacWithSHA256").contains("aes-256-cbc");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void plain_key_written_by_pki_is_pkcs8_and_read_by_openssl() throws Exception {
     write("plain.key", client.privateKeyPem());
 
-    Result read = openssl(directory, "pkey", "-in", "plain.key", "-pubout", "-out", "pub.pem");
+    Result read = Peer.OPENSSL.run(directory, "pkey", "-in", "plain.key", "-pubout", "-out", "pub.pem");
 
     assertThat(client.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
     assertThat(read.exitCode()).as(read.toString()).isZero();
     assertThat(publicKey("pub.pem").getEncoded()).isEqualTo(client.certificate().getPublicKey().getEncoded());
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void openssl_shows_the_profile_extensions_of_a_server_certificate() {
-    Result result = openssl(directory, "x509", "-in", "server.pem", "-noout", "-ext",
+    Result result = Peer.OPENSSL.run(directory, "x509", "-in", "server.pem", "-noout", "-ext",
         "basicConstraints,keyUsage,extendedKeyUsage,subjectAltName");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -347,7 +368,7 @@ class OpenSslInteropTest {
     if (password != null) {
       arguments.addAll(List.of("-passin", "file:pw"));
     }
-    Result result = openssl(directory, arguments.toArray(new String[0]));
+    Result result = Peer.OPENSSL.run(directory, arguments.toArray(new String[0]));
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(KeyPairs.matches(publicKey(keyFile + ".pub"), key)).as(keyFile).isTrue();
   }

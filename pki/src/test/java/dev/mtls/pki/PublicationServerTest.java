@@ -1,15 +1,15 @@
 package dev.mtls.pki;
 
-import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mtls.pki.ExternalTool.Result;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -65,15 +65,16 @@ class PublicationServerTest {
     server.close();
     ca.close();
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void serves_the_issuing_cas_crl_as_der_that_openssl_verifies_with_its_number_and_revoked_serial() throws Exception {
     HttpResponse<byte[]> response = get("/crl/issuing.crl");
     Files.write(dir.resolve("issuing.crl"), response.body());
 
-    Result fields = openssl(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-issuer", "-crlnumber");
-    Result text = openssl(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-text");
-    Result verified = openssl(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-CAfile", "chain.pem");
+    Result fields = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-issuer", "-crlnumber");
+    Result text = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-text");
+    Result verified = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-CAfile", "chain.pem");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/pkix-crl");
@@ -83,17 +84,19 @@ class PublicationServerTest {
         .doesNotContain(hex(alice.getSerialNumber()));
     assertThat(verified.output()).contains("verify OK");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void serves_the_roots_crl_which_covers_the_intermediate() throws Exception {
     Files.write(dir.resolve("root.crl"), get("/crl/root.crl").body());
 
-    Result fields = openssl(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-issuer", "-crlnumber");
-    Result verified = openssl(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-CAfile", "chain.pem");
+    Result fields = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-issuer", "-crlnumber");
+    Result verified = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-CAfile", "chain.pem");
 
     assertThat(fields.output()).contains("issuer=O = Serve Test, CN = Serve Test Root CA", "crlNumber=0x01");
     assertThat(verified.output()).contains("verify OK");
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void a_revocation_made_while_serving_is_in_the_next_crl_fetched_with_the_next_number() throws Exception {
@@ -104,10 +107,11 @@ class PublicationServerTest {
     Files.write(dir.resolve("after.crl"), get("/crl/issuing.crl").body());
 
     assertThat(Files.readAllBytes(dir.resolve("again.crl"))).isEqualTo(Files.readAllBytes(dir.resolve("before.crl")));
-    Result after = openssl(dir, "crl", "-inform", "DER", "-in", "after.crl", "-noout", "-crlnumber", "-text");
+    Result after = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "after.crl", "-noout", "-crlnumber", "-text");
     assertThat(after.output()).contains("crlNumber=0x02", hex(alice.getSerialNumber()), "Affiliation Changed",
         hex(bob.getSerialNumber()));
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void revoking_the_intermediate_while_serving_puts_it_in_the_next_root_crl() throws Exception {
@@ -116,7 +120,7 @@ class PublicationServerTest {
     ca.revoke(ca.intermediate().getSerialNumber(), RevocationReason.CA_COMPROMISE);
     Files.write(dir.resolve("root.crl"), get("/crl/root.crl").body());
 
-    Result text = openssl(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-crlnumber", "-text");
+    Result text = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-crlnumber", "-text");
     assertThat(text.output()).contains("crlNumber=0x02", hex(ca.intermediate().getSerialNumber()), "CA Compromise");
   }
 
@@ -127,10 +131,11 @@ class PublicationServerTest {
     assertThat(cacheControl).matches("max-age=\\d+, public, no-transform");
     assertThat(Long.parseLong(cacheControl.replaceAll("max-age=(\\d+),.*", "$1"))).isBetween(1790L, 1800L);
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void answers_openssl_ocsp_at_its_path_good_and_revoked() {
-    Result result = openssl(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",
+    Result result = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",
         "-url", server.uri("/ocsp").toString(), "-CAfile", "chain.pem");
 
     assertThat(result.exitCode()).as(result.output()).isZero();

@@ -1,6 +1,8 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.reload.MaterialEvent;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Told what the server does, as typed events, on the thread that did it: every completed handshake, every refused
@@ -22,4 +24,39 @@ public interface ServerListener {
 
   /** Material (identity, trust anchors, a CRL file, role or route rules) was loaded, or a replacement refused. */
   default void materialChanged(MaterialEvent event) {}
+
+  /**
+   * A listener that hands every event, whatever its type, to {@code events}: an event bus, a queue, a test's
+   * recorder. The types are {@link AcceptedHandshake}, {@link AbortedHandshake}, {@link Rejection},
+   * {@link ServedRequest} and {@link MaterialEvent}.
+   */
+  static ServerListener forwardingTo(Consumer<Object> events) {
+    Objects.requireNonNull(events, "events == null");
+    return new ServerListener() {
+      @Override
+      public void accepted(AcceptedHandshake handshake) {
+        events.accept(handshake);
+      }
+
+      @Override
+      public void aborted(AbortedHandshake handshake) {
+        events.accept(handshake);
+      }
+
+      @Override
+      public void refused(Rejection rejection) {
+        events.accept(rejection);
+      }
+
+      @Override
+      public void served(ServedRequest request) {
+        events.accept(request);
+      }
+
+      @Override
+      public void materialChanged(MaterialEvent event) {
+        events.accept(event);
+      }
+    };
+  }
 }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.LogCapture;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.tls.TlsProbe;
 import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,13 +41,13 @@ class AbuseTest {
       .withIdleTimeout(Duration.ofSeconds(2));
   private static final Duration LOG_INTERVAL = Duration.ofMillis(500);
 
-  private final TestPki pki = new TestPki();
-  private final RecordedEvents events = new RecordedEvents();
+  private final ServerFixture pki = new ServerFixture();
+  private final Recorder<Object> events = new Recorder<>();
 
   @Test
   void a_good_client_is_served_throughout_and_the_server_returns_to_its_baseline() throws Exception {
     try (LogCapture log = LogCapture.of(RejectionLog.class);
-        MtlsServer server = pki.serverBuilder().limits(LIMITS).rejectionLogInterval(LOG_INTERVAL).listener(events)
+        MtlsServer server = pki.serverBuilder().limits(LIMITS).rejectionLogInterval(LOG_INTERVAL).listener(ServerListener.forwardingTo(events))
             .route(Methods.POST, "/upload", Roles.anyClient(), exchange -> exchange.getRequestReceiver()
                 .receiveFullBytes((done, body) -> Responses.text(done, 200, "got " + body.length),
                     (failed, error) -> Responses.text(failed, 413, "too large")))
@@ -79,10 +83,10 @@ class AbuseTest {
         int refused = refusals.get(20, TimeUnit.SECONDS);
 
         assertThat(refused).isGreaterThan(20);
-        assertThat(events.await(r -> r.verdict().reason() == Reason.RENEGOTIATION_REFUSED)).hasSize(1);
+        assertThat(events.await(Rejection.class, r -> r.verdict().reason() == Reason.RENEGOTIATION_REFUSED)).hasSize(1);
         // Beyond 256 connections from 127.0.0.1, the floods are refused before the JDK's engine sees a byte.
-        assertThat(events.await(r -> r.verdict().reason() == Reason.TOO_MANY_CONNECTIONS)).isNotEmpty();
-        awaitCount(() -> events.all().stream().filter(r -> r.verdict().reason() == Reason.NO_CERTIFICATE).count(),
+        assertThat(events.await(Rejection.class, r -> r.verdict().reason() == Reason.TOO_MANY_CONNECTIONS)).isNotEmpty();
+        awaitCount(() -> events.all(Rejection.class).stream().filter(r -> r.verdict().reason() == Reason.NO_CERTIFICATE).count(),
             refused);
         // Every refusal is an event; the log has a few lines per interval, whatever the number of refusals.
         Thread.sleep(LOG_INTERVAL.toMillis() * 2);
@@ -110,7 +114,7 @@ class AbuseTest {
    * the 1 s header timeout and within 3 s.
    */
   private boolean slowloris(MtlsServer server) throws Exception {
-    TestClient.Connection connection = pki.clientFor(pki.alice).from("127.0.0.6").connect(server.port());
+    TlsProbe.Connection connection = pki.clientFor(pki.alice).from("127.0.0.6").connect(server.port());
     long start = System.nanoTime();
     try (connection) {
       connection.write("GET /whoami HTTP/1.1\r\nHost: localhost\r\n");
@@ -134,7 +138,7 @@ class AbuseTest {
       List<Future<?>> loops = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         loops.add(threads.submit(() -> {
-          TestClient anonymous = pki.anonymousClient().from("127.0.0.3");
+          TlsProbe anonymous = pki.anonymousClient().from("127.0.0.3");
           while (System.nanoTime() < end) {
             try {
               anonymous.get(server.port(), "/whoami");
@@ -155,7 +159,7 @@ class AbuseTest {
 
   /** A TLS 1.2 client that renegotiates after its first request; returns whether the connection was ended. */
   private boolean renegotiate(MtlsServer server) throws Exception {
-    try (TestClient.Connection connection = pki.clientFor(pki.alice).protocols("TLSv1.2").from("127.0.0.4")
+    try (TlsProbe.Connection connection = pki.clientFor(pki.alice).protocols("TLSv1.2").from("127.0.0.4")
         .connect(server.port())) {
       connection.request("GET", "/whoami");
       connection.renegotiate();
@@ -168,7 +172,7 @@ class AbuseTest {
 
   /** Sends {@code head} and then up to {@code bytes} more; returns whether the server stopped it before the end. */
   private boolean sendsTooMuch(MtlsServer server, String head, long bytes) throws Exception {
-    try (TestClient.Connection connection = pki.clientFor(pki.alice).from("127.0.0.5").connect(server.port())) {
+    try (TlsProbe.Connection connection = pki.clientFor(pki.alice).from("127.0.0.5").connect(server.port())) {
       connection.write(head);
       byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
       for (long sent = 0; sent < bytes; sent += chunk.length) {
@@ -221,12 +225,12 @@ class AbuseTest {
   private static final class GoodClient {
     final List<String> failures = new CopyOnWriteArrayList<>();
     final AtomicInteger served = new AtomicInteger();
-    private final TestClient client;
+    private final TlsProbe client;
     private final int port;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread thread;
 
-    GoodClient(TestClient client, int port) {
+    GoodClient(TlsProbe client, int port) {
       this.client = client;
       this.port = port;
     }

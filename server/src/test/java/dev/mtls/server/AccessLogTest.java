@@ -8,7 +8,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.pki.material.trust.Verdict;
-import dev.mtls.testpki.Issued;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.LogCapture;
+import dev.mtls.testing.pki.Issued;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /** The access-log listener's own lines: every field, and nothing a client controls can break a line. */
 class AccessLogTest {
-  static final TestPki PKI = new TestPki();
+  static final ServerFixture PKI = new ServerFixture();
   static final Issued EVE = PKI.issuing.issue(new X500Principal("CN=eve\r\nINFO forged,O=Demo")).build();
   static final ServedRequest HOSTILE = new ServedRequest("127.0.0.1:5000", "GET", "/whoami\n200 forged",
       "GET /whoami", 200, Duration.ofMillis(3), caller(), Instant.now());
@@ -32,7 +34,7 @@ class AccessLogTest {
 
   @Test
   void text_line_has_every_field_and_no_line_break() {
-    try (LogCapture log = new LogCapture(AccessLog.TEXT_LOGGER)) {
+    try (LogCapture log = LogCapture.of(AccessLog.TEXT_LOGGER)) {
       new AccessLog(AccessLog.Format.TEXT).served(HOSTILE);
 
       assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).isEqualTo(
@@ -43,7 +45,7 @@ class AccessLogTest {
 
   @Test
   void json_entry_is_one_line_from_logbacks_json_encoder() {
-    try (LogCapture log = new LogCapture(AccessLog.JSON_LOGGER)) {
+    try (LogCapture log = LogCapture.of(AccessLog.JSON_LOGGER)) {
       new AccessLog(AccessLog.Format.JSON).served(HOSTILE);
 
       ILoggingEvent event = log.events().get(0);
@@ -70,8 +72,8 @@ class AccessLogTest {
     ServedRequest request = new ServedRequest("198.51.100.7:4242", "GET", "/whoami", "GET /whoami", 200,
         Duration.ofMillis(2), forwarded, Instant.now());
 
-    try (LogCapture text = new LogCapture(AccessLog.TEXT_LOGGER);
-        LogCapture json = new LogCapture(AccessLog.JSON_LOGGER)) {
+    try (LogCapture text = LogCapture.of(AccessLog.TEXT_LOGGER);
+        LogCapture json = LogCapture.of(AccessLog.JSON_LOGGER)) {
       new AccessLog(AccessLog.Format.TEXT).served(request);
       new AccessLog(AccessLog.Format.JSON).served(request);
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * and the per-address limit) see; only a configured balancer may send one.
  */
 class BalancedListenerTest {
-  private final TestPki pki = new TestPki();
-  private final RecordedEvents events = new RecordedEvents();
+  private final ServerFixture pki = new ServerFixture();
+  private final Recorder<Object> events = new Recorder<>();
 
   /** A PROXY protocol v2 header (TCP over IPv4) naming {@code source} as the client, as HAProxy's send-proxy-v2. */
   static byte[] proxyV2(String source, int sourcePort, int destinationPort) throws IOException {
@@ -30,26 +33,26 @@ class BalancedListenerTest {
   }
 
   private MtlsServer server(String balancers) {
-    return pki.serverBuilder().proxyProtocolFrom(Balancers.of(List.of(balancers.split(",")))).listener(events)
+    return pki.serverBuilder().proxyProtocolFrom(Balancers.of(List.of(balancers.split(",")))).listener(ServerListener.forwardingTo(events))
         .build().start();
   }
 
   @Test
   void sees_the_client_a_balancers_proxy_v2_header_names() throws Exception {
     try (MtlsServer server = server("127.0.0.1")) {
-      TestClient.Response response = pki.clientFor(pki.alice).preamble(proxyV2("203.0.113.7", 4242, server.port()))
+      TlsProbe.Response response = pki.clientFor(pki.alice).preamble(proxyV2("203.0.113.7", 4242, server.port()))
           .get(server.port(), "/whoami");
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(events.requests()).extracting(ServedRequest::peer).containsExactly("203.0.113.7:4242");
+      assertThat(events.all(ServedRequest.class)).extracting(ServedRequest::peer).containsExactly("203.0.113.7:4242");
     }
   }
 
   @Test
   void refuses_the_client_behind_the_balancer_by_its_own_address_and_certificate() throws Exception {
     try (MtlsServer server = pki.serverBuilder().proxyProtocolFrom(Balancers.of(List.of("127.0.0.1")))
-        .limits(Limits.DEFAULTS.withMaxConnections(4096, 1)).listener(events).build().start();
-        TestClient.Connection first = pki.clientFor(pki.alice).preamble(proxyV2("198.51.100.1", 1000, 0))
+        .limits(Limits.DEFAULTS.withMaxConnections(4096, 1)).listener(ServerListener.forwardingTo(events)).build().start();
+        TlsProbe.Connection first = pki.clientFor(pki.alice).preamble(proxyV2("198.51.100.1", 1000, 0))
             .connect(server.port())) {
       assertThat(first.request("GET", "/whoami").status()).isEqualTo(200);
       // The same balancer, another client: the per-address limit counts clients, not the balancer.
@@ -66,10 +69,10 @@ class BalancedListenerTest {
       assertThatThrownBy(() -> pki.clientFor(pki.alice).preamble(proxyV2("203.0.113.7", 4242, server.port()))
           .get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 
-      Rejection rejection = events.all().get(0);
+      Rejection rejection = events.all(Rejection.class).get(0);
       assertThat(rejection.verdict().reason()).isEqualTo(Reason.NOT_A_BALANCER);
       assertThat(rejection.peer()).startsWith("127.0.0.1:");
-      assertThat(events.requests()).isEmpty();
+      assertThat(events.all(ServedRequest.class)).isEmpty();
     }
   }
 
@@ -78,7 +81,7 @@ class BalancedListenerTest {
     try (MtlsServer server = server("127.0.0.1")) {
       assertThatThrownBy(() -> pki.clientFor(pki.alice).get(server.port(), "/whoami"))
           .isInstanceOf(IOException.class);
-      assertThat(events.requests()).isEmpty();
+      assertThat(events.all(ServedRequest.class)).isEmpty();
     }
   }
 

@@ -2,6 +2,8 @@ package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.tls.TlsProbe;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Stopping lets requests in progress finish and serves what arrives meanwhile, each closing its connection. */
 class DrainingTest {
-  private final TestPki pki = new TestPki();
+  private final ServerFixture pki = new ServerFixture();
 
   private static final HttpHandler SLOW = new HttpHandler() {
     @Override
@@ -32,10 +34,10 @@ class DrainingTest {
     MtlsServer server = pki.serverBuilder().route(Methods.GET, "/slow", Roles.anyClient(), SLOW).build().start();
     // Own threads: the common pool may have a single one on two cores, which would run the stop after the request.
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    try (TestClient.Connection open = pki.clientFor(pki.alice).connect(server.port());
-        TestClient.Connection busy = pki.clientFor(pki.bob).connect(server.port())) {
+    try (TlsProbe.Connection open = pki.clientFor(pki.alice).connect(server.port());
+        TlsProbe.Connection busy = pki.clientFor(pki.bob).connect(server.port())) {
       assertThat(open.request("GET", "/whoami").status()).isEqualTo(200);
-      CompletableFuture<TestClient.Response> slow = CompletableFuture.supplyAsync(() -> {
+      CompletableFuture<TlsProbe.Response> slow = CompletableFuture.supplyAsync(() -> {
         try {
           return busy.request("GET", "/slow");
         } catch (java.io.IOException e) {
@@ -49,7 +51,7 @@ class DrainingTest {
         Thread.sleep(10);
       }
 
-      TestClient.Response meanwhile = open.request("GET", "/whoami");
+      TlsProbe.Response meanwhile = open.request("GET", "/whoami");
 
       assertThat(meanwhile.status()).isEqualTo(200);
       assertThat(meanwhile.header("connection")).isEqualToIgnoringCase("close");

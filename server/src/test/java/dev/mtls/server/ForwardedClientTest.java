@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.Reason;
-import dev.mtls.testpki.Issued;
-import dev.mtls.testpki.TestPki;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.TestPki;
+import dev.mtls.testing.tls.TlsProbe;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -20,20 +23,20 @@ import org.junit.jupiter.api.Test;
  * by the same trust core; refused, with a typed event, from anyone else.
  */
 class ForwardedClientTest {
-  private static final String ROLES = dev.mtls.server.TestPki.ROLES + "proxy subject.CN=edge-proxy\n";
+  private static final String ROLES = ServerFixture.ROLES + "proxy subject.CN=edge-proxy\n";
 
-  private final dev.mtls.server.TestPki pki = new dev.mtls.server.TestPki();
+  private final ServerFixture pki = new ServerFixture();
   private final Issued proxy = pki.client("CN=edge-proxy,O=Demo");
   private final Issued mallory = pki.client("CN=mallory,OU=admins,O=Demo");
-  private final RecordedEvents events = new RecordedEvents();
+  private final Recorder<Object> events = new Recorder<>();
 
   private MtlsServer server() {
     return pki.serverBuilder()
         .roleRules(RoleRules.parse(ROLES, "roles.conf"))
         .trustedProxyRoles(Set.of("proxy"))
         .forwardedIntermediates(List.of(pki.issuing.certificate()))
-        .crls(pki.shared.crls(mallory.certificate()))
-        .listener(events)
+        .crls(pki.pki.crls(mallory.certificate()))
+        .listener(ServerListener.forwardingTo(events))
         .build().start();
   }
 
@@ -45,9 +48,9 @@ class ForwardedClientTest {
     return ":" + Base64.getEncoder().encodeToString(der.toByteArray()) + ":";
   }
 
-  private static TestClient.Response get(MtlsServer server, TestClient client, String path, String headers)
+  private static TlsProbe.Response get(MtlsServer server, TlsProbe client, String path, String headers)
       throws Exception {
-    try (TestClient.Connection connection = client.connect(server.port())) {
+    try (TlsProbe.Connection connection = client.connect(server.port())) {
       connection.write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n");
       return connection.response();
     }
@@ -59,8 +62,8 @@ class ForwardedClientTest {
       String headers = "Client-Cert: " + sf(pki.alice.certificate()) + "\r\nClient-Cert-Chain: "
           + sf(pki.issuing.certificate()) + "\r\n";
 
-      TestClient.Response reports = get(server, pki.clientFor(proxy), "/api/reports", headers);
-      TestClient.Response whoami = get(server, pki.clientFor(proxy), "/whoami", headers);
+      TlsProbe.Response reports = get(server, pki.clientFor(proxy), "/api/reports", headers);
+      TlsProbe.Response whoami = get(server, pki.clientFor(proxy), "/whoami", headers);
 
       assertThat(reports.status()).isEqualTo(200);
       assertThat(reports.body()).contains("\"requestedBy\":\"CN=alice,OU=admins,O=Demo\"");
@@ -86,11 +89,11 @@ class ForwardedClientTest {
   @Test
   void a_client_that_is_not_a_trusted_proxy_sending_client_cert_gets_400_and_a_typed_refusal() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient.Response forged = get(server, pki.clientFor(pki.bob), "/api/admin/reload",
+      TlsProbe.Response forged = get(server, pki.clientFor(pki.bob), "/api/admin/reload",
           "Client-Cert: " + sf(pki.alice.certificate()) + "\r\n");
 
       assertThat(forged.status()).isEqualTo(400);
-      Rejection rejection = events.all().get(0);
+      Rejection rejection = events.all(Rejection.class).get(0);
       assertThat(rejection.stage()).isEqualTo(Rejection.Stage.FORWARDED);
       assertThat(rejection.verdict().reason()).isEqualTo(Reason.NOT_A_TRUSTED_PROXY);
       assertThat(rejection.verdict().sentence()).contains("CN=bob,OU=readers,O=Demo");
@@ -101,34 +104,34 @@ class ForwardedClientTest {
   void a_forwarded_revoked_or_foreign_certificate_is_refused_with_its_true_reason() throws Exception {
     Issued foreign = TestPki.named("CN=Foreign Root", "CN=Foreign Issuing").client("CN=alice,OU=admins,O=Demo");
     try (MtlsServer server = server()) {
-      TestClient.Response revoked = get(server, pki.clientFor(proxy), "/whoami",
+      TlsProbe.Response revoked = get(server, pki.clientFor(proxy), "/whoami",
           "Client-Cert: " + sf(mallory.certificate()) + "\r\n");
-      TestClient.Response stranger = get(server, pki.clientFor(proxy), "/whoami",
+      TlsProbe.Response stranger = get(server, pki.clientFor(proxy), "/whoami",
           "Client-Cert: " + sf(foreign.certificate()) + "\r\nClient-Cert-Chain: " + sf(foreign.chain().get(1))
               + "\r\n");
 
       assertThat(revoked.status()).isEqualTo(401);
       assertThat(stranger.status()).isEqualTo(401);
-      assertThat(events.all()).extracting(r -> r.verdict().reason())
+      assertThat(events.all(Rejection.class)).extracting(r -> r.verdict().reason())
           .containsExactly(Reason.REVOKED, Reason.UNTRUSTED_ISSUER);
-      assertThat(events.all()).allMatch(r -> r.stage() == Rejection.Stage.FORWARDED);
+      assertThat(events.all(Rejection.class)).allMatch(r -> r.stage() == Rejection.Stage.FORWARDED);
     }
   }
 
   @Test
   void an_unreadable_forwarded_certificate_gets_400() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient.Response garbage = get(server, pki.clientFor(proxy), "/whoami", "Client-Cert: :bm90IGEgY2VydA==:\r\n");
+      TlsProbe.Response garbage = get(server, pki.clientFor(proxy), "/whoami", "Client-Cert: :bm90IGEgY2VydA==:\r\n");
 
       assertThat(garbage.status()).isEqualTo(400);
-      assertThat(events.all().get(0).verdict().reason()).isEqualTo(Reason.INVALID_CERTIFICATE);
+      assertThat(events.all(Rejection.class).get(0).verdict().reason()).isEqualTo(Reason.INVALID_CERTIFICATE);
     }
   }
 
   @Test
   void the_proxy_calling_for_itself_without_the_header_is_served_as_the_proxy() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient.Response self = get(server, pki.clientFor(proxy), "/whoami", "");
+      TlsProbe.Response self = get(server, pki.clientFor(proxy), "/whoami", "");
 
       assertThat(self.body()).contains("\"subject\":\"CN=edge-proxy,O=Demo\"", "\"roles\":[\"proxy\"]")
           .doesNotContain("forwardedBy");

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Verdict;
-import dev.mtls.testpki.Issued;
-import dev.mtls.testpki.Keys;
-import dev.mtls.testpki.TestCa;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.Keys;
+import dev.mtls.testing.pki.TestCa;
+import dev.mtls.testing.pki.TestPki;
+import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.bouncycastle.asn1.DERNull;
@@ -19,15 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each way a client is refused at the handshake, decided on the server's rejection event. */
 class HandshakeRejectionTest {
-  static final TestPki pki = new TestPki();
+  static final ServerFixture pki = new ServerFixture();
   static final Issued revoked = pki.client("CN=mallory,OU=readers,O=Demo");
-  static final RecordedEvents rejections = new RecordedEvents();
+  static final Recorder<Object> rejections = new Recorder<>();
   static MtlsServer server;
 
   @BeforeAll
   static void start(@TempDir Path dir) throws IOException {
     Path crl = pki.writeCrls(dir.resolve("crl.pem"), revoked.certificate());
-    server = pki.serverBuilder().addCrlFile(crl).listener(rejections).build().start();
+    server = pki.serverBuilder().addCrlFile(crl).listener(ServerListener.forwardingTo(rejections)).build().start();
   }
 
   @AfterAll
@@ -50,7 +54,7 @@ class HandshakeRejectionTest {
 
   @Test
   void rejects_client_signed_by_foreign_ca() {
-    Issued eve = dev.mtls.testpki.TestPki.named("CN=Foreign Root,O=Elsewhere", "CN=Foreign Issuing CA,O=Elsewhere")
+    Issued eve = TestPki.named("CN=Foreign Root,O=Elsewhere", "CN=Foreign Issuing CA,O=Elsewhere")
         .client("CN=eve,OU=admins,O=Demo");
 
     Verdict verdict = refused(pki.clientFor(eve));
@@ -62,7 +66,7 @@ class HandshakeRejectionTest {
 
   @Test
   void rejects_client_from_foreign_ca_that_copies_our_ca_names() {
-    Issued eve = dev.mtls.testpki.TestPki.named(dev.mtls.testpki.TestPki.ROOT, dev.mtls.testpki.TestPki.ISSUING)
+    Issued eve = TestPki.named(TestPki.ROOT, TestPki.ISSUING)
         .client("CN=eve,OU=admins,O=Demo");
 
     Verdict verdict = refused(pki.clientFor(eve));
@@ -170,7 +174,7 @@ class HandshakeRejectionTest {
 
   @Test
   void rejects_client_offering_only_cbc_suites() {
-    TestClient cbc = pki.clientFor(pki.alice).protocols("TLSv1.2")
+    TlsProbe cbc = pki.clientFor(pki.alice).protocols("TLSv1.2")
         .cipherSuites("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA");
 
     Verdict verdict = refused(cbc);
@@ -193,9 +197,9 @@ class HandshakeRejectionTest {
    * The request fails on the client (with TLS 1.3 often only at the first read or write, as a reset or closed
    * connection), and the server reports exactly one handshake rejection, whose verdict is returned.
    */
-  private static Verdict refused(TestClient client) {
+  private static Verdict refused(TlsProbe client) {
     assertThatThrownBy(() -> client.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
-    Rejection rejection = rejections.single();
+    Rejection rejection = rejections.awaitOnly(Rejection.class);
     assertThat(rejection.stage()).isEqualTo(Rejection.Stage.HANDSHAKE);
     assertThat(rejection.peer()).matches("127\\.0\\.0\\.1:[0-9]+");
     return rejection.verdict();

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,13 +29,13 @@ class LimitsTest {
       .withMaxHeaders(8 * 1024, 20)
       .withMaxRequestBodyBytes(64 * 1024);
 
-  private final TestPki pki = new TestPki();
-  private final RecordedEvents events = new RecordedEvents();
+  private final ServerFixture pki = new ServerFixture();
+  private final Recorder<Object> events = new Recorder<>();
 
   @Test
   void refuses_a_tls12_renegotiation_started_by_the_client() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient.Connection connection = pki.clientFor(pki.bob).protocols("TLSv1.2").connect(server.port());
+      TlsProbe.Connection connection = pki.clientFor(pki.bob).protocols("TLSv1.2").connect(server.port());
       assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
 
       assertThatThrownBy(() -> {
@@ -40,7 +43,7 @@ class LimitsTest {
         connection.request("GET", "/whoami");
       }).isInstanceOf(IOException.class);
 
-      assertThat(events.await(r -> r.verdict().reason() == Reason.RENEGOTIATION_REFUSED)).singleElement()
+      assertThat(events.await(Rejection.class, r -> r.verdict().reason() == Reason.RENEGOTIATION_REFUSED)).singleElement()
           .satisfies(r -> assertThat(r.stage()).isEqualTo(Rejection.Stage.OPEN_CONNECTION));
       connection.close();
     }
@@ -49,7 +52,7 @@ class LimitsTest {
   @Test
   void closes_an_authenticated_client_that_sends_its_headers_too_slowly() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient.Connection slow = pki.clientFor(pki.bob).connect(server.port());
+      TlsProbe.Connection slow = pki.clientFor(pki.bob).connect(server.port());
       long start = System.nanoTime();
       boolean closed = false;
       try {
@@ -68,7 +71,7 @@ class LimitsTest {
 
       assertThat(closed).isTrue();
       assertThat(took).isLessThan(Duration.ofMillis(4000));
-      assertThat(events.requests()).isEmpty();
+      assertThat(events.all(ServedRequest.class)).isEmpty();
       slow.close();
     }
   }
@@ -95,7 +98,7 @@ class LimitsTest {
 
       assertThat(closed).isTrue();
       assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(3000));
-      assertThat(events.await(r -> r.verdict().reason() == Reason.HANDSHAKE_TIMEOUT)).hasSize(1);
+      assertThat(events.await(Rejection.class, r -> r.verdict().reason() == Reason.HANDSHAKE_TIMEOUT)).hasSize(1);
     }
   }
 
@@ -114,21 +117,21 @@ class LimitsTest {
   @Test
   void refuses_connections_over_the_per_address_limit_and_admits_again_when_one_closes() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient bob = pki.clientFor(pki.bob);
-      List<TestClient.Connection> open = new ArrayList<>();
+      TlsProbe bob = pki.clientFor(pki.bob);
+      List<TlsProbe.Connection> open = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        TestClient.Connection connection = bob.connect(server.port());
+        TlsProbe.Connection connection = bob.connect(server.port());
         assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
         open.add(connection);
       }
 
       assertThatThrownBy(() -> bob.get(server.port(), "/whoami")).isInstanceOf(IOException.class);
-      assertThat(events.await(r -> r.verdict().reason() == Reason.TOO_MANY_CONNECTIONS)).hasSize(1);
+      assertThat(events.await(Rejection.class, r -> r.verdict().reason() == Reason.TOO_MANY_CONNECTIONS)).hasSize(1);
 
       open.remove(0).close();
       awaitOpenConnections(server, 2);
       assertThat(bob.get(server.port(), "/whoami").status()).isEqualTo(200);
-      for (TestClient.Connection connection : open) {
+      for (TlsProbe.Connection connection : open) {
         connection.close();
       }
       awaitOpenConnections(server, 0);
@@ -138,7 +141,7 @@ class LimitsTest {
   @Test
   void headers_over_the_limit_get_an_error_and_do_not_reach_a_handler() throws Exception {
     try (MtlsServer server = server()) {
-      TestClient.Connection connection = pki.clientFor(pki.bob).connect(server.port());
+      TlsProbe.Connection connection = pki.clientFor(pki.bob).connect(server.port());
       connection.write("GET /whoami HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(16 * 1024) + "\r\n\r\n");
 
       int status;
@@ -149,7 +152,7 @@ class LimitsTest {
       }
 
       assertThat(status).isIn(400, 431, -1);
-      assertThat(events.requests()).noneMatch(r -> r.status() == 200);
+      assertThat(events.all(ServedRequest.class)).noneMatch(r -> r.status() == 200);
       connection.close();
       assertThat(pki.clientFor(pki.bob).get(server.port(), "/whoami").status()).isEqualTo(200);
     }
@@ -157,12 +160,12 @@ class LimitsTest {
 
   @Test
   void a_body_over_the_route_limit_gets_413() throws Exception {
-    try (MtlsServer server = pki.demoServerBuilder().limits(TIGHT).listener(events)
+    try (MtlsServer server = pki.builder().limits(TIGHT).listener(ServerListener.forwardingTo(events))
         .route(io.undertow.util.Methods.POST, "/upload", Roles.anyClient(), 1024, exchange ->
             exchange.getRequestReceiver().receiveFullBytes((done, body) -> Responses.text(done, 200, "got "
                 + body.length), (failed, error) -> Responses.text(failed, 413, "too large")))
         .build().start()) {
-      TestClient.Connection connection = pki.clientFor(pki.bob).connect(server.port());
+      TlsProbe.Connection connection = pki.clientFor(pki.bob).connect(server.port());
       connection.write("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2048\r\n\r\n" + "b".repeat(2048));
 
       assertThat(connection.response().status()).isEqualTo(413);
@@ -171,7 +174,7 @@ class LimitsTest {
   }
 
   private MtlsServer server() {
-    return pki.serverBuilder().limits(TIGHT).listener(events).build().start();
+    return pki.serverBuilder().limits(TIGHT).listener(ServerListener.forwardingTo(events)).build().start();
   }
 
   private static Socket raw(MtlsServer server) throws IOException {

@@ -3,7 +3,9 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mtls.testpki.Issued;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Issued;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The management port's /metrics (Prometheus text) and /status (JSON), scraped as Prometheus would. */
 class MetricsAndStatusTest {
-  private final TestPki pki = new TestPki();
-  private final RecordedEvents events = new RecordedEvents();
+  private final ServerFixture pki = new ServerFixture();
+  private final Recorder<Object> events = new Recorder<>();
 
   @TempDir
   Path dir;
@@ -27,7 +29,7 @@ class MetricsAndStatusTest {
   void metrics_count_handshakes_refusals_and_requests_and_show_seconds_until_expiry() throws Exception {
     Path crls = pki.writeCrls(dir.resolve("crl.pem"));
     Issued expired = pki.issuing.issue("CN=old,OU=readers,O=Demo").expired().build();
-    try (MtlsServer server = pki.serverBuilder().addCrlFile(crls).listener(events).build().start()) {
+    try (MtlsServer server = pki.serverBuilder().addCrlFile(crls).listener(ServerListener.forwardingTo(events)).build().start()) {
       String before = scrape(server, "/metrics");
       assertThat(value(before, "mtls_server_certificate_expiry_seconds")).isBetween(29.0 * 86400, 30.0 * 86400);
 
@@ -35,8 +37,8 @@ class MetricsAndStatusTest {
       pki.clientFor(pki.bob).request(server.port(), "POST", "/api/admin/reload");
       pki.clientFor(pki.bob).get(server.port(), "/nowhere");
       assertThatThrownBy(() -> pki.clientFor(expired).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
-      events.await(r -> true);
-      events.awaitRequest(r -> r.path().equals("/nowhere"));
+      events.await(Rejection.class, r -> true);
+      events.await(ServedRequest.class, r -> r.path().equals("/nowhere"));
 
       String after = scrape(server, "/metrics");
       assertThat(value(after, "mtls_handshakes_total{outcome=\"refused\",reason=\"EXPIRED\",resumed=\"false\"}"))

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.server.testing.TestRoutes;
+import dev.mtls.testing.pki.KeyStores;
+import dev.mtls.testing.tls.TlsProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MtlsServerTest {
-  static final TestPki pki = new TestPki();
+  static final ServerFixture pki = new ServerFixture();
   static MtlsServer server;
 
   @BeforeAll
@@ -33,7 +37,7 @@ class MtlsServerTest {
 
   @Test
   void admin_reads_whoami_with_identity_roles_and_tls_details() throws Exception {
-    TestClient.Response response = pki.clientFor(pki.alice).get(server.port(), "/whoami");
+    TlsProbe.Response response = pki.clientFor(pki.alice).get(server.port(), "/whoami");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("Content-Type")).isEqualTo("application/json");
@@ -49,17 +53,17 @@ class MtlsServerTest {
 
   @Test
   void admin_may_read_reports_and_reload() throws Exception {
-    TestClient client = pki.clientFor(pki.alice);
+    TlsProbe client = pki.clientFor(pki.alice);
 
     assertThat(client.get(server.port(), "/api/reports").status()).isEqualTo(200);
-    TestClient.Response reload = client.request(server.port(), "POST", "/api/admin/reload");
+    TlsProbe.Response reload = client.request(server.port(), "POST", "/api/admin/reload");
     assertThat(reload.status()).isEqualTo(200);
     assertThat(reload.body()).isEqualTo("{\"done\":true}\n");
   }
 
   @Test
   void reader_may_read_reports() throws Exception {
-    TestClient.Response response = pki.clientFor(pki.bob).get(server.port(), "/api/reports");
+    TlsProbe.Response response = pki.clientFor(pki.bob).get(server.port(), "/api/reports");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).contains("\"requestedBy\":\"CN=bob,OU=readers,O=Demo\"");
@@ -67,7 +71,7 @@ class MtlsServerTest {
 
   @Test
   void reader_cannot_call_admin_endpoint_and_is_told_why() throws Exception {
-    TestClient.Response response = pki.clientFor(pki.bob).request(server.port(), "POST", "/api/admin/reload");
+    TlsProbe.Response response = pki.clientFor(pki.bob).request(server.port(), "POST", "/api/admin/reload");
 
     assertThat(response.status()).isEqualTo(403);
     assertThat(response.body()).isEqualTo("{\"error\":\"forbidden\","
@@ -79,27 +83,27 @@ class MtlsServerTest {
 
   @Test
   void client_without_role_may_call_whoami_but_not_reports() throws Exception {
-    TestClient carol = pki.clientFor(pki.client("CN=carol,OU=guests,O=Demo"));
+    TlsProbe carol = pki.clientFor(pki.client("CN=carol,OU=guests,O=Demo"));
 
     assertThat(carol.get(server.port(), "/whoami").body()).contains("\"roles\":[]");
-    TestClient.Response reports = carol.get(server.port(), "/api/reports");
+    TlsProbe.Response reports = carol.get(server.port(), "/api/reports");
     assertThat(reports.status()).isEqualTo(403);
     assertThat(reports.body()).contains("\"requiredRoles\":[\"admin\",\"reader\"],\"yourRoles\":[]");
   }
 
   @Test
   void unknown_route_is_404_and_wrong_method_is_405() throws Exception {
-    TestClient client = pki.clientFor(pki.alice);
+    TlsProbe client = pki.clientFor(pki.alice);
 
     assertThat(client.get(server.port(), "/api/nothing").status()).isEqualTo(404);
-    TestClient.Response wrongMethod = client.get(server.port(), "/api/admin/reload");
+    TlsProbe.Response wrongMethod = client.get(server.port(), "/api/admin/reload");
     assertThat(wrongMethod.status()).isEqualTo(405);
     assertThat(wrongMethod.header("Allow")).isEqualTo("POST");
   }
 
   @Test
   void the_services_route_patterns_reach_its_handlers_with_path_parameters() throws Exception {
-    TestClient bob = pki.clientFor(pki.bob);
+    TlsProbe bob = pki.clientFor(pki.bob);
 
     assertThat(bob.get(server.port(), "/api/orders/42").body()).isEqualTo("order 42\n");
     assertThat(bob.get(server.port(), "/api/orders/").status()).isEqualTo(404);
@@ -110,7 +114,7 @@ class MtlsServerTest {
 
   @Test
   void server_sends_its_chain_so_a_client_trusting_only_the_root_verifies_it() throws Exception {
-    TestClient.Response response = pki.clientFor(pki.alice).get(server.port(), "/whoami");
+    TlsProbe.Response response = pki.clientFor(pki.alice).get(server.port(), "/whoami");
 
     assertThat(response.session().getPeerCertificates()).hasSize(2);
     assertThat(response.session().getPeerCertificates()[1]).isEqualTo(pki.issuing.certificate());
@@ -118,7 +122,7 @@ class MtlsServerTest {
 
   @Test
   void tls12_can_be_forced_and_uses_an_aead_suite() throws Exception {
-    TestClient.Response response = pki.clientFor(pki.bob).protocols("TLSv1.2").get(server.port(), "/whoami");
+    TlsProbe.Response response = pki.clientFor(pki.bob).protocols("TLSv1.2").get(server.port(), "/whoami");
 
     assertThat(response.body()).contains("\"protocol\":\"TLSv1.2\"")
         .contains("\"cipherSuite\":\"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\"");
@@ -126,7 +130,7 @@ class MtlsServerTest {
 
   @Test
   void second_connection_from_the_same_client_context_resumes_the_session() throws Exception {
-    TestClient client = pki.clientFor(pki.bob);
+    TlsProbe client = pki.clientFor(pki.bob);
 
     assertThat(client.get(server.port(), "/whoami").body()).contains("\"resumed\":false");
     assertThat(client.get(server.port(), "/whoami").body()).contains("\"resumed\":true")
@@ -151,7 +155,7 @@ class MtlsServerTest {
     Path key = Files.writeString(dir.resolve("tls.key"),
         Pem.encodeEncrypted(pki.server.privateKey(), "secret".toCharArray(), KeyEncryption.forTests()));
     Path ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
-    Path roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
+    Path roles = Files.writeString(dir.resolve("roles.conf"), ServerFixture.ROLES);
 
     try (MtlsServer pem = TestRoutes.register(MtlsServer.builder()).identityPem(chain, key, "secret".toCharArray()).trustPem(ca)
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(java.time.Duration.ZERO).build().start()) {
@@ -161,11 +165,11 @@ class MtlsServerTest {
 
   @Test
   void accepts_server_identity_and_trust_from_pkcs12(@TempDir Path dir) throws Exception {
-    Path keyStore = TestPki.writePkcs12(dir.resolve("server.p12"), TestPki.identity(pki.server), "changeit");
-    Path trustStore = TestPki.writeTrustStore(dir.resolve("trust.p12"), pki.root.certificate(), "changeit");
+    Path keyStore = pki.server.writePkcs12(dir.resolve("server.p12"), "identity", "changeit".toCharArray());
+    Path trustStore = KeyStores.trustStore(dir.resolve("trust.p12"), "changeit".toCharArray(), List.of(pki.root.certificate()));
 
     try (MtlsServer p12 = TestRoutes.register(MtlsServer.builder()).identityPkcs12(keyStore, "changeit".toCharArray(), null)
-        .trustPkcs12(trustStore, "changeit".toCharArray()).roleRules(RoleRules.parse(TestPki.ROLES, "roles"))
+        .trustPkcs12(trustStore, "changeit".toCharArray()).roleRules(RoleRules.parse(ServerFixture.ROLES, "roles"))
         .port(0).managementPort(-1).reloadInterval(java.time.Duration.ZERO).build().start()) {
       assertThat(pki.clientFor(pki.bob).get(p12.port(), "/api/reports").status()).isEqualTo(200);
     }
@@ -173,7 +177,7 @@ class MtlsServerTest {
 
   @Test
   void accepts_client_identity_loaded_from_pkcs12(@TempDir Path dir) throws Exception {
-    Path file = TestPki.writePkcs12(dir.resolve("alice.p12"), TestPki.identity(pki.alice), "pw");
+    Path file = pki.alice.writePkcs12(dir.resolve("alice.p12"), "identity", "pw".toCharArray());
     Identity alice = Identity.loadPkcs12(file, "pw".toCharArray(), null);
 
     assertThat(pki.clientFor(alice).get(server.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.Reason;
-import dev.mtls.testpki.Issued;
-import dev.mtls.testpki.MutableClock;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.MutableClock;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.tls.TlsProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the connection closed, on TLS 1.3 and 1.2 alike.
  */
 class OpenConnectionTest {
-  private final TestPki pki = new TestPki();
+  private final ServerFixture pki = new ServerFixture();
   private final MutableClock clock = MutableClock.now();
-  private final RecordedEvents rejections = new RecordedEvents();
+  private final Recorder<Object> rejections = new Recorder<>();
 
   @TempDir
   Path dir;
@@ -35,7 +38,7 @@ class OpenConnectionTest {
     Issued shortLived = pki.issuing.issue("CN=brief,OU=readers,O=Demo")
         .validity(now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofMinutes(30))).build();
     try (MtlsServer server = server(null);
-        TestClient.Connection connection = pki.clientFor(shortLived).protocols(protocol).connect(server.port())) {
+        TlsProbe.Connection connection = pki.clientFor(shortLived).protocols(protocol).connect(server.port())) {
       assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
 
       clock.advance(Duration.ofHours(1));
@@ -52,7 +55,7 @@ class OpenConnectionTest {
         Pem.encode(pki.issuing.crl().nextUpdate(now.plus(Duration.ofMinutes(30))).build())
             + Pem.encode(pki.root.crl().nextUpdate(now.plus(Duration.ofDays(30))).build()));
     try (MtlsServer server = server(crls);
-        TestClient.Connection connection = pki.clientFor(pki.bob).protocols(protocol).connect(server.port())) {
+        TlsProbe.Connection connection = pki.clientFor(pki.bob).protocols(protocol).connect(server.port())) {
       assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
 
       clock.advance(Duration.ofHours(1));
@@ -66,7 +69,7 @@ class OpenConnectionTest {
   void a_connection_whose_certificate_is_revoked_is_refused_at_its_next_request(String protocol) throws Exception {
     Path crls = pki.writeCrls(dir.resolve("crl.pem"));
     try (MtlsServer server = server(crls);
-        TestClient.Connection connection = pki.clientFor(pki.bob).protocols(protocol).connect(server.port())) {
+        TlsProbe.Connection connection = pki.clientFor(pki.bob).protocols(protocol).connect(server.port())) {
       assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
 
       pki.writeCrls(crls, pki.bob.certificate());
@@ -81,11 +84,11 @@ class OpenConnectionTest {
   void a_resumed_session_of_a_revoked_client_is_refused_at_its_first_request(String protocol) throws Exception {
     Path crls = pki.writeCrls(dir.resolve("crl.pem"));
     try (MtlsServer server = server(crls)) {
-      TestClient bob = pki.clientFor(pki.bob).protocols(protocol);
-      try (TestClient.Connection first = bob.connect(server.port())) {
+      TlsProbe bob = pki.clientFor(pki.bob).protocols(protocol);
+      try (TlsProbe.Connection first = bob.connect(server.port())) {
         assertThat(first.request("GET", "/whoami").body()).contains("\"resumed\":false");
       }
-      try (TestClient.Connection second = bob.connect(server.port())) {
+      try (TlsProbe.Connection second = bob.connect(server.port())) {
         assertThat(second.request("GET", "/whoami").body()).as("the client resumes its session")
             .contains("\"resumed\":true");
       }
@@ -93,9 +96,9 @@ class OpenConnectionTest {
       pki.writeCrls(crls, pki.bob.certificate());
       server.reload();
 
-      try (TestClient.Connection third = bob.connect(server.port())) {
+      try (TlsProbe.Connection third = bob.connect(server.port())) {
         assertRefusedAndClosed(third, Reason.REVOKED, "keyCompromise");
-        assertThat(rejections.all()).singleElement().extracting(Rejection::resumed).isEqualTo(true);
+        assertThat(rejections.all(Rejection.class)).singleElement().extracting(Rejection::resumed).isEqualTo(true);
       }
     }
   }
@@ -104,32 +107,32 @@ class OpenConnectionTest {
   void a_connection_stays_accepted_across_a_reload_that_still_trusts_it() throws Exception {
     Path crls = pki.writeCrls(dir.resolve("crl.pem"));
     try (MtlsServer server = server(crls);
-        TestClient.Connection connection = pki.clientFor(pki.bob).connect(server.port())) {
+        TlsProbe.Connection connection = pki.clientFor(pki.bob).connect(server.port())) {
       assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
 
       pki.writeCrls(crls, pki.alice.certificate());
       server.reload();
 
       assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
-      assertThat(rejections.all()).isEmpty();
+      assertThat(rejections.all(Rejection.class)).isEmpty();
     }
   }
 
   private MtlsServer server(Path crls) {
-    MtlsServer.Builder builder = pki.serverBuilder().clock(clock).listener(rejections);
+    MtlsServer.Builder builder = pki.serverBuilder().clock(clock).listener(ServerListener.forwardingTo(rejections));
     if (crls != null) {
       builder.addCrlFile(crls);
     }
     return builder.build().start();
   }
 
-  private void assertRefusedAndClosed(TestClient.Connection connection, Reason reason, String detail)
+  private void assertRefusedAndClosed(TlsProbe.Connection connection, Reason reason, String detail)
       throws Exception {
-    TestClient.Response response = connection.request("GET", "/whoami");
+    TlsProbe.Response response = connection.request("GET", "/whoami");
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.body()).contains("Your client certificate is no longer accepted: " + reason.words(), detail);
     assertThat(connection.isClosedByServer()).isTrue();
-    assertThat(rejections.all()).singleElement().satisfies(rejection -> {
+    assertThat(rejections.all(Rejection.class)).singleElement().satisfies(rejection -> {
       assertThat(rejection.stage()).isEqualTo(Rejection.Stage.OPEN_CONNECTION);
       assertThat(rejection.verdict().reason()).isEqualTo(reason);
     });

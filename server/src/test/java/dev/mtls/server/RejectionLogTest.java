@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Verdict;
+import dev.mtls.testing.LogCapture;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.trust.Reason;
-import dev.mtls.testpki.Issued;
-import dev.mtls.testpki.MutableClock;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.server.testing.TestRoutes;
+import dev.mtls.testing.MutableClock;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.TestPki;
+import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * rules) on its own; good replacements go into service, broken ones do not and are tried again at every poll.
  */
 class ReloadTest {
-  final TestPki pki = new TestPki();
+  final ServerFixture pki = new ServerFixture();
   final MutableClock clock = MutableClock.now();
-  final RecordedEvents rejections = new RecordedEvents();
+  final Recorder<Object> rejections = new Recorder<>();
   @TempDir Path dir;
   Path certificate;
   Path key;
@@ -41,10 +46,10 @@ class ReloadTest {
     key = Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
     ca = Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
     crl = pki.writeCrls(dir.resolve("crl.pem"));
-    roles = Files.writeString(dir.resolve("roles.conf"), TestPki.ROLES);
+    roles = Files.writeString(dir.resolve("roles.conf"), ServerFixture.ROLES);
     server = TestRoutes.register(MtlsServer.builder()).identityPem(certificate, key, null).trustPem(ca).addCrlFile(crl)
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ZERO).clock(clock)
-        .listener(rejections).build().start();
+        .listener(ServerListener.forwardingTo(rejections)).build().start();
   }
 
   @AfterEach
@@ -54,10 +59,10 @@ class ReloadTest {
 
   @Test
   void changed_role_rules_apply_to_the_next_request() throws Exception {
-    TestClient bob = pki.clientFor(pki.bob);
+    TlsProbe bob = pki.clientFor(pki.bob);
     assertThat(bob.request(server.port(), "POST", "/api/admin/reload").status()).isEqualTo(403);
 
-    Files.writeString(roles, TestPki.ROLES + "admin subject.CN=bob\n");
+    Files.writeString(roles, ServerFixture.ROLES + "admin subject.CN=bob\n");
     ReloadOutcome outcome = server.reload();
 
     assertThat(outcome.applied()).containsExactly("role rules " + roles + ": 3 rules");
@@ -77,21 +82,21 @@ class ReloadTest {
 
   @Test
   void new_crl_refuses_the_revoked_client_on_new_and_existing_connections() throws Exception {
-    TestClient bob = pki.clientFor(pki.bob);
-    try (TestClient.Connection open = bob.connect(server.port())) {
+    TlsProbe bob = pki.clientFor(pki.bob);
+    try (TlsProbe.Connection open = bob.connect(server.port())) {
       assertThat(open.request("GET", "/whoami").status()).isEqualTo(200);
 
       pki.writeCrls(crl, pki.bob.certificate());
       assertThat(server.reload().applied()).containsExactly("CRL file " + crl + ": 2 CRL(s)");
 
-      TestClient.Response onOpenConnection = open.request("GET", "/whoami");
+      TlsProbe.Response onOpenConnection = open.request("GET", "/whoami");
       assertThat(onOpenConnection.status()).isEqualTo(401);
       assertThat(open.isClosedByServer()).isTrue();
     }
     // A new client without a session to resume: refused in the handshake (a resumed session is refused at its first
     // request, see OpenConnectionTest).
     assertThatThrownBy(() -> pki.clientFor(pki.bob).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
-    assertThat(rejections.await(r -> r.stage() == Rejection.Stage.HANDSHAKE)).singleElement()
+    assertThat(rejections.await(Rejection.class, r -> r.stage() == Rejection.Stage.HANDSHAKE)).singleElement()
         .extracting(r -> r.verdict().reason()).isEqualTo(Reason.REVOKED);
     assertThat(pki.clientFor(pki.alice).get(server.port(), "/whoami").status()).isEqualTo(200);
   }
@@ -99,7 +104,7 @@ class ReloadTest {
   @Test
   void a_good_crl_and_a_broken_trust_file_in_one_poll_apply_the_crl_now_and_the_trust_file_once_fixed()
       throws Exception {
-    dev.mtls.testpki.TestPki next = dev.mtls.testpki.TestPki.create();
+    TestPki next = TestPki.create();
     Issued dave = next.client("CN=dave,OU=readers,O=Demo");
     pki.writeCrls(crl, pki.bob.certificate());
     Files.writeString(ca, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
@@ -184,9 +189,9 @@ class ReloadTest {
 
   @Test
   void new_trust_anchors_admit_the_new_ca_and_refuse_the_old() throws Exception {
-    dev.mtls.testpki.TestPki next = dev.mtls.testpki.TestPki.create();
+    TestPki next = TestPki.create();
     Issued dave = next.client("CN=dave,OU=readers,O=Demo");
-    TestClient alice = pki.clientFor(pki.alice);
+    TlsProbe alice = pki.clientFor(pki.alice);
     assertThatThrownBy(() -> pki.clientFor(dave).get(server.port(), "/whoami")).isInstanceOf(IOException.class);
 
     Files.writeString(ca, Pem.encode(next.root.certificate()));

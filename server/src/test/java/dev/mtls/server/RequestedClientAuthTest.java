@@ -3,6 +3,9 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.pki.TestPki;
+import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** REQUESTED mode: the handshake completes without a certificate and the server explains with a 401. */
 class RequestedClientAuthTest {
-  static final TestPki pki = new TestPki();
+  static final ServerFixture pki = new ServerFixture();
   static MtlsServer server;
 
   @BeforeAll
@@ -25,7 +28,7 @@ class RequestedClientAuthTest {
 
   @Test
   void client_without_certificate_gets_401_with_explanation() throws Exception {
-    TestClient.Response response = pki.anonymousClient().get(server.port(), "/whoami");
+    TlsProbe.Response response = pki.anonymousClient().get(server.port(), "/whoami");
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
@@ -41,7 +44,7 @@ class RequestedClientAuthTest {
 
   @Test
   void offered_certificate_from_foreign_ca_still_fails_the_handshake() {
-    TestClient eve = pki.clientFor(dev.mtls.testpki.TestPki.named("CN=Foreign Root,O=Elsewhere",
+    TlsProbe eve = pki.clientFor(TestPki.named("CN=Foreign Root,O=Elsewhere",
         "CN=Foreign Issuing CA,O=Elsewhere").client("CN=eve,OU=admins,O=Demo"));
 
     assertThatThrownBy(() -> eve.get(server.port(), "/whoami")).isInstanceOf(IOException.class);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.Fingerprint;
-import dev.mtls.testpki.TestCa;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.pki.TestCa;
+import dev.mtls.testing.pki.TestPki;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RoleRulesTest {
-  static final TestPki pki = new TestPki();
+  static final ServerFixture pki = new ServerFixture();
   static final ClientIdentity workload = ClientIdentity.of(pki.issuing.issue("CN=billing,OU=workloads,O=Demo")
       .uri("spiffe://example.org/ns/prod/sa/billing")
       .email("billing@example.org")
@@ -168,8 +170,8 @@ class RoleRulesTest {
 
   @Test
   void a_rule_bound_to_an_anchor_is_not_satisfied_through_another_anchor_with_the_same_names() {
-    TestCa a = dev.mtls.testpki.TestPki.named("CN=Corp Root,O=Corp", "CN=Corp Issuing,O=Corp").root;
-    dev.mtls.testpki.TestPki twin = dev.mtls.testpki.TestPki.named("CN=Corp Root,O=Corp", "CN=Corp Issuing,O=Corp");
+    TestCa a = TestPki.named("CN=Corp Root,O=Corp", "CN=Corp Issuing,O=Corp").root;
+    TestPki twin = TestPki.named("CN=Corp Root,O=Corp", "CN=Corp Issuing,O=Corp");
     TestCa b = twin.root;
     ClientIdentity admin = ClientIdentity.of(twin.client("CN=mallory,OU=admins,O=Corp").certificate());
     List<X509Certificate> both = List.of(a.certificate(), b.certificate());
@@ -190,8 +192,8 @@ class RoleRulesTest {
 
   @Test
   void warns_when_several_anchors_are_configured_and_a_rule_names_none() {
-    TestCa a = dev.mtls.testpki.TestPki.named("CN=A Root,O=A", "CN=A Issuing,O=A").root;
-    TestCa b = dev.mtls.testpki.TestPki.named("CN=B Root,O=B", "CN=B Issuing,O=B").root;
+    TestCa a = TestPki.named("CN=A Root,O=A", "CN=A Issuing,O=A").root;
+    TestCa b = TestPki.named("CN=B Root,O=B", "CN=B Issuing,O=B").root;
     RoleRules rules = RoleRules.parse("reader subject.OU=readers\n", "roles.conf");
 
     assertThat(rules.warnings(List.of(a.certificate()))).isEmpty();

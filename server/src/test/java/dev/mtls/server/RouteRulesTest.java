@@ -3,6 +3,8 @@ package dev.mtls.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.tls.TlsProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Route rules: which roles each registered route needs, from a file that can change while the server runs. */
 class RouteRulesTest {
-  private final TestPki pki = new TestPki();
+  private final ServerFixture pki = new ServerFixture();
 
   @TempDir
   Path dir;
@@ -55,7 +57,7 @@ class RouteRulesTest {
   void rules_assign_roles_serve_only_listed_routes_and_are_reloaded_when_the_file_changes() throws Exception {
     Path file = Files.writeString(dir.resolve("routes.conf"), "GET /whoami *\nGET /api/reports admin\n");
     try (MtlsServer server = pki.serverBuilder().routeRulesFile(file).build().start()) {
-      TestClient bob = pki.clientFor(pki.bob);
+      TlsProbe bob = pki.clientFor(pki.bob);
       assertThat(bob.get(server.port(), "/whoami").status()).isEqualTo(200);
       assertThat(bob.get(server.port(), "/api/reports").status()).as("admin only now").isEqualTo(403);
       assertThat(bob.get(server.port(), "/static/app.js").status()).as("registered but not listed").isEqualTo(404);

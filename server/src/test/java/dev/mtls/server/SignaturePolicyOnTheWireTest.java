@@ -2,14 +2,13 @@ package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,13 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its CertificateRequest accepts for client certificates, and the key-exchange groups and TLS 1.2 signature schemes
  * it agrees to. The algorithm policy must hold there exactly as in path validation, on every JDK.
  */
+@RequiresPeer(Peer.OPENSSL)
 class SignaturePolicyOnTheWireTest {
   private static final Set<String> ALLOWED = Set.of("ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384",
       "ecdsa_secp521r1_sha512", "ed25519", "rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512",
       "rsa_pss_pss_sha256", "rsa_pss_pss_sha384", "rsa_pss_pss_sha512", "rsa_pkcs1_sha256", "rsa_pkcs1_sha384",
       "rsa_pkcs1_sha512");
   private static final Pattern SCHEME = Pattern.compile("^\\s+([a-z0-9_]+) \\(0x[0-9a-f]{4}\\)$");
-  static final TestPki pki = new TestPki();
+  static final ServerFixture pki = new ServerFixture();
   static MtlsServer server;
 
   @TempDir
@@ -93,16 +93,7 @@ class SignaturePolicyOnTheWireTest {
   }
 
   /** Runs openssl with no input (so s_client ends after the handshake) and returns its standard output. */
-  private static String openssl(String... arguments) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(arguments));
-    Path out = Files.createTempFile(dir, "openssl", ".out");
-    Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null")
-        .toFile())).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("openssl did not finish: " + command);
-    }
-    return Files.readString(out, StandardCharsets.UTF_8);
+  private static String openssl(String... arguments) {
+    return Peer.OPENSSL.run(dir, arguments).stdout();
   }
 }

@@ -2,10 +2,12 @@ package dev.mtls.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.client.JsseTestServer;
-import dev.mtls.client.TestPki;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.KeyStores;
+import dev.mtls.testing.pki.Pems;
+import dev.mtls.testing.tls.TlsTestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -22,10 +24,10 @@ import picocli.CommandLine;
 
 /** The CLI run in-process against a JSSE mTLS server: output, -v details, and exit codes. */
 class ClientCommandTest {
-  private static final TestPki PKI = TestPki.INSTANCE;
+  private static final Cast PKI = Cast.create();
   @TempDir
   Path directory;
-  private JsseTestServer server;
+  private TlsTestServer server;
   private Path chain;
   private Path key;
   private Path cacert;
@@ -34,10 +36,10 @@ class ClientCommandTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of("TLSv1.3", "TLSv1.2"));
-    chain = TestPki.write(directory, "alice.pem", TestPki.chainPem(PKI.client));
-    key = TestPki.write(directory, "alice-key.pem", TestPki.keyPem(PKI.client));
-    cacert = TestPki.write(directory, "ca.pem", TestPki.pem(PKI.root));
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3", "TLSv1.2"));
+    chain = Files.writeString(directory.resolve("alice.pem"), Pems.of(PKI.alice.chain()));
+    key = Files.writeString(directory.resolve("alice-key.pem"), Pems.of(PKI.alice.privateKey()));
+    cacert = Files.writeString(directory.resolve("ca.pem"), Pems.of(PKI.root.certificate()));
   }
 
   @AfterEach
@@ -49,7 +51,7 @@ class ClientCommandTest {
   void get_prints_the_body_and_exits_0() {
     int code = run("--cert", chain, "--key", key, "--cacert", cacert, server.url("/orders"));
     assertThat(code).isEqualTo(0);
-    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=orders");
+    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=admins,O=mtls-reference test");
   }
 
   @Test
@@ -58,12 +60,12 @@ class ClientCommandTest {
         server.url("/orders"));
     assertThat(code).isEqualTo(0);
     assertThat(err.toString()).contains(
-        "* TLSv1.2 with TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (new connection)",
-        "*   0 subject: CN=localhost",
-        "*     issuer: CN=Test Issuing CA,O=mtls-reference",
-        "*   1 subject: CN=Test Issuing CA,O=mtls-reference",
-        "* The server asked for a client certificate; it accepts CAs: CN=Test Root,O=mtls-reference; key types: ",
-        "* We sent our certificate CN=alice,OU=orders, issued by CN=Test Issuing CA,O=mtls-reference",
+        "* TLSv1.2 with TLS_ECDHE_ECDSA_WITH_AES_", " (new connection)",
+        "*   0 subject: CN=localhost,O=mtls-reference test",
+        "*     issuer: CN=Test Issuing CA,O=mtls-reference test",
+        "*   1 subject: CN=Test Issuing CA,O=mtls-reference test",
+        "* The server asked for a client certificate; it accepts CAs: CN=Test Root CA,O=mtls-reference test; key types: ",
+        "* We sent our certificate CN=alice,OU=admins,O=mtls-reference test, issued by CN=Test Issuing CA,O=mtls-reference test",
         "< HTTP 200");
   }
 
@@ -79,34 +81,34 @@ class ClientCommandTest {
   void http_error_status_exits_5_and_still_prints_the_body() {
     int code = run("--cert", chain, "--key", key, "--cacert", cacert, server.url("/status/404"));
     assertThat(code).isEqualTo(ClientCommand.HTTP_ERROR);
-    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=orders");
+    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=admins,O=mtls-reference test");
     assertThat(err.toString()).isEqualTo("error: the server answered HTTP 404\n");
   }
 
   @Test
   void data_file_is_sent_as_a_post_body() throws Exception {
-    Path data = TestPki.write(directory, "order.json", "{\"item\":42}");
+    Path data = Files.writeString(directory.resolve("order.json"), "{\"item\":42}");
     int code = run("--cert", chain, "--key", key, "--cacert", cacert, "-H", "Content-Type: application/json",
         "--data-file", data, server.url("/orders"));
     assertThat(code).isEqualTo(0);
-    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=orders got 11 bytes");
+    assertThat(out.toString()).isEqualTo("hello CN=alice,OU=admins,O=mtls-reference test got 11 bytes");
   }
 
   @Test
   void pkcs12_with_alias_and_password_file_is_accepted() throws Exception {
-    Path p12 = TestPki.pkcs12(directory.resolve("clients.p12"), "s3cret".toCharArray(),
-        Map.of("alice", PKI.client, "bob", PKI.secondClient));
-    Path password = TestPki.write(directory, "password", "s3cret\n");
+    Path p12 = KeyStores.pkcs12(directory.resolve("clients.p12"), "s3cret".toCharArray(),
+        Map.of("alice", PKI.alice, "bob", PKI.bob));
+    Path password = Files.writeString(directory.resolve("password"), "s3cret\n");
     int code = run("--p12", p12, "--alias", "bob", "--password-file", password, "--cacert", cacert,
         server.url("/"));
     assertThat(code).isEqualTo(0);
-    assertThat(out.toString()).isEqualTo("hello CN=bob,OU=orders");
+    assertThat(out.toString()).isEqualTo("hello CN=bob,OU=readers,O=mtls-reference test");
   }
 
   @Test
   void wrong_pkcs12_password_exits_4_with_its_sentence() throws Exception {
-    Path p12 = TestPki.pkcs12(directory.resolve("bob.p12"), "s3cret".toCharArray(), Map.of("bob", PKI.secondClient));
-    Path password = TestPki.write(directory, "password", "not-it\n");
+    Path p12 = KeyStores.pkcs12(directory.resolve("bob.p12"), "s3cret".toCharArray(), Map.of("bob", PKI.bob));
+    Path password = Files.writeString(directory.resolve("password"), "not-it\n");
     int code = run("--p12", p12, "--password-file", password, "--cacert", cacert, server.url("/"));
     assertThat(code).isEqualTo(ClientCommand.LOCAL_MATERIAL);
     assertThat(err.toString()).startsWith("error: The keystore or key password is wrong.\n");
@@ -115,7 +117,7 @@ class ClientCommandTest {
 
   @Test
   void key_of_another_certificate_exits_4_with_its_sentence() throws Exception {
-    Path bobKey = TestPki.write(directory, "bob-key.pem", TestPki.keyPem(PKI.secondClient));
+    Path bobKey = Files.writeString(directory.resolve("bob-key.pem"), Pems.of(PKI.bob.privateKey()));
     int code = run("--cert", chain, "--key", bobKey, "--cacert", cacert, server.url("/"));
     assertThat(code).isEqualTo(ClientCommand.LOCAL_MATERIAL);
     assertThat(err.toString()).startsWith("error: The private key does not belong to the certificate.\n");
@@ -123,8 +125,8 @@ class ClientCommandTest {
 
   @Test
   void encrypted_key_is_read_with_the_password_from_the_environment_variable_named() throws Exception {
-    Path encrypted = TestPki.write(directory, "alice-key-enc.pem",
-        Pem.encodeEncrypted(PKI.client.privateKey(), "k3y".toCharArray(), KeyEncryption.forTests()));
+    Path encrypted = Files.writeString(directory.resolve("alice-key-enc.pem"),
+        Pem.encodeEncrypted(PKI.alice.privateKey(), "k3y".toCharArray(), KeyEncryption.forTests()));
     // No such variable in the test environment: the failure names it, which shows the option is read.
     int code = run("--cert", chain, "--key", encrypted, "--password-env", "MTLS_CLIENT_TEST_UNSET_VARIABLE",
         "--cacert", cacert, server.url("/"));
@@ -137,12 +139,12 @@ class ClientCommandTest {
   void untrusted_server_exits_3() {
     Path otherCa = directory.resolve("other.pem");
     int code = run("--cert", chain, "--key", key, "--cacert",
-        write(otherCa, TestPki.pem(PKI.foreignRoot)), server.url("/"));
+        write(otherCa, Pems.of(PKI.foreignRoot.certificate())), server.url("/"));
     assertThat(code).isEqualTo(ClientCommand.TLS_FAILURE);
     assertThat(err.toString()).startsWith("error: We do not trust the server's certificate: not issued by a trusted"
-        + " CA: CA certificate \"CN=Test Issuing CA,O=mtls-reference\" was issued by \"CN=Test Root,O=mtls-reference\","
+        + " CA: CA certificate \"CN=Test Issuing CA,O=mtls-reference test\" was issued by \"CN=Test Root CA,O=mtls-reference test\","
         + " which is not a trust anchor here.\n"
-        + "hint: We trust CN=Foreign Root,O=elsewhere. Pass the CA that issued the server's certificate with "
+        + "hint: We trust CN=Foreign Root CA,O=elsewhere. Pass the CA that issued the server's certificate with "
         + "--cacert.\n");
   }
 

@@ -2,13 +2,16 @@ package dev.mtls.client.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.client.JsseTestServer;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
-import dev.mtls.client.TestPki;
 import dev.mtls.client.trace.HandshakeTrace.Direction;
 import dev.mtls.client.trace.HandshakeTrace.Step;
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.testing.pki.Cast;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.tls.TlsTestServer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * reads its debug switch once, before the first TLS use.
  */
 class HandshakeTracerTest {
-  private static final TestPki PKI = TestPki.INSTANCE;
+  private static final Cast PKI = Cast.create();
 
   @BeforeAll
   static void enableTracing() {
@@ -27,10 +30,10 @@ class HandshakeTracerTest {
 
   private static HandshakeTracer.Captured<MtlsResponse> request(String protocol, boolean foreignClient)
       throws Exception {
-    try (JsseTestServer server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of(protocol));
-        MtlsClient client = MtlsClient.builder()
-            .identity(foreignClient ? TestPki.identity(PKI.foreignClient) : TestPki.identity(PKI.client))
-            .trust(PKI.trust()).protocols(List.of(protocol)).build()) {
+    Issued who = foreignClient ? PKI.foreignClient : PKI.alice;
+    try (TlsTestServer server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of(protocol));
+        MtlsClient client = MtlsClient.builder().identity(Identity.of(who.privateKey(), who.chain()))
+            .trust(TrustAnchors.of(PKI.anchors())).protocols(List.of(protocol)).build()) {
       return HandshakeTracer.capture(() -> client.get(server.url("/")));
     }
   }
@@ -50,12 +53,12 @@ class HandshakeTracerTest {
     List<Step> steps = captured.trace().steps();
     assertThat(steps.get(0).direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
     assertThat(steps.get(4).direction()).isEqualTo(Direction.SERVER_TO_CLIENT);
-    assertThat(steps.get(4).subjects()).containsExactly("CN=localhost", "CN=Test Issuing CA, O=mtls-reference");
+    assertThat(steps.get(4).subjects()).containsExactly("CN=localhost, O=mtls-reference test", "CN=Test Issuing CA, O=mtls-reference test");
     assertThat(steps.get(7).direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
-    assertThat(steps.get(7).subjects()).containsExactly("CN=alice, OU=orders", "CN=Test Issuing CA, O=mtls-reference");
+    assertThat(steps.get(7).subjects()).containsExactly("CN=alice, OU=admins, O=mtls-reference test", "CN=Test Issuing CA, O=mtls-reference test");
     assertThat(captured.trace().toMermaid()).startsWith("sequenceDiagram\n")
         .contains("    C->>S: ClientHello\n", "    S->>C: EncryptedExtensions\n",
-            "    C->>S: Certificate [CN=alice, OU=orders <- CN=Test Issuing CA, O=mtls-reference]\n");
+            "    C->>S: Certificate [CN=alice, OU=admins, O=mtls-reference test <- CN=Test Issuing CA, O=mtls-reference test]\n");
   }
 
   @Test
@@ -81,13 +84,13 @@ class HandshakeTracerTest {
         "CertificateRequest", "ServerHelloDone", "Certificate");
     assertThat(messages.get(messages.size() - 1)).isIn("Alert", "ConnectionFailure");
     assertThat(messages.stream().filter(m -> m.equals("Finished")).count()).isLessThanOrEqualTo(1);
-    assertThat(captured.trace().steps().get(6).subjects()).containsExactly("CN=mallory, O=elsewhere", "CN=Foreign Issuing CA, O=elsewhere");
+    assertThat(captured.trace().steps().get(6).subjects()).containsExactly("CN=alice, OU=admins, O=mtls-reference test");
   }
 
   @Test
   void reused_connection_has_no_handshake_to_trace() throws Exception {
-    try (JsseTestServer server = JsseTestServer.start(TestPki.identity(PKI.server), PKI.trust(), List.of("TLSv1.3"));
-        MtlsClient client = MtlsClient.builder().identity(TestPki.identity(PKI.client)).trust(PKI.trust()).build()) {
+    try (TlsTestServer server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3"));
+        MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain())).trust(TrustAnchors.of(PKI.anchors())).build()) {
       HandshakeTrace first = HandshakeTracer.capture(() -> client.get(server.url("/"))).trace();
       HandshakeTrace second = HandshakeTracer.capture(() -> client.get(server.url("/"))).trace();
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mtls.pki.material.trust.PeerTrustManager;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.testing.pki.Keys;
+import dev.mtls.testing.pki.TestCa;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,13 +44,14 @@ class IdentityTest {
 
   @BeforeAll
   static void certificates() {
-    rootKeys = TestCertificates.ecKeyPair();
-    root = TestCertificates.selfSignedCa("CN=Test Root", rootKeys);
-    intermediateKeys = TestCertificates.ecKeyPair();
-    intermediate = TestCertificates.intermediate("CN=Test Intermediate", intermediateKeys.getPublic(), root,
-        rootKeys.getPrivate());
-    leafKeys = TestCertificates.ecKeyPair();
-    leaf = TestCertificates.leaf("CN=localhost", leafKeys.getPublic(), intermediate, intermediateKeys.getPrivate());
+    rootKeys = Keys.ec();
+    TestCa rootCa = TestCa.root("CN=Test Root", rootKeys, 1);
+    root = rootCa.certificate();
+    intermediateKeys = Keys.ec();
+    TestCa intermediateCa = rootCa.issue("CN=Test Intermediate").key(intermediateKeys).ca(0).buildCa();
+    intermediate = intermediateCa.certificate();
+    leafKeys = Keys.ec();
+    leaf = intermediateCa.issue("CN=localhost").key(leafKeys).extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
   }
 
   @Test
@@ -68,7 +72,7 @@ class IdentityTest {
 
   @Test
   void refuses_key_of_another_algorithm() {
-    assertThatThrownBy(() -> Identity.of(TestCertificates.rsaKeyPair().getPrivate(), List.of(leaf)))
+    assertThatThrownBy(() -> Identity.of(Keys.rsa(2048).getPrivate(), List.of(leaf)))
         .isInstanceOf(KeyMaterialException.class)
         .hasMessage("identity: the private key does not match the certificate CN=localhost");
   }

@@ -2,6 +2,7 @@ package dev.mtls.pki.material;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.testing.pki.Keys;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import org.junit.jupiter.api.Test;
@@ -10,8 +11,8 @@ class KeyPairsTest {
 
   @Test
   void matching_ec_and_rsa_pairs_match() {
-    KeyPair ec = TestCertificates.ecKeyPair();
-    KeyPair rsa = TestCertificates.rsaKeyPair();
+    KeyPair ec = Keys.ec();
+    KeyPair rsa = Keys.rsa(2048);
 
     assertThat(KeyPairs.matches(ec.getPublic(), ec.getPrivate())).isTrue();
     assertThat(KeyPairs.matches(rsa.getPublic(), rsa.getPrivate())).isTrue();
@@ -26,13 +27,13 @@ class KeyPairsTest {
 
   @Test
   void keys_of_different_pairs_do_not_match() {
-    assertThat(KeyPairs.matches(TestCertificates.ecKeyPair().getPublic(), TestCertificates.ecKeyPair().getPrivate()))
+    assertThat(KeyPairs.matches(Keys.ec().getPublic(), Keys.ec().getPrivate()))
         .isFalse();
   }
 
   @Test
   void keys_of_different_algorithms_do_not_match() {
-    assertThat(KeyPairs.matches(TestCertificates.ecKeyPair().getPublic(), TestCertificates.rsaKeyPair().getPrivate()))
+    assertThat(KeyPairs.matches(Keys.ec().getPublic(), Keys.rsa(2048).getPrivate()))
         .isFalse();
   }
 }

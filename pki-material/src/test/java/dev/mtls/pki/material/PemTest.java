@@ -3,6 +3,8 @@ package dev.mtls.pki.material;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.testing.pki.Keys;
+import dev.mtls.testing.pki.TestCa;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -26,6 +29,7 @@ class PemTest {
   private static final char[] PASSWORD = "correct horse".toCharArray();
 
   private static KeyPair rootKeys;
+  private static TestCa rootCa;
   private static X509Certificate root;
   private static KeyPair leafKeys;
   private static X509Certificate leaf;
@@ -34,10 +38,11 @@ class PemTest {
 
   @BeforeAll
   static void certificates() {
-    rootKeys = TestCertificates.ecKeyPair();
-    root = TestCertificates.selfSignedCa("CN=Test Root", rootKeys);
-    leafKeys = TestCertificates.ecKeyPair();
-    leaf = TestCertificates.leaf("CN=leaf", leafKeys.getPublic(), root, rootKeys.getPrivate());
+    rootKeys = Keys.ec();
+    rootCa = TestCa.root("CN=Test Root", rootKeys, 1);
+    root = rootCa.certificate();
+    leafKeys = Keys.ec();
+    leaf = rootCa.issue("CN=leaf").key(leafKeys).extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
   }
 
   @Test
@@ -51,7 +56,7 @@ class PemTest {
   @Test
   void unencrypted_key_is_written_as_pkcs8() {
     assertThat(Pem.encode(leafKeys.getPrivate())).startsWith("-----BEGIN PRIVATE KEY-----");
-    assertThat(Pem.encode(TestCertificates.rsaKeyPair().getPrivate())).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Pem.encode(Keys.rsa(2048).getPrivate())).startsWith("-----BEGIN PRIVATE KEY-----");
   }
 
   @Test
@@ -65,7 +70,7 @@ class PemTest {
 
   @Test
   void rsa_pkcs1_and_ec_sec1_keys_load() throws IOException {
-    KeyPair rsa = TestCertificates.rsaKeyPair();
+    KeyPair rsa = Keys.rsa(2048);
     String pkcs1 = bcPem(rsa);
     String sec1 = sec1(leafKeys);
     assertThat(pkcs1).startsWith("-----BEGIN RSA PRIVATE KEY-----");
@@ -104,7 +109,7 @@ class PemTest {
 
   @Test
   void legacy_openssl_encrypted_key_loads_with_its_password() throws IOException {
-    KeyPair rsa = TestCertificates.rsaKeyPair();
+    KeyPair rsa = Keys.rsa(2048);
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(rsa, new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new BouncyCastleProvider()).build(PASSWORD));
@@ -142,7 +147,7 @@ class PemTest {
   void refuses_legacy_encrypted_key_with_wrong_password() throws IOException {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(TestCertificates.rsaKeyPair(), new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new BouncyCastleProvider()).build(PASSWORD));
+      writer.writeObject(Keys.rsa(2048), new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new BouncyCastleProvider()).build(PASSWORD));
     }
 
     assertThatThrownBy(() -> Pem.parsePrivateKey(out.toString(), "wrong".toCharArray(), "legacy.pem"))
@@ -214,7 +219,7 @@ class PemTest {
 
   @Test
   void crl_round_trips() throws IOException {
-    X509CRL crl = TestCertificates.emptyCrl(root, rootKeys.getPrivate());
+    X509CRL crl = rootCa.crl().build();
     Path file = Files.writeString(directory.resolve("crl.pem"), Pem.encode(crl));
 
     assertThat(Pem.loadCrls(file)).containsExactly(crl);

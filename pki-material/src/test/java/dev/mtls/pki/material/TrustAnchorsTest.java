@@ -3,15 +3,16 @@ package dev.mtls.pki.material;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.testing.pki.Keys;
+import dev.mtls.testing.pki.TestCa;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,14 +29,12 @@ class TrustAnchorsTest {
 
   @BeforeAll
   static void certificates() {
-    KeyPair rootKeys = TestCertificates.ecKeyPair();
-    root = TestCertificates.selfSignedCa("CN=Test Root", rootKeys);
-    leafKeys = TestCertificates.ecKeyPair();
-    leaf = TestCertificates.leaf("CN=alice", leafKeys.getPublic(), root, rootKeys.getPrivate());
-    KeyPair foreignKeys = TestCertificates.ecKeyPair();
-    X509Certificate foreignRoot = TestCertificates.selfSignedCa("CN=Test Root", foreignKeys);
-    foreignLeaf = TestCertificates.leaf("CN=alice", TestCertificates.ecKeyPair().getPublic(), foreignRoot,
-        foreignKeys.getPrivate());
+    TestCa rootCa = TestCa.root("CN=Test Root");
+    root = rootCa.certificate();
+    leafKeys = Keys.ec();
+    leaf = rootCa.issue("CN=alice").key(leafKeys).extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
+    TestCa foreignRoot = TestCa.root("CN=Test Root");
+    foreignLeaf = foreignRoot.issue("CN=alice").extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
   }
 
   @Test

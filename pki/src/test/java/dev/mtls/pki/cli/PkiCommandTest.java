@@ -1,13 +1,13 @@
 package dev.mtls.pki.cli;
 
-import static dev.mtls.pki.ExternalTool.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.pki.ExternalTool.Result;
-import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -361,6 +361,7 @@ class PkiCommandTest {
     assertThat(refused).doesNotExist();
     assertThat(dir.resolve("ivan.pem")).doesNotExist();
   }
+  @RequiresPeer(Peer.OPENSSL)
 
   @Test
   void serve_publishes_the_status_the_urls_in_a_cas_certificates_point_at_until_stopped() throws Exception {
@@ -374,20 +375,20 @@ class PkiCommandTest {
         "--subject", "CN=dora", "--out", dir.toString());
     String root = served.resolve("root.pem").toString();
     String intermediate = served.resolve("intermediate.pem").toString();
-    String ocspUrl = openssl(dir, "x509", "-in", "dora.pem", "-noout", "-ocsp_uri").output().strip();
+    String ocspUrl = Peer.OPENSSL.run(dir, "x509", "-in", "dora.pem", "-noout", "-ocsp_uri").output().strip();
 
     try (Served serve = new Served("serve", "--dir", served.toString(), "--password-file", password.toString(),
         "--port", String.valueOf(port))) {
       String printed = serve.awaitOutput("root CA CRL:");
       // openssl fetches each CRL from the distribution point the checked certificate names.
-      Result leafGood = openssl(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
+      Result leafGood = Peer.OPENSSL.run(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
           intermediate, "dora.pem");
-      Result intermediateGood = openssl(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, intermediate);
+      Result intermediateGood = Peer.OPENSSL.run(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, intermediate);
       Run revoke = run("revoke", "--dir", served.toString(), "--password-file", password.toString(), "--serial",
           Pem.loadCertificates(dir.resolve("dora.pem")).get(0).getSerialNumber().toString(16));
-      Result leafRevoked = openssl(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
+      Result leafRevoked = Peer.OPENSSL.run(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
           intermediate, "dora.pem");
-      Result ocsp = openssl(dir, "ocsp", "-issuer", intermediate, "-cert", "dora.pem", "-url", ocspUrl, "-CAfile",
+      Result ocsp = Peer.OPENSSL.run(dir, "ocsp", "-issuer", intermediate, "-cert", "dora.pem", "-url", ocspUrl, "-CAfile",
           served.resolve("ca-chain.pem").toString());
 
       assertThat(printed).contains("OCSP responder:  " + base + "/ocsp", "issuing CA CRL:  " + base

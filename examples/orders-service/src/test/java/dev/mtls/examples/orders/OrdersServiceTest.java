@@ -7,13 +7,14 @@ import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.Identity;
-import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.MtlsServer;
-import dev.mtls.server.MtlsServerExtension;
+import dev.mtls.server.Rejection;
 import dev.mtls.server.ServedRequest;
-import dev.mtls.testpki.Issued;
-import dev.mtls.testpki.TestPki;
+import dev.mtls.server.testing.RunningServer;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.Pems;
+import dev.mtls.testing.pki.TestPki;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The example service over real mTLS: its own routes, its role checks, and what it refuses. */
 class OrdersServiceTest {
   @RegisterExtension
-  final MtlsServerExtension running = MtlsServerExtension.serving(OrdersService::routes)
+  final RunningServer running = RunningServer.serving(OrdersService::routes)
       .roles("orders  subject.OU=orders\n");
 
   @TempDir
@@ -49,11 +50,11 @@ class OrdersServiceTest {
       assertThat(listed.bodyText()).contains("\"id\":1,\"item\":\"widget\"");
       assertThat(shown.status()).isEqualTo(200);
     }
-    ServedRequest post = running.events().awaitRequest(r -> r.method().equals("POST")).get(0);
+    ServedRequest post = running.events().awaitFirst(ServedRequest.class, r -> r.method().equals("POST"));
     assertThat(post.route()).isEqualTo("POST /api/orders");
     assertThat(post.status()).isEqualTo(201);
     assertThat(post.caller().roles()).isEqualTo(Set.of("orders"));
-    assertThat(running.events().awaitRequest(r -> "GET /api/orders/{id}".equals(r.route()))).isNotEmpty();
+    assertThat(running.events().await(ServedRequest.class, r -> "GET /api/orders/{id}".equals(r.route()))).isNotEmpty();
   }
 
   @Test
@@ -66,7 +67,7 @@ class OrdersServiceTest {
 
       assertThat(carol.get(url("/api/orders")).bodyText()).isEqualTo("{\"orders\":[]}\n");
     }
-    assertThat(running.events().awaitRequest(r -> r.status() == 403)).allSatisfy(r -> {
+    assertThat(running.events().await(ServedRequest.class, r -> r.status() == 403)).allSatisfy(r -> {
       assertThat(r.caller().identity().subject().toDisplayString()).isEqualTo("CN=dave,OU=readers,O=Shop");
       assertThat(r.caller().roles()).isEmpty();
     });
@@ -79,9 +80,9 @@ class OrdersServiceTest {
     try (MtlsClient client = client(Identity.of(mallory.privateKey(), mallory.chain()))) {
       assertThatThrownBy(() -> client.get(url("/api/orders"))).isInstanceOf(MtlsException.class);
     }
-    assertThat(running.events().await(r -> true)).singleElement()
+    assertThat(running.events().await(Rejection.class, r -> true)).singleElement()
         .satisfies(r -> assertThat(r.verdict().reason()).isEqualTo(Reason.UNTRUSTED_ISSUER));
-    assertThat(running.events().requests()).isEmpty();
+    assertThat(running.events().all(ServedRequest.class)).isEmpty();
   }
 
   @Test
@@ -102,9 +103,9 @@ class OrdersServiceTest {
   @Test
   void runs_from_the_files_cert_manager_mounts() throws Exception {
     TestPki pki = TestPki.create();
-    Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
-    Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
-    Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.anchors()));
+    Files.writeString(dir.resolve("tls.crt"), Pems.of(pki.server.chain()));
+    Files.writeString(dir.resolve("tls.key"), Pems.of(pki.server.privateKey()));
+    Files.writeString(dir.resolve("ca.crt"), Pems.of(pki.anchors()));
     Files.writeString(dir.resolve("roles.conf"), "orders subject.OU=orders\n");
     Issued carol = pki.client("CN=carol,OU=orders,O=Shop");
     try (MtlsServer server = OrdersService.start(MtlsServer.builder().port(0).managementPort(0)

@@ -1,7 +1,7 @@
 package dev.mtls.examples.rotation;
 
 import dev.mtls.pki.material.Pem;
-import dev.mtls.testpki.Issued;
+import dev.mtls.testing.pki.Issued;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,15 +2,19 @@ package dev.mtls.examples.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.client.ClientHandshake;
+import dev.mtls.client.ClientListener;
+import dev.mtls.client.FailedRequest;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
-import dev.mtls.client.RecordedClientEvents;
 import dev.mtls.pki.material.reload.MaterialEvent;
-import dev.mtls.server.MtlsServerExtension;
 import dev.mtls.server.Responses;
 import dev.mtls.server.Roles;
 import dev.mtls.server.ServedRequest;
-import dev.mtls.testpki.Issued;
+import dev.mtls.server.testing.RunningServer;
+import dev.mtls.testing.Eventually;
+import dev.mtls.testing.Recorder;
+import dev.mtls.testing.pki.Issued;
 import io.undertow.util.Methods;
 import java.math.BigInteger;
 import java.net.URI;
@@ -24,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,20 +40,20 @@ class RotatingClientTest {
   private static final Duration POLL = Duration.ofMillis(100);
 
   @RegisterExtension
-  final MtlsServerExtension running = MtlsServerExtension.serving(builder -> builder
+  final RunningServer running = RunningServer.serving(builder -> builder
       .route(Methods.GET, "/api/stock", Roles.anyClient(), exchange -> Responses.text(exchange, 200, "12 widgets")));
 
   @TempDir
   Path dir;
 
-  private final RecordedClientEvents events = new RecordedClientEvents();
+  private final Recorder<Object> events = new Recorder<>();
 
   @Test
   void renews_its_certificate_while_requesting_with_no_failed_request() throws Exception {
     CertManagerVolume volume = new CertManagerVolume(dir);
     Issued first = running.issue("CN=stock-client,OU=shop,O=Demo");
     Issued renewed = running.issue("CN=stock-client,OU=shop,O=Demo");
-    volume.publish(first, running.pki().anchors());
+    volume.publish(first, running.fixture().pki.anchors());
     BigInteger oldSerial = first.certificate().getSerialNumber();
     BigInteger newSerial = renewed.certificate().getSerialNumber();
 
@@ -58,7 +61,7 @@ class RotatingClientTest {
     AtomicInteger ok = new AtomicInteger();
     List<MtlsException> thrown = new CopyOnWriteArrayList<>();
     ExecutorService threads = Executors.newFixedThreadPool(3);
-    try (MtlsClient client = RotatingClient.connect(dir, POLL, events)) {
+    try (MtlsClient client = RotatingClient.connect(dir, POLL, ClientListener.forwardingTo(events))) {
       List<Future<?>> loops = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         loops.add(threads.submit(() -> {
@@ -73,10 +76,11 @@ class RotatingClientTest {
           }
         }));
       }
-      await(() -> ok.get() >= 30);
+      Eventually.within(Duration.ofSeconds(20)).until("30 requests served", () -> ok.get() >= 30);
 
-      volume.publish(renewed, running.pki().anchors());
-      await(() -> served(newSerial) >= 50);
+      volume.publish(renewed, running.fixture().pki.anchors());
+      Eventually.within(Duration.ofSeconds(20)).until("50 requests with the renewed certificate",
+          () -> served(newSerial) >= 50);
       requesting.set(false);
       for (Future<?> loop : loops) {
         loop.get();
@@ -86,12 +90,12 @@ class RotatingClientTest {
     }
 
     assertThat(thrown).isEmpty();
-    assertThat(events.failed).isEmpty();
-    assertThat(events.material).filteredOn(MaterialEvent::applied).extracting(MaterialEvent::unit)
+    assertThat(events.all(FailedRequest.class)).isEmpty();
+    assertThat(events.all(MaterialEvent.class)).filteredOn(MaterialEvent::applied).extracting(MaterialEvent::unit)
         .anyMatch(unit -> unit.startsWith("client identity"));
-    assertThat(events.handshakes).filteredOn(h -> h.ourCertificate().getSerialNumber().equals(newSerial))
+    assertThat(events.all(ClientHandshake.class)).filteredOn(h -> h.ourCertificate().getSerialNumber().equals(newSerial))
         .isNotEmpty().allSatisfy(h -> assertThat(h.generation()).isGreaterThan(1));
-    List<BigInteger> serials = running.events().requests().stream()
+    List<BigInteger> serials = running.events().all(ServedRequest.class).stream()
         .map(r -> r.caller().identity().serialNumber()).toList();
     assertThat(serials).contains(oldSerial, newSerial);
     // The old connections drained: once they had finished, every request came with the new certificate.
@@ -100,15 +104,7 @@ class RotatingClientTest {
   }
 
   private long served(BigInteger serial) {
-    return running.events().requests().stream().map(ServedRequest::caller)
+    return running.events().all(ServedRequest.class).stream().map(ServedRequest::caller)
         .filter(caller -> caller != null && caller.identity().serialNumber().equals(serial)).count();
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 }

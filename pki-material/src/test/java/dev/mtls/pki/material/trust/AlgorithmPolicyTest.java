@@ -2,7 +2,7 @@ package dev.mtls.pki.material.trust;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtls.testpki.Keys;
+import dev.mtls.testing.pki.Keys;
 import java.security.AlgorithmParameters;
 import java.security.CryptoPrimitive;
 import java.security.spec.MGF1ParameterSpec;

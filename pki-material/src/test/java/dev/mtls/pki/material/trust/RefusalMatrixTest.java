@@ -3,7 +3,7 @@ package dev.mtls.pki.material.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.TrustAnchors;
-import dev.mtls.testpki.RefusalMatrix;
+import dev.mtls.testing.pki.RefusalMatrix;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,0 +1,69 @@
+package dev.mtls.server.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mtls.pki.material.CryptoProvider;
+import dev.mtls.server.ConfigException;
+import dev.mtls.server.Limits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void names_the_missing_crl_setting_and_refuses_the_removed_stale_crl_switch() throws Exception {
+    Path file = Files.writeString(dir.resolve("server.conf"), "missing-crl = accept\n");
+    Path old = Files.writeString(dir.resolve("old.conf"), "allow-stale-crl = true\n");
+
+    assertThat(ServerConfig.load(file).get("missing-crl")).isEqualTo("accept");
+    assertThatThrownBy(() -> ServerConfig.load(old)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(old + ":1: allow-stale-crl was removed: a CRL past its nextUpdate");
+  }
+
+  @Test
+  void reads_every_limit_and_keeps_the_defaults_of_those_it_does_not_name() throws Exception {
+    Path file = Files.writeString(dir.resolve("server.conf"), """
+        handshake-timeout = 5s
+        request-header-timeout = 2s
+        max-connections-per-address = 16
+        max-header-size = 16k
+        max-request-body = 2m
+        """);
+
+    Limits limits = ServerConfig.load(file).limits();
+
+    assertThat(limits).isEqualTo(Limits.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(5))
+        .withRequestHeaderTimeout(Duration.ofSeconds(2)).withMaxConnections(4096, 16)
+        .withMaxHeaders(16 * 1024, 100).withMaxRequestBodyBytes(2 * 1024 * 1024));
+  }
+
+  @Test
+  void names_the_file_line_and_key_of_a_limit_that_is_not_a_size_or_too_small() throws Exception {
+    Path words = Files.writeString(dir.resolve("words.conf"), "# limits\nmax-header-size = lots\n");
+    Path tiny = Files.writeString(dir.resolve("tiny.conf"), "max-header-size = 100\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(words).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(words + ":2: max-header-size = 'lots': not a size or count (a number, or for sizes with k, m or g,"
+            + " e.g. 32k)");
+    assertThatThrownBy(() -> ServerConfig.load(tiny).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(tiny + ":1: max-header-size = '100': must be at least 1024: 100");
+  }
+
+  @Test
+  void chooses_the_jdk_crypto_provider_unless_told_and_names_the_line_of_an_unknown_one() throws Exception {
+    Path none = Files.writeString(dir.resolve("none.conf"), "# defaults\n");
+    Path accp = Files.writeString(dir.resolve("accp.conf"), "crypto-provider = ACCP\n");
+    Path unknown = Files.writeString(dir.resolve("unknown.conf"), "crypto-provider = fastest\n");
+
+    assertThat(ServerConfig.load(none).cryptoProvider()).isEqualTo(CryptoProvider.JDK);
+    assertThat(ServerConfig.load(accp).cryptoProvider()).isEqualTo(CryptoProvider.ACCP);
+    assertThatThrownBy(() -> ServerConfig.load(unknown).cryptoProvider()).isInstanceOf(ConfigException.class)
+        .hasMessage(unknown + ":1: 'fastest' expected jdk or accp");
+  }
+}

@@ -1,0 +1,93 @@
+package dev.mtls.server.testing;
+
+import dev.mtls.pki.material.Identity;
+import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.server.MtlsServer;
+import dev.mtls.server.RoleRules;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.Pems;
+import dev.mtls.testing.pki.TestCa;
+import dev.mtls.testing.pki.TestPki;
+import dev.mtls.testing.tls.TlsProbe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+
+/**
+ * The test kit's PKI wired into {@link MtlsServer}: a root, an issuing CA, the server's certificate, the demo clients
+ * alice (admin) and bob (reader), a server builder on loopback ports chosen by the OS, and plain JSSE clients
+ * ({@link TlsProbe}) that present a certificate of the test's choosing. The one server fixture of every module's
+ * tests; {@link RunningServer} starts and stops one per test.
+ */
+public final class ServerFixture {
+  /** The demo mapping: admin for OU=admins, reader for OU=readers. */
+  public static final String ROLES = """
+      # the demo mapping
+      admin   subject.OU=admins
+      reader  subject.OU=readers
+      """;
+
+  public final TestPki pki = TestPki.create();
+  public final TestCa root = pki.root;
+  public final TestCa issuing = pki.issuing;
+  public final Issued server = pki.server;
+  public final Issued alice = client("CN=alice,OU=admins,O=Demo");
+  public final Issued bob = client("CN=bob,OU=readers,O=Demo");
+
+  /** A client certificate from the trusted issuing CA. */
+  public Issued client(String dn) {
+    return issuing.client(dn);
+  }
+
+  /** {@code issued} as the project's identity type. */
+  public static Identity identity(Issued issued) {
+    return Identity.of(issued.privateKey(), issued.chain());
+  }
+
+  /** What the server trusts for clients, and clients trust for the server: the root. */
+  public TrustAnchors anchors() {
+    return TrustAnchors.of(pki.anchors());
+  }
+
+  /** A server with the test routes ({@link TestRoutes}) and the demo roles. */
+  public MtlsServer.Builder serverBuilder() {
+    return TestRoutes.register(builder());
+  }
+
+  /**
+   * A server without routes, for a module that registers its own (the app's demo routes, an example service): the
+   * test server certificate, the root as anchor, the demo roles, HTTPS and management on ports the OS picks, and
+   * no polling of files (tests reload explicitly).
+   */
+  public MtlsServer.Builder builder() {
+    return MtlsServer.builder()
+        .identity(identity(server))
+        .trust(anchors())
+        .roleRules(RoleRules.parse(ROLES, "roles.conf"))
+        .port(0)
+        .managementPort(0)
+        .reloadInterval(Duration.ZERO);
+  }
+
+  /** The issuing CA's CRL listing {@code revoked} and the root's, as one PEM file like {@code pki crl} writes. */
+  public Path writeCrls(Path file, X509Certificate... revoked) throws IOException {
+    return Files.writeString(file, Pems.ofCrls(pki.crls(revoked)));
+  }
+
+  /** A plain JSSE client presenting {@code certificate} and trusting the root. */
+  public TlsProbe clientFor(Issued certificate) {
+    return TlsProbe.of(certificate, root.certificate());
+  }
+
+  /** A plain JSSE client presenting {@code identity} (loaded from files, say) and trusting the root. */
+  public TlsProbe clientFor(Identity identity) {
+    return TlsProbe.of(identity.keyManager(), root.certificate());
+  }
+
+  /** A plain JSSE client that presents no certificate. */
+  public TlsProbe anonymousClient() {
+    return TlsProbe.of((Issued) null, root.certificate());
+  }
+}

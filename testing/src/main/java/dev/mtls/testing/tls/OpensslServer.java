@@ -1,0 +1,88 @@
+package dev.mtls.testing.tls;
+
+import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Peer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code openssl s_server -Verify 1 -verify_return_error -www} on 127.0.0.1: a third-party mTLS server that
+ * requires a client certificate and names its reason in the alert. Started on a free port (tried again if the port
+ * was taken meanwhile) and ended by its own process handle. Declare {@code @RequiresPeer(Peer.OPENSSL)}.
+ */
+public final class OpensslServer implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private OpensslServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /**
+   * {@code arguments} are the certificate options ({@code -cert}, {@code -key}, {@code -CAfile} ...); the
+   * protocol is {@code TLSv1.3} or {@code TLSv1.2}.
+   */
+  public static OpensslServer start(String protocol, List<String> arguments, Path workDirectory)
+      throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int port = FreePort.pick();
+      List<String> command = new ArrayList<>(List.of(Peer.OPENSSL.path(), "s_server", "-accept", "127.0.0.1:" + port,
+          "-Verify", "1", "-verify_return_error", "-www", protocol.equals("TLSv1.3") ? "-tls1_3" : "-tls1_2"));
+      command.addAll(arguments);
+      Process process = new ProcessBuilder(command).directory(workDirectory.toFile()).redirectErrorStream(true)
+          .start();
+      BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      for (String line = output.readLine(); line != null; line = output.readLine()) {
+        seen.append(line).append('\n');
+        if (line.equals("ACCEPT")) {
+          Thread drain = new Thread(() -> drain(output), "openssl-output");
+          drain.setDaemon(true);
+          drain.start();
+          return new OpensslServer(process, port);
+        }
+      }
+      process.waitFor(5, TimeUnit.SECONDS);
+      last = new IOException("openssl s_server did not start: " + seen);
+      if (!seen.toString().contains("in use")) {
+        break;
+      }
+    }
+    throw last;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url(String host) {
+    return "https://" + host + ":" + port + "/";
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static void drain(BufferedReader output) {
+    try {
+      while (output.readLine() != null) {
+        // openssl logs each connection; nothing to keep.
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+}
