@@ -1,0 +1,12 @@
+module dev.mtls.pki.material {
+  requires transitive org.slf4j;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.util;
+  requires java.net.http;
+
+  exports dev.mtls.pki.material;
+  exports dev.mtls.pki.material.trust;
+  exports dev.mtls.pki.material.reload;
+  exports dev.mtls.pki.material.revocation;
+}
