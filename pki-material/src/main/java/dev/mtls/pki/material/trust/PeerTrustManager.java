@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.ExtendedSSLSession;
@@ -31,10 +32,10 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
   private final Clock clock;
   private final Purpose peers;
   private final HostnameCheck hostnames;
-  private final Consumer<Verdict> observer;
+  private final BiConsumer<SSLEngine, Verdict> observer;
 
   private PeerTrustManager(Supplier<Trust> trust, Clock clock, Purpose peers, HostnameCheck hostnames,
-      Consumer<Verdict> observer) {
+      BiConsumer<SSLEngine, Verdict> observer) {
     this.trust = Objects.requireNonNull(trust, "trust == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.peers = peers;
@@ -44,7 +45,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
 
   /** A server's trust manager: it accepts clients that {@code trust} trusts for {@link Purpose#CLIENT}. */
   public static PeerTrustManager forClients(Supplier<Trust> trust, Clock clock) {
-    return new PeerTrustManager(trust, clock, Purpose.CLIENT, null, verdict -> { });
+    return new PeerTrustManager(trust, clock, Purpose.CLIENT, null, (engine, verdict) -> { });
   }
 
   /**
@@ -52,48 +53,58 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
    * connection asks for endpoint identification, whose certificate {@code hostnames} finds valid for the host.
    */
   public static PeerTrustManager forServers(Supplier<Trust> trust, Clock clock, HostnameCheck hostnames) {
-    return new PeerTrustManager(trust, clock, Purpose.SERVER, hostnames, verdict -> { });
+    return new PeerTrustManager(trust, clock, Purpose.SERVER, hostnames, (engine, verdict) -> { });
   }
 
   /** This trust manager, also telling {@code observer} every verdict it reaches (on the handshaking thread). */
   public PeerTrustManager observedBy(Consumer<Verdict> observer) {
+    Objects.requireNonNull(observer, "observer == null");
+    return observedWithEngine((engine, verdict) -> observer.accept(verdict));
+  }
+
+  /**
+   * This trust manager, also telling {@code observer} every verdict it reaches together with the engine of the
+   * connection it was reached for (null for a socket): a server keeps the verdict with the connection it admits,
+   * instead of judging the chain again at its first request.
+   */
+  public PeerTrustManager observedWithEngine(BiConsumer<SSLEngine, Verdict> observer) {
     return new PeerTrustManager(trust, clock, peers, hostnames, Objects.requireNonNull(observer, "observer == null"));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    judge(Purpose.CLIENT, chain, null, null);
+    judge(Purpose.CLIENT, chain, null, null, null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    judge(Purpose.CLIENT, chain, null, null);
+    judge(Purpose.CLIENT, chain, null, null, null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    judge(Purpose.CLIENT, chain, null, null);
+    judge(Purpose.CLIENT, chain, null, null, engine);
   }
 
   /** Without a connection there is no host to check: only the chain is judged. */
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    judge(Purpose.SERVER, chain, null, null);
+    judge(Purpose.SERVER, chain, null, null, null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
     SSLSocket ssl = socket instanceof SSLSocket s ? s : null;
     judge(Purpose.SERVER, chain, ssl == null ? null : ssl.getSSLParameters(),
-        ssl == null ? null : ssl.getHandshakeSession());
+        ssl == null ? null : ssl.getHandshakeSession(), null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
     judge(Purpose.SERVER, chain, engine == null ? null : engine.getSSLParameters(),
-        engine == null ? null : engine.getHandshakeSession());
+        engine == null ? null : engine.getHandshakeSession(), engine);
   }
 
   /** The trust anchors, which a server names in its CertificateRequest. */
@@ -102,8 +113,8 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
     return trust.get().anchors().certificates().toArray(new X509Certificate[0]);
   }
 
-  private void judge(Purpose purpose, X509Certificate[] chain, SSLParameters parameters, SSLSession handshake)
-      throws CertificateException {
+  private void judge(Purpose purpose, X509Certificate[] chain, SSLParameters parameters, SSLSession handshake,
+      SSLEngine engine) throws CertificateException {
     if (purpose != peers) {
       throw new CertificateException("this trust manager judges " + (peers == Purpose.CLIENT ? "clients" : "servers")
           + " only");
@@ -117,7 +128,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
         && !parameters.getEndpointIdentificationAlgorithm().isEmpty()) {
       verdict = checkHost(verdict, handshake == null ? null : handshake.getPeerHost());
     }
-    observer.accept(verdict);
+    observer.accept(engine, verdict);
     if (!verdict.isTrusted()) {
       throw new CertificateRejectedException(verdict);
     }
