@@ -9,4 +9,5 @@ module dev.mtls.pki.material {
   exports dev.mtls.pki.material.trust;
   exports dev.mtls.pki.material.reload;
   exports dev.mtls.pki.material.revocation;
+  exports dev.mtls.pki.material.settings;
 }

@@ -2,6 +2,7 @@ package dev.mtls.e2e;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.ServedRequest;
@@ -60,7 +61,7 @@ public final class RunningServer implements AutoCloseable {
    * Like {@link #start(CastFiles, Path)}, then {@code customizer} may change anything on the builder (protocols, client
    * auth, identity, reload interval...) before the server is built.
    */
-  public static RunningServer start(CastFiles pki, Path workDir, Consumer<MtlsServer.Builder> customizer) {
+  public static RunningServer start(CastFiles pki, Path workDir, Consumer<MtlsServerBuilder> customizer) {
     try {
       Files.createDirectories(workDir);
       Path rolesFile = workDir.resolve("roles.conf");
@@ -69,7 +70,7 @@ public final class RunningServer implements AutoCloseable {
       Files.copy(pki.crlPem(), crlFile, StandardCopyOption.REPLACE_EXISTING);
       Recorder<Object> events = new Recorder<>(LOG_WAIT);
       AtomicReference<MtlsServer> self = new AtomicReference<>();
-      MtlsServer.Builder builder = DemoRoutes.register(MtlsServer.builder(), () -> self.get().reload())
+      MtlsServerBuilder builder = DemoRoutes.register(MtlsServer.builder(), () -> self.get().reload())
           .identityPem(pki.server().chain(), pki.server().key(), null)
           .trustPem(pki.rootPem())
           .addCrlFile(crlFile)

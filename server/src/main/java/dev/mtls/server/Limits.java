@@ -1,7 +1,6 @@
 package dev.mtls.server;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What one peer may cost the server: how long it may take, how many connections it may hold, how much it may send.
@@ -23,21 +22,25 @@ import java.util.Objects;
 public record Limits(Duration handshakeTimeout, Duration requestHeaderTimeout, Duration idleTimeout,
     int maxConnections, int maxConnectionsPerAddress, int maxHeaderBytes, int maxHeaders, long maxRequestBodyBytes) {
   /**
-   * 10 s to handshake and to send the headers, 60 s idle, 4096 connections and 256 per address, 32 KiB in at most
-   * 100 headers (nginx allows 4 x 8 KiB per header line), 1 MiB bodies.
+   * The defaults of {@link ServerSettings}: 10 s to handshake and to send the headers, 60 s idle, 4096 connections
+   * and 256 per address, 32 KiB in at most 100 headers (nginx allows 4 x 8 KiB per header line), 1 MiB bodies.
    */
-  public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(10),
-      Duration.ofSeconds(60), 4096, 256, 32 * 1024, 100, 1024 * 1024);
+  public static final Limits DEFAULTS = new Limits(ServerSettings.HANDSHAKE_TIMEOUT.defaultValue(),
+      ServerSettings.REQUEST_HEADER_TIMEOUT.defaultValue(), ServerSettings.IDLE_TIMEOUT.defaultValue(),
+      ServerSettings.MAX_CONNECTIONS.defaultValue(), ServerSettings.MAX_CONNECTIONS_PER_ADDRESS.defaultValue(),
+      Math.toIntExact(ServerSettings.MAX_HEADER_SIZE.defaultValue()), ServerSettings.MAX_HEADERS.defaultValue(),
+      ServerSettings.MAX_REQUEST_BODY.defaultValue());
 
+  /** Checks each limit as its setting in {@link ServerSettings} does. */
   public Limits {
-    positive(handshakeTimeout, "handshakeTimeout");
-    positive(requestHeaderTimeout, "requestHeaderTimeout");
-    positive(idleTimeout, "idleTimeout");
-    atLeast(1, maxConnections, "maxConnections");
-    atLeast(1, maxConnectionsPerAddress, "maxConnectionsPerAddress");
-    atLeast(1024, maxHeaderBytes, "maxHeaderBytes");
-    atLeast(1, maxHeaders, "maxHeaders");
-    atLeast(0, maxRequestBodyBytes, "maxRequestBodyBytes");
+    ServerSettings.HANDSHAKE_TIMEOUT.check(handshakeTimeout);
+    ServerSettings.REQUEST_HEADER_TIMEOUT.check(requestHeaderTimeout);
+    ServerSettings.IDLE_TIMEOUT.check(idleTimeout);
+    ServerSettings.MAX_CONNECTIONS.check(maxConnections);
+    ServerSettings.MAX_CONNECTIONS_PER_ADDRESS.check(maxConnectionsPerAddress);
+    ServerSettings.MAX_HEADER_SIZE.check((long) maxHeaderBytes);
+    ServerSettings.MAX_HEADERS.check(maxHeaders);
+    ServerSettings.MAX_REQUEST_BODY.check(maxRequestBodyBytes);
   }
 
   public Limits withHandshakeTimeout(Duration timeout) {
@@ -68,18 +71,5 @@ public record Limits(Duration handshakeTimeout, Duration requestHeaderTimeout, D
   public Limits withMaxRequestBodyBytes(long bytes) {
     return new Limits(handshakeTimeout, requestHeaderTimeout, idleTimeout, maxConnections, maxConnectionsPerAddress,
         maxHeaderBytes, maxHeaders, bytes);
-  }
-
-  private static void positive(Duration duration, String name) {
-    Objects.requireNonNull(duration, name + " == null");
-    if (duration.isNegative() || duration.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + duration);
-    }
-  }
-
-  private static void atLeast(long minimum, long value, String name) {
-    if (value < minimum) {
-      throw new IllegalArgumentException(name + " must be at least " + minimum + ": " + value);
-    }
   }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * When several patterns match a path, the more specific wins: at the first segment where they differ, a literal
  * beats a {@code {name}}, which beats {@code **}.
  */
-final class PathPattern implements Comparable<PathPattern> {
+public final class PathPattern implements Comparable<PathPattern> {
   private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()+,;=:@-]+");
   private static final Pattern NAME = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
 

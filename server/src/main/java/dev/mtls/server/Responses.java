@@ -1,5 +1,6 @@
 package dev.mtls.server;
 
+import dev.mtls.server.internal.http.Json;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 

@@ -1,6 +1,7 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.server.internal.rules.RuleLines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,51 +41,56 @@ public final class RouteRules {
     this.source = source;
   }
 
+  /** Reads and validates a route rules file; errors name the file and line. */
   public static RouteRules load(Path file) {
-    return parse(RuleTokens.read(file), file.toString());
+    return of(RuleLines.read(file), file.toString());
   }
 
+  /** Parses rules text; {@code source} names it in errors ({@code routes.conf:7: ...}). */
   public static RouteRules parse(String text, String source) {
+    return of(RuleLines.parse(text, source), source);
+  }
+
+  private static RouteRules of(List<RuleLines.Line> lines, String source) {
     List<Rule> rules = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
-    String[] lines = text.split("\r?\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      int number = i + 1;
-      List<String> tokens = RuleTokens.split(lines[i], source, number);
-      if (tokens.isEmpty()) {
-        continue;
-      }
+    for (RuleLines.Line line : lines) {
+      List<String> tokens = line.tokens();
       if (tokens.size() < 3) {
-        throw RoleRules.error(source, number, "expected METHOD PATH ROLE... (use * for any verified client)");
+        throw line.error("expected METHOD PATH ROLE... (use * for any verified client)");
       }
       String method = tokens.get(0);
       if (!METHODS.contains(method)) {
-        throw RoleRules.error(source, number, "unknown method '" + SafeText.escape(method) + "'; expected one of "
+        throw line.error("unknown method '" + SafeText.escape(method) + "'; expected one of "
             + String.join(", ", METHODS));
       }
       String path = tokens.get(1);
       try {
         PathPattern.of(path);
       } catch (IllegalArgumentException e) {
-        throw RoleRules.error(source, number, e.getMessage() + " (e.g. /api/orders/{id} or /static/**)");
+        throw line.error(e.getMessage() + " (e.g. /api/orders/{id} or /static/**)");
       }
       if (!seen.add(method + " " + path)) {
-        throw RoleRules.error(source, number, "duplicate route " + method + " " + path);
+        throw line.error("duplicate route " + method + " " + path);
       }
-      List<String> roleTokens = tokens.subList(2, tokens.size());
-      Set<String> roles = new LinkedHashSet<>();
-      if (!roleTokens.equals(List.of("*"))) {
-        for (String role : roleTokens) {
-          if (!RuleTokens.ROLE.matcher(role).matches()) {
-            throw RoleRules.error(source, number, "invalid role name '" + SafeText.escape(role)
-                + "'" + (role.equals("*") ? "; '*' must stand alone" : ""));
-          }
-          roles.add(role);
-        }
-      }
-      rules.add(new Rule(method, path, new Roles(roles), number));
+      rules.add(new Rule(method, path, roles(tokens.subList(2, tokens.size()), line), line.number()));
     }
     return new RouteRules(List.copyOf(rules), source);
+  }
+
+  private static Roles roles(List<String> tokens, RuleLines.Line line) {
+    if (tokens.equals(List.of("*"))) {
+      return Roles.anyClient();
+    }
+    Set<String> roles = new LinkedHashSet<>();
+    for (String role : tokens) {
+      if (!RuleLines.ROLE.matcher(role).matches()) {
+        throw line.error("invalid role name '" + SafeText.escape(role) + "'" + (role.equals("*")
+            ? "; '*' must stand alone" : ""));
+      }
+      roles.add(role);
+    }
+    return new Roles(roles);
   }
 
   public List<Rule> rules() {

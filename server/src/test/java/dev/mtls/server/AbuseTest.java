@@ -46,7 +46,7 @@ class AbuseTest {
 
   @Test
   void a_good_client_is_served_throughout_and_the_server_returns_to_its_baseline() throws Exception {
-    try (LogCapture log = LogCapture.of(RejectionLog.class);
+    try (LogCapture log = LogCapture.of(ServerLoggers.REFUSALS);
         MtlsServer server = pki.serverBuilder().limits(LIMITS).rejectionLogInterval(LOG_INTERVAL).listener(ServerListener.forwardingTo(events))
             .route(Methods.POST, "/upload", Roles.anyClient(), exchange -> exchange.getRequestReceiver()
                 .receiveFullBytes((done, body) -> Responses.text(done, 200, "got " + body.length),

@@ -119,7 +119,7 @@ class OpenConnectionTest {
   }
 
   private MtlsServer server(Path crls) {
-    MtlsServer.Builder builder = pki.serverBuilder().clock(clock).listener(ServerListener.forwardingTo(rejections));
+    MtlsServerBuilder builder = pki.serverBuilder().clock(clock).listener(ServerListener.forwardingTo(rejections));
     if (crls != null) {
       builder.addCrlFile(crls);
     }

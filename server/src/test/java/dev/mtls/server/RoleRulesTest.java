@@ -67,17 +67,6 @@ class RoleRulesTest {
   }
 
   @Test
-  void glob_star_matches_any_run_and_escaped_star_is_literal() {
-    assertThat(Glob.of("a*c", Glob.Kind.TEXT).matches("abbbc")).isTrue();
-    assertThat(Glob.of("a*c", Glob.Kind.TEXT).matches("ac")).isTrue();
-    assertThat(Glob.of("a*c", Glob.Kind.TEXT).matches("acb")).isFalse();
-    assertThat(Glob.of("*b*", Glob.Kind.TEXT).matches("abc")).isTrue();
-    assertThat(Glob.of("a\\*", Glob.Kind.TEXT).matches("a*")).isTrue();
-    assertThat(Glob.of("a\\*", Glob.Kind.TEXT).matches("ab")).isFalse();
-    assertThat(Glob.of("ab*ba", Glob.Kind.TEXT).matches("aba")).isFalse();
-  }
-
-  @Test
   void unknown_attribute_is_reported_with_file_and_line() {
     assertThatThrownBy(() -> RoleRules.parse("# comment\nadmin subject.OU=admins\n\nreader subject.XX=r\n", "roles.conf"))
         .isInstanceOf(ConfigException.class)

@@ -4,7 +4,7 @@ import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.server.Caller;
 import dev.mtls.server.ClientIdentity;
-import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.Responses;
 import dev.mtls.server.Roles;
@@ -27,7 +27,7 @@ public final class DemoRoutes {
   private DemoRoutes() {}
 
   /** Registers the demo routes with their default roles; a route rules file may assign others. */
-  public static MtlsServer.Builder register(MtlsServer.Builder builder, Supplier<ReloadOutcome> reload) {
+  public static MtlsServerBuilder register(MtlsServerBuilder builder, Supplier<ReloadOutcome> reload) {
     return builder
         .route(Methods.GET, "/", Roles.anyClient(), DemoRoutes::home)
         .route(Methods.GET, "/whoami", Roles.anyClient(), exchange -> Responses.json(exchange, 200, whoami(exchange)))

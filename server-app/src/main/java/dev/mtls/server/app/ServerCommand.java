@@ -3,6 +3,7 @@ package dev.mtls.server.app;
 import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.server.ConfigException;
 import dev.mtls.server.MtlsServer;
 import java.io.PrintWriter;
@@ -13,13 +14,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar mtls-server.jar --config server.conf [--key value ...]}: runs the server until SIGTERM or Ctrl-C,
- * then shuts down gracefully. A start-up problem is one line on stderr and exit status 2.
+ * then shuts down gracefully. A start-up problem is one line on stderr and exit status 2. Every configuration key is
+ * an option, made from its setting's declaration (name, value syntax, meaning, default).
  */
 @Command(name = "mtls-server", mixinStandardHelpOptions = true, version = "mtls-server 0.1.0",
     sortOptions = false,
@@ -28,57 +35,17 @@ import picocli.CommandLine;
         "Every option can also be a 'key = value' line in the --config file; the command line wins.",
         "Passwords are read from files, environment variables or the terminal, never from arguments."},
     footer = {"", "Example:",
-        "  java -jar mtls-server.jar --config examples/server.conf --port 8443",
+        "  java -jar mtls-server.jar --config server-app/examples/server.conf --port 8443",
         "Exit status: 2 when the server cannot start (the reason is on stderr); after SIGTERM or Ctrl-C it shuts",
         "down gracefully and the JVM exits with the signal's usual status (143 or 130)."})
 public final class ServerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (key = value lines)")
   Path config;
 
-  @Option(names = "--host", paramLabel = "ADDRESS") String host;
-  @Option(names = "--port", paramLabel = "PORT") String port;
-  @Option(names = "--management-host", paramLabel = "ADDRESS") String managementHost;
-  @Option(names = "--management-port", paramLabel = "PORT") String managementPort;
-  @Option(names = "--certificate", paramLabel = "PEM") String certificate;
-  @Option(names = "--key", paramLabel = "PEM") String key;
-  @Option(names = "--key-password-file", paramLabel = "FILE") String keyPasswordFile;
-  @Option(names = "--key-password-env", paramLabel = "VARIABLE") String keyPasswordEnv;
-  @Option(names = "--keystore", paramLabel = "P12") String keystore;
-  @Option(names = "--keystore-alias", paramLabel = "ALIAS") String keystoreAlias;
-  @Option(names = "--keystore-password-file", paramLabel = "FILE") String keystorePasswordFile;
-  @Option(names = "--keystore-password-env", paramLabel = "VARIABLE") String keystorePasswordEnv;
-  @Option(names = "--trust", paramLabel = "PEM") String trust;
-  @Option(names = "--truststore", paramLabel = "P12") String truststore;
-  @Option(names = "--truststore-password-file", paramLabel = "FILE") String truststorePasswordFile;
-  @Option(names = "--truststore-password-env", paramLabel = "VARIABLE") String truststorePasswordEnv;
-  @Option(names = "--crl", paramLabel = "PEM", split = ",") List<String> crl;
-  @Option(names = "--missing-crl", paramLabel = "refuse|accept") String missingCrl;
-  @Option(names = "--ocsp", paramLabel = "off|aia|URL") String ocsp;
-  @Option(names = "--crl-distribution-points", paramLabel = "off|on") String crlDistributionPoints;
-  @Option(names = "--crl-url", paramLabel = "URL", split = ",") List<String> crlUrl;
-  @Option(names = "--revocation-unavailable", paramLabel = "hard-fail|soft-fail") String revocationUnavailable;
-  @Option(names = "--revocation-timeout", paramLabel = "DURATION") String revocationTimeout;
-  @Option(names = "--revocation-max-age", paramLabel = "DURATION") String revocationMaxAge;
-  @Option(names = "--ocsp-stapling", paramLabel = "off|on") String ocspStapling;
-  @Option(names = "--proxy-protocol-from", paramLabel = "ADDRESSES") String proxyProtocolFrom;
-  @Option(names = "--trusted-proxy-roles", paramLabel = "ROLES") String trustedProxyRoles;
-  @Option(names = "--trusted-proxy-intermediates", paramLabel = "PEM") String trustedProxyIntermediates;
-  @Option(names = "--roles", paramLabel = "FILE") String roles;
-  @Option(names = "--routes", paramLabel = "FILE") String routes;
-  @Option(names = "--client-auth", paramLabel = "required|requested") String clientAuth;
-  @Option(names = "--protocols", paramLabel = "LIST") String protocols;
-  @Option(names = "--max-connection-lifetime", paramLabel = "DURATION") String maxConnectionLifetime;
-  @Option(names = "--reload-interval", paramLabel = "DURATION") String reloadInterval;
-  @Option(names = "--handshake-timeout", paramLabel = "DURATION") String handshakeTimeout;
-  @Option(names = "--request-header-timeout", paramLabel = "DURATION") String requestHeaderTimeout;
-  @Option(names = "--idle-timeout", paramLabel = "DURATION") String idleTimeout;
-  @Option(names = "--max-connections", paramLabel = "N") String maxConnections;
-  @Option(names = "--max-connections-per-address", paramLabel = "N") String maxConnectionsPerAddress;
-  @Option(names = "--max-header-size", paramLabel = "SIZE") String maxHeaderSize;
-  @Option(names = "--max-headers", paramLabel = "N") String maxHeaders;
-  @Option(names = "--max-request-body", paramLabel = "SIZE") String maxRequestBody;
-  @Option(names = "--access-log-format", paramLabel = "text|json") String accessLogFormat;
-  @Option(names = "--crypto-provider", paramLabel = "jdk|accp") String cryptoProvider;
+  @Spec
+  CommandSpec spec;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -91,17 +58,12 @@ public final class ServerCommand implements Callable<Integer> {
     // Undertow and XNIO log through jboss-logging; send that to SLF4J (and so to logback) explicitly.
     System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
     CommandLine commandLine = new CommandLine(new ServerCommand());
+    for (Setting<?> setting : ServerConfig.keys()) {
+      commandLine.getCommandSpec().addOption(option(setting));
+    }
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setUsageHelpLongOptionsMaxWidth(32);
-    // Option descriptions come from ServerConfig.KEYS, so the file keys and the options are described once.
-    commandLine.setResourceBundle(new java.util.ListResourceBundle() {
-      @Override
-      protected Object[][] getContents() {
-        return ServerConfig.KEYS.entrySet().stream()
-            .map(entry -> new Object[] {entry.getKey(), entry.getValue()}).toArray(Object[][]::new);
-      }
-    });
     commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof ConfigException || e instanceof KeyMaterialException || e instanceof IllegalArgumentException
           || e instanceof IllegalStateException) {
@@ -113,6 +75,15 @@ public final class ServerCommand implements Callable<Integer> {
     return commandLine.execute(args);
   }
 
+  /** The option of {@code setting}: {@code --key VALUE}, described by its declaration. */
+  private static OptionSpec option(Setting<?> setting) {
+    OptionSpec.Builder option = OptionSpec.builder(setting.option())
+        .paramLabel(setting.type().label().replace("[,...]", ""))
+        .description(setting.doc() + " (default: " + setting.defaultText() + ")");
+    return setting.type().repeatable() ? option.type(String[].class).splitRegex(",").build()
+        : option.type(String.class).build();
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig configuration = (config == null ? ServerConfig.empty() : ServerConfig.load(config))
@@ -120,74 +91,33 @@ public final class ServerCommand implements Callable<Integer> {
     // Before any key, context or engine exists: they take their implementations from the providers in place.
     String provider = configuration.cryptoProvider().install();
     if (configuration.cryptoProvider() != CryptoProvider.JDK) {
-      org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("crypto provider: {}", provider);
+      LOG.info("crypto provider: {}", provider);
     }
     AtomicReference<MtlsServer> self = new AtomicReference<>();
     MtlsServer server = DemoRoutes.register(configuration.toBuilder(), () -> self.get().reload()).build();
     self.set(server);
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("shutting down: finishing requests in progress");
+      LOG.info("shutting down: finishing requests in progress");
       server.close();
-      org.slf4j.LoggerFactory.getLogger(ServerCommand.class).info("stopped");
+      LOG.info("stopped");
       stopped.countDown();
     }, "mtls-shutdown"));
     stopped.await();
     return 0;
   }
 
+  /** The settings given on the command line, as text in the syntax of the configuration file. */
   private Map<String, String> overrides() {
     Map<String, String> values = new LinkedHashMap<>();
-    put(values, "host", host);
-    put(values, "port", port);
-    put(values, "management-host", managementHost);
-    put(values, "management-port", managementPort);
-    put(values, "certificate", certificate);
-    put(values, "key", key);
-    put(values, "key-password-file", keyPasswordFile);
-    put(values, "key-password-env", keyPasswordEnv);
-    put(values, "keystore", keystore);
-    put(values, "keystore-alias", keystoreAlias);
-    put(values, "keystore-password-file", keystorePasswordFile);
-    put(values, "keystore-password-env", keystorePasswordEnv);
-    put(values, "trust", trust);
-    put(values, "truststore", truststore);
-    put(values, "truststore-password-file", truststorePasswordFile);
-    put(values, "truststore-password-env", truststorePasswordEnv);
-    put(values, "crl", crl == null ? null : String.join(",", crl));
-    put(values, "missing-crl", missingCrl);
-    put(values, "ocsp", ocsp);
-    put(values, "crl-distribution-points", crlDistributionPoints);
-    put(values, "crl-url", crlUrl == null ? null : String.join(",", crlUrl));
-    put(values, "revocation-unavailable", revocationUnavailable);
-    put(values, "revocation-timeout", revocationTimeout);
-    put(values, "revocation-max-age", revocationMaxAge);
-    put(values, "ocsp-stapling", ocspStapling);
-    put(values, "proxy-protocol-from", proxyProtocolFrom);
-    put(values, "trusted-proxy-roles", trustedProxyRoles);
-    put(values, "trusted-proxy-intermediates", trustedProxyIntermediates);
-    put(values, "roles", roles);
-    put(values, "routes", routes);
-    put(values, "client-auth", clientAuth);
-    put(values, "protocols", protocols);
-    put(values, "max-connection-lifetime", maxConnectionLifetime);
-    put(values, "reload-interval", reloadInterval);
-    put(values, "handshake-timeout", handshakeTimeout);
-    put(values, "request-header-timeout", requestHeaderTimeout);
-    put(values, "idle-timeout", idleTimeout);
-    put(values, "max-connections", maxConnections);
-    put(values, "max-connections-per-address", maxConnectionsPerAddress);
-    put(values, "max-header-size", maxHeaderSize);
-    put(values, "max-headers", maxHeaders);
-    put(values, "max-request-body", maxRequestBody);
-    put(values, "access-log-format", accessLogFormat);
-    put(values, "crypto-provider", cryptoProvider);
-    return values;
-  }
-
-  private static void put(Map<String, String> values, String key, String value) {
-    if (value != null) {
-      values.put(key, value);
+    for (Setting<?> setting : ServerConfig.keys()) {
+      Object value = spec.findOption(setting.option()).getValue();
+      if (value instanceof String[] items) {
+        values.put(setting.key(), String.join(",", List.of(items)));
+      } else if (value != null) {
+        values.put(setting.key(), (String) value);
+      }
     }
+    return values;
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import dev.mtls.server.AccessLog;
 import dev.mtls.server.MtlsServer;
 import dev.mtls.server.RoleRules;
+import dev.mtls.server.ServerLoggers;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.LogCapture;
 import dev.mtls.testing.pki.Issued;
@@ -43,8 +43,8 @@ class HostileNameTest {
 
   @BeforeEach
   void capture() {
-    access = LogCapture.of(AccessLog.TEXT_LOGGER);
-    rejections = LogCapture.of("dev.mtls.server.RejectionLog");
+    access = LogCapture.of(ServerLoggers.ACCESS);
+    rejections = LogCapture.of(ServerLoggers.REFUSALS);
   }
 
   @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.pki.Issued;
 import java.io.IOException;
@@ -115,7 +116,7 @@ class ServerCommandTest {
     Files.writeString(config, Files.readString(config) + "colour = blue\n");
 
     assertFailsWith("mtls-server: " + config + ":7: unknown key 'colour'; expected one of "
-        + String.join(", ", ServerConfig.KEYS.keySet()));
+        + String.join(", ", ServerConfig.keys().stream().map(Setting::key).toList()));
   }
 
   @Test
@@ -128,36 +129,36 @@ class ServerCommandTest {
 
   @Test
   void invalid_value_on_the_command_line() {
-    assertFailsWith("mtls-server: --client-auth: 'optional' expected required or requested",
+    assertFailsWith("mtls-server: --client-auth 'optional': expected required or requested",
         "--client-auth", "optional");
   }
 
   @Test
   void an_ocsp_responder_that_is_not_an_http_url_is_named() {
-    assertFailsWith("mtls-server: --ocsp: 'ldap://ca.example/ocsp' OCSP responder must be an absolute http:// or"
+    assertFailsWith("mtls-server: --ocsp 'ldap://ca.example/ocsp': OCSP responder must be an absolute http:// or"
         + " https:// URL, got \"ldap://ca.example/ocsp\"", "--ocsp", "ldap://ca.example/ocsp");
-    assertFailsWith("mtls-server: --crl-url: 'http://ca.example/ok.crl,file:///etc/crl.pem' CRL URL must be an"
+    assertFailsWith("mtls-server: --crl-url 'http://ca.example/ok.crl,file:///etc/crl.pem': CRL URL must be an"
         + " absolute http:// or https:// URL, got \"file:///etc/crl.pem\"", "--crl-url",
         "http://ca.example/ok.crl,file:///etc/crl.pem");
   }
 
   @Test
   void a_revocation_setting_without_a_revocation_source_is_refused() {
-    assertFailsWith("mtls-server: --revocation-timeout: '1s' no revocation source is configured for it to apply to:"
+    assertFailsWith("mtls-server: --revocation-timeout '1s': no revocation source is configured for it to apply to:"
         + " set ocsp, crl-distribution-points or crl-url", "--revocation-timeout", "1s");
   }
 
   @Test
   void an_unknown_unavailable_policy_and_a_zero_timeout_are_named() {
-    assertFailsWith("mtls-server: --revocation-unavailable: 'maybe' expected hard-fail or soft-fail", "--ocsp", "aia",
+    assertFailsWith("mtls-server: --revocation-unavailable 'maybe': expected hard-fail or soft-fail", "--ocsp", "aia",
         "--revocation-unavailable", "maybe");
-    assertFailsWith("mtls-server: --revocation-timeout: '0s' expected a positive duration such as 2s", "--ocsp",
+    assertFailsWith("mtls-server: --revocation-timeout '0s': must be a positive duration, such as 2s", "--ocsp",
         "aia", "--revocation-timeout", "0s");
   }
 
   @Test
   void a_balancer_named_by_host_name_is_refused() {
-    assertFailsWith("mtls-server: --proxy-protocol-from: 'lb.example.org' 'lb.example.org' is not an IP address or"
+    assertFailsWith("mtls-server: --proxy-protocol-from 'lb.example.org': 'lb.example.org' is not an IP address or"
         + " network (names are not resolved: write the balancer's address, e.g. 10.0.0.5 or 10.0.0.0/24)",
         "--proxy-protocol-from", "lb.example.org");
   }

@@ -3,6 +3,7 @@ package dev.mtls.server.testing;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.RoleRules;
 import dev.mtls.server.ServerListener;
 import dev.mtls.testing.Recorder;
@@ -29,16 +30,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RunningServer implements BeforeEachCallback, AfterEachCallback {
   private final ServerFixture fixture = new ServerFixture();
   private final Recorder<Object> events = new Recorder<>();
-  private final UnaryOperator<MtlsServer.Builder> configure;
+  private final UnaryOperator<MtlsServerBuilder> configure;
   private String roles = ServerFixture.ROLES;
   private MtlsServer server;
 
-  private RunningServer(UnaryOperator<MtlsServer.Builder> configure) {
+  private RunningServer(UnaryOperator<MtlsServerBuilder> configure) {
     this.configure = configure;
   }
 
   /** A server whose routes (and anything else) {@code configure} adds to the fixture's builder. */
-  public static RunningServer serving(UnaryOperator<MtlsServer.Builder> configure) {
+  public static RunningServer serving(UnaryOperator<MtlsServerBuilder> configure) {
     return new RunningServer(configure);
   }
 

@@ -3,6 +3,7 @@ package dev.mtls.server.testing;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.RoleRules;
 import dev.mtls.testing.pki.Issued;
 import dev.mtls.testing.pki.Pems;
@@ -52,7 +53,7 @@ public final class ServerFixture {
   }
 
   /** A server with the test routes ({@link TestRoutes}) and the demo roles. */
-  public MtlsServer.Builder serverBuilder() {
+  public MtlsServerBuilder serverBuilder() {
     return TestRoutes.register(builder());
   }
 
@@ -61,7 +62,7 @@ public final class ServerFixture {
    * test server certificate, the root as anchor, the demo roles, HTTPS and management on ports the OS picks, and
    * no polling of files (tests reload explicitly).
    */
-  public MtlsServer.Builder builder() {
+  public MtlsServerBuilder builder() {
     return MtlsServer.builder()
         .identity(identity(server))
         .trust(anchors())

@@ -1,7 +1,7 @@
 package dev.mtls.server.testing;
 
 import dev.mtls.server.Caller;
-import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.Responses;
 import dev.mtls.server.Roles;
 import io.undertow.server.HttpServerExchange;
@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSession;
 public final class TestRoutes {
   private TestRoutes() {}
 
-  public static MtlsServer.Builder register(MtlsServer.Builder builder) {
+  public static MtlsServerBuilder register(MtlsServerBuilder builder) {
     return builder
         .route(Methods.GET, "/whoami", Roles.anyClient(), exchange -> Responses.json(exchange, 200, whoami(exchange)))
         .route(Methods.GET, "/api/reports", Roles.anyOf("reader", "admin"), exchange -> Responses.json(exchange, 200,

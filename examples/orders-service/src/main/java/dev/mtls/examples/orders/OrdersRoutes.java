@@ -1,7 +1,7 @@
 package dev.mtls.examples.orders;
 
 import dev.mtls.server.Caller;
-import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.Responses;
 import dev.mtls.server.Roles;
 import io.undertow.server.HttpServerExchange;
@@ -30,7 +30,7 @@ final class OrdersRoutes {
     this.orders = orders;
   }
 
-  MtlsServer.Builder register(MtlsServer.Builder builder) {
+  MtlsServerBuilder register(MtlsServerBuilder builder) {
     return builder
         .route(Methods.GET, "/api/orders", ORDERS, this::list)
         .route(Methods.POST, "/api/orders", ORDERS, this::place)

@@ -1,6 +1,7 @@
 package dev.mtls.examples.orders;
 
 import dev.mtls.server.MtlsServer;
+import dev.mtls.server.MtlsServerBuilder;
 import java.nio.file.Path;
 
 /**
@@ -24,7 +25,7 @@ public final class OrdersService {
   }
 
   /** Starts the service with the material in {@code directory}, on the ports {@code builder} says. */
-  public static MtlsServer start(MtlsServer.Builder builder, Path directory) {
+  public static MtlsServer start(MtlsServerBuilder builder, Path directory) {
     builder.identityPem(directory.resolve("tls.crt"), directory.resolve("tls.key"), null)
         .trustPem(directory.resolve("ca.crt"))
         .roleRulesFile(directory.resolve("roles.conf"));
@@ -32,7 +33,7 @@ public final class OrdersService {
   }
 
   /** The service's routes on {@code builder}, with a fresh order book. */
-  public static MtlsServer.Builder routes(MtlsServer.Builder builder) {
+  public static MtlsServerBuilder routes(MtlsServerBuilder builder) {
     return new OrdersRoutes(new Orders()).register(builder);
   }
 }

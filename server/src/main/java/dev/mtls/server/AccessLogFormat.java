@@ -1,0 +1,23 @@
+package dev.mtls.server;
+
+/** How the access log writes a request. */
+public enum AccessLogFormat {
+  /**
+   * One line on logger {@value ServerLoggers#ACCESS}, e.g.
+   * {@code GET /api/reports 200 3ms subject="CN=bob,OU=readers,O=Demo" serial=5f2e roles=[reader] peer=127.0.0.1:53122}.
+   */
+  TEXT(ServerLoggers.ACCESS),
+  /** One event on logger {@value ServerLoggers#ACCESS_JSON}, the same fields as key-value pairs. */
+  JSON(ServerLoggers.ACCESS_JSON);
+
+  private final String logger;
+
+  AccessLogFormat(String logger) {
+    this.logger = logger;
+  }
+
+  /** The name of the logger this format writes to. */
+  public String logger() {
+    return logger;
+  }
+}

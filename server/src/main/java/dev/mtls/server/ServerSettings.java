@@ -1,0 +1,105 @@
+package dev.mtls.server;
+
+import static dev.mtls.pki.material.settings.ValueType.choice;
+import static dev.mtls.pki.material.settings.ValueType.count;
+import static dev.mtls.pki.material.settings.ValueType.duration;
+import static dev.mtls.pki.material.settings.ValueType.list;
+import static dev.mtls.pki.material.settings.ValueType.onOff;
+import static dev.mtls.pki.material.settings.ValueType.path;
+import static dev.mtls.pki.material.settings.ValueType.port;
+import static dev.mtls.pki.material.settings.ValueType.positiveDuration;
+import static dev.mtls.pki.material.settings.ValueType.size;
+import static dev.mtls.pki.material.settings.ValueType.text;
+
+import dev.mtls.pki.material.settings.Setting;
+import dev.mtls.pki.material.settings.ValueType;
+import dev.mtls.pki.material.trust.MissingCrlPolicy;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of the server library, declared once: key, type, default, what is valid and one line of
+ * documentation. {@link MtlsServerBuilder} takes its defaults and checks from here; the runnable server reads its
+ * configuration file and command line with them; the configuration reference is generated from them.
+ */
+public final class ServerSettings {
+  public static final Setting<String> HOST = Setting.of("host", text("ADDRESS"), "127.0.0.1",
+      "HTTPS listen address; 0.0.0.0 for all interfaces");
+  public static final Setting<Integer> PORT = Setting.of("port", port(false), 8443,
+      "HTTPS port; 0 picks a free one");
+  public static final Setting<String> MANAGEMENT_HOST = Setting.of("management-host", text("ADDRESS"), "127.0.0.1",
+      "management listen address: plain HTTP without client certificates, keep it internal");
+  public static final Setting<Integer> MANAGEMENT_PORT = Setting.of("management-port", port(true), 9090,
+      "management port for /health, /ready, /status (JSON) and /metrics (Prometheus); -1 turns it off");
+  public static final Setting<ClientAuthMode> CLIENT_AUTH = Setting.of("client-auth", choice(ClientAuthMode.class),
+      ClientAuthMode.REQUIRED, "required: the handshake fails without an acceptable certificate; requested: it"
+          + " completes and the server answers 401");
+  public static final Setting<List<String>> PROTOCOLS = Setting.of("protocols",
+      list(text("PROTOCOL")).where(protocols -> !protocols.isEmpty() && TlsPolicy.PROTOCOLS.containsAll(protocols),
+          "expected TLSv1.3, TLSv1.2 or both"), TlsPolicy.PROTOCOLS, "TLS protocols, within TLSv1.3 and TLSv1.2");
+
+  public static final Setting<MissingCrlPolicy> MISSING_CRL = Setting.of("missing-crl",
+      choice(MissingCrlPolicy.class), MissingCrlPolicy.REFUSE, "with revocation checked, refuse or accept (and say so"
+          + " once per CA) a client whose path has a CA no CRL, responder or distribution point covers");
+  public static final Setting<Boolean> OCSP_STAPLING = Setting.of("ocsp-stapling", onOff(), false,
+      "on: staple an OCSP response about the server's own certificate, from the responder it names");
+
+  public static final Setting<Balancers> PROXY_PROTOCOL_FROM = Setting.optional("proxy-protocol-from",
+      balancers(), "none: clients connect directly", "load balancer address(es) or network(s), e.g. 10.0.0.5,"
+          + " 10.1.0.0/16: every connection must come from one and start with a PROXY protocol header naming the"
+          + " real client; others are closed");
+  public static final Setting<List<String>> TRUSTED_PROXY_ROLES = Setting.optional("trusted-proxy-roles",
+      list(text("ROLE")), "none", "role(s) whose holders are trusted TLS-terminating proxies: they may forward a"
+          + " client certificate (Client-Cert); from anyone else that header is refused with 400");
+  public static final Setting<Path> TRUSTED_PROXY_INTERMEDIATES = Setting.optional("trusted-proxy-intermediates",
+      path("PEM"), "none", "CA certificates that complete a forwarded client certificate's path when the proxy"
+          + " forwards the leaf alone (nginx); never trust anchors");
+
+  public static final Setting<Path> ROLES = Setting.optional("roles", path("FILE"), "required",
+      "role rules file: which certificates hold which roles; reloaded when it changes");
+  public static final Setting<Path> ROUTES = Setting.optional("routes", path("FILE"), "the routes' own roles",
+      "route rules file: which roles each route needs; reloaded when it changes");
+
+  public static final Setting<Duration> MAX_CONNECTION_LIFETIME = Setting.of("max-connection-lifetime",
+      positiveDuration(), Duration.ofHours(1), "close connections older than this after their next response, and"
+          + " idle ones; TLS sessions cannot be resumed after it either");
+  public static final Setting<Duration> RELOAD_INTERVAL = Setting.of("reload-interval", duration(),
+      Duration.ofSeconds(10), "how often material files are checked for changed content; 0 turns it off");
+  public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout", positiveDuration(),
+      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's first byte");
+  public static final Setting<Duration> REQUEST_HEADER_TIMEOUT = Setting.of("request-header-timeout",
+      positiveDuration(), Duration.ofSeconds(10), "a request's line and headers must arrive within this of their"
+          + " first byte (slowloris)");
+  public static final Setting<Duration> IDLE_TIMEOUT = Setting.of("idle-timeout", positiveDuration(),
+      Duration.ofSeconds(60), "close a connection without traffic, before, between or during requests, after this");
+  public static final Setting<Integer> MAX_CONNECTIONS = Setting.of("max-connections", count(1), 4096,
+      "connections open at once; at the limit the server stops accepting until a tenth have closed");
+  public static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS = Setting.of("max-connections-per-address",
+      count(1), 256, "connections open at once from one client address; more are refused in the handshake");
+  public static final Setting<Long> MAX_HEADER_SIZE = Setting.of("max-header-size", size(1024), 32L * 1024,
+      "request line and headers together; more is refused with 400");
+  public static final Setting<Integer> MAX_HEADERS = Setting.of("max-headers", count(1), 100,
+      "number of request headers; more is refused with 400");
+  public static final Setting<Long> MAX_REQUEST_BODY = Setting.of("max-request-body", size(0), 1024L * 1024,
+      "request body size unless a route says otherwise; more gets 413");
+
+  public static final Setting<AccessLogFormat> ACCESS_LOG_FORMAT = Setting.of("access-log-format",
+      choice(AccessLogFormat.class), AccessLogFormat.TEXT, "text, or json for logback's JsonEncoder (logger "
+          + ServerLoggers.ACCESS_JSON + ")");
+
+  /** Every setting above, in the order the reference lists them. */
+  public static final List<Setting<?>> ALL = List.of(HOST, PORT, MANAGEMENT_HOST, MANAGEMENT_PORT, MISSING_CRL,
+      OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_ROLES, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
+      CLIENT_AUTH, PROTOCOLS, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT, REQUEST_HEADER_TIMEOUT,
+      IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_BODY,
+      ACCESS_LOG_FORMAT);
+
+  private ServerSettings() {}
+
+  private static ValueType<Balancers> balancers() {
+    return ValueType.<Balancers>custom("ADDRESS[,...]", (text, base) -> Balancers.of(
+        java.util.Arrays.stream(text.split(",")).filter(entry -> !entry.isBlank()).toList()), Balancers::toString);
+  }
+}

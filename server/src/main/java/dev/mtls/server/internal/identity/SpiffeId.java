@@ -1,0 +1,26 @@
+package dev.mtls.server.internal.identity;
+
+import java.util.regex.Pattern;
+
+/**
+ * The SPIFFE ID rules (spiffe.io, "SPIFFE-ID" standard): {@code spiffe://trust-domain/path}, the trust domain of
+ * lower-case letters, digits, dots, dashes and underscores, no port or user info; each path segment non-empty, not
+ * {@code .} or {@code ..}, of letters, digits, dots, dashes and underscores (so no percent-encoding); no trailing
+ * slash, query or fragment; at most 2048 bytes. A certificate naming an invalid one is granted nothing by it.
+ */
+final class SpiffeId {
+  private static final Pattern VALID = Pattern.compile(
+      "spiffe://[a-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+  private static final Pattern DOT_SEGMENT = Pattern.compile("/\\.{1,2}(?=/|$)");
+
+  private SpiffeId() {}
+
+  /** Whether {@code uri} claims to be a SPIFFE ID (its scheme is spiffe, in any case). */
+  static boolean claims(String uri) {
+    return uri.regionMatches(true, 0, "spiffe:", 0, 7);
+  }
+
+  static boolean isValid(String uri) {
+    return uri.length() <= 2048 && VALID.matcher(uri).matches() && !DOT_SEGMENT.matcher(uri).find();
+  }
+}

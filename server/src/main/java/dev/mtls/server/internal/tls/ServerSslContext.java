@@ -1,0 +1,148 @@
+package dev.mtls.server.internal.tls;
+
+import dev.mtls.pki.material.reload.ReloadableIdentity;
+import dev.mtls.pki.material.trust.PeerTrustManager;
+import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.server.Limits;
+import dev.mtls.server.ServerListener;
+import java.security.KeyManagementException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The server's SSLContext: every engine it creates starts with the project's TLS parameters (protocols, suites,
+ * signature schemes and groups from {@link TlsPolicy}) and is an {@link ObservedSslEngine}, so each handshake's end
+ * becomes an event and its verdict stays with its connection. Undertow asks it for one engine per accepted
+ * connection, with the peer's address: that is where connections per address are counted.
+ */
+public final class ServerSslContext extends SSLContext {
+  private final Spi spi;
+
+  private ServerSslContext(Spi spi, SSLContext context) {
+    super(spi, context.getProvider(), context.getProtocol());
+    this.spi = spi;
+  }
+
+  /**
+   * The server's context: {@code identity}'s key manager; the trust core judging clients, each verdict kept with the
+   * connection it admits; the policy's parameters for {@code protocols}; TLS sessions that cannot be resumed after
+   * {@code sessionLifetime} (a resumable session carries a validation, which must not outlive a connection); and,
+   * when {@code staplingTimeout} is not null, OCSP stapling for our own certificate.
+   */
+  public static ServerSslContext create(ReloadableIdentity identity, Supplier<Trust> trust, Clock clock,
+      List<String> protocols, Duration staplingTimeout, Duration sessionLifetime, Limits limits,
+      ServerListener listener) {
+    HandshakeVerdicts verdicts = new HandshakeVerdicts();
+    Supplier<SSLContext> create = () -> TlsPolicy.context(identity.keyManager(),
+        PeerTrustManager.forClients(trust, clock).observedWithEngine(verdicts::reached));
+    SSLContext context = staplingTimeout == null ? create.get() : OcspStapling.context(staplingTimeout, create);
+    context.getServerSessionContext().setSessionTimeout(
+        (int) Math.min(Integer.MAX_VALUE, Math.max(1, sessionLifetime.toSeconds())));
+    SSLParameters parameters = TlsPolicy.parameters(context, protocols);
+    return new ServerSslContext(new Spi(context, parameters, new HandshakeOutcomes(listener, clock), verdicts,
+        limits), context);
+  }
+
+  /** The parameters every engine starts with (Undertow applies its own protocol and suite options after them). */
+  public SSLParameters parameters() {
+    return spi.parameters;
+  }
+
+  /** TLS connections open now (counted from accept to close). */
+  public int openConnections() {
+    return spi.openConnections();
+  }
+
+  private static final class Spi extends SSLContextSpi {
+    private final SSLContext context;
+    private final SSLParameters parameters;
+    private final HandshakeOutcomes outcomes;
+    private final HandshakeVerdicts verdicts;
+    private final Limits limits;
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+
+    Spi(SSLContext context, SSLParameters parameters, HandshakeOutcomes outcomes, HandshakeVerdicts verdicts,
+        Limits limits) {
+      this.context = context;
+      this.parameters = parameters;
+      this.outcomes = outcomes;
+      this.verdicts = verdicts;
+      this.limits = limits;
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
+      throw new KeyManagementException("already initialised");
+    }
+
+    /** Connections open from each address, for tests and status. */
+    int openConnections() {
+      return perAddress.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+      return configure(context.createSSLEngine());
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+      return configure(context.createSSLEngine(host, port));
+    }
+
+    private SSLEngine configure(SSLEngine engine) {
+      engine.setUseClientMode(false);
+      engine.setSSLParameters(parameters);
+      String address = engine.getPeerHost() == null ? "" : engine.getPeerHost();
+      int open = perAddress.merge(address, 1, Integer::sum);
+      String refusal = open > limits.maxConnectionsPerAddress() ? "this address already has "
+          + limits.maxConnectionsPerAddress() + " connections open" : null;
+      return new ObservedSslEngine(engine, outcomes, verdicts, limits.handshakeTimeout(), refusal,
+          () -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
+    }
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+      return context.getSocketFactory();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+      return context.getServerSocketFactory();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+      return context.getServerSessionContext();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+      return context.getClientSessionContext();
+    }
+
+    @Override
+    protected SSLParameters engineGetDefaultSSLParameters() {
+      return parameters;
+    }
+
+    @Override
+    protected SSLParameters engineGetSupportedSSLParameters() {
+      return context.getSupportedSSLParameters();
+    }
+  }
+}
