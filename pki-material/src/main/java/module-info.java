@@ -1,9 +1,9 @@
+// Exports the API only (checked by javac, seen by modular users); "internal" package names tell class-path users.
 module dev.mtls.pki.material {
   requires transitive org.slf4j;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.util;
-  requires java.net.http;
 
   exports dev.mtls.pki.material;
   exports dev.mtls.pki.material.trust;

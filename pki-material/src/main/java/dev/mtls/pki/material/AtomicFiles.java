@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class AtomicFiles {
   }
 
   public static void writeString(Path target, String content, Visibility visibility, Existing existing) {
-    write(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), visibility, existing);
+    write(target, content.getBytes(StandardCharsets.UTF_8), visibility, existing);
   }
 
   private static Path createTemporary(Path directory, String name, Visibility visibility) throws IOException {

@@ -1,5 +1,6 @@
 package dev.mtls.pki.material;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.util.encoders.Hex;
 
 /**
  * A distinguished name parsed from its DER encoding into attributes. Roles are matched on these attributes,
@@ -107,13 +109,13 @@ public final class DistinguishedName {
       return string.getString();
     }
     // Not a string type: RFC 4514 shows such values as '#' and the hex of their encoding.
-    return "#" + org.bouncycastle.util.encoders.Hex.toHexString(encoded(value));
+    return "#" + Hex.toHexString(encoded(value));
   }
 
   private static byte[] encoded(ASN1Encodable value) {
     try {
       return value.toASN1Primitive().getEncoded();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("unencodable DN value", e);
     }
   }

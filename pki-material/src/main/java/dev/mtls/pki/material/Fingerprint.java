@@ -2,6 +2,7 @@ package dev.mtls.pki.material;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
@@ -30,7 +31,7 @@ public final class Fingerprint {
   }
 
   /** Of a public key (DER SubjectPublicKeyInfo), in the same notation. */
-  public static String sha256Of(java.security.PublicKey key) {
+  public static String sha256Of(PublicKey key) {
     return hex(key.getEncoded());
   }
 

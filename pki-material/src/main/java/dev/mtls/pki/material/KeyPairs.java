@@ -1,10 +1,25 @@
 package dev.mtls.pki.material;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 
 /** Whether a private key belongs to a public key, proven the way TLS proves it: sign, then verify. */
 public final class KeyPairs {
@@ -34,30 +49,24 @@ public final class KeyPairs {
   /** Derives the public key of {@code key} (RSA CRT, EC or Ed25519), e.g. to make a CSR from a key file. */
   public static PublicKey publicKeyOf(PrivateKey key) {
     try {
-      if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
-        return java.security.KeyFactory.getInstance("RSA").generatePublic(
-            new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+      if (key instanceof RSAPrivateCrtKey rsa) {
+        return KeyFactory.getInstance("RSA").generatePublic(
+            new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
       }
-      if (key instanceof java.security.interfaces.ECPrivateKey ec) {
-        org.bouncycastle.math.ec.ECPoint q = org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util
-            .convertSpec(ec.getParams()).getG().multiply(ec.getS()).normalize();
-        java.security.spec.ECPoint w = new java.security.spec.ECPoint(
-            q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
-        return java.security.KeyFactory.getInstance("EC").generatePublic(
-            new java.security.spec.ECPublicKeySpec(w, ec.getParams()));
+      if (key instanceof ECPrivateKey ec) {
+        var q = EC5Util.convertSpec(ec.getParams()).getG().multiply(ec.getS()).normalize();
+        ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, ec.getParams()));
       }
       if (key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA")) {
-        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
-        byte[] seed = org.bouncycastle.asn1.ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
-        byte[] publicKey = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(seed, 0)
-            .generatePublicKey().getEncoded();
-        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
-            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519),
-            publicKey);
-        return java.security.KeyFactory.getInstance("Ed25519").generatePublic(
-            new java.security.spec.X509EncodedKeySpec(spki.getEncoded()));
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        byte[] seed = ASN1OctetString.getInstance(info.parsePrivateKey()).getOctets();
+        byte[] publicKey = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+        SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(
+            new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), publicKey);
+        return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
       }
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new KeyMaterialException("cannot derive the public key: " + e.getMessage(), e);
     }
     throw new KeyMaterialException("cannot derive the public key of a " + key.getAlgorithm() + " key");

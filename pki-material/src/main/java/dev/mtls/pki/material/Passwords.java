@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Passwords come from a file, an environment variable or a terminal prompt, never from a command-line
@@ -71,7 +72,7 @@ public final class Passwords {
   public static void clear(char[]... passwords) {
     for (char[] password : passwords) {
       if (password != null) {
-        java.util.Arrays.fill(password, '\0');
+        Arrays.fill(password, '\0');
       }
     }
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,14 +29,18 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.operator.InputDecryptorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.util.io.pem.PemGenerationException;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * PEM in and out. {@code load…} reads a file, {@code parse…} reads PEM text; both name their source in
@@ -117,7 +122,8 @@ public final class Pem {
             new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Providers.bouncyCastle()).build(password);
         return encrypted.decryptPrivateKeyInfo(decryptor);
       }
-      PEMDecryptorProvider decryptor = new JcePEMDecryptorProviderBuilder().setProvider(Providers.bouncyCastle()).build(password);
+      PEMDecryptorProvider decryptor =
+          new JcePEMDecryptorProviderBuilder().setProvider(Providers.bouncyCastle()).build(password);
       return ((PEMEncryptedKeyPair) keyObject).decryptKeyPair(decryptor).getPrivateKeyInfo();
     } catch (PKCSException | IOException e) {
       throw new KeyMaterialException(source + ": cannot decrypt the private key: wrong password?", e);
@@ -162,7 +168,7 @@ public final class Pem {
   /** Unencrypted PKCS#8. */
   public static String encode(PrivateKey key) {
     // A PemObject, not a PrivateKeyInfo: BouncyCastle's writer turns a PrivateKeyInfo into PKCS#1 or SEC1.
-    return write(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
+    return write(new PemObject("PRIVATE KEY", key.getEncoded()));
   }
 
   /**
@@ -182,8 +188,8 @@ public final class Pem {
           .setProvider(Providers.bouncyCastle())
           .setPassword(password)
           .build();
-      return write(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, encryptor).generate());
-    } catch (OperatorCreationException | org.bouncycastle.util.io.pem.PemGenerationException e) {
+      return write(new JcaPKCS8Generator(key, encryptor).generate());
+    } catch (OperatorCreationException | PemGenerationException e) {
       throw new IllegalStateException("cannot encrypt private key", e);
     }
   }
@@ -193,7 +199,7 @@ public final class Pem {
       return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw KeyMaterialException.in(file, "file not found");
-    } catch (java.nio.charset.MalformedInputException e) {
+    } catch (MalformedInputException e) {
       throw KeyMaterialException.in(file, "not a PEM text file (binary content; is it DER or PKCS#12?)");
     } catch (IOException e) {
       throw KeyMaterialException.in(file, "cannot read: " + e.getMessage(), e);
@@ -232,7 +238,7 @@ public final class Pem {
     if (object instanceof X509CRLHolder) {
       return "a CRL";
     }
-    if (object instanceof org.bouncycastle.pkcs.PKCS10CertificationRequest) {
+    if (object instanceof PKCS10CertificationRequest) {
       return "a certificate request (CSR)";
     }
     return "a " + object.getClass().getSimpleName();

@@ -150,7 +150,7 @@ public record SubjectAltName(Type type, String value) {
     byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
     try {
       return InetAddress.getByAddress(octets).getHostAddress();
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new IllegalArgumentException("IP SAN of " + octets.length + " bytes is malformed", e);
     }
   }

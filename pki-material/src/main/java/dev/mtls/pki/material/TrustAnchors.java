@@ -1,5 +1,8 @@
 package dev.mtls.pki.material;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -12,6 +15,7 @@ import java.util.List;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.pkcs.PKCS12PfxPdu;
 
 /** Whom I trust: the certificates that end a valid chain. */
 public final class TrustAnchors {
@@ -65,16 +69,16 @@ public final class TrustAnchors {
   private static void requireMac(Path file) {
     byte[] encoded;
     try {
-      encoded = java.nio.file.Files.readAllBytes(file);
-    } catch (java.nio.file.NoSuchFileException e) {
+      encoded = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
       throw KeyMaterialException.in(file, "file not found");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw KeyMaterialException.in(file, "cannot read: " + e.getMessage(), e);
     }
     boolean hasMac;
     try {
-      hasMac = new org.bouncycastle.pkcs.PKCS12PfxPdu(encoded).hasMac();
-    } catch (RuntimeException | java.io.IOException e) {
+      hasMac = new PKCS12PfxPdu(encoded).hasMac();
+    } catch (RuntimeException | IOException e) {
       throw KeyMaterialException.in(file, "not a readable PKCS#12 file; is it PEM? then load it as PEM", e);
     }
     if (!hasMac) {
@@ -101,7 +105,7 @@ public final class TrustAnchors {
         store.setCertificateEntry("anchor-" + i, certificates.get(i));
       }
       return store;
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new AssertionError("an empty in-memory keystore cannot fail", e);
     }
   }

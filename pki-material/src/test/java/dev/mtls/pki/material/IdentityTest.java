@@ -6,19 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mtls.pki.material.trust.PeerTrustManager;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.KeyStores;
 import dev.mtls.testing.pki.Keys;
 import dev.mtls.testing.pki.TestCa;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -38,6 +39,7 @@ class IdentityTest {
   private static KeyPair intermediateKeys;
   private static X509Certificate intermediate;
   private static KeyPair leafKeys;
+  private static Issued leafIdentity;
   private static X509Certificate leaf;
 
   @TempDir Path directory;
@@ -51,7 +53,9 @@ class IdentityTest {
     TestCa intermediateCa = rootCa.issue("CN=Test Intermediate").key(intermediateKeys).ca(0).buildCa();
     intermediate = intermediateCa.certificate();
     leafKeys = Keys.ec();
-    leaf = intermediateCa.issue("CN=localhost").key(leafKeys).extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
+    leafIdentity = intermediateCa.issue("CN=localhost").key(leafKeys)
+        .extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build();
+    leaf = leafIdentity.certificate();
   }
 
   @Test
@@ -115,7 +119,7 @@ class IdentityTest {
 
   @Test
   void loads_pkcs12_key_entry() throws Exception {
-    Path file = pkcs12("client", leafKeys, leaf, intermediate);
+    Path file = leafIdentity.writePkcs12(directory.resolve("client.p12"), "client", PASSWORD);
 
     Identity identity = Identity.loadPkcs12(file, PASSWORD, null);
 
@@ -125,7 +129,7 @@ class IdentityTest {
 
   @Test
   void refuses_pkcs12_with_wrong_password() throws Exception {
-    Path file = pkcs12("client", leafKeys, leaf, intermediate);
+    Path file = leafIdentity.writePkcs12(directory.resolve("client.p12"), "client", PASSWORD);
 
     assertThatThrownBy(() -> Identity.loadPkcs12(file, "wrong".toCharArray(), null))
         .isInstanceOf(KeyMaterialException.class)
@@ -153,10 +157,7 @@ class IdentityTest {
 
   @Test
   void refuses_truststore_given_as_identity() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("root", root);
-    Path file = save(store);
+    Path file = KeyStores.trustStore(directory.resolve("trust.p12"), PASSWORD, List.of(root));
 
     assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, null))
         .isInstanceOf(KeyMaterialException.class)
@@ -165,11 +166,9 @@ class IdentityTest {
 
   @Test
   void refuses_to_guess_between_two_keys_and_unknown_alias() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry("b-leaf", leafKeys.getPrivate(), PASSWORD, new Certificate[] {leaf, intermediate});
-    store.setKeyEntry("a-intermediate", intermediateKeys.getPrivate(), PASSWORD, new Certificate[] {intermediate, root});
-    Path file = save(store);
+    Issued intermediateIdentity = new Issued(intermediate, intermediateKeys, List.of(intermediate, root));
+    Path file = KeyStores.pkcs12(directory.resolve("two.p12"), PASSWORD,
+        Map.of("b-leaf", leafIdentity, "a-intermediate", intermediateIdentity));
 
     assertThatThrownBy(() -> Identity.loadPkcs12(file, PASSWORD, null))
         .isInstanceOf(KeyMaterialException.class)
@@ -228,20 +227,5 @@ class IdentityTest {
       }
       assertThat(clientChainSeenByServer.get(10, TimeUnit.SECONDS)).containsExactly(leaf, intermediate);
     }
-  }
-
-  private Path pkcs12(String alias, KeyPair keyPair, X509Certificate... chain) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(alias, keyPair.getPrivate(), PASSWORD, chain);
-    return save(store);
-  }
-
-  private Path save(KeyStore store) throws Exception {
-    Path file = Files.createTempFile(directory, "store", ".p12");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      store.store(out, PASSWORD);
-    }
-    return file;
   }
 }

@@ -3,13 +3,11 @@ package dev.mtls.pki.material;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mtls.testing.pki.Keys;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.KeyStores;
 import dev.mtls.testing.pki.TestCa;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -21,9 +19,9 @@ class TrustAnchorsTest {
   private static final char[] PASSWORD = "truststore-pw".toCharArray();
 
   private static X509Certificate root;
+  private static Issued alice;
   private static X509Certificate leaf;
   private static X509Certificate foreignLeaf;
-  private static KeyPair leafKeys;
 
   @TempDir Path directory;
 
@@ -31,8 +29,9 @@ class TrustAnchorsTest {
   static void certificates() {
     TestCa rootCa = TestCa.root("CN=Test Root");
     root = rootCa.certificate();
-    leafKeys = Keys.ec();
-    leaf = rootCa.issue("CN=alice").key(leafKeys).extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
+    alice = rootCa.issue("CN=alice").extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth)
+        .build();
+    leaf = alice.certificate();
     TestCa foreignRoot = TestCa.root("CN=Test Root");
     foreignLeaf = foreignRoot.issue("CN=alice").extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth).build().certificate();
   }
@@ -53,10 +52,7 @@ class TrustAnchorsTest {
 
   @Test
   void loads_pkcs12_truststore_entries() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("root", root);
-    Path file = save(store);
+    Path file = KeyStores.trustStore(directory.resolve("trust.p12"), PASSWORD, List.of(root));
 
     TrustAnchors anchors = TrustAnchors.loadPkcs12(file, PASSWORD);
 
@@ -66,10 +62,7 @@ class TrustAnchorsTest {
 
   @Test
   void refuses_keystore_without_trusted_entries() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry("alice", leafKeys.getPrivate(), PASSWORD, new X509Certificate[] {leaf});
-    Path file = save(store);
+    Path file = alice.writePkcs12(directory.resolve("keys.p12"), "alice", PASSWORD);
 
     assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, PASSWORD))
         .isInstanceOf(KeyMaterialException.class)
@@ -78,10 +71,7 @@ class TrustAnchorsTest {
 
   @Test
   void refuses_truststore_with_wrong_password() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("root", root);
-    Path file = save(store);
+    Path file = KeyStores.trustStore(directory.resolve("trust.p12"), PASSWORD, List.of(root));
 
     assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, "wrong".toCharArray()))
         .isInstanceOf(KeyMaterialException.class)
@@ -93,23 +83,9 @@ class TrustAnchorsTest {
     assertThat(TrustAnchors.system().certificates()).isNotEmpty();
   }
 
-  private Path save(KeyStore store) throws Exception {
-    Path file = Files.createTempFile(directory, "trust", ".p12");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      store.store(out, PASSWORD);
-    }
-    return file;
-  }
-
   @Test
   void a_pkcs12_truststore_is_read_only_with_its_password_so_its_mac_is_checked() throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("root", root);
-    Path file = directory.resolve("trust.p12");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      store.store(out, PASSWORD);
-    }
+    Path file = KeyStores.trustStore(directory.resolve("trust.p12"), PASSWORD, List.of(root));
 
     assertThat(TrustAnchors.loadPkcs12(file, PASSWORD).certificates()).containsExactly(root);
     assertThatThrownBy(() -> TrustAnchors.loadPkcs12(file, null)).isInstanceOf(KeyMaterialException.class)

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -38,22 +39,21 @@ public final class ReloadableIdentity {
   /** An identity given in memory (never reloaded). */
   public static ReloadableIdentity fixed(Identity identity, Purpose purpose, Clock clock) {
     Objects.requireNonNull(identity, "identity == null");
-    return new ReloadableIdentity(purpose.name().toLowerCase(java.util.Locale.ROOT) + " identity", List.of(),
-        () -> identity, purpose, clock);
+    return new ReloadableIdentity(unitName(purpose), List.of(), () -> identity, purpose, clock);
   }
 
   /** A PEM chain (leaf first) and key; {@code password} is null for an unencrypted key. */
   public static ReloadableIdentity pem(Path chain, Path key, char[] password, Purpose purpose, Clock clock) {
     char[] copy = password == null ? null : password.clone();
-    return new ReloadableIdentity(purpose.name().toLowerCase(java.util.Locale.ROOT) + " identity " + chain,
-        List.of(chain, key), () -> Identity.loadPem(chain, key, copy), purpose, clock);
+    return new ReloadableIdentity(unitName(purpose) + " " + chain, List.of(chain, key),
+        () -> Identity.loadPem(chain, key, copy), purpose, clock);
   }
 
   /** A PKCS#12 key entry ({@code alias} null: the only one). */
   public static ReloadableIdentity pkcs12(Path file, char[] password, String alias, Purpose purpose, Clock clock) {
     char[] copy = password == null ? null : password.clone();
-    return new ReloadableIdentity(purpose.name().toLowerCase(java.util.Locale.ROOT) + " identity " + file,
-        List.of(file), () -> Identity.loadPkcs12(file, copy, alias), purpose, clock);
+    return new ReloadableIdentity(unitName(purpose) + " " + file, List.of(file),
+        () -> Identity.loadPkcs12(file, copy, alias), purpose, clock);
   }
 
   /** The unit to load and poll with a {@link MaterialReloader}. */
@@ -91,6 +91,10 @@ public final class ReloadableIdentity {
           + problem.get().describe());
     }
     return identity;
+  }
+
+  private static String unitName(Purpose purpose) {
+    return purpose.name().toLowerCase(Locale.ROOT) + " identity";
   }
 
   private static String describe(Identity identity) {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -61,12 +63,12 @@ public final class ReloadableTrust implements Supplier<Trust> {
   }
 
   private MaterialUnit<TrustAnchors> anchorsUnit(Builder builder) {
-    java.util.function.Consumer<TrustAnchors> apply = anchors -> {
+    Consumer<TrustAnchors> apply = anchors -> {
       Trust next = current.get() == null ? Trust.of(anchors, CrlSet.NONE, missingCrl)
           .withRevocationSource(online).requiringStapledOcsp(stapleRequired) : current.get().withAnchors(anchors);
       current.set(next);
     };
-    java.util.function.Function<TrustAnchors, String> describe =
+    Function<TrustAnchors, String> describe =
         anchors -> anchors.certificates().size() + " trust anchor(s)";
     if (builder.anchorsFile == null) {
       return MaterialUnit.fixed("trust anchors", builder.anchors, apply, describe);

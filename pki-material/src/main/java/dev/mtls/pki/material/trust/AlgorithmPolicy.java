@@ -7,6 +7,7 @@ import java.security.AlgorithmParameters;
 import java.security.CryptoPrimitive;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -20,9 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 
 /**
  * The one algorithm policy of this project, for certificates and for TLS alike:
@@ -110,7 +113,7 @@ public final class AlgorithmPolicy implements AlgorithmConstraints {
   /**
    * What this policy refuses in {@code crl}'s signature algorithm, completing "the CRL …"; empty when acceptable.
    */
-  public Optional<String> problemWithCrl(java.security.cert.X509CRL crl) {
+  public Optional<String> problemWithCrl(X509CRL crl) {
     return problemWithAlgorithm(crl.getSigAlgName(), crl.getSigAlgParams())
         .map(problem -> "is signed with " + crl.getSigAlgName() + " (" + problem + ")");
   }
@@ -272,7 +275,7 @@ public final class AlgorithmPolicy implements AlgorithmConstraints {
 
   private static int rsaBits(SubjectPublicKeyInfo info) {
     try {
-      BigInteger modulus = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(info.parsePublicKey()).getModulus();
+      BigInteger modulus = RSAPublicKey.getInstance(info.parsePublicKey()).getModulus();
       return modulus.bitLength();
     } catch (IOException | IllegalArgumentException e) {
       return 0;
@@ -280,7 +283,7 @@ public final class AlgorithmPolicy implements AlgorithmConstraints {
   }
 
   private static String curveName(ASN1ObjectIdentifier curve) {
-    String name = org.bouncycastle.asn1.x9.ECNamedCurveTable.getName(curve);
+    String name = ECNamedCurveTable.getName(curve);
     return name == null ? curve.getId() : name;
   }
 

@@ -5,36 +5,24 @@ import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Pem;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLNumber;
-import org.bouncycastle.asn1.x509.DistributionPoint;
-import org.bouncycastle.asn1.x509.DistributionPointName;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.IssuingDistributionPoint;
 
 /**
- * The CRLs a verifier knows, from one or more sources (files), and the choice of the one that decides for a
- * certificate: among the CRLs signed by the key of the certificate's issuer (as PKIX validated it), the newest, by
- * CRL number and then thisUpdate. File order never matters, and a CRL under the same name but another key never
- * counts. The JDK's revocation checker then applies that CRL (scope, reasons, entries).
+ * The CRLs a verifier knows, from one or more sources (files). The {@link Trust} applies, to each certificate of a
+ * validated path, the one that decides for it: among the CRLs signed by the key of the certificate's issuer (as PKIX
+ * validated it) whose scope covers the certificate, the newest, by CRL number and then thisUpdate. File order never
+ * matters, and a CRL under the same name but another key never counts.
  *
  * <p>What this project cannot apply correctly is refused when a CRL is loaded, with the reason: delta CRLs,
  * indirect CRLs, CRLs partitioned by reason, unknown critical extensions, CRLs without a nextUpdate.
@@ -43,22 +31,11 @@ public final class CrlSet {
   /** No CRLs at all: revocation is not checked. */
   public static final CrlSet NONE = new CrlSet(Map.of());
 
-  /** How far in the future a CRL's thisUpdate may lie (clock skew), as in the JDK's own revocation checker. */
-  static final Duration SKEW = Duration.ofMinutes(15);
-
   private static final String ISSUING_DISTRIBUTION_POINT = Extension.issuingDistributionPoint.getId();
   private static final String DELTA_CRL_INDICATOR = Extension.deltaCRLIndicator.getId();
 
-  /** The CRL that decides for one certificate, and why there may be none. */
-  record Selection(Status status, X509CRL crl) {
-    enum Status { CURRENT, STALE, FUTURE, NONE }
-  }
-
-  private record Signed(int crl, PublicKey key) {}
-
   private final Map<String, List<X509CRL>> sources;
   private final List<X509CRL> all;
-  private final Map<Signed, Boolean> signatures = new ConcurrentHashMap<>();
 
   private CrlSet(Map<String, List<X509CRL>> sources) {
     this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
@@ -121,35 +98,6 @@ public final class CrlSet {
     return sources;
   }
 
-  /**
-   * The CRL that decides whether {@code certificate}, issued by {@code issuer}, is revoked at {@code at}: the newest
-   * CRL that {@code issuer}'s key signed and whose scope covers the certificate.
-   */
-  Selection select(X509Certificate certificate, X509Certificate issuer, Instant at) {
-    List<Integer> candidates = new ArrayList<>();
-    for (int i = 0; i < all.size(); i++) {
-      X509CRL crl = all.get(i);
-      if (crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal()) && mayIssueCrls(issuer)
-          && covers(crl, certificate) && signedBy(i, issuer.getPublicKey())) {
-        candidates.add(i);
-      }
-    }
-    if (candidates.isEmpty()) {
-      return new Selection(Selection.Status.NONE, null);
-    }
-    Instant latestStart = at.plus(SKEW);
-    X509CRL newest = candidates.stream().map(all::get)
-        .filter(crl -> !crl.getThisUpdate().toInstant().isAfter(latestStart))
-        .max(Comparator.comparing(CrlSet::number).thenComparing(X509CRL::getThisUpdate))
-        .orElse(null);
-    if (newest == null) {
-      X509CRL future = candidates.stream().map(all::get).min(Comparator.comparing(X509CRL::getThisUpdate)).get();
-      return new Selection(Selection.Status.FUTURE, future);
-    }
-    boolean stale = !newest.getNextUpdate().toInstant().isAfter(at);
-    return new Selection(stale ? Selection.Status.STALE : Selection.Status.CURRENT, newest);
-  }
-
   /** The CRL number, or -1 for a CRL without one (v1): any numbered CRL is newer. */
   public static BigInteger number(X509CRL crl) {
     byte[] extension = crl.getExtensionValue(Extension.cRLNumber.getId());
@@ -157,59 +105,6 @@ public final class CrlSet {
       return BigInteger.ONE.negate();
     }
     return CRLNumber.getInstance(ASN1OctetString.getInstance(extension).getOctets()).getCRLNumber();
-  }
-
-  private boolean signedBy(int crl, PublicKey key) {
-    return signatures.computeIfAbsent(new Signed(crl, key), signed -> {
-      try {
-        all.get(crl).verify(key);
-        return true;
-      } catch (GeneralSecurityException e) {
-        return false;
-      }
-    });
-  }
-
-  /** A CA whose key usage is given must include cRLSign for its CRLs to count (RFC 5280, 6.3.3 (f)). */
-  private static boolean mayIssueCrls(X509Certificate issuer) {
-    boolean[] usage = issuer.getKeyUsage();
-    return usage == null || (usage.length > 6 && usage[6]);
-  }
-
-  /**
-   * Whether the CRL's issuing-distribution-point scope includes this certificate: its kind (CA or not) and, when
-   * the CRL names its distribution point, one the certificate names too (RFC 5280, 6.3.3 (b)(2)(i)).
-   */
-  private static boolean covers(X509CRL crl, X509Certificate certificate) {
-    IssuingDistributionPoint scope = scope(crl);
-    if (scope == null) {
-      return true;
-    }
-    boolean ca = certificate.getBasicConstraints() >= 0;
-    if ((scope.onlyContainsUserCerts() && ca) || (scope.onlyContainsCACerts() && !ca)) {
-      return false;
-    }
-    DistributionPointName point = scope.getDistributionPoint();
-    if (point == null || point.getType() != DistributionPointName.FULL_NAME) {
-      return point == null;
-    }
-    Set<GeneralName> names = Set.of(GeneralNames.getInstance(point.getName()).getNames());
-    byte[] extension = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
-    if (extension == null) {
-      return false;
-    }
-    for (DistributionPoint named : CRLDistPoint.getInstance(ASN1OctetString.getInstance(extension).getOctets())
-        .getDistributionPoints()) {
-      DistributionPointName name = named.getDistributionPoint();
-      if (name != null && name.getType() == DistributionPointName.FULL_NAME) {
-        for (GeneralName general : GeneralNames.getInstance(name.getName()).getNames()) {
-          if (names.contains(general)) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 
   private static IssuingDistributionPoint scope(X509CRL crl) {

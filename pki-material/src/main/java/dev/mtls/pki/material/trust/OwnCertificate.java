@@ -1,6 +1,8 @@
 package dev.mtls.pki.material.trust;
 
-import java.security.cert.CertPathValidatorException;
+import dev.mtls.pki.material.internal.trust.PkixRefusals;
+import dev.mtls.pki.material.internal.trust.PurposeChecker;
+import dev.mtls.pki.material.internal.trust.Refusal;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -27,30 +29,19 @@ public final class OwnCertificate {
     // From the top down, as PKIX walks a path.
     for (int i = chain.size() - 1; i >= 0; i--) {
       X509Certificate certificate = chain.get(i);
-      String subject = Sentences.which(i, chain, purpose);
       try {
         certificate.checkValidity(Date.from(at));
       } catch (CertificateExpiredException e) {
-        return refusal(Reason.EXPIRED, subject + " expired on "
-            + Sentences.time(certificate.getNotAfter().toInstant()), chain, i, purpose);
+        return refusal(PkixRefusals.expired(i, chain, purpose), chain, purpose);
       } catch (CertificateNotYetValidException e) {
-        return refusal(Reason.NOT_YET_VALID, subject + " is not valid before "
-            + Sentences.time(certificate.getNotBefore().toInstant()), chain, i, purpose);
+        return refusal(PkixRefusals.notYetValid(i, chain, purpose), chain, purpose);
       }
       Optional<String> weak = AlgorithmPolicy.STRICT.problemWith(certificate);
       if (weak.isPresent()) {
-        return refusal(Reason.WEAK_ALGORITHM, subject + " " + weak.get(), chain, i, purpose);
+        return refusal(PkixRefusals.weak(i, chain, purpose, weak.get()), chain, purpose);
       }
     }
-    if (purpose != Purpose.ANY) {
-      try {
-        PurposeChecker.problem(chain.get(0), purpose);
-      } catch (CertPathValidatorException e) {
-        Reason reason = e.getReason() instanceof ProjectReason project ? project.reason() : Reason.WRONG_PURPOSE;
-        return refusal(reason, Sentences.which(0, chain, purpose) + " " + e.getMessage(), chain, 0, purpose);
-      }
-    }
-    return Optional.empty();
+    return PurposeChecker.refusal(chain, purpose).flatMap(refusal -> refusal(refusal, chain, purpose));
   }
 
   /** When the first certificate of {@code chain} expires: the earliest notAfter. */
@@ -58,8 +49,7 @@ public final class OwnCertificate {
     return chain.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
   }
 
-  private static Optional<Verdict> refusal(Reason reason, String sentence, List<X509Certificate> chain, int index,
-      Purpose purpose) {
-    return Optional.of(Verdict.refused(reason, sentence, purpose, chain, index, 0));
+  private static Optional<Verdict> refusal(Refusal refusal, List<X509Certificate> chain, Purpose purpose) {
+    return Optional.of(Verdict.refused(refusal, purpose, chain, 0));
   }
 }

@@ -2,6 +2,7 @@ package dev.mtls.pki.material.trust;
 
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
+import dev.mtls.pki.material.internal.trust.Sentences;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -136,7 +137,7 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
 
   private Verdict checkHost(Verdict verdict, String host) {
     X509Certificate leaf = verdict.path().get(0);
-    String subject = Purpose.SERVER.leafNoun() + " " + Sentences.name(leaf);
+    String subject = Sentences.leaf(Purpose.SERVER) + " " + Sentences.name(leaf);
     if (hostnames == null) {
       return Verdict.refused(Reason.HOSTNAME_MISMATCH, "the connection asks for host name verification but no"
           + " host name check is configured, so " + subject + " cannot be matched to the host", Purpose.SERVER,

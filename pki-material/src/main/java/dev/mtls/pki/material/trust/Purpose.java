@@ -3,18 +3,16 @@ package dev.mtls.pki.material.trust;
 /** What a certificate is being trusted for: the extended key usage its leaf must allow. */
 public enum Purpose {
   /** TLS client authentication (EKU clientAuth): the server's view of a client. */
-  CLIENT("client", "1.3.6.1.5.5.7.3.2", "clientAuth"),
+  CLIENT("1.3.6.1.5.5.7.3.2", "clientAuth"),
   /** TLS server authentication (EKU serverAuth): the client's view of a server. */
-  SERVER("server", "1.3.6.1.5.5.7.3.1", "serverAuth"),
+  SERVER("1.3.6.1.5.5.7.3.1", "serverAuth"),
   /** The path only, without a usage (e.g. {@code pki verify --purpose any}). */
-  ANY("", null, null);
+  ANY(null, null);
 
-  private final String role;
   private final String extendedKeyUsage;
   private final String usageName;
 
-  Purpose(String role, String extendedKeyUsage, String usageName) {
-    this.role = role;
+  Purpose(String extendedKeyUsage, String usageName) {
     this.extendedKeyUsage = extendedKeyUsage;
     this.usageName = usageName;
   }
@@ -27,10 +25,5 @@ public enum Purpose {
   /** clientAuth, serverAuth, or null. */
   public String usageName() {
     return usageName;
-  }
-
-  /** How a leaf for this purpose is named in a sentence: "the client certificate", "the certificate". */
-  String leafNoun() {
-    return role.isEmpty() ? "the certificate" : "the " + role + " certificate";
   }
 }

@@ -1,5 +1,7 @@
 package dev.mtls.pki.material.trust;
 
+import dev.mtls.pki.material.internal.trust.Refusal;
+import dev.mtls.pki.material.internal.trust.Sentences;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +47,7 @@ public final class Verdict {
   static Verdict trusted(Purpose purpose, List<X509Certificate> offered, List<X509Certificate> path,
       X509Certificate anchor, Instant validFrom, Instant validUntil, long generation, List<String> notes,
       List<StatusCheck> revocation) {
-    String sentence = purpose.leafNoun() + " " + Sentences.name(path.get(0)) + " chains to trust anchor "
+    String sentence = Sentences.leaf(purpose) + " " + Sentences.name(path.get(0)) + " chains to trust anchor "
         + Sentences.name(anchor);
     return new Verdict(Reason.TRUSTED, sentence, purpose, offered, -1, path, anchor, validFrom, validUntil,
         generation, notes, revocation);
@@ -58,6 +60,10 @@ public final class Verdict {
     }
     return new Verdict(reason, sentence, purpose, offered, index, List.of(), null, null, null, generation, List.of(),
         List.of());
+  }
+
+  static Verdict refused(Refusal refusal, Purpose purpose, List<X509Certificate> offered, long generation) {
+    return refused(refusal.reason(), refusal.sentence(), purpose, offered, refusal.index(), generation);
   }
 
   /**

@@ -1,27 +1,26 @@
-package dev.mtls.pki.material.trust;
+package dev.mtls.pki.material.internal.trust;
 
+import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.Reason;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
-import java.security.cert.PKIXCertPathChecker;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Checks, inside PKIX, that the leaf may be used for the {@link Purpose}: an end-entity certificate whose extended
  * key usage (when present) allows the TLS role and whose key usage (when present) allows signing, which is how a
  * TLS peer proves it holds its key. JSSE's own trust manager checks the same; ours must, since it replaces it.
  */
-final class PurposeChecker extends PKIXCertPathChecker {
+public final class PurposeChecker extends PathChecker {
   private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
   private static final List<String> USAGE_NAMES = List.of("digitalSignature", "nonRepudiation", "keyEncipherment",
       "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly");
 
   private final Purpose purpose;
   private final int pathLength;
-  private int seen;
 
   PurposeChecker(Purpose purpose, int pathLength) {
     this.purpose = purpose;
@@ -29,34 +28,32 @@ final class PurposeChecker extends PKIXCertPathChecker {
   }
 
   @Override
-  public void init(boolean forward) throws CertPathValidatorException {
-    if (forward) {
-      throw new CertPathValidatorException("forward checking is not supported");
-    }
-    seen = 0;
-  }
-
-  @Override
-  public boolean isForwardCheckingSupported() {
-    return false;
-  }
-
-  @Override
-  public Set<String> getSupportedExtensions() {
-    return null;
-  }
-
-  @Override
-  public void check(Certificate certificate, Collection<String> unresolvedCriticalExtensions)
-      throws CertPathValidatorException {
+  void check(X509Certificate certificate, int position) throws CertPathValidatorException {
     // The validator walks from the anchor down: the last certificate it hands us is the leaf.
-    if (++seen == pathLength && purpose != Purpose.ANY) {
-      problem((X509Certificate) certificate, purpose);
+    if (position == pathLength && purpose != Purpose.ANY) {
+      problem(certificate, purpose);
+    }
+  }
+
+  /**
+   * Why the leaf of {@code chain} may not serve {@code purpose}, in the words PKIX validation would use; empty when
+   * it may. For a chain checked without validation (one's own).
+   */
+  public static Optional<Refusal> refusal(List<X509Certificate> chain, Purpose purpose) {
+    if (purpose == Purpose.ANY) {
+      return Optional.empty();
+    }
+    try {
+      problem(chain.get(0), purpose);
+      return Optional.empty();
+    } catch (CertPathValidatorException e) {
+      Reason reason = e.getReason() instanceof ProjectReason project ? project.reason() : Reason.WRONG_PURPOSE;
+      return Optional.of(new Refusal(reason, Sentences.which(0, chain, purpose) + " " + e.getMessage(), 0));
     }
   }
 
   /** Throws with the reason when {@code leaf} may not serve {@code purpose}. */
-  static void problem(X509Certificate leaf, Purpose purpose) throws CertPathValidatorException {
+  private static void problem(X509Certificate leaf, Purpose purpose) throws CertPathValidatorException {
     if (leaf.getBasicConstraints() >= 0) {
       throw ProjectReason.failure(Reason.WRONG_PURPOSE,
           "is a CA certificate, not an end-entity certificate for a TLS " + roleName(purpose));
@@ -97,7 +94,7 @@ final class PurposeChecker extends PKIXCertPathChecker {
   }
 
   private static List<String> usageNames(boolean[] usage) {
-    java.util.ArrayList<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < usage.length && i < USAGE_NAMES.size(); i++) {
       if (usage[i]) {
         names.add(USAGE_NAMES.get(i));

@@ -1,6 +1,8 @@
-package dev.mtls.pki.material.trust;
+package dev.mtls.pki.material.internal.trust;
 
 import dev.mtls.pki.material.DistinguishedName;
+import dev.mtls.pki.material.trust.CrlSet;
+import dev.mtls.pki.material.trust.Purpose;
 import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -11,27 +13,36 @@ import java.util.Locale;
 import javax.security.auth.x500.X500Principal;
 
 /** How verdict sentences name things; every certificate-derived string goes through here, escaped. */
-final class Sentences {
+public final class Sentences {
   private Sentences() {}
 
   /** A certificate by its subject, quoted: {@code "CN=alice,O=Demo"}. */
-  static String name(X509Certificate certificate) {
+  public static String name(X509Certificate certificate) {
     return name(certificate.getSubjectX500Principal());
   }
 
-  static String name(X500Principal principal) {
+  public static String name(X500Principal principal) {
     return "\"" + DistinguishedName.of(principal).toDisplayString() + "\"";
   }
 
+  /** How a leaf for {@code purpose} is named: "the client certificate", "the certificate". */
+  public static String leaf(Purpose purpose) {
+    return switch (purpose) {
+      case CLIENT -> "the client certificate";
+      case SERVER -> "the server certificate";
+      case ANY -> "the certificate";
+    };
+  }
+
   /** The certificate at {@code index} of a path: the leaf by its role, the others as CA certificates. */
-  static String which(int index, List<X509Certificate> path, Purpose purpose) {
+  public static String which(int index, List<X509Certificate> path, Purpose purpose) {
     if (index < 0 || index >= path.size()) {
       return "the chain";
     }
-    return (index == 0 ? purpose.leafNoun() : "CA certificate") + " " + name(path.get(index));
+    return (index == 0 ? leaf(purpose) : "CA certificate") + " " + name(path.get(index));
   }
 
-  static String time(Instant instant) {
+  public static String time(Instant instant) {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 

@@ -1,10 +1,13 @@
-package dev.mtls.pki.material.trust;
+package dev.mtls.pki.material.internal.trust;
 
+import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.trust.AlgorithmPolicy;
 import java.io.IOException;
 import java.security.CryptoPrimitive;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CRLReason;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  *
  * <p>BouncyCastle parses the response and checks the signatures; the rules above are the project's.
  */
-public final class OcspAnswer {
+final class OcspAnswer {
   /** How long a response without nextUpdate counts as current ("newer status is always available"). */
   static final Duration WITHOUT_NEXT_UPDATE = Duration.ofMinutes(5);
 
@@ -99,7 +102,7 @@ public final class OcspAnswer {
       Instant thisUpdate = single.getThisUpdate().toInstant();
       Instant nextUpdate = single.getNextUpdate() == null ? thisUpdate.plus(WITHOUT_NEXT_UPDATE)
           : single.getNextUpdate().toInstant();
-      if (thisUpdate.isAfter(at.plus(CrlSet.SKEW))) {
+      if (thisUpdate.isAfter(at.plus(CrlSelector.SKEW))) {
         return unusable("the response's thisUpdate " + Sentences.time(thisUpdate) + " lies in the future (is a clock"
             + " wrong?)");
       }
@@ -119,7 +122,7 @@ public final class OcspAnswer {
       }
       return new OcspAnswer(Status.GOOD, "good", thisUpdate, nextUpdate, null, null);
     } catch (IOException | OCSPException | RuntimeException e) {
-      return unusable("the response cannot be read: " + dev.mtls.pki.material.SafeText.escape(e.getMessage()));
+      return unusable("the response cannot be read: " + SafeText.escape(e.getMessage()));
     }
   }
 
@@ -151,7 +154,7 @@ public final class OcspAnswer {
         if (purposes == null || !purposes.contains(KeyPurposeId.id_kp_OCSPSigning.getId())) {
           return Optional.of(who + ", which is not authorised for OCSP signing (no EKU OCSPSigning)");
         }
-      } catch (java.security.cert.CertificateParsingException e) {
+      } catch (CertificateParsingException e) {
         return Optional.of(who + ", whose extended key usage cannot be read");
       }
       if (responder.getExtensionValue(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck.getId()) == null) {

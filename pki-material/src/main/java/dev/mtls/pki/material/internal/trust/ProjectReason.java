@@ -1,5 +1,6 @@
-package dev.mtls.pki.material.trust;
+package dev.mtls.pki.material.internal.trust;
 
+import dev.mtls.pki.material.trust.Reason;
 import java.security.cert.CertPathValidatorException;
 
 /**

@@ -1,4 +1,4 @@
-package dev.mtls.pki.material.revocation;
+package dev.mtls.pki.material.internal.revocation;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,0 +1,61 @@
+package dev.mtls.pki.material.internal.trust;
+
+import dev.mtls.pki.material.KeyMaterialException;
+import dev.mtls.pki.material.TrustAnchors;
+import dev.mtls.pki.material.trust.AlgorithmPolicy;
+import java.security.GeneralSecurityException;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.security.auth.x500.X500Principal;
+
+/** The trust anchors as PKIX takes them; an anchor whose key the algorithm policy refuses is an error. */
+public final class PkixAnchors {
+  private final List<X509Certificate> certificates;
+  private final Set<TrustAnchor> anchors;
+
+  public PkixAnchors(TrustAnchors anchors, AlgorithmPolicy algorithms) {
+    Set<TrustAnchor> set = new LinkedHashSet<>();
+    for (X509Certificate anchor : anchors.certificates()) {
+      Optional<String> problem = algorithms.problemWithKey(anchor.getPublicKey());
+      if (problem.isPresent()) {
+        throw new KeyMaterialException("trust anchor " + Sentences.name(anchor) + " has " + problem.get()
+            + "; it cannot be a trust anchor under this project's algorithm policy");
+      }
+      set.add(new TrustAnchor(anchor, null));
+    }
+    this.certificates = anchors.certificates();
+    this.anchors = Set.copyOf(set);
+  }
+
+  Set<TrustAnchor> asPkix() {
+    return anchors;
+  }
+
+  boolean contains(X509Certificate certificate) {
+    return certificates.contains(certificate);
+  }
+
+  /** Whether some anchor has this subject, whatever its key. */
+  boolean anyNamed(X500Principal subject) {
+    return certificates.stream().anyMatch(anchor -> anchor.getSubjectX500Principal().equals(subject));
+  }
+
+  /** The anchor whose key signed {@code certificate}, or null. */
+  X509Certificate thatSigned(X509Certificate certificate) {
+    for (X509Certificate anchor : certificates) {
+      if (anchor.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+        try {
+          certificate.verify(anchor.getPublicKey());
+          return anchor;
+        } catch (GeneralSecurityException e) {
+          // Another key under the same name: not this certificate's issuer.
+        }
+      }
+    }
+    return null;
+  }
+}
