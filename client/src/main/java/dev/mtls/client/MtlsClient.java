@@ -1,9 +1,9 @@
 package dev.mtls.client;
 
 import dev.mtls.client.internal.diagnosis.Preflight;
+import dev.mtls.client.internal.events.Listeners;
 import dev.mtls.client.internal.pool.Connections;
 import dev.mtls.client.internal.pool.PoolSettings;
-import dev.mtls.client.internal.request.Listeners;
 import dev.mtls.client.internal.request.RequestExecutor;
 import dev.mtls.client.internal.tls.ClientTls;
 import dev.mtls.client.internal.tls.MaterialSources;
@@ -62,10 +62,7 @@ public final class MtlsClient implements AutoCloseable {
 
   private MtlsClient(Builder builder, MaterialSources sources) {
     List<String> protocols = List.of(TlsPolicy.protocols(builder.protocols));
-    List<ClientListener> listeners = new ArrayList<>();
-    listeners.add(new ClientLog());
-    listeners.addAll(builder.listeners);
-    Listeners told = new Listeners(listeners);
+    Listeners told = new Listeners(builder.listeners);
     this.tls = new ClientTls(sources, protocols, builder.clock, told::connected,
         told::materialChanged);
     this.connections = new Connections(tls, new PoolSettings(builder.connectTimeout, builder.handshakeTimeout,

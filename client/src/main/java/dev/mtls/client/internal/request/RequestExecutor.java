@@ -9,6 +9,7 @@ import dev.mtls.client.TlsInfo;
 import dev.mtls.client.internal.diagnosis.Failures;
 import dev.mtls.client.internal.diagnosis.Preflight;
 import dev.mtls.client.internal.diagnosis.Situation;
+import dev.mtls.client.internal.events.Listeners;
 import dev.mtls.client.internal.tls.Generation;
 import dev.mtls.client.internal.tls.Handshake;
 import java.io.IOException;

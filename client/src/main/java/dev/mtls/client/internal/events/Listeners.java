@@ -1,9 +1,10 @@
-package dev.mtls.client.internal.request;
+package dev.mtls.client.internal.events;
 
 import dev.mtls.client.ClientHandshake;
 import dev.mtls.client.ClientListener;
 import dev.mtls.client.internal.tls.Handshake;
 import dev.mtls.pki.material.reload.MaterialEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -12,10 +13,12 @@ import org.slf4j.LoggerFactory;
 /** The client's listeners, told each event in turn; one that throws is logged and the others are still told. */
 public final class Listeners {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mtls.client");
-  private final List<ClientListener> listeners;
+  private final List<ClientListener> listeners = new ArrayList<>();
 
-  public Listeners(List<ClientListener> listeners) {
-    this.listeners = List.copyOf(listeners);
+  /** The client's log, then {@code added} in order. */
+  public Listeners(List<ClientListener> added) {
+    listeners.add(new ClientLog());
+    listeners.addAll(added);
   }
 
   /** Tells of a completed handshake. */
@@ -31,7 +34,7 @@ public final class Listeners {
     tell(listener -> listener.materialChanged(event));
   }
 
-  void tell(Consumer<ClientListener> event) {
+  public void tell(Consumer<ClientListener> event) {
     for (ClientListener listener : listeners) {
       try {
         event.accept(listener);
