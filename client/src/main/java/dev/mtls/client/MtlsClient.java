@@ -63,8 +63,7 @@ public final class MtlsClient implements AutoCloseable {
   private MtlsClient(Builder builder, MaterialSources sources) {
     List<String> protocols = List.of(TlsPolicy.protocols(builder.protocols));
     Listeners told = new Listeners(builder.listeners);
-    this.tls = new ClientTls(sources, protocols, builder.clock, told::connected,
-        told::materialChanged);
+    this.tls = new ClientTls(sources, protocols, builder.clock, told::connected, told::materialChanged);
     this.connections = new Connections(tls, new PoolSettings(builder.connectTimeout, builder.handshakeTimeout,
         builder.responseTimeout, builder.maxConnections, builder.userAgent), builder.clock);
     this.preflight = new Preflight(tls::current, builder.clock, builder.expiryWarning, builder.enforcePreflight);

@@ -60,7 +60,7 @@ public final class ClientCommand implements Callable<Integer> {
       description = "An https URL, optionally preceded by the method (default GET, or POST with --data-file).")
   List<String> methodAndUrl;
 
-  // The option groups, declared in the order --help lists them.
+  // Options and groups in the order --help shows them: with sortOptions = false it follows the declarations.
   @Mixin
   IdentityOptions identity;
 
