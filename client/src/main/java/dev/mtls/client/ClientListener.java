@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * Told what an {@link MtlsClient} does, synchronously on the thread that did it: handshakes, requests, and each
  * load or reload of our material. Keep it quick; an exception thrown here is logged and otherwise ignored.
- * {@link ClientLog} is one listener; metrics or a test's recorder are others.
+ * The client's log (logger {@code dev.mtls.client}) is one listener; metrics or a test's recorder are others.
  */
 public interface ClientListener {
   /** A new connection's handshake completed. */

@@ -1,53 +1,35 @@
 package dev.mtls.client;
 
+import dev.mtls.client.internal.diagnosis.Preflight;
+import dev.mtls.client.internal.events.Listeners;
+import dev.mtls.client.internal.pool.Connections;
+import dev.mtls.client.internal.pool.PoolSettings;
+import dev.mtls.client.internal.request.RequestExecutor;
+import dev.mtls.client.internal.tls.ClientTls;
+import dev.mtls.client.internal.tls.MaterialSources;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.reload.MaterialEvent;
-import dev.mtls.pki.material.reload.ReloadableIdentity;
-import dev.mtls.pki.material.reload.ReloadableTrust;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
-import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
-import dev.mtls.pki.material.trust.Verdict;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.net.URIAuthority;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,70 +54,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class MtlsClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MtlsClient.class);
-  private static final Duration PREFLIGHT_INTERVAL = Duration.ofMinutes(1);
 
-  private final List<String> protocols;
-  private final Clock clock;
-  private final Duration expiryWarning;
-  private final boolean enforcePreflight;
-  private final List<ClientListener> listeners;
-  private final HandshakeRecorder recorder;
-  private final TlsSocketAdapter tls;
-  private final ClientMaterial material;
-  private final PoolingHttpClientConnectionManager pool;
-  private final CloseableHttpClient http;
-  private volatile Preflight preflight;
+  private final ClientTls tls;
+  private final Connections connections;
+  private final Preflight preflight;
+  private final RequestExecutor requests;
 
-  /** The pre-flight report of one material generation, until it is due again. */
-  private record Preflight(long generation, PreflightCheck.Report report, Instant until) {}
-
-  private MtlsClient(Builder builder) {
-    this.protocols = List.of(TlsPolicy.protocols(builder.protocols));
-    this.clock = builder.clock;
-    this.expiryWarning = builder.expiryWarning;
-    this.enforcePreflight = builder.enforcePreflight;
-    List<ClientListener> all = new ArrayList<>();
-    all.add(new ClientLog());
-    all.addAll(builder.listeners);
-    this.listeners = List.copyOf(all);
-    this.recorder = new HandshakeRecorder();
-    this.tls = new TlsSocketAdapter(protocols, recorder, clock, handshake -> tell(l -> l.connected(handshake)));
-    this.material = new ClientMaterial(builder, recorder, event -> tell(l -> l.materialChanged(event)));
-    tls.use(material.current().context(), material.current().number(), material.current().trust());
-    this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-        .setTlsSocketStrategy(tls)
-        .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout(builder.handshakeTimeout)).build())
-        .setDefaultConnectionConfig(ConnectionConfig.custom()
-            .setConnectTimeout(timeout(builder.connectTimeout))
-            .setSocketTimeout(timeout(builder.responseTimeout))
-            .build())
-        .setMaxConnPerRoute(builder.maxConnections)
-        .setMaxConnTotal(builder.maxConnections)
-        .build();
-    DrainingReuseStrategy reuse = new DrainingReuseStrategy(() -> material.current().number(), clock);
-    this.http = HttpClients.custom()
-        .setConnectionManager(pool)
-        // One identity per client: connection state would only keep pooled connections from being reused.
-        .disableConnectionState()
-        // An API client whose identity is its certificate: no cookie state carried from one response to the next
-        // request, and no transparent decompression (no decompression bombs, no compression oracle on secrets
-        // in responses). Both were also a tenth of a request's CPU.
-        .disableCookieManagement()
-        .disableContentCompression()
-        .setConnectionReuseStrategy(reuse)
-        .setKeepAliveStrategy(reuse)
-        .setRetryStrategy(new RetryPolicy())
-        .disableRedirectHandling()
-        .setUserAgent(builder.userAgent)
-        .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout(builder.responseTimeout)).build())
-        .build();
-    material.onChange(generation -> {
-      tls.use(generation.context(), generation.number(), generation.trust());
-      // Idle connections of the old material close now; those in use close when they come back to the pool.
-      pool.closeIdle(TimeValue.ZERO_MILLISECONDS);
-    });
-    material.start(builder.reloadInterval);
-    PreflightCheck.Report report = preflight();
+  private MtlsClient(Builder builder, MaterialSources sources) {
+    List<String> protocols = List.of(TlsPolicy.protocols(builder.protocols));
+    Listeners told = new Listeners(builder.listeners);
+    this.tls = new ClientTls(sources, protocols, builder.clock, told::connected, told::materialChanged);
+    this.connections = new Connections(tls, new PoolSettings(builder.connectTimeout, builder.handshakeTimeout,
+        builder.responseTimeout, builder.maxConnections, builder.userAgent), builder.clock);
+    this.preflight = new Preflight(tls::current, builder.clock, builder.expiryWarning, builder.enforcePreflight);
+    this.requests = new RequestExecutor(connections.http(), tls::current, preflight, protocols, told, builder.clock);
+    tls.start(builder.reloadInterval);
+    PreflightCheck.Report report = preflight.report();
     if (report != null) {
       for (String warning : report.warnings()) {
         LOG.warn("{}", warning);
@@ -172,27 +106,7 @@ public final class MtlsClient implements AutoCloseable {
    * failure becomes an {@link MtlsException} carrying a {@link Diagnosis}.
    */
   public MtlsResponse execute(ClassicHttpRequest request) throws MtlsException {
-    URIAuthority authority = request.getAuthority();
-    if (!"https".equalsIgnoreCase(request.getScheme()) || authority == null) {
-      throw new IllegalArgumentException("not an https URL: " + request.getRequestUri());
-    }
-    Instant start = clock.instant();
-    PreflightCheck.Report ours = enforcePreflight ? preflight() : null;
-    if (ours != null && ours.blocking()) {
-      throw failed(request, new MtlsException(preflightDiagnosis(ours.verdict()), null), start);
-    }
-    HttpClientContext context = HttpClientContext.create();
-    MtlsResponse response;
-    try {
-      response = http.execute(request, context, answer -> read(answer, context));
-    } catch (IOException e) {
-      throw failed(request,
-          new MtlsException(explain(e, authority.getHostName(), port(authority), context), e), start);
-    }
-    CompletedRequest completed = new CompletedRequest(request.getMethod(), uri(request), response.status(),
-        Duration.between(start, clock.instant()), response.tls().newConnection());
-    tell(l -> l.completed(completed));
-    return response;
+    return requests.execute(request);
   }
 
   /**
@@ -200,12 +114,12 @@ public final class MtlsClient implements AutoCloseable {
    * nothing changed). An applied change takes effect for new connections at once.
    */
   public List<MaterialEvent> reload() {
-    return material.reload();
+    return tls.reload();
   }
 
   /** The certificate we present on new connections; empty without an identity or with a caller's SSLContext. */
   public Optional<X509Certificate> certificate() {
-    Identity identity = material.current().identity();
+    Identity identity = tls.current().identity();
     return identity == null ? Optional.empty() : Optional.of(identity.certificate());
   }
 
@@ -215,12 +129,12 @@ public final class MtlsClient implements AutoCloseable {
    */
   public Diagnosis explain(Throwable failure, URI target, HttpContext context) {
     int port = target.getPort() < 0 ? 443 : target.getPort();
-    return explain(failure, target.getHost(), port, context);
+    return requests.explain(failure, target.getHost(), port, context);
   }
 
   /** The underlying HttpClient5 client, for those who want its API; it shares this client's pool. */
   public CloseableHttpClient httpClient() {
-    return http;
+    return connections.http();
   }
 
   /**
@@ -228,19 +142,7 @@ public final class MtlsClient implements AutoCloseable {
    * as a server with the same would judge it. Null without an identity.
    */
   public PreflightCheck.Report preflight() {
-    ClientMaterial.Generation generation = material.current();
-    if (generation.identity() == null) {
-      return null;
-    }
-    Instant now = clock.instant();
-    Preflight cached = preflight;
-    if (cached == null || cached.generation() != generation.number() || now.isAfter(cached.until())) {
-      cached = new Preflight(generation.number(),
-          PreflightCheck.check(generation.identity().chain(), generation.trust(), now, expiryWarning),
-          now.plus(PREFLIGHT_INTERVAL));
-      preflight = cached;
-    }
-    return cached.report();
+    return preflight.report();
   }
 
   /** TLS handshakes this client completed (full or resumed); one per new connection. */
@@ -250,107 +152,18 @@ public final class MtlsClient implements AutoCloseable {
 
   /** Full handshakes: those in which the server presented its certificate (not session resumptions). */
   public int fullHandshakes() {
-    return recorder.fullHandshakes();
+    return tls.fullHandshakes();
   }
 
   @Override
   public void close() {
-    material.close();
-    http.close(CloseMode.GRACEFUL);
-  }
-
-  private Diagnosis explain(Throwable failure, String host, int port, HttpContext context) {
-    Handshake handshake = context == null ? null : (Handshake) context.getAttribute(TlsSocketAdapter.HANDSHAKE);
-    ClientMaterial.Generation generation = material.current();
-    return FailureExplainer.explain(failure, new FailureExplainer.Situation(host, port, handshake,
-        generation.identity() == null ? List.of() : generation.identity().chain(),
-        generation.trust() == null ? List.of() : generation.trust().anchors().certificates(), protocols, preflight(),
-        clock.instant()));
-  }
-
-  private MtlsException failed(ClassicHttpRequest request, MtlsException failure, Instant start) {
-    FailedRequest failed = new FailedRequest(request.getMethod(), uri(request), failure.getDiagnosis(),
-        Duration.between(start, clock.instant()));
-    tell(l -> l.failed(failed));
-    return failure;
-  }
-
-  private void tell(Consumer<ClientListener> event) {
-    for (ClientListener listener : listeners) {
-      try {
-        event.accept(listener);
-      } catch (RuntimeException e) {
-        LOG.warn("client listener {} failed", listener.getClass().getName(), e);
-      }
-    }
-  }
-
-  private static URI uri(ClassicHttpRequest request) {
-    try {
-      return request.getUri();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("not a URI: " + request.getRequestUri(), e);
-    }
-  }
-
-  private static Diagnosis preflightDiagnosis(Verdict verdict) {
-    Diagnosis.Kind kind = switch (verdict.reason()) {
-      case EXPIRED -> Diagnosis.Kind.OWN_CERTIFICATE_EXPIRED;
-      case NOT_YET_VALID -> Diagnosis.Kind.OWN_CERTIFICATE_NOT_YET_VALID;
-      case WRONG_PURPOSE, KEY_USAGE -> Diagnosis.Kind.OWN_CERTIFICATE_NOT_FOR_CLIENTS;
-      default -> Diagnosis.Kind.OWN_CERTIFICATE_REFUSED;
-    };
-    String sentence = "Our certificate would be refused: " + verdict.reason().words() + ": " + verdict.sentence()
-        + ".";
-    return new Diagnosis(kind, verdict.reason(), sentence, verdict.reason().hint(),
-        "pre-flight check before connecting; nothing was sent");
-  }
-
-  private MtlsResponse read(ClassicHttpResponse response, HttpClientContext context) throws IOException {
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (Header header : response.getHeaders()) {
-      headers.add(Map.entry(header.getName(), header.getValue()));
-    }
-    HttpEntity entity = response.getEntity();
-    byte[] body = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
-    return new MtlsResponse(response.getCode(), headers, body, tlsInfo(context));
-  }
-
-  private static TlsInfo tlsInfo(HttpClientContext context) {
-    Handshake fresh = (Handshake) context.getAttribute(TlsSocketAdapter.HANDSHAKE);
-    SSLSession session = context.getSSLSession();
-    Handshake handshake = fresh;
-    if (handshake == null && session != null
-        && session.getValue(TlsSocketAdapter.SESSION_HANDSHAKE) instanceof Handshake stored) {
-      handshake = stored;
-    }
-    String protocol = session == null ? "unknown" : session.getProtocol();
-    String cipher = session == null ? "unknown" : session.getCipherSuite();
-    if (handshake == null) {
-      return new TlsInfo(protocol, cipher, List.of(), false, false, List.of(), List.of(),
-          session != null && session.getLocalCertificates() != null);
-    }
-    return new TlsInfo(protocol, cipher, handshake.serverChain, fresh != null, handshake.certificateRequested,
-        handshake.acceptedIssuers, handshake.acceptedKeyTypes, handshake.certificateSent);
-  }
-
-  private static int port(URIAuthority authority) {
-    return authority.getPort() < 0 ? 443 : authority.getPort();
-  }
-
-  private static Timeout timeout(Duration duration) {
-    return Timeout.ofMilliseconds(duration.toMillis());
+    tls.close();
+    connections.close();
   }
 
   /** Configures an {@link MtlsClient}; every setting has a default except what is ours to give. */
   public static final class Builder {
-    Identity identity;
-    Function<Clock, ReloadableIdentity> identityFiles;
-    Trust trust;
-    final ReloadableTrust.Builder trustFiles = ReloadableTrust.builder();
-    boolean crlFiles;
-    boolean onlineRevocation;
-    SSLContext sslContext;
+    final MaterialSources.Builder material = new MaterialSources.Builder();
     Duration reloadInterval = Duration.ofSeconds(10);
     final List<ClientListener> listeners = new ArrayList<>();
     Duration connectTimeout = Duration.ofSeconds(5);
@@ -370,8 +183,7 @@ public final class MtlsClient implements AutoCloseable {
      * that).
      */
     public Builder identity(Identity identity) {
-      this.identity = Objects.requireNonNull(identity, "identity == null");
-      this.identityFiles = null;
+      material.identity(identity);
       return this;
     }
 
@@ -381,20 +193,13 @@ public final class MtlsClient implements AutoCloseable {
      * valid now; new connections present it, pooled ones drain.
      */
     public Builder identityPem(Path chain, Path key, char[] password) {
-      Objects.requireNonNull(chain, "chain == null");
-      Objects.requireNonNull(key, "key == null");
-      char[] copy = password == null ? null : password.clone();
-      this.identityFiles = clock -> ReloadableIdentity.pem(chain, key, copy, Purpose.CLIENT, clock);
-      this.identity = null;
+      material.identityPem(chain, key, password);
       return this;
     }
 
     /** Like {@link #identityPem}, from a PKCS#12 key entry ({@code alias} null: the only one). */
     public Builder identityPkcs12(Path file, char[] password, String alias) {
-      Objects.requireNonNull(file, "file == null");
-      char[] copy = password == null ? null : password.clone();
-      this.identityFiles = clock -> ReloadableIdentity.pkcs12(file, copy, alias, Purpose.CLIENT, clock);
-      this.identity = null;
+      material.identityPkcs12(file, password, alias);
       return this;
     }
 
@@ -403,7 +208,7 @@ public final class MtlsClient implements AutoCloseable {
      * public CAs, deliberately.
      */
     public Builder trust(TrustAnchors anchors) {
-      trustFiles.anchors(Objects.requireNonNull(anchors, "anchors == null"));
+      material.anchors(anchors);
       return this;
     }
 
@@ -412,32 +217,31 @@ public final class MtlsClient implements AutoCloseable {
      * (as a server with the same anchors and CRLs would judge it).
      */
     public Builder trust(Trust trust) {
-      this.trust = Objects.requireNonNull(trust, "trust == null");
+      material.trust(trust);
       return this;
     }
 
     /** Whom we trust: a PEM bundle of CA certificates, reloaded when it changes. */
     public Builder trustPem(Path bundle) {
-      trustFiles.anchorsPem(bundle);
+      material.anchorsPem(bundle);
       return this;
     }
 
     /** Whom we trust: the trusted-certificate entries of a PKCS#12 truststore, reloaded when it changes. */
     public Builder trustPkcs12(Path file, char[] password) {
-      trustFiles.anchorsPkcs12(file, password);
+      material.anchorsPkcs12(file, password);
       return this;
     }
 
     /** A PEM file of CRLs for the servers' CAs (and our own), reloaded when it changes. Needs trust anchors. */
     public Builder addCrlFile(Path file) {
-      trustFiles.addCrlFile(file);
-      crlFiles = true;
+      material.addCrlFile(file);
       return this;
     }
 
     /** What to do when CRLs are configured but a CA in a server's path has none. If unset: refuse. */
     public Builder missingCrl(MissingCrlPolicy policy) {
-      trustFiles.missingCrl(policy);
+      material.missingCrl(policy);
       return this;
     }
 
@@ -447,8 +251,7 @@ public final class MtlsClient implements AutoCloseable {
      * Needs trust anchors.
      */
     public Builder revocationSource(RevocationSource source) {
-      trustFiles.revocationSource(source);
-      onlineRevocation = source != null;
+      material.revocationSource(source);
       return this;
     }
 
@@ -457,8 +260,7 @@ public final class MtlsClient implements AutoCloseable {
      * asks). A stapled response is checked whether or not this is set. Needs trust anchors.
      */
     public Builder requireStapledOcsp(boolean required) {
-      trustFiles.requireStapledOcsp(required);
-      onlineRevocation |= required;
+      material.requireStapledOcsp(required);
       return this;
     }
 
@@ -468,7 +270,7 @@ public final class MtlsClient implements AutoCloseable {
      * reload do not apply (the context is ours to rotate), and failures are explained with less detail.
      */
     public Builder sslContext(SSLContext context) {
-      this.sslContext = Objects.requireNonNull(context, "context == null");
+      material.sslContext(context);
       return this;
     }
 
@@ -551,24 +353,7 @@ public final class MtlsClient implements AutoCloseable {
     }
 
     public MtlsClient build() {
-      boolean ownMaterial = identity != null || identityFiles != null || trust != null || trustFiles.hasAnchors()
-          || crlFiles || onlineRevocation;
-      if (sslContext != null && ownMaterial) {
-        throw new IllegalStateException("an SSLContext carries its own identity and trust: set either sslContext or "
-            + "identity and trust, not both");
-      }
-      if (trust != null && trustFiles.hasAnchors()) {
-        throw new IllegalStateException("trust is set twice: give a Trust, or anchors (with CRL files), not both");
-      }
-      if ((crlFiles || onlineRevocation) && !trustFiles.hasAnchors()) {
-        throw new IllegalStateException("CRL files and revocation sources need trust anchors: set"
-            + " trust(TrustAnchors), trustPem or trustPkcs12 too (with trust(Trust), configure them on the Trust)");
-      }
-      if (sslContext == null && trust == null && !trustFiles.hasAnchors()) {
-        throw new IllegalStateException("no trust for servers: set trust(TrustAnchors), trustPem(...) or"
-            + " trustPkcs12(...), or trust(Trust.system()) to trust the JDK's public CAs");
-      }
-      return new MtlsClient(this);
+      return new MtlsClient(this, material.build(clock));
     }
 
     private static Duration positive(Duration duration, String name) {

@@ -8,6 +8,7 @@ import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.TlsPolicy;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.Issued;
@@ -233,12 +234,8 @@ class RotationTest {
     }
   }
 
-  private static void awaitAtLeast(AtomicInteger counter, int target) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (counter.get() < target && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(counter.get()).isGreaterThanOrEqualTo(target);
+  private static void awaitAtLeast(AtomicInteger counter, int target) {
+    Eventually.within(Duration.ofSeconds(20)).until(target + " successful requests", () -> counter.get() >= target);
   }
 
   /** Writes {@code issued}'s chain and key the way cert-manager does: each file replaced atomically. */

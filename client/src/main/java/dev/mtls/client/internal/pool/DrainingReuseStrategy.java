@@ -1,5 +1,6 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.pool;
 
+import dev.mtls.client.internal.tls.Handshake;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -44,8 +45,8 @@ final class DrainingReuseStrategy implements ConnectionReuseStrategy, Connection
     if (session == null) {
       return true;
     }
-    if (!(session.getValue(TlsSocketAdapter.SESSION_HANDSHAKE) instanceof Handshake handshake)
-        || handshake.generation != generation.getAsLong()) {
+    Handshake handshake = Handshake.ofSession(session);
+    if (handshake == null || handshake.generation() != generation.getAsLong()) {
       return false;
     }
     Instant until = validUntil(session);
@@ -66,9 +67,9 @@ final class DrainingReuseStrategy implements ConnectionReuseStrategy, Connection
 
   /** Until when the full handshake's verdict on the server holds, else its certificate's notAfter. */
   private static Instant validUntil(SSLSession session) {
-    if (session.getValue(TlsSocketAdapter.SESSION_HANDSHAKE) instanceof Handshake handshake
-        && handshake.serverVerdict != null && handshake.serverVerdict.validUntil().isPresent()) {
-      return handshake.serverVerdict.validUntil().get();
+    Handshake handshake = Handshake.ofSession(session);
+    if (handshake != null && handshake.serverVerdict() != null && handshake.serverVerdict().validUntil().isPresent()) {
+      return handshake.serverVerdict().validUntil().get();
     }
     try {
       Certificate[] chain = session.getPeerCertificates();

@@ -1,7 +1,8 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.tls;
 
 import dev.mtls.pki.material.trust.CertificateRejectedException;
 import dev.mtls.pki.material.trust.Purpose;
+import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.pki.material.trust.Verdict;
 import java.io.IOException;
@@ -9,10 +10,10 @@ import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -24,26 +25,20 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 /**
  * The one place that glues our SSLContext into HttpClient5. It builds HttpClient's own classic strategy
  * (protocols, suites, JSSE host-name check) for the material generation in service, and wraps it to count
- * handshakes, to record each one into the request's context (where {@link FailureExplainer} finds it if the
+ * handshakes, to record each one into the request's context (where the failure explainer finds it if the
  * request fails) and to mark each session with the generation that made it.
  */
 final class TlsSocketAdapter implements TlsSocketStrategy {
-  /** Context attribute holding the {@link Handshake} of the connection opened for this request, if any. */
-  static final String HANDSHAKE = "dev.mtls.client.handshake";
-  /** SSLSession value holding the {@link Handshake} that created the session, for reused connections. */
-  static final String SESSION_HANDSHAKE = "dev.mtls.client.handshake";
-
   private record Current(TlsSocketStrategy strategy, long generation, Trust trust) {}
 
   private final List<String> protocols;
   private final HandshakeRecorder recorder;
   private final Clock clock;
-  private final Consumer<ClientHandshake> completed;
+  private final Consumer<Handshake> completed;
   private final AtomicInteger handshakes = new AtomicInteger();
   private volatile Current current;
 
-  TlsSocketAdapter(List<String> protocols, HandshakeRecorder recorder, Clock clock,
-      Consumer<ClientHandshake> completed) {
+  TlsSocketAdapter(List<String> protocols, HandshakeRecorder recorder, Clock clock, Consumer<Handshake> completed) {
     this.protocols = protocols;
     this.recorder = recorder;
     this.clock = clock;
@@ -51,20 +46,20 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
   }
 
   /**
-   * New connections from now on handshake with {@code context}, and their sessions carry {@code generation}; a
-   * resumed session's server chain is judged again by {@code trust} (null for a caller's own SSLContext, whose
-   * trust manager is not ours to repeat).
+   * New connections from now on handshake with the generation's context, and their sessions carry its number; a
+   * resumed session's server chain is judged again by its trust (none for a caller's own SSLContext, whose trust
+   * manager is not ours to repeat).
    */
-  void use(SSLContext context, long generation, Trust trust) {
+  void use(Generation generation) {
     TlsSocketStrategy strategy = ClientTlsStrategyBuilder.create()
-        .setSslContext(context)
+        .setSslContext(generation.context())
         .setTlsVersions(protocols.toArray(new String[0]))
         // Narrowed to AEAD with ECDHE even when the caller gave its own SSLContext.
-        .setCiphers(dev.mtls.pki.material.trust.TlsPolicy.cipherSuites(context))
+        .setCiphers(TlsPolicy.cipherSuites(generation.context()))
         // JSSE checks the host name inside the handshake, against the SANs; there is no switch to turn it off.
         .setHostVerificationPolicy(HostnameVerificationPolicy.BUILTIN)
         .buildClassic();
-    current = new Current(strategy, generation, trust);
+    current = new Current(strategy, generation.number(), generation.trust());
   }
 
   @Override
@@ -73,7 +68,7 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
     Current now = current;
     Handshake handshake = new Handshake(target, port, now.generation());
     if (context != null) {
-      context.setAttribute(HANDSHAKE, handshake);
+      handshake.attachTo(context);
     }
     recorder.begin(handshake);
     SSLSocket upgraded;
@@ -82,16 +77,16 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
     } finally {
       recorder.end();
     }
-    handshake.completed = true;
-    handshakes.incrementAndGet();
     SSLSession session = upgraded.getSession();
-    if (handshake.serverVerdict == null && now.trust() != null) {
+    boolean resumed = handshake.serverVerdict() == null;
+    handshake.complete(new Handshake.Completion(session.getProtocol(), session.getCipherSuite(), resumed,
+        leaf(session.getPeerCertificates()), leaf(session.getLocalCertificates()), clock.instant()));
+    handshakes.incrementAndGet();
+    if (resumed && now.trust() != null) {
       recheckResumed(upgraded, session, now.trust());
     }
-    session.putValue(SESSION_HANDSHAKE, handshake);
-    completed.accept(new ClientHandshake(target, port, session.getProtocol(), session.getCipherSuite(),
-        handshake.serverVerdict == null, leaf(session.getPeerCertificates()), leaf(session.getLocalCertificates()),
-        now.generation(), clock.instant()));
+    handshake.attachTo(session);
+    completed.accept(handshake);
     return upgraded;
   }
 
@@ -102,7 +97,7 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
    * refused.
    */
   private void recheckResumed(SSLSocket socket, SSLSession session, Trust trust) throws IOException {
-    List<X509Certificate> chain = new java.util.ArrayList<>();
+    List<X509Certificate> chain = new ArrayList<>();
     for (Certificate certificate : session.getPeerCertificates()) {
       if (certificate instanceof X509Certificate x509) {
         chain.add(x509);

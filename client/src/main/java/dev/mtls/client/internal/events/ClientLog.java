@@ -1,5 +1,9 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.events;
 
+import dev.mtls.client.ClientHandshake;
+import dev.mtls.client.ClientListener;
+import dev.mtls.client.CompletedRequest;
+import dev.mtls.client.FailedRequest;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.reload.MaterialLog;
@@ -12,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@link MaterialLog} logs them. Every certificate-derived string is escaped by {@link DistinguishedName} or
  * already escaped in the event; the application picks the backend.
  */
-public final class ClientLog implements ClientListener {
+final class ClientLog implements ClientListener {
   private static final Logger LOG = LoggerFactory.getLogger("dev.mtls.client");
   private final MaterialLog materials = new MaterialLog();
 

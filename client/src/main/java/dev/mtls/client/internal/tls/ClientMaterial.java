@@ -1,11 +1,10 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.tls;
 
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.reload.MaterialReloader;
 import dev.mtls.pki.material.reload.MaterialUnit;
 import dev.mtls.pki.material.reload.ReloadableIdentity;
-import dev.mtls.pki.material.reload.ReloadableTrust;
 import dev.mtls.pki.material.trust.PeerTrustManager;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
@@ -18,22 +17,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
-/**
- * The client's identity and trust, reloaded from their files, as a sequence of {@link Generation}s. Every applied
- * change starts a new generation with an SSLContext of its own, so that no TLS session made under the old material
- * is resumed under the new (a resumed session would present the old certificate again, without a new handshake).
- */
+/** The client's identity and trust, reloaded from their files, as a sequence of {@link Generation}s. */
 final class ClientMaterial implements AutoCloseable {
-  /**
-   * The material in service at one time.
-   *
-   * @param number   1 for the material loaded at start, then one more for each applied change
-   * @param context  the SSLContext every new connection of this generation handshakes with
-   * @param identity our identity; null when we have none or the caller gave its own SSLContext
-   * @param trust    whom we trust; null when the caller gave its own SSLContext
-   */
-  record Generation(long number, SSLContext context, Identity identity, Trust trust) {}
-
   private final Identity fixedIdentity;
   private final ReloadableIdentity identity;
   private final Supplier<Trust> trust;
@@ -45,24 +30,23 @@ final class ClientMaterial implements AutoCloseable {
   private volatile Generation current;
   private Consumer<Generation> onChange = generation -> {};
 
-  ClientMaterial(MtlsClient.Builder builder, HandshakeRecorder recorder, Consumer<MaterialEvent> events) {
+  ClientMaterial(MaterialSources sources, HandshakeRecorder recorder, Clock clock, Consumer<MaterialEvent> events) {
     this.recorder = recorder;
-    this.clock = builder.clock;
-    this.given = builder.sslContext;
+    this.clock = clock;
+    this.given = sources.sslContext();
     List<MaterialUnit<?>> units = new ArrayList<>();
     // A fixed identity is used as given, even expired: the pre-flight check explains what a server will say.
-    this.fixedIdentity = builder.identity;
-    this.identity = builder.identityFiles == null ? null : builder.identityFiles.apply(builder.clock);
+    this.fixedIdentity = sources.identity();
+    this.identity = sources.identityFiles();
     if (identity != null) {
       units.add(identity.unit());
     }
-    if (builder.sslContext == null && builder.trustFiles.hasAnchors()) {
-      ReloadableTrust reloadable = builder.trustFiles.build();
-      units.addAll(reloadable.units());
-      this.trust = reloadable;
+    if (sources.trustFiles() != null) {
+      units.addAll(sources.trustFiles().units());
+      this.trust = sources.trustFiles();
     } else {
       // Only with the caller's own SSLContext is there no trust of ours (the builder refuses none otherwise).
-      Trust fixed = builder.trust != null ? builder.trust : Trust.system();
+      Trust fixed = sources.trust() != null ? sources.trust() : Trust.system();
       this.trust = () -> fixed;
     }
     this.reloader = new MaterialReloader(units, clock).listener(event -> {

@@ -1,4 +1,4 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.tls;
 
 import dev.mtls.pki.material.trust.Verdict;
 import java.net.Socket;
@@ -43,18 +43,15 @@ final class HandshakeRecorder {
     serverCertificatesChecked.incrementAndGet();
     Handshake handshake = current.get();
     if (handshake != null) {
-      handshake.serverChain = verdict.offered();
-      handshake.serverVerdict = verdict;
+      handshake.serverJudged(verdict);
     }
   }
 
   private void clientAliasChosen(String[] keyTypes, Principal[] issuers, String alias) {
     Handshake handshake = current.get();
     if (handshake != null) {
-      handshake.certificateRequested = true;
-      handshake.acceptedKeyTypes = keyTypes == null ? List.of() : List.copyOf(Arrays.asList(keyTypes));
-      handshake.acceptedIssuers = issuers == null ? List.of() : List.copyOf(Arrays.asList(issuers));
-      handshake.certificateSent = alias != null;
+      handshake.certificateRequest(keyTypes == null ? List.of() : Arrays.asList(keyTypes),
+          issuers == null ? List.of() : Arrays.asList(issuers), alias != null);
     }
   }
 

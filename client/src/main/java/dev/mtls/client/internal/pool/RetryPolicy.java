@@ -1,9 +1,11 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.pool;
 
+import dev.mtls.client.internal.tls.Handshake;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
@@ -18,14 +20,14 @@ import org.apache.hc.core5.util.TimeValue;
  * (with TLS 1.3 a rejected client certificate shows up as a broken pipe or reset at the first write or read,
  * and retrying would only repeat the rejection and hide it), never a TLS error, never on a response status.
  */
-final class RetryPolicy implements org.apache.hc.client5.http.HttpRequestRetryStrategy {
+final class RetryPolicy implements HttpRequestRetryStrategy {
 
   @Override
   public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
     if (execCount > 1 || !Method.isIdempotent(request.getMethod())) {
       return false;
     }
-    if (context != null && context.getAttribute(TlsSocketAdapter.HANDSHAKE) != null) {
+    if (Handshake.ofRequest(context) != null) {
       return false;
     }
     if (exception instanceof SSLException) {

@@ -1,7 +1,8 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.client.internal.tls.Handshake;
 import java.net.ConnectException;
 import java.net.SocketException;
 import javax.net.ssl.SSLHandshakeException;
@@ -32,7 +33,7 @@ class RetryPolicyTest {
   @Test
   void failure_after_a_handshake_in_this_request_is_not_retried() {
     HttpClientContext fresh = HttpClientContext.create();
-    fresh.setAttribute(TlsSocketAdapter.HANDSHAKE, new Handshake("localhost", 443, 1));
+    new Handshake("localhost", 443, 1).attachTo(fresh);
     // TLS 1.3: a rejected client certificate surfaces as a broken pipe at the first write.
     assertThat(policy.retryRequest(new BasicHttpRequest("GET", "/"), new SocketException("Broken pipe"), 1, fresh))
         .isFalse();

@@ -1,7 +1,9 @@
-package dev.mtls.client;
+package dev.mtls.client.internal.tls;
 
 import dev.mtls.pki.material.trust.HostnameCheck;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.psl.PublicSuffixMatcherLoader;
 import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 
 /**
@@ -12,10 +14,10 @@ import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 final class HttpClientHostnames {
   static final HostnameCheck CHECK = new HostnameCheck() {
     private final DefaultHostnameVerifier verifier =
-        new DefaultHostnameVerifier(org.apache.hc.client5.http.psl.PublicSuffixMatcherLoader.getDefault());
+        new DefaultHostnameVerifier(PublicSuffixMatcherLoader.getDefault());
 
     @Override
-    public void check(String host, java.security.cert.X509Certificate certificate) throws Mismatch {
+    public void check(String host, X509Certificate certificate) throws Mismatch {
       try {
         verifier.verify(host, certificate);
       } catch (SSLException e) {

@@ -1,0 +1,71 @@
+package dev.mtls.client.cli;
+
+import dev.mtls.client.MtlsClient;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The small load generator: the request sent N times over C threads, reported as a rate and handshake counts. */
+final class LoadOptions {
+  @Option(names = "--repeat", paramLabel = "N", description = "Send the request N times and report requests/s "
+      + "and handshakes instead of the body.")
+  int repeat = 1;
+
+  @Option(names = "--warmup", paramLabel = "N", description = "With --repeat: send N requests first, not counted, "
+      + "so the figures are those of a warmed-up JVM. Default: 0.")
+  int warmup;
+
+  @Option(names = "--concurrency", paramLabel = "C", description = "With --repeat: C threads (and at most C "
+      + "connections). Default: 1.")
+  int concurrency = 1;
+
+  /** Refuses counts that make no sense, and a load run together with {@code --trace} ({@code tracing}). */
+  void validate(CommandLine commandLine, boolean tracing) {
+    if (repeat < 1 || concurrency < 1 || concurrency > repeat && repeat > 1) {
+      throw new CommandLine.ParameterException(commandLine, "need --repeat >= 1 and 1 <= --concurrency <= --repeat");
+    }
+    if (warmup < 0 || warmup > 0 && repeat == 1) {
+      throw new CommandLine.ParameterException(commandLine, "--warmup N (N >= 0) goes with --repeat");
+    }
+    if (tracing && repeat > 1) {
+      throw new CommandLine.ParameterException(commandLine, "--trace shows one request's handshake; drop --repeat");
+    }
+    if (concurrency > 1 && repeat == 1) {
+      throw new CommandLine.ParameterException(commandLine, "--concurrency needs --repeat");
+    }
+  }
+
+  /** Whether a load run was asked for, instead of one request. */
+  boolean isLoadRun() {
+    return repeat > 1;
+  }
+
+  /** Connections the client may open: one per thread. */
+  int connections() {
+    return Math.max(1, concurrency);
+  }
+
+  /** Runs the warm-up and the counted requests; prints the figures and returns the exit code. */
+  int run(MtlsClient client, Supplier<ClassicHttpRequest> request, PrintWriter out, PrintWriter err)
+      throws Exception {
+    if (warmup > 0) {
+      new LoadRun(client, request, warmup, concurrency).run();
+    }
+    LoadRun.Result result = new LoadRun(client, request, repeat, concurrency).run();
+    out.printf(Locale.ROOT, "%d requests, concurrency %d, in %.3f s: %.1f requests/s%n", repeat, concurrency,
+        result.seconds(), repeat / result.seconds());
+    out.printf(Locale.ROOT, "handshakes: %d (full: %d, resumed: %d)%n", client.handshakes(),
+        client.fullHandshakes(), client.handshakes() - client.fullHandshakes());
+    out.println("statuses: " + result.statuses() + (result.failures().isEmpty() ? ""
+        : ", failures: " + result.failures().size()));
+    out.flush();
+    if (!result.failures().isEmpty()) {
+      return ClientCommand.report(result.failures().get(0), err);
+    }
+    return result.statuses().keySet().stream().anyMatch(status -> status >= 400) ? ClientCommand.HTTP_ERROR
+        : ClientCommand.OK;
+  }
+}
