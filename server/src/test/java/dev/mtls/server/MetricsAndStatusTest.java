@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Issued;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,9 +76,8 @@ class MetricsAndStatusTest {
   }
 
   private static String scrape(MtlsServer server, String path) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
+    PlainHttp.Response response = PlainHttp.get(URI.create("http://127.0.0.1:" + server.managementPort() + path));
+    assertThat(response.status()).isEqualTo(200);
     return response.body();
   }
 

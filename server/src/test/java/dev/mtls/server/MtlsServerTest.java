@@ -7,12 +7,10 @@ import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.server.testing.TestRoutes;
+import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.pki.KeyStores;
 import dev.mtls.testing.tls.TlsProbe;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -139,12 +137,9 @@ class MtlsServerTest {
 
   @Test
   void management_port_answers_health_and_ready_over_plain_http_without_certificate() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/health", "/ready")) {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(200);
+      PlainHttp.Response response = PlainHttp.get(URI.create("http://127.0.0.1:" + server.managementPort() + path));
+      assertThat(response.status()).isEqualTo(200);
       assertThat(response.body()).isEqualTo(path.equals("/health") ? "ok\n" : "ready\n");
     }
   }

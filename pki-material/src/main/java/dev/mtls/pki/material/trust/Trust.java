@@ -167,7 +167,8 @@ public final class Trust {
   /**
    * Decides whether {@code chain} (leaf first, as a peer sends it) is trusted for {@code purpose} at {@code at}.
    * Trusted verdicts are remembered for identical chains until they stop holding, so a connection that asks again
-   * on every request costs a lookup.
+   * on every request costs a lookup; a verdict that rests on stapled OCSP responses is not, as the next handshake
+   * may staple another answer.
    */
   public Verdict verify(List<X509Certificate> chain, Purpose purpose, Instant at) {
     return verify(chain, purpose, at, List.of());
@@ -184,12 +185,16 @@ public final class Trust {
           -1, generation);
     }
     CacheKey key = new CacheKey(purpose, List.copyOf(chain));
-    Verdict known = verdicts.get(key);
+    List<byte[]> staples = stapled == null ? List.of() : stapled;
+    // A verdict that rests on staples (or on their absence, under must-staple) answers for those staples only.
+    boolean dependsOnStaples = staples.stream().anyMatch(staple -> staple != null && staple.length > 0)
+        || (stapleRequired && purpose == Purpose.SERVER);
+    Verdict known = dependsOnStaples ? null : verdicts.get(key);
     if (known != null && known.holdsAt(at)) {
       return known;
     }
-    Verdict verdict = decide(key.chain(), purpose, at, stapled == null ? List.of() : stapled);
-    if (verdict.isTrusted()) {
+    Verdict verdict = decide(key.chain(), purpose, at, staples);
+    if (verdict.isTrusted() && !dependsOnStaples) {
       if (verdicts.size() >= CACHE_LIMIT) {
         verdicts.clear();
       }

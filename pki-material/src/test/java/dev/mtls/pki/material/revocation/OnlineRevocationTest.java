@@ -353,6 +353,24 @@ class OnlineRevocationTest {
   }
 
   @Test
+  void a_verdict_reached_with_a_good_staple_does_not_answer_for_a_later_revoked_or_missing_one() {
+    Issued server = pki.issuing.issue("CN=localhost").server().dns("localhost").build();
+    Trust trust = Trust.of(TrustAnchors.of(pki.anchors())).requiringStapledOcsp(true);
+    byte[] good = responder.responseFor(server.certificate());
+    responder.revoke(server.certificate(), TestRevocationServer.KEY_COMPROMISE);
+    byte[] revoked = responder.responseFor(server.certificate());
+
+    Verdict first = trust.verify(server.chain(), Purpose.SERVER, clock.instant(), List.of(good));
+    Verdict thenRevoked = trust.verify(server.chain(), Purpose.SERVER, clock.instant(), List.of(revoked));
+    Verdict thenNone = trust.verify(server.chain(), Purpose.SERVER, clock.instant(), List.of());
+
+    assertThat(first.isTrusted()).isTrue();
+    assertThat(thenRevoked.reason()).isEqualTo(Reason.REVOKED);
+    assertThat(thenNone.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(thenNone.sentence()).contains("must-staple");
+  }
+
+  @Test
   void a_stale_answer_is_not_good() {
     responder.validity(Duration.ofMinutes(1));
     Issued pat = client("pat", responder.ocspUrl(), null);
