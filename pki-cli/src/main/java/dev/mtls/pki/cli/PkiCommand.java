@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
-/** {@code java -jar pki/target/mtls-pki.jar COMMAND}: a two-tier CA for learning and testing mTLS. */
+/** {@code java -jar pki-cli/target/mtls-pki.jar COMMAND}: a two-tier CA for learning and testing mTLS. */
 @Command(name = "mtls-pki", mixinStandardHelpOptions = true, version = "mtls-pki 0.1.0",
     description = "A two-tier CA (root + intermediate) for mutual TLS: issue, sign CSRs, revoke, publish, inspect, verify.",
     subcommands = {InitCommand.class, IssueCommand.class, CsrCommand.class, SignCommand.class, RevokeCommand.class,
