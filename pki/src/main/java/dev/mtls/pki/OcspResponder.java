@@ -1,5 +1,6 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.internal.x509.Signatures;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
@@ -136,7 +137,7 @@ public final class OcspResponder {
       // The signer's certificate: a relying party checks it was issued by the CA in question, for OCSP signing.
       X509CertificateHolder[] chain = {new JcaX509CertificateHolder(signing.certificate())};
       return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, builder.build(
-          new JcaContentSignerBuilder(Signing.algorithmFor(signing.certificate().getPublicKey()))
+          new JcaContentSignerBuilder(Signatures.algorithmFor(signing.certificate().getPublicKey()))
               .build(signing.privateKey()),
           chain, Date.from(now))).getEncoded();
     } catch (OCSPException | OperatorCreationException | CertificateEncodingException | IOException e) {
