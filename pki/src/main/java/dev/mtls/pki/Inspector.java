@@ -4,8 +4,6 @@ import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
