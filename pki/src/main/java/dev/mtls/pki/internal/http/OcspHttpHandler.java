@@ -1,4 +1,4 @@
-package dev.mtls.pki;
+package dev.mtls.pki.internal.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -7,22 +7,28 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
- * An {@link OcspResponder} over HTTP (RFC 6960 appendix A): {@code POST} with an {@code application/ocsp-request}
- * body, or {@code GET} with the request base64-encoded (and URL-encoded) as the last path segment, which caches
- * and proxies may keep until the answer's nextUpdate. Requests over {@value OcspResponder#MAX_REQUEST_BYTES} bytes
- * get 413; other methods 405.
+ * An OCSP responder over HTTP (RFC 6960 appendix A): {@code POST} with an {@code application/ocsp-request} body, or
+ * {@code GET} with the request base64-encoded (and URL-encoded) as the last path segment, which caches and proxies may
+ * keep for {@code maxAge}. Requests over the size limit get 413; other methods 405.
  */
-final class OcspHttpHandler implements HttpHandler {
+public final class OcspHttpHandler implements HttpHandler {
   private static final String RESPONSE_TYPE = "application/ocsp-response";
 
-  private final OcspResponder responder;
+  private final UnaryOperator<byte[]> responder;
+  private final Duration maxAge;
+  private final int maxRequestBytes;
 
-  OcspHttpHandler(OcspResponder responder) {
+  /** Answers each DER request with {@code responder}'s DER response. */
+  public OcspHttpHandler(UnaryOperator<byte[]> responder, Duration maxAge, int maxRequestBytes) {
     this.responder = Objects.requireNonNull(responder, "responder == null");
+    this.maxAge = Objects.requireNonNull(maxAge, "maxAge == null");
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   @Override
@@ -44,10 +50,10 @@ final class OcspHttpHandler implements HttpHandler {
         exchange.sendResponseHeaders(413, -1);
         return;
       }
-      byte[] response = responder.respond(request);
+      byte[] response = responder.apply(request);
       exchange.getResponseHeaders().set("Content-Type", RESPONSE_TYPE);
       if (cacheable) {
-        exchange.getResponseHeaders().set("Cache-Control", "max-age=" + responder.validity().toSeconds()
+        exchange.getResponseHeaders().set("Cache-Control", "max-age=" + maxAge.toSeconds()
             + ", public, no-transform, must-revalidate");
       }
       exchange.sendResponseHeaders(200, response.length);
@@ -58,21 +64,21 @@ final class OcspHttpHandler implements HttpHandler {
   }
 
   /** The body, or null when it is larger than an OCSP request can reasonably be. */
-  private static byte[] read(InputStream body) throws IOException {
-    byte[] bytes = body.readNBytes(OcspResponder.MAX_REQUEST_BYTES + 1);
-    return bytes.length > OcspResponder.MAX_REQUEST_BYTES ? null : bytes;
+  private byte[] read(InputStream body) throws IOException {
+    byte[] bytes = body.readNBytes(maxRequestBytes + 1);
+    return bytes.length > maxRequestBytes ? null : bytes;
   }
 
-  private static byte[] decodePath(String rawPath) {
+  private byte[] decodePath(String rawPath) {
     String last = rawPath.substring(rawPath.lastIndexOf('/') + 1);
-    if (last.length() > OcspResponder.MAX_REQUEST_BYTES * 2) {
+    if (last.length() > maxRequestBytes * 2) {
       return null;
     }
     try {
       // A '+' of the base64 may arrive unescaped; URLDecoder would make it a space.
       return Base64.getDecoder().decode(URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException e) {
-      return new byte[0]; // answered malformedRequest
+      return new byte[0]; // the responder answers malformedRequest
     }
   }
 }
