@@ -1,16 +1,15 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
-import dev.mtls.pki.material.Passwords;
-import java.nio.file.Path;
 import java.security.cert.X509CRL;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "crl", mixinStandardHelpOptions = true,
@@ -18,32 +17,27 @@ import picocli.CommandLine.Spec;
         "that is revoked) and the root's (the issuing CA itself, when revoked). Give servers this file: it covers",
         "every CA of a client's path, which a server that refuses missing CRLs needs."})
 final class CrlCommand implements Callable<Integer> {
+  @ParentCommand
+  PkiCommand pki;
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
+  @Mixin
+  CaOptions ca;
 
   @Option(names = "--days", paramLabel = "N", defaultValue = "7",
       description = "Days until nextUpdate; servers refuse a CRL past it (default: ${DEFAULT-VALUE}).")
   int days;
 
-  @Mixin
-  PasswordOptions password;
-
   @Override
   public Integer call() {
-    if (days <= 0) {
-      throw new IllegalArgumentException("--days must be positive, got " + days);
-    }
-    char[] caPassword = password.resolve();
+    Duration validity = Durations.positive("--days", days, ChronoUnit.DAYS);
     CaDirectory.PublishedCrls crls;
-    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      crls = ca.generateCrl(Duration.ofDays(days));
-    } finally {
-      Passwords.clear(caPassword);
+    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+      crls = directory.generateCrl(validity);
     }
-    spec.commandLine().getOut().println("Wrote " + dir.resolve("crl.pem") + ": the issuing CA's CRL with "
+    spec.commandLine().getOut().println("Wrote " + ca.dir().resolve("crl.pem") + ": the issuing CA's CRL with "
         + count(crls.issuing()) + " revoked certificate(s) and the root's CRL with " + count(crls.root())
         + " revoked CA certificate(s), next update " + crls.issuing().getNextUpdate().toInstant());
     return 0;

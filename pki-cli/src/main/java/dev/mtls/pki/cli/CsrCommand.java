@@ -2,9 +2,9 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.Csr;
 import dev.mtls.pki.KeyAlgorithm;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.KeyPairs;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SubjectAltName;

@@ -7,9 +7,9 @@ import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
 import dev.mtls.pki.RevocationReason;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.SubjectAltName;
@@ -135,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private void write(PrintWriter printer, IssuedCertificate issued, String name, String what, char[] password,
       Existing existing) {
-    Outputs.write(issued, out, name, password, false, Pkcs12.Profile.MODERN, existing == Existing.REPLACE,
+    new CredentialFiles(out, name, existing).write(issued, password, false, Pkcs12.Profile.MODERN,
         pki.keyEncryption());
     printer.printf("  %-10s %-48s %s%n", name, issued.certificate().getSubjectX500Principal().getName(), what);
   }

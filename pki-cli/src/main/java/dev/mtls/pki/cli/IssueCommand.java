@@ -9,12 +9,8 @@ import dev.mtls.pki.Profile;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,11 +34,11 @@ final class IssueCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PROFILE", description = "server or client.")
   String profile;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
+  @Mixin
+  CaOptions ca;
 
-  @Option(names = "--name", required = true, paramLabel = "NAME", description = "Base name of the files written.")
-  String name;
+  @Mixin
+  OutputOptions output;
 
   @Option(names = "--subject", paramLabel = "DN", description = "Subject DN (default: CN=NAME).")
   String subject;
@@ -53,11 +49,8 @@ final class IssueCommand implements Callable<Integer> {
   @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ec-p256", description = "Key type (default: ${DEFAULT-VALUE}).")
   String keyType;
 
-  @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: 90; never beyond the CA's own).")
-  Integer days;
-
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Where to write (default: current directory).")
-  Path out;
+  @Mixin
+  ValidityOption validity;
 
   @Option(names = "--encrypt-key", description = "Encrypt NAME.key with the output password.")
   boolean encryptKey;
@@ -66,14 +59,8 @@ final class IssueCommand implements Callable<Integer> {
       description = "modern (AES-256, SHA-256 MAC) or compat (3DES, SHA-1 MAC, for old keychains).")
   String p12Profile;
 
-  @Option(names = "--force", description = "Overwrite existing output files.")
-  boolean force;
-
   @Mixin
   LocationOptions locations;
-
-  @Mixin
-  PasswordOptions caPassword;
 
   @Mixin
   OutputPasswordOptions outPassword;
@@ -81,43 +68,38 @@ final class IssueCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Profile chosen = Profile.fromCliName(profile);
-    Pkcs12.Profile packaging = p12Profile(p12Profile);
+    Pkcs12.Profile packaging = Pkcs12Profiles.parse(p12Profile);
     List<SubjectAltName> names = sans.stream().map(SubjectAltName::parse).toList();
     char[] outputPassword = outPassword.resolveOptional();
-    if (encryptKey && outputPassword == null) {
-      throw new IllegalArgumentException("--encrypt-key needs --out-password-file or --out-password-env");
-    }
-    char[] password = caPassword.resolve();
-    try (CaDirectory ca = CaDirectory.open(dir, password, Clock.systemUTC())) {
-      return issue(locations.applyTo(ca), chosen, packaging, names, outputPassword);
+    try {
+      if (encryptKey && outputPassword == null) {
+        throw new IllegalArgumentException("--encrypt-key needs --out-password-file or --out-password-env");
+      }
+      try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+        return issue(locations.applyTo(directory), chosen, packaging, names, outputPassword);
+      }
     } finally {
-      Passwords.clear(password, outputPassword);
+      Passwords.clear(outputPassword);
     }
   }
 
-  private int issue(CaDirectory ca, Profile chosen, Pkcs12.Profile packaging, List<SubjectAltName> names,
+  private int issue(CaDirectory directory, Profile chosen, Pkcs12.Profile packaging, List<SubjectAltName> names,
       char[] outputPassword) {
-    String dn = subject != null ? subject : "CN=" + name;
-    CertificateSpec.Builder spec = chosen == Profile.SERVER ? CertificateSpec.server(dn) : CertificateSpec.client(dn);
-    names.forEach(spec::addSubjectAltName);
-    spec.keyAlgorithm(KeyAlgorithm.fromCliName(keyType));
-    if (days != null) {
-      spec.validity(Duration.ofDays(days));
+    String dn = subject != null ? subject : "CN=" + output.name;
+    CertificateSpec.Builder request = chosen == Profile.SERVER ? CertificateSpec.server(dn)
+        : CertificateSpec.client(dn);
+    names.forEach(request::addSubjectAltName);
+    request.keyAlgorithm(KeyAlgorithm.fromCliName(keyType));
+    if (validity.validity() != null) {
+      request.validity(validity.validity());
     }
-    IssuedCertificate issued = ca.issue(spec.build());
-    var printer = this.spec.commandLine().getOut();
+    IssuedCertificate issued = directory.issue(request.build());
+    var printer = spec.commandLine().getOut();
     printer.println("Issued " + profile + " certificate " + SafeText.escape(dn) + " serial "
-        + issued.certificate().getSerialNumber().toString(16) + ", valid until " + issued.certificate().getNotAfter().toInstant());
-    Outputs.list(printer, Outputs.write(issued, out, name, outputPassword, encryptKey, packaging, force,
+        + issued.certificate().getSerialNumber().toString(16) + ", valid until "
+        + issued.certificate().getNotAfter().toInstant());
+    CredentialFiles.list(printer, output.files().write(issued, outputPassword, encryptKey, packaging,
         pki.keyEncryption()));
     return 0;
-  }
-
-  static Pkcs12.Profile p12Profile(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "modern" -> Pkcs12.Profile.MODERN;
-      case "compat" -> Pkcs12.Profile.COMPAT;
-      default -> throw new IllegalArgumentException("unknown PKCS#12 profile '" + name + "'; expected modern or compat");
-    };
   }
 }

@@ -3,13 +3,13 @@ package dev.mtls.pki.cli;
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.material.SafeText;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,15 +20,15 @@ final class ListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
+  @Mixin
+  CaDirectoryOption directory;
 
   @Option(names = "--expiring-within", paramLabel = "DAYS", description = "Only valid certificates expiring within DAYS (expired included).")
   Integer expiringWithin;
 
   @Override
   public Integer call() {
-    CaDirectory ca = CaDirectory.open(dir, null, Clock.systemUTC());
+    CaDirectory ca = CaDirectory.open(directory.dir, null, Clock.systemUTC());
     List<IndexEntry> entries = expiringWithin == null ? ca.entries() : ca.expiringWithin(Duration.ofDays(expiringWithin));
     var out = spec.commandLine().getOut();
     Instant now = Instant.now();

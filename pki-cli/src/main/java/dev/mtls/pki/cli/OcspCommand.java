@@ -1,12 +1,9 @@
 package dev.mtls.pki.cli;
 
-import dev.mtls.pki.CaDirectory;
-import dev.mtls.pki.OcspResponder;
-import dev.mtls.pki.PublicationServer;
-import dev.mtls.pki.material.Passwords;
-import java.nio.file.Path;
-import java.time.Clock;
+import dev.mtls.pki.cli.PublishingOptions.Publication;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,40 +20,20 @@ final class OcspCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
-
   @Mixin
-  ListenOptions listen;
+  PublishingOptions publishing;
 
   @Option(names = "--validity", paramLabel = "MINUTES", defaultValue = "10",
       description = "How long an answer may be cached: nextUpdate - thisUpdate (default: ${DEFAULT-VALUE}).")
   int validityMinutes;
 
-  @Mixin
-  PasswordOptions password;
-
   @Override
   public Integer call() {
-    if (validityMinutes <= 0) {
-      throw new IllegalArgumentException("--validity must be positive, got " + validityMinutes);
-    }
-    char[] caPassword = password.resolve();
-    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      OcspResponder responder = OcspResponder.forCa(ca, Duration.ofMinutes(validityMinutes), Clock.systemUTC());
-      CaDirectory.OcspSigner signer = responder.signer();
-      try (PublicationServer server = listen.server()
-          .ocspResponder("/", responder).start()) {
-        spec.commandLine().getOut().println("OCSP responder for " + ca.intermediate().getSubjectX500Principal()
-            .getName() + " on " + server.uri("/") + " (signer serial "
-            + signer.certificate().getSerialNumber().toString(16) + ", valid until "
-            + signer.certificate().getNotAfter().toInstant() + ")");
-        spec.commandLine().getOut().flush();
-        UntilStopped.await();
-      }
-    } finally {
-      Passwords.clear(caPassword);
-    }
-    return 0;
+    Duration validity = Durations.positive("--validity", validityMinutes, ChronoUnit.MINUTES);
+    PrintWriter out = spec.commandLine().getOut();
+    return publishing.untilStopped(validity, out, (ca, responder) -> new Publication(
+        server -> server.ocspResponder("/", responder),
+        server -> out.println("OCSP responder for " + ca.intermediate().getSubjectX500Principal().getName() + " on "
+            + server.uri("/") + " (" + PublishingOptions.signer(responder) + ")")));
   }
 }

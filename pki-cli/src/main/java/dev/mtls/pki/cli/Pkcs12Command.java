@@ -1,9 +1,9 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.Pkcs12;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
@@ -96,7 +96,7 @@ final class Pkcs12Command implements Callable<Integer> {
       } finally {
         Passwords.clear(keyPassword);
       }
-      p12 = Pkcs12.keyStore(identity, password, name, IssueCommand.p12Profile(profile), pki.keyEncryption());
+      p12 = Pkcs12.keyStore(identity, password, name, Pkcs12Profiles.parse(profile), pki.keyEncryption());
       what = "keystore '" + name + "' with " + identity.chain().size() + " certificate(s)";
     }
     AtomicFiles.write(out, p12, Visibility.PRIVATE, force ? Existing.REPLACE : Existing.REFUSE);

@@ -4,8 +4,8 @@ import dev.mtls.pki.RequestRefusedException;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
 import java.io.UncheckedIOException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** {@code java -jar pki-cli/target/mtls-pki.jar COMMAND}: a two-tier CA for learning and testing mTLS. */
 @Command(name = "mtls-pki", mixinStandardHelpOptions = true, version = "mtls-pki 0.1.0",
@@ -29,6 +29,11 @@ public final class PkiCommand implements Runnable {
 
   KeyEncryption keyEncryption() {
     return keyEncryption;
+  }
+
+  /** The top command of {@code command}'s command line. */
+  static PkiCommand of(CommandLine.Model.CommandSpec command) {
+    return (PkiCommand) command.root().userObject();
   }
 
   @Override

@@ -3,14 +3,12 @@ package dev.mtls.pki.cli;
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.RevocationReason;
-import dev.mtls.pki.material.Passwords;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
@@ -18,11 +16,14 @@ import picocli.CommandLine.Spec;
         "(its serial is in 'inspect DIR/intermediate.pem'), which the root's CRL then revokes, cutting off every",
         "certificate below it. Run 'crl' afterwards to publish it; a running 'serve' publishes it by itself."})
 final class RevokeCommand implements Callable<Integer> {
+  @ParentCommand
+  PkiCommand pki;
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
+  @Mixin
+  CaOptions ca;
 
   @Option(names = "--serial", required = true, paramLabel = "HEX", description = "Serial number, as 'list' shows it.")
   String serial;
@@ -32,21 +33,15 @@ final class RevokeCommand implements Callable<Integer> {
           + "certificateHold or privilegeWithdrawn (default: ${DEFAULT-VALUE}).")
   String reason;
 
-  @Mixin
-  PasswordOptions password;
-
   @Override
   public Integer call() {
     RevocationReason why = RevocationReason.fromCliName(reason);
-    char[] caPassword = password.resolve();
     IndexEntry entry;
-    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      entry = ca.revoke(Serials.parse(serial), why);
-    } finally {
-      Passwords.clear(caPassword);
+    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+      entry = directory.revoke(Serials.parse(serial), why);
     }
     spec.commandLine().getOut().println("Revoked serial " + entry.serialHex() + " (" + why.cliName() + ") at "
-        + entry.revokedAt() + ". Publish it with: crl --dir " + dir + " (a running serve publishes it by itself)");
+        + entry.revokedAt() + ". Publish it with: crl --dir " + ca.dir() + " (a running serve publishes it by itself)");
     return 0;
   }
 }

@@ -2,14 +2,12 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.CrlPublisher;
-import dev.mtls.pki.OcspResponder;
-import dev.mtls.pki.PublicationServer;
-import dev.mtls.pki.material.Passwords;
+import dev.mtls.pki.cli.PublishingOptions.Publication;
 import dev.mtls.pki.material.trust.CrlSet;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,11 +33,8 @@ final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
-
   @Mixin
-  ListenOptions listen;
+  PublishingOptions publishing;
 
   @Option(names = "--crl-validity", paramLabel = "MINUTES", defaultValue = "60",
       description = "nextUpdate - thisUpdate of each CRL; a new one is signed at half of it (default: ${DEFAULT-VALUE}).")
@@ -49,46 +44,24 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long an OCSP answer may be cached (default: ${DEFAULT-VALUE}).")
   int ocspValidityMinutes;
 
-  @Mixin
-  PasswordOptions password;
-
   @Override
   public Integer call() {
-    requirePositive("--crl-validity", crlValidityMinutes);
-    requirePositive("--ocsp-validity", ocspValidityMinutes);
-    char[] caPassword = password.resolve();
-    Clock clock = Clock.systemUTC();
-    try (CaDirectory ca = CaDirectory.open(dir, caPassword, clock)) {
-      OcspResponder responder = OcspResponder.forCa(ca, Duration.ofMinutes(ocspValidityMinutes), clock);
-      CaDirectory.OcspSigner signer = responder.signer();
-      CrlPublisher crls = new CrlPublisher(ca, Duration.ofMinutes(crlValidityMinutes), clock);
+    Duration crlValidity = Durations.positive("--crl-validity", crlValidityMinutes, ChronoUnit.MINUTES);
+    Duration ocspValidity = Durations.positive("--ocsp-validity", ocspValidityMinutes, ChronoUnit.MINUTES);
+    PrintWriter out = spec.commandLine().getOut();
+    return publishing.untilStopped(ocspValidity, out, (ca, responder) -> {
+      CrlPublisher crls = new CrlPublisher(ca, crlValidity, Clock.systemUTC());
       // Signed now, so that a wrong root key or a locked CA is said here rather than to the first relying party.
       CaDirectory.PublishedCrls first = crls.current();
-      try (PublicationServer server = listen.server()
-          .ocspResponder(OCSP_PATH, responder)
-          .crls(CRL_PATH, crls)
-          .start()) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("Publishing the revocation status of the CA in " + dir + " until stopped (Ctrl-C):");
-        out.println("  OCSP responder:  " + server.uri(OCSP_PATH) + "  (signer serial "
-            + signer.certificate().getSerialNumber().toString(16) + ", valid until "
-            + signer.certificate().getNotAfter().toInstant() + ")");
+      return new Publication(server -> server.ocspResponder(OCSP_PATH, responder).crls(CRL_PATH, crls), server -> {
+        out.println("Publishing the revocation status of the CA in " + ca.directory() + " until stopped (Ctrl-C):");
+        out.println("  OCSP responder:  " + server.uri(OCSP_PATH) + "  (" + PublishingOptions.signer(responder)
+            + ")");
         out.println("  issuing CA CRL:  " + server.uri(CRL_PATH + "/issuing.crl") + "  (number "
             + CrlSet.number(first.issuing()) + ", next update " + first.issuing().getNextUpdate().toInstant() + ")");
         out.println("  root CA CRL:     " + server.uri(CRL_PATH + "/root.crl") + "  (number "
             + CrlSet.number(first.root()) + ")");
-        out.flush();
-        UntilStopped.await();
-      }
-    } finally {
-      Passwords.clear(caPassword);
-    }
-    return 0;
-  }
-
-  private static void requirePositive(String option, int minutes) {
-    if (minutes <= 0) {
-      throw new IllegalArgumentException(option + " must be positive, got " + minutes);
-    }
+      });
+    });
   }
 }

@@ -5,14 +5,11 @@ import dev.mtls.pki.Csr;
 import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.NamePolicy;
 import dev.mtls.pki.Profile;
+import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
-import dev.mtls.pki.material.AtomicFiles;
-import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.SafeText;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
@@ -28,11 +26,14 @@ import picocli.CommandLine.Spec;
         "allow is refused), and decides every extension itself: nothing in the CSR can add a usage or make a CA.",
         "Writes OUT (leaf) and OUT with -chain before .pem (leaf + intermediate)."})
 final class SignCommand implements Callable<Integer> {
+  @ParentCommand
+  PkiCommand pki;
+
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory.")
-  Path dir;
+  @Mixin
+  CaOptions ca;
 
   @Option(names = "--csr", required = true, paramLabel = "FILE", description = "The request (PEM).")
   Path csrFile;
@@ -43,8 +44,8 @@ final class SignCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Certificate to write (PEM).")
   Path out;
 
-  @Option(names = "--days", paramLabel = "N", description = "Validity in days (default: 90).")
-  Integer days;
+  @Mixin
+  ValidityOption validity;
 
   @Option(names = "--allow-dns", paramLabel = "PATTERN", description = "Permit DNS SANs: exact or *.example.org.")
   List<String> allowDns = new ArrayList<>();
@@ -74,20 +75,14 @@ final class SignCommand implements Callable<Integer> {
   @Mixin
   LocationOptions locations;
 
-  @Mixin
-  PasswordOptions password;
-
   @Override
   public Integer call() {
     Profile chosen = Profile.fromCliName(profile);
     NamePolicy policy = policy();
     Csr csr = Csr.load(csrFile);
-    char[] caPassword = password.resolve();
     IssuedCertificate issued;
-    try (CaDirectory ca = CaDirectory.open(dir, caPassword, Clock.systemUTC())) {
-      issued = locations.applyTo(ca).sign(csr, chosen, policy, days == null ? null : Duration.ofDays(days));
-    } finally {
-      Passwords.clear(caPassword);
+    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+      issued = locations.applyTo(directory).sign(csr, chosen, policy, validity.validity());
     }
     Existing existing = force ? Existing.REPLACE : Existing.REFUSE;
     AtomicFiles.writeString(out, issued.certificatePem(), Visibility.PUBLIC, existing);
