@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +32,7 @@ import picocli.CommandLine;
 
 /** The CLI as a user runs it: one line per failure, a non-zero exit, nothing overwritten by accident. */
 class PkiCommandTest {
-  /** One CA for the class: CA keys use 600,000 PBKDF2 rounds, so every init costs about a second. */
+  /** One CA for the class, for the tests that only add to it. */
   @TempDir
   static Path shared;
 
@@ -361,11 +363,11 @@ class PkiCommandTest {
     assertThat(refused).doesNotExist();
     assertThat(dir.resolve("ivan.pem")).doesNotExist();
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void serve_publishes_the_status_the_urls_in_a_cas_certificates_point_at_until_stopped() throws Exception {
-    int port = freePort();
+    int port = FreePort.pick();
     String base = "http://127.0.0.1:" + port;
     Path served = dir.resolve("served-ca");
     Run init = run("init", "--dir", served.toString(), "--password-file", password.toString(), "--crl-url",
@@ -421,7 +423,41 @@ class PkiCommandTest {
     }
   }
 
-  /** {@code serve} as a user runs it, on a thread of its own; closing interrupts it, as Ctrl-C stops the JVM. */
+  @RequiresPeer(Peer.OPENSSL)
+  @Test
+  void ocsp_answers_for_the_issuing_ca_at_every_path_until_stopped() throws Exception {
+    Path answering = dir.resolve("ocsp-ca");
+    assertThat(run("init", "--dir", answering.toString(), "--password-file", password.toString()).exit()).isZero();
+    run("issue", "client", "--dir", answering.toString(), "--password-file", password.toString(), "--name", "erin",
+        "--subject", "CN=erin", "--out", dir.toString());
+    int port = FreePort.pick();
+
+    try (Served ocsp = new Served("ocsp", "--dir", answering.toString(), "--password-file", password.toString(),
+        "--port", String.valueOf(port))) {
+      String printed = ocsp.awaitOutput("OCSP responder for");
+      Result good = Peer.OPENSSL.run(dir, "ocsp", "-issuer", answering.resolve("intermediate.pem").toString(),
+          "-cert", "erin.pem", "-url", "http://127.0.0.1:" + port + "/any/path", "-CAfile",
+          answering.resolve("ca-chain.pem").toString());
+
+      assertThat(printed).matches("OCSP responder for CN=mtls-reference Issuing CA,O=mtls-reference on http://127"
+          + ".0.0.1:" + port + "/ \\(signer serial \\p{XDigit}+, valid until \\S+\\)\\R");
+      assertThat(good.output()).as(good.toString()).contains("Response verify OK", "erin.pem: good");
+    }
+    assertThat(answering.resolve("ocsp-signer.pem")).exists();
+  }
+
+  @Test
+  void ocsp_refuses_a_validity_that_is_not_positive_in_one_line() {
+    Run zero = run("ocsp", "--dir", ca.toString(), "--password-file", password.toString(), "--validity", "0");
+
+    assertThat(zero.exit()).isEqualTo(1);
+    assertThat(zero.err()).isEqualTo("error: --validity must be positive, got 0" + System.lineSeparator());
+  }
+
+  /**
+   * A command that serves ({@code serve}, {@code ocsp}) as a user runs it, on a thread of its own; closing interrupts
+   * it, as Ctrl-C stops the JVM.
+   */
   private static final class Served implements AutoCloseable {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -430,20 +466,19 @@ class PkiCommandTest {
 
     Served(String... args) {
       CommandLine commandLine = commandLine(out, err);
-      thread = new Thread(() -> exit = commandLine.execute(args), "pki-serve-under-test");
+      thread = new Thread(() -> exit = commandLine.execute(args), "pki-" + args[0] + "-under-test");
       thread.start();
     }
 
-    /** What it printed once {@code marker} is in it. */
-    String awaitOutput(String marker) throws InterruptedException {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-      while (!out.toString().contains(marker)) {
-        if (!thread.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("serve did not print '" + marker + "': exit " + exit + "\n" + out + err);
+    /** What it printed once {@code marker} is in it; fails at once if the command ended without printing it. */
+    String awaitOutput(String marker) {
+      return Eventually.within(Duration.ofSeconds(30)).await("the command to print '" + marker + "'", () -> {
+        if (!thread.isAlive() && !out.toString().contains(marker)) {
+          throw new AssertionError("the command ended without printing '" + marker + "': exit " + exit + "\n" + out
+              + err);
         }
-        Thread.sleep(20);
-      }
-      return out.toString();
+        return out.toString();
+      }, printed -> printed.contains(marker));
     }
 
     @Override
@@ -452,12 +487,6 @@ class PkiCommandTest {
       thread.join(10_000);
       assertThat(thread.isAlive()).as("serve still running").isFalse();
       assertThat(exit).as(err.toString()).isZero();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
     }
   }
 
