@@ -33,7 +33,7 @@ public final class CertificateAuthority {
   public static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
   public static final Duration INTERMEDIATE_VALIDITY = Duration.ofDays(1825);
   /** Backdating for clocks that run a little behind ours. */
-  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   private final X509Certificate certificate;
   private final PrivateKey privateKey;

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -79,11 +82,11 @@ final class InspectCommand implements Callable<Integer> {
       store = KeyStore.getInstance("PKCS12");
       store.load(in, password);
     } catch (IOException e) {
-      if (e.getCause() instanceof java.security.UnrecoverableKeyException) {
+      if (e.getCause() instanceof UnrecoverableKeyException) {
         throw new KeyMaterialException(file + ": wrong password for the PKCS#12 file");
       }
       throw new KeyMaterialException(file + ": neither PEM nor a readable PKCS#12 file (" + e.getMessage() + ")");
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new KeyMaterialException(file + ": cannot read PKCS#12: " + e.getMessage());
     }
     try {
@@ -97,7 +100,7 @@ final class InspectCommand implements Callable<Integer> {
               .append(Inspector.describe((X509Certificate) store.getCertificate(alias), now));
         }
       }
-    } catch (java.security.KeyStoreException e) {
+    } catch (KeyStoreException e) {
       throw new KeyMaterialException(file + ": cannot list entries: " + e.getMessage());
     }
     return out.toString();
