@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "crl", mixinStandardHelpOptions = true,
@@ -17,9 +16,6 @@ import picocli.CommandLine.Spec;
         "that is revoked) and the root's (the issuing CA itself, when revoked). Give servers this file: it covers",
         "every CA of a client's path, which a server that refuses missing CRLs needs."})
 final class CrlCommand implements Callable<Integer> {
-  @ParentCommand
-  PkiCommand pki;
-
   @Spec
   CommandSpec spec;
 
@@ -34,7 +30,7 @@ final class CrlCommand implements Callable<Integer> {
   public Integer call() {
     Duration validity = Durations.positive("--days", days, ChronoUnit.DAYS);
     CaDirectory.PublishedCrls crls;
-    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+    try (CaDirectory directory = ca.open()) {
       crls = directory.generateCrl(validity);
     }
     spec.commandLine().getOut().println("Wrote " + ca.dir().resolve("crl.pem") + ": the issuing CA's CRL with "

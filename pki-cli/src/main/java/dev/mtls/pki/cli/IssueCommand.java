@@ -75,7 +75,7 @@ final class IssueCommand implements Callable<Integer> {
       if (encryptKey && outputPassword == null) {
         throw new IllegalArgumentException("--encrypt-key needs --out-password-file or --out-password-env");
       }
-      try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+      try (CaDirectory directory = ca.open()) {
         return issue(locations.applyTo(directory), chosen, packaging, names, outputPassword);
       }
     } finally {

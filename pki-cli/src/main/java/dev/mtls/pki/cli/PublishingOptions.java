@@ -10,23 +10,16 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * What {@code ocsp} and {@code serve} share: the CA whose revocation status they publish, where they listen, and how
  * they run: the CA opened, its OCSP responder made, then served until the JVM is asked to stop (Ctrl-C) or the
- * command's thread is interrupted.
+ * command's thread is interrupted. A subclass, not a holder, of {@link CaOptions}: picocli gives a mixin nested in a
+ * mixin the outer mixin as its command, and the CA needs the real one for its key cost.
  */
-final class PublishingOptions {
-  @Mixin
-  CaOptions ca;
-
+final class PublishingOptions extends CaOptions {
   @Mixin
   ListenOptions listen;
-
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec command;
 
   /** What a command publishes: what it mounts on the server, and what it says once the server listens. */
   record Publication(UnaryOperator<PublicationServer.Builder> mounts, Consumer<PublicationServer> announce) {}
@@ -37,7 +30,7 @@ final class PublishingOptions {
    */
   int untilStopped(Duration ocspValidity, PrintWriter out,
       BiFunction<CaDirectory, OcspResponder, Publication> publish) {
-    try (CaDirectory directory = ca.open(PkiCommand.of(command).keyEncryption())) {
+    try (CaDirectory directory = open()) {
       OcspResponder responder = OcspResponder.forCa(directory, ocspValidity, Clock.systemUTC());
       Publication publication = publish.apply(directory, responder);
       try (PublicationServer server = publication.mounts().apply(listen.server()).start()) {

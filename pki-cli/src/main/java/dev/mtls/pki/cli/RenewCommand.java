@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "renew", mixinStandardHelpOptions = true,
@@ -19,9 +18,6 @@ import picocli.CommandLine.Spec;
         "Keeps the public key unless --new-key is given (then NAME.key is written, 0600). The old certificate stays",
         "valid until it expires or is revoked."})
 final class RenewCommand implements Callable<Integer> {
-  @ParentCommand
-  PkiCommand pki;
-
   @Spec
   CommandSpec spec;
 
@@ -46,7 +42,7 @@ final class RenewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+    try (CaDirectory directory = ca.open()) {
       return renew(locations.applyTo(directory));
     }
   }

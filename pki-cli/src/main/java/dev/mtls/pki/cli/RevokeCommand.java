@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
@@ -16,9 +15,6 @@ import picocli.CommandLine.Spec;
         "(its serial is in 'inspect DIR/intermediate.pem'), which the root's CRL then revokes, cutting off every",
         "certificate below it. Run 'crl' afterwards to publish it; a running 'serve' publishes it by itself."})
 final class RevokeCommand implements Callable<Integer> {
-  @ParentCommand
-  PkiCommand pki;
-
   @Spec
   CommandSpec spec;
 
@@ -37,7 +33,7 @@ final class RevokeCommand implements Callable<Integer> {
   public Integer call() {
     RevocationReason why = RevocationReason.fromCliName(reason);
     IndexEntry entry;
-    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+    try (CaDirectory directory = ca.open()) {
       entry = directory.revoke(Serials.parse(serial), why);
     }
     spec.commandLine().getOut().println("Revoked serial " + entry.serialHex() + " (" + why.cliName() + ") at "

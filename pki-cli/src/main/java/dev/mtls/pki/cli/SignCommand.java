@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
@@ -26,9 +25,6 @@ import picocli.CommandLine.Spec;
         "allow is refused), and decides every extension itself: nothing in the CSR can add a usage or make a CA.",
         "Writes OUT (leaf) and OUT with -chain before .pem (leaf + intermediate)."})
 final class SignCommand implements Callable<Integer> {
-  @ParentCommand
-  PkiCommand pki;
-
   @Spec
   CommandSpec spec;
 
@@ -81,7 +77,7 @@ final class SignCommand implements Callable<Integer> {
     NamePolicy policy = policy();
     Csr csr = Csr.load(csrFile);
     IssuedCertificate issued;
-    try (CaDirectory directory = ca.open(pki.keyEncryption())) {
+    try (CaDirectory directory = ca.open()) {
       issued = locations.applyTo(directory).sign(csr, chosen, policy, validity.validity());
     }
     Existing existing = force ? Existing.REPLACE : Existing.REFUSE;
