@@ -11,7 +11,8 @@ final class Pkcs12Profiles {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "modern" -> Pkcs12.Profile.MODERN;
       case "compat" -> Pkcs12.Profile.COMPAT;
-      default -> throw new IllegalArgumentException("unknown PKCS#12 profile '" + name + "'; expected modern or compat");
+      default -> throw new IllegalArgumentException("unknown PKCS#12 profile '" + name
+          + "'; expected modern or compat");
     };
   }
 }

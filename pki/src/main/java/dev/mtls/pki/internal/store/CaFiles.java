@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 
-/** The files of a CA directory (the layout {@code dev.mtls.pki.CaDirectory} describes) and the small reads and writes on them. */
+/**
+ * The files of a CA directory (the layout {@code dev.mtls.pki.CaDirectory} describes) and the small reads and writes
+ * on them.
+ */
 public final class CaFiles {
   public static final String ROOT_CERTIFICATE = "root.pem";
   public static final String ROOT_KEY = "root.key";
