@@ -8,7 +8,7 @@ import java.time.Clock;
  * Certificates issued per second by the pki library in one JVM: key generated, certificate signed, recorded in the
  * CA directory's index (what {@code pki issue} does, without a JVM start per certificate). Run by bench/run:
  *
- * <pre>java -cp pki/target/mtls-pki.jar bench/IssueRate.java CA_DIR PASSWORD_FILE SECONDS</pre>
+ * <pre>java -cp pki-cli/target/mtls-pki.jar bench/IssueRate.java CA_DIR PASSWORD_FILE SECONDS</pre>
  */
 public final class IssueRate {
   public static void main(String[] args) throws Exception {

@@ -1,5 +1,6 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.internal.x509.Signatures;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Providers;
 import dev.mtls.pki.material.SubjectAltName;
@@ -28,7 +29,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.RuntimeOperatorException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
@@ -56,9 +57,8 @@ public final class Csr {
         extensions.addExtension(Extension.subjectAlternativeName, false, SubjectAltName.encode(names));
         builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
       }
-      String algorithm = dev.mtls.pki.Signing.algorithmFor(keyPair.getPublic());
-      return new Csr(builder.build(new JcaContentSignerBuilder(algorithm).build(keyPair.getPrivate())));
-    } catch (OperatorCreationException | IOException e) {
+      return new Csr(builder.build(Signatures.signer(keyPair.getPrivate(), keyPair.getPublic())));
+    } catch (IOException e) {
       throw new IllegalStateException("cannot sign the request: " + e.getMessage(), e);
     }
   }
@@ -131,7 +131,7 @@ public final class Csr {
         throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
             + "by the private key of the public key it carries");
       }
-    } catch (org.bouncycastle.operator.RuntimeOperatorException e) {
+    } catch (RuntimeOperatorException e) {
       // A signature that is not even well-formed (e.g. broken ECDSA DER) is reported by the JCA as an exception.
       throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
           + "by the private key of the public key it carries");

@@ -1,11 +1,10 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.material.DistinguishedName;
+import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
@@ -19,11 +18,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -122,7 +123,7 @@ public final class Inspector {
         out.add("CA issuers", String.join(", ", issuers));
       }
     }
-    out.add("SHA-256 fingerprint", dev.mtls.pki.material.Fingerprint.sha256(certificate));
+    out.add("SHA-256 fingerprint", Fingerprint.sha256(certificate));
     return out.toString();
   }
 
@@ -162,7 +163,7 @@ public final class Inspector {
     out.add("Version", "v" + crl.getVersion());
     byte[] number = crl.getExtensionValue(Extension.cRLNumber.getId());
     if (number != null) {
-      out.add("CRL number", org.bouncycastle.asn1.x509.CRLNumber.getInstance(
+      out.add("CRL number", CRLNumber.getInstance(
           ASN1OctetString.getInstance(number).getOctets()).getCRLNumber().toString());
     }
     out.add("This update", crl.getThisUpdate().toInstant().toString());
@@ -208,12 +209,12 @@ public final class Inspector {
     return Duration.between(now, notAfter).toDays() + " days left";
   }
 
-  private static String critical(X509Certificate certificate, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+  private static String critical(X509Certificate certificate, ASN1ObjectIdentifier oid) {
     return certificate.getCriticalExtensionOIDs() != null && certificate.getCriticalExtensionOIDs().contains(oid.getId())
         ? " (critical)" : "";
   }
 
-  private static byte[] extension(X509Certificate certificate, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+  private static byte[] extension(X509Certificate certificate, ASN1ObjectIdentifier oid) {
     byte[] value = certificate.getExtensionValue(oid.getId());
     return value == null ? null : ASN1OctetString.getInstance(value).getOctets();
   }

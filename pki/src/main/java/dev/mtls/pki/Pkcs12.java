@@ -8,12 +8,14 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBMPString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.crypto.engines.DESedeEngine;
@@ -44,6 +46,9 @@ public final class Pkcs12 {
   public enum Profile { MODERN, COMPAT }
 
   static final int COMPAT_ITERATIONS = 2048;
+  /** The JDK's own bag attribute that marks a certificate entry as trusted (trustedKeyUsage). */
+  private static final ASN1ObjectIdentifier ORACLE_TRUSTED_KEY_USAGE =
+      new ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
 
   private Pkcs12() {}
 
@@ -98,7 +103,7 @@ public final class Pkcs12 {
         bag.addBagAttribute(PKCS12SafeBag.friendlyNameAttribute, new DERBMPString("trusted-" + i));
         // addBagAttribute wraps the value in the attribute's SET itself: pass the OID, not a SET of it, or the
         // JDK fails the whole file with "keystore password was incorrect".
-        bag.addBagAttribute(ORACLE_TRUSTED_KEY_USAGE, org.bouncycastle.asn1.x509.KeyPurposeId.anyExtendedKeyUsage);
+        bag.addBagAttribute(ORACLE_TRUSTED_KEY_USAGE, KeyPurposeId.anyExtendedKeyUsage);
         bags.add(bag.build());
       }
       PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
@@ -109,9 +114,6 @@ public final class Pkcs12 {
       throw new IllegalStateException("cannot build PKCS#12 truststore: " + e.getMessage(), e);
     }
   }
-
-  private static final org.bouncycastle.asn1.ASN1ObjectIdentifier ORACLE_TRUSTED_KEY_USAGE =
-      new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
 
   private static OutputEncryptor encryptor(Profile profile, char[] password, int iterations) {
     try {

@@ -3,6 +3,8 @@ package dev.mtls.pki;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.mtls.pki.internal.http.CrlHttpHandler;
+import dev.mtls.pki.internal.http.OcspHttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,6 +13,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,12 +91,18 @@ public final class PublicationServer implements AutoCloseable {
 
     /** Answers OCSP requests at {@code path} ({@code /} for every path) with {@code responder}. */
     public Builder ocspResponder(String path, OcspResponder responder) {
-      return mount(path, new OcspHttpHandler(responder));
+      return mount(path, new OcspHttpHandler(responder::respond, responder.validity(),
+          OcspResponder.MAX_REQUEST_BYTES));
     }
 
-    /** Serves the CRLs of {@code publisher} as {@code path/issuing.crl} and {@code path/root.crl}. */
+    /**
+     * Serves the CRLs of {@code publisher} as {@code path/issuing.crl} and {@code path/root.crl}; caches may keep
+     * them until the publisher would sign their successors.
+     */
     public Builder crls(String path, CrlPublisher publisher) {
-      return mount(path, new CrlHttpHandler(path, publisher));
+      return mount(path, new CrlHttpHandler(path, Map.of(
+          "/issuing.crl", () -> publisher.current().issuing(),
+          "/root.crl", () -> publisher.current().root()), publisher::freshFor));
     }
 
     private Builder mount(String path, HttpHandler handler) {

@@ -56,8 +56,8 @@ class OcspResponderTest {
     server.close();
     ca.close();
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void answers_good_revoked_with_time_and_reason_and_unknown_with_a_verified_signature_and_the_nonce() {
     Result result = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",
@@ -68,8 +68,8 @@ class OcspResponderTest {
         "Reason: keyCompromise", "Revocation Time:", "0x1234abcd: unknown", "Next Update:")
         .doesNotContain("WARNING");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void the_responders_signature_verifies_against_the_delegated_signer_alone() {
     Result result = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-url", url(),
@@ -78,8 +78,8 @@ class OcspResponderTest {
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("Response verify OK", "alice.pem: good");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void sees_a_revocation_made_while_it_runs() throws Exception {
     X509Certificate carol = ca.issue(CertificateSpec.client("CN=carol").build()).certificate();
@@ -117,8 +117,8 @@ class OcspResponderTest {
       fresh.verify(recreated.intermediate().getPublicKey());
     }
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void answers_get_requests_with_a_cache_lifetime_and_garbage_with_malformed_request() throws Exception {
     Path request = dir.resolve("request.der");

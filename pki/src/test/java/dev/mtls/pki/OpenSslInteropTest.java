@@ -63,8 +63,8 @@ class OpenSslInteropTest {
     write("revoked.pem", revoked.certificatePem());
     write("pw", PASSWORD + "\n");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_reads_the_ocsp_responder_and_crl_distribution_point_urls() throws IOException {
     IssuedCertificate located = intermediate.withCrlDistributionPoint("http://127.0.0.1:8080/crl.pem")
@@ -79,8 +79,8 @@ class OpenSslInteropTest {
     assertThat(uri.output().strip()).isEqualTo("http://127.0.0.1:8081/ocsp");
     assertThat(text.output()).contains("URI:http://127.0.0.1:8080/crl.pem", "OCSP - URI:http://127.0.0.1:8081/ocsp");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_verifies_leaf_through_intermediate() {
     Result result = Peer.OPENSSL.run(directory, "verify", "-CAfile", "root.pem", "-untrusted", "intermediate.pem", "server.pem");
@@ -88,8 +88,8 @@ class OpenSslInteropTest {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output()).isEqualTo("server.pem: OK\n");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_accepts_each_leaf_only_for_its_purpose() {
     Result serverAsServer = Peer.OPENSSL.run(directory, "verify", "-purpose", "sslserver", "-CAfile", "root.pem",
@@ -104,8 +104,8 @@ class OpenSslInteropTest {
     assertThat(clientAsServer.exitCode()).as(clientAsServer.toString()).isNotZero();
     assertThat(clientAsServer.output()).contains("unsuitable certificate purpose");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_refuses_leaf_without_the_intermediate() {
     Result result = Peer.OPENSSL.run(directory, "verify", "-CAfile", "root.pem", "server.pem");
@@ -113,8 +113,8 @@ class OpenSslInteropTest {
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.output()).contains("unable to get local issuer certificate");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_crl_check_reports_the_revoked_certificate_and_accepts_the_others() throws IOException {
     write("crl.pem", Pem.encode(intermediate.crl(
@@ -132,8 +132,8 @@ class OpenSslInteropTest {
     assertThat(goodResult.exitCode()).as(goodResult.toString()).isZero();
     assertThat(goodResult.output()).isEqualTo("client.pem: OK\n");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_reads_the_crl_fields() throws IOException {
     write("crl.pem", Pem.encode(intermediate.crl(
@@ -151,8 +151,8 @@ class OpenSslInteropTest {
         .contains("Superseded")
         .contains(revoked.certificate().getSerialNumber().toString(16).toUpperCase());
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_reads_modern_p12_without_legacy_and_reports_aes_256_cbc() throws IOException {
     Files.write(directory.resolve("alice.p12"),
@@ -167,8 +167,8 @@ class OpenSslInteropTest {
         .contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 100000, PRF hmacWithSHA256")
         .doesNotContain("error");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_reads_the_friendly_name_and_whole_chain_from_the_p12() throws IOException {
     Files.write(directory.resolve("alice.p12"),
@@ -180,8 +180,8 @@ class OpenSslInteropTest {
     assertThat(result.output()).contains("friendlyName: alice").contains("subject=O = mtls-reference, OU = admins, CN = alice")
         .contains("subject=O = mtls-reference, CN = Interop Intermediate");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_reads_compat_p12_without_legacy_and_reports_3des() throws IOException {
     Files.write(directory.resolve("compat.p12"),
@@ -196,8 +196,8 @@ class OpenSslInteropTest {
         .contains("Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC")
         .doesNotContain("RC2");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_reads_the_truststore() throws IOException {
     Files.write(directory.resolve("trust.p12"), Pkcs12.trustStore(List.of(root.certificate()), PASSWORD.toCharArray()));
@@ -207,8 +207,8 @@ class OpenSslInteropTest {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.output()).contains("subject=O = mtls-reference, CN = Interop Root");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void csr_made_by_openssl_req_is_signed_by_pki_with_its_names() throws IOException {
     Result request = Peer.OPENSSL.run(directory, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
@@ -230,8 +230,8 @@ class OpenSslInteropTest {
     assertThat(verify.exitCode()).as(verify.toString()).isZero();
     assertThat(verify.output()).isEqualTo("api.pem: OK\n");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void p12_made_by_openssl_loads_through_identity() throws IOException {
     write("alice.key", client.privateKeyPem());
@@ -249,8 +249,8 @@ class OpenSslInteropTest {
         .isInstanceOf(KeyMaterialException.class)
         .hasMessage(file + ": wrong password for the PKCS#12 file");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void pkcs1_rsa_key_from_openssl_loads() throws Exception {
     Result generate = Peer.OPENSSL.run(directory, "genrsa", "-traditional", "-out", "rsa.key", "2048");
@@ -259,8 +259,8 @@ class OpenSslInteropTest {
 
     assertLoadsAndMatches("rsa.key", null);
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void sec1_ec_key_from_openssl_loads() throws Exception {
     Result generate = Peer.OPENSSL.run(directory, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec.key");
@@ -269,8 +269,8 @@ class OpenSslInteropTest {
 
     assertLoadsAndMatches("ec.key", null);
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void pkcs8_keys_from_openssl_load_ec_and_ed25519() throws Exception {
     Result ec = Peer.OPENSSL.run(directory, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384",
@@ -283,8 +283,8 @@ class OpenSslInteropTest {
     assertLoadsAndMatches("ec8.key", null);
     assertLoadsAndMatches("ed.key", null);
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void encrypted_pkcs8_key_from_openssl_loads_with_its_password_only() throws Exception {
     Result generate = Peer.OPENSSL.run(directory, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "plain.key");
@@ -303,8 +303,8 @@ class OpenSslInteropTest {
         .isInstanceOf(KeyMaterialException.class)
         .hasMessage(file + ": cannot decrypt the private key: wrong password?");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void traditional_encrypted_rsa_key_from_openssl_loads() throws Exception {
     Result generate = Peer.OPENSSL.run(directory, "genrsa", "-out", "plain-rsa.key", "2048");
@@ -316,8 +316,8 @@ class OpenSslInteropTest {
 
     assertLoadsAndMatches("legacy.key", PASSWORD.toCharArray());
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void encrypted_key_written_by_pki_is_read_by_openssl() throws Exception {
     PrivateKey key = client.keyPair().getPrivate();
@@ -333,8 +333,8 @@ class OpenSslInteropTest {
     assertThat(wrong.exitCode()).isNotZero();
     assertThat(info.output()).contains("PBES2").contains("PBKDF2").contains("hmacWithSHA256").contains("aes-256-cbc");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void plain_key_written_by_pki_is_pkcs8_and_read_by_openssl() throws Exception {
     write("plain.key", client.privateKeyPem());
@@ -345,8 +345,8 @@ class OpenSslInteropTest {
     assertThat(read.exitCode()).as(read.toString()).isZero();
     assertThat(publicKey("pub.pem").getEncoded()).isEqualTo(client.certificate().getPublicKey().getEncoded());
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void openssl_shows_the_profile_extensions_of_a_server_certificate() {
     Result result = Peer.OPENSSL.run(directory, "x509", "-in", "server.pem", "-noout", "-ext",

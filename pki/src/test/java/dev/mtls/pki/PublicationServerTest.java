@@ -65,8 +65,8 @@ class PublicationServerTest {
     server.close();
     ca.close();
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void serves_the_issuing_cas_crl_as_der_that_openssl_verifies_with_its_number_and_revoked_serial() throws Exception {
     HttpResponse<byte[]> response = get("/crl/issuing.crl");
@@ -84,8 +84,8 @@ class PublicationServerTest {
         .doesNotContain(hex(alice.getSerialNumber()));
     assertThat(verified.output()).contains("verify OK");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void serves_the_roots_crl_which_covers_the_intermediate() throws Exception {
     Files.write(dir.resolve("root.crl"), get("/crl/root.crl").body());
@@ -96,8 +96,8 @@ class PublicationServerTest {
     assertThat(fields.output()).contains("issuer=O = Serve Test, CN = Serve Test Root CA", "crlNumber=0x01");
     assertThat(verified.output()).contains("verify OK");
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void a_revocation_made_while_serving_is_in_the_next_crl_fetched_with_the_next_number() throws Exception {
     Files.write(dir.resolve("before.crl"), get("/crl/issuing.crl").body());
@@ -111,8 +111,8 @@ class PublicationServerTest {
     assertThat(after.output()).contains("crlNumber=0x02", hex(alice.getSerialNumber()), "Affiliation Changed",
         hex(bob.getSerialNumber()));
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void revoking_the_intermediate_while_serving_puts_it_in_the_next_root_crl() throws Exception {
     get("/crl/root.crl");
@@ -131,8 +131,8 @@ class PublicationServerTest {
     assertThat(cacheControl).matches("max-age=\\d+, public, no-transform");
     assertThat(Long.parseLong(cacheControl.replaceAll("max-age=(\\d+),.*", "$1"))).isBetween(1790L, 1800L);
   }
-  @RequiresPeer(Peer.OPENSSL)
 
+  @RequiresPeer(Peer.OPENSSL)
   @Test
   void answers_openssl_ocsp_at_its_path_good_and_revoked() {
     Result result = Peer.OPENSSL.run(dir, "ocsp", "-issuer", "issuer.pem", "-cert", "alice.pem", "-cert", "bob.pem",

@@ -1,0 +1,22 @@
+package dev.mtls.pki.cli;
+
+import dev.mtls.pki.material.AtomicFiles.Existing;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where a command writes the files of the one credential it makes. */
+final class OutputOptions {
+  @Option(names = "--name", required = true, paramLabel = "NAME", description = "Base name of the files written.")
+  String name;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+      description = "Where to write (default: current directory).")
+  Path out;
+
+  @Option(names = "--force", description = "Overwrite existing output files.")
+  boolean force;
+
+  CredentialFiles files() {
+    return new CredentialFiles(out, name, force ? Existing.REPLACE : Existing.REFUSE);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.mtls.pki.cli;
+
+import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.CrlPublisher;
+import dev.mtls.pki.cli.PublishingOptions.Publication;
+import dev.mtls.pki.material.trust.CrlSet;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Publish the revocation status of DIR's certificates over HTTP until stopped (Ctrl-C), from one"
+        + " server: the OCSP responder of 'ocsp' at /ocsp, and the CRLs (DER) at /crl/issuing.crl (the issuing"
+        + " CA's) and /crl/root.crl (the root's, which covers the intermediate). New CRLs are signed as 'crl' signs"
+        + " them (next numbers, DIR/crl.pem rewritten) after a revocation and once the last ones have passed half"
+        + " their validity. Listens on 127.0.0.1 unless told otherwise.",
+        "For certificates that point here (--port 8081):",
+        "  init --dir DIR --crl-url http://127.0.0.1:8081/crl/issuing.crl \\",
+        "      --root-crl-url http://127.0.0.1:8081/crl/root.crl \\",
+        "      --ocsp-url http://127.0.0.1:8081/ocsp",
+        "or, for one certificate of an existing CA: issue ... --crl-url URL --ocsp-url URL."})
+final class ServeCommand implements Callable<Integer> {
+  static final String OCSP_PATH = "/ocsp";
+  static final String CRL_PATH = "/crl";
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  PublishingOptions publishing;
+
+  @Option(names = "--crl-validity", paramLabel = "MINUTES", defaultValue = "60",
+      description = "nextUpdate - thisUpdate of each CRL; a new one is signed at half of it (default: ${DEFAULT-VALUE}).")
+  int crlValidityMinutes;
+
+  @Option(names = "--ocsp-validity", paramLabel = "MINUTES", defaultValue = "10",
+      description = "How long an OCSP answer may be cached (default: ${DEFAULT-VALUE}).")
+  int ocspValidityMinutes;
+
+  @Override
+  public Integer call() {
+    Duration crlValidity = Durations.positive("--crl-validity", crlValidityMinutes, ChronoUnit.MINUTES);
+    Duration ocspValidity = Durations.positive("--ocsp-validity", ocspValidityMinutes, ChronoUnit.MINUTES);
+    PrintWriter out = spec.commandLine().getOut();
+    return publishing.untilStopped(ocspValidity, out, (ca, responder) -> {
+      CrlPublisher crls = new CrlPublisher(ca, crlValidity, Clock.systemUTC());
+      // Signed now, so that a wrong root key or a locked CA is said here rather than to the first relying party.
+      CaDirectory.PublishedCrls first = crls.current();
+      return new Publication(server -> server.ocspResponder(OCSP_PATH, responder).crls(CRL_PATH, crls), server -> {
+        out.println("Publishing the revocation status of the CA in " + ca.directory() + " until stopped (Ctrl-C):");
+        out.println("  OCSP responder:  " + server.uri(OCSP_PATH) + "  (" + PublishingOptions.signer(responder)
+            + ")");
+        out.println("  issuing CA CRL:  " + server.uri(CRL_PATH + "/issuing.crl") + "  (number "
+            + CrlSet.number(first.issuing()) + ", next update " + first.issuing().getNextUpdate().toInstant() + ")");
+        out.println("  root CA CRL:     " + server.uri(CRL_PATH + "/root.crl") + "  (number "
+            + CrlSet.number(first.root()) + ")");
+      });
+    });
+  }
+}
