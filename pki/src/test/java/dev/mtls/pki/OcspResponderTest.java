@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -126,20 +125,17 @@ class OcspResponderTest {
         request.toString());
     assertThat(made.exitCode()).as(made.output()).isZero();
     String encoded = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(request));
-    HttpClient http = HttpClient.newHttpClient();
 
-    HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(url() + "/"
-        + java.net.URLEncoder.encode(encoded, java.nio.charset.StandardCharsets.US_ASCII))).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    HttpResponse<byte[]> garbage = http.send(HttpRequest.newBuilder(URI.create(url()))
-        .POST(HttpRequest.BodyPublishers.ofString("not an OCSP request")).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    PlainHttp.Response get = PlainHttp.get(URI.create(url() + "/"
+        + java.net.URLEncoder.encode(encoded, java.nio.charset.StandardCharsets.US_ASCII)));
+    PlainHttp.Response garbage = PlainHttp.send("POST", URI.create(url()),
+        "not an OCSP request".getBytes(StandardCharsets.US_ASCII), null);
 
-    assertThat(get.statusCode()).isEqualTo(200);
-    assertThat(get.headers().firstValue("Content-Type")).contains("application/ocsp-response");
-    assertThat(get.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).startsWith("max-age=600"));
-    assertThat(new OCSPResp(get.body()).getStatus()).isEqualTo(OCSPRespBuilder.SUCCESSFUL);
-    assertThat(new OCSPResp(garbage.body()).getStatus()).isEqualTo(OCSPRespBuilder.MALFORMED_REQUEST);
+    assertThat(get.status()).isEqualTo(200);
+    assertThat(get.header("Content-Type")).contains("application/ocsp-response");
+    assertThat(get.header("Cache-Control")).hasValueSatisfying(v -> assertThat(v).startsWith("max-age=600"));
+    assertThat(new OCSPResp(get.bytes()).getStatus()).isEqualTo(OCSPRespBuilder.SUCCESSFUL);
+    assertThat(new OCSPResp(garbage.bytes()).getStatus()).isEqualTo(OCSPRespBuilder.MALFORMED_REQUEST);
   }
 
   private String url() {

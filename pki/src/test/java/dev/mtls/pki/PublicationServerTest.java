@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,7 +39,6 @@ class PublicationServerTest {
   private PublicationServer server;
   private X509Certificate alice;
   private X509Certificate bob;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws IOException {
@@ -69,15 +67,15 @@ class PublicationServerTest {
   @RequiresPeer(Peer.OPENSSL)
   @Test
   void serves_the_issuing_cas_crl_as_der_that_openssl_verifies_with_its_number_and_revoked_serial() throws Exception {
-    HttpResponse<byte[]> response = get("/crl/issuing.crl");
-    Files.write(dir.resolve("issuing.crl"), response.body());
+    PlainHttp.Response response = get("/crl/issuing.crl");
+    Files.write(dir.resolve("issuing.crl"), response.bytes());
 
     Result fields = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-issuer", "-crlnumber");
     Result text = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-text");
     Result verified = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "issuing.crl", "-noout", "-CAfile", "chain.pem");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/pkix-crl");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("Content-Type")).contains("application/pkix-crl");
     assertThat(fields.exitCode()).as(fields.output()).isZero();
     assertThat(fields.output()).contains("issuer=O = Serve Test, CN = Serve Test Issuing CA", "crlNumber=0x01");
     assertThat(text.output()).contains(hex(bob.getSerialNumber()), "Key Compromise")
@@ -88,7 +86,7 @@ class PublicationServerTest {
   @RequiresPeer(Peer.OPENSSL)
   @Test
   void serves_the_roots_crl_which_covers_the_intermediate() throws Exception {
-    Files.write(dir.resolve("root.crl"), get("/crl/root.crl").body());
+    Files.write(dir.resolve("root.crl"), get("/crl/root.crl").bytes());
 
     Result fields = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-issuer", "-crlnumber");
     Result verified = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-CAfile", "chain.pem");
@@ -100,11 +98,11 @@ class PublicationServerTest {
   @RequiresPeer(Peer.OPENSSL)
   @Test
   void a_revocation_made_while_serving_is_in_the_next_crl_fetched_with_the_next_number() throws Exception {
-    Files.write(dir.resolve("before.crl"), get("/crl/issuing.crl").body());
-    Files.write(dir.resolve("again.crl"), get("/crl/issuing.crl").body());
+    Files.write(dir.resolve("before.crl"), get("/crl/issuing.crl").bytes());
+    Files.write(dir.resolve("again.crl"), get("/crl/issuing.crl").bytes());
 
     ca.revoke(alice.getSerialNumber(), RevocationReason.AFFILIATION_CHANGED);
-    Files.write(dir.resolve("after.crl"), get("/crl/issuing.crl").body());
+    Files.write(dir.resolve("after.crl"), get("/crl/issuing.crl").bytes());
 
     assertThat(Files.readAllBytes(dir.resolve("again.crl"))).isEqualTo(Files.readAllBytes(dir.resolve("before.crl")));
     Result after = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "after.crl", "-noout", "-crlnumber", "-text");
@@ -118,7 +116,7 @@ class PublicationServerTest {
     get("/crl/root.crl");
 
     ca.revoke(ca.intermediate().getSerialNumber(), RevocationReason.CA_COMPROMISE);
-    Files.write(dir.resolve("root.crl"), get("/crl/root.crl").body());
+    Files.write(dir.resolve("root.crl"), get("/crl/root.crl").bytes());
 
     Result text = Peer.OPENSSL.run(dir, "crl", "-inform", "DER", "-in", "root.crl", "-noout", "-crlnumber", "-text");
     assertThat(text.output()).contains("crlNumber=0x02", hex(ca.intermediate().getSerialNumber()), "CA Compromise");
@@ -126,7 +124,7 @@ class PublicationServerTest {
 
   @Test
   void caches_may_keep_a_crl_until_the_server_would_sign_the_next_one_not_until_its_next_update() throws Exception {
-    String cacheControl = get("/crl/issuing.crl").headers().firstValue("Cache-Control").orElseThrow();
+    String cacheControl = get("/crl/issuing.crl").header("Cache-Control").orElseThrow();
 
     assertThat(cacheControl).matches("max-age=\\d+, public, no-transform");
     assertThat(Long.parseLong(cacheControl.replaceAll("max-age=(\\d+),.*", "$1"))).isBetween(1790L, 1800L);
@@ -147,17 +145,16 @@ class PublicationServerTest {
   @ValueSource(strings = {"/", "/crl", "/crl/", "/crl/crl.pem", "/crl/issuing.crlx", "/crl/issuing.crl/x", "/ocspx",
       "/crls/issuing.crl"})
   void other_paths_are_not_found(String path) throws Exception {
-    assertThat(get(path).statusCode()).isEqualTo(404);
+    assertThat(get(path).status()).isEqualTo(404);
   }
 
   @ParameterizedTest
   @CsvSource({"POST, /crl/issuing.crl, GET", "DELETE, /crl/root.crl, GET", "PUT, /ocsp, 'GET, POST'"})
   void other_methods_are_not_allowed(String method, String path, String allowed) throws Exception {
-    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(server.uri(path))
-        .method(method, HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    PlainHttp.Response response = PlainHttp.send(method, server.uri(path), "x".getBytes(StandardCharsets.US_ASCII), null);
 
-    assertThat(response.statusCode()).isEqualTo(405);
-    assertThat(response.headers().firstValue("Allow")).contains(allowed);
+    assertThat(response.status()).isEqualTo(405);
+    assertThat(response.header("Allow")).contains(allowed);
   }
 
   @Test
@@ -166,11 +163,10 @@ class PublicationServerTest {
         FileLock held = channel.lock();
         PublicationServer locked = PublicationServer.builder()
             .crls("/crl", new CrlPublisher(ca, Duration.ofHours(1), Clock.systemUTC())).start()) {
-      HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(locked.uri("/crl/issuing.crl")).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      PlainHttp.Response response = PlainHttp.get(locked.uri("/crl/issuing.crl"));
 
-      assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("Retry-After")).contains("5");
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.header("Retry-After")).contains("5");
     }
   }
 
@@ -196,8 +192,8 @@ class PublicationServerTest {
     assertThat(server.uri("/crl/root.crl")).hasToString("http://127.0.0.1:" + server.port() + "/crl/root.crl");
   }
 
-  private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  private PlainHttp.Response get(String path) {
+    return PlainHttp.get(server.uri(path));
   }
 
   /** A serial as {@code openssl crl -text} prints it. */
