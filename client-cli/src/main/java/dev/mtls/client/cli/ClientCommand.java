@@ -1,5 +1,6 @@
 package dev.mtls.client.cli;
 
+import dev.mtls.cli.SettingOptions;
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.FailureExplainer;
 import dev.mtls.client.MtlsClient;
@@ -85,9 +86,8 @@ public final class ClientCommand implements Callable<Integer> {
   @Mixin
   RevocationOptions revocation;
 
-  @Option(names = "--crypto-provider", paramLabel = "jdk|accp", description = "JCA provider for the handshake's "
-      + "arithmetic: jdk (default) or accp (Amazon Corretto Crypto Provider; its jar must be on the class path).")
-  String cryptoProvider = "jdk";
+  /** --crypto-provider, made from its declaration (shared with the server). */
+  private SettingOptions cryptoProvider;
 
   @Spec
   CommandSpec spec;
@@ -109,7 +109,10 @@ public final class ClientCommand implements Callable<Integer> {
 
   /** The configured command line, for tests that run it in-process. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new ClientCommand());
+    ClientCommand command = new ClientCommand();
+    CommandLine commandLine = new CommandLine(command);
+    command.revocation.addOptionsTo(commandLine.getCommandSpec());
+    command.cryptoProvider = SettingOptions.addTo(commandLine.getCommandSpec(), List.of(CryptoProvider.SETTING));
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
       cl.getErr().println("error: " + SafeText.escape(String.valueOf(e.getMessage())));
       e.printStackTrace(cl.getErr());
@@ -128,9 +131,9 @@ public final class ClientCommand implements Callable<Integer> {
     URI url = parseUrl(methodAndUrl.get(methodAndUrl.size() - 1));
     validate(commandLine);
     try {
-      CryptoProvider.parse(cryptoProvider).install();
+      cryptoProvider.getOrDefault(CryptoProvider.SETTING).install();
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(commandLine, "--crypto-provider: " + e.getMessage());
+      throw new CommandLine.ParameterException(commandLine, e.getMessage());
     } catch (KeyMaterialException e) {
       err.println("error: " + SafeText.escape(e.getMessage()));
       return USAGE;

@@ -230,12 +230,14 @@ class ClientCommandTest {
   void revocation_options_that_make_no_sense_are_usage_errors() {
     assertThat(run("--cacert", cacert, "--revocation-unavailable", "soft-fail", server.url("/")))
         .isEqualTo(ClientCommand.USAGE);
-    assertThat(err.toString()).contains("--revocation-unavailable needs --ocsp or --crl-distribution-points");
+    assertThat(err.toString()).contains("--revocation-unavailable: no revocation source is configured for it to apply"
+        + " to: set ocsp, crl-distribution-points or crl-url");
     assertThat(run("--cacert", cacert, "--ocsp", "ldap://ca.example/", server.url("/")))
         .isEqualTo(ClientCommand.USAGE);
-    assertThat(err.toString()).contains("--ocsp: expected aia or an http:// URL");
+    assertThat(err.toString()).contains("--ocsp: OCSP responder must be an absolute http:// or https:// URL");
     assertThat(run("--cacert", cacert, "--ocsp", "aia", "--revocation-unavailable", "sometimes", server.url("/")))
         .isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--revocation-unavailable 'sometimes': expected hard-fail or soft-fail");
   }
 
   private int run(Object... arguments) {

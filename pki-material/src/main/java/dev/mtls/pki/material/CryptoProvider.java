@@ -1,5 +1,7 @@
 package dev.mtls.pki.material;
 
+import dev.mtls.pki.material.settings.Setting;
+import dev.mtls.pki.material.settings.ValueType;
 import java.lang.reflect.InvocationTargetException;
 import java.security.Provider;
 import java.security.Security;
@@ -16,6 +18,11 @@ import java.util.Locale;
 public enum CryptoProvider {
   JDK,
   ACCP;
+
+  /** The setting that chooses it, for the server's configuration and both command lines. */
+  public static final Setting<CryptoProvider> SETTING = Setting.of("crypto-provider", ValueType.choice(
+      CryptoProvider.class), JDK, "jdk, or accp: Amazon Corretto Crypto Provider computes ECDSA, ECDH, AES-GCM, HMAC"
+          + " and SHA-2 (the same TLS policy); its jar must be on the class path");
 
   private static final String ACCP_CLASS = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
 

@@ -1,6 +1,5 @@
 package dev.mtls.server.app;
 
-import static dev.mtls.pki.material.settings.ValueType.choice;
 import static dev.mtls.pki.material.settings.ValueType.list;
 import static dev.mtls.pki.material.settings.ValueType.path;
 import static dev.mtls.pki.material.settings.ValueType.text;
@@ -46,9 +45,7 @@ final class AppSettings {
   static final Setting<List<Path>> CRL = Setting.optional("crl", list(path("PEM")), "none: revocation is not"
       + " checked", "CRL file(s), PEM, comma-separated (pki crl's crl.pem holds the issuing CA's and the root's);"
       + " reloaded when they change");
-  static final Setting<CryptoProvider> CRYPTO_PROVIDER = Setting.of("crypto-provider", choice(CryptoProvider.class),
-      CryptoProvider.JDK, "jdk, or accp: Amazon Corretto Crypto Provider computes ECDSA, ECDH, AES-GCM, HMAC and"
-          + " SHA-2 (the same TLS policy); its jar must be on the class path");
+  static final Setting<CryptoProvider> CRYPTO_PROVIDER = CryptoProvider.SETTING;
 
   /** Every key of the configuration file and command line, in the reference's order. */
   static final List<Setting<?>> ALL = all();

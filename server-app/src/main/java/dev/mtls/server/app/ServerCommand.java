@@ -1,16 +1,13 @@
 package dev.mtls.server.app;
 
+import dev.mtls.cli.SettingOptions;
 import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.SafeText;
-import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.server.ConfigException;
 import dev.mtls.server.MtlsServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,10 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar mtls-server.jar --config server.conf [--key value ...]}: runs the server until SIGTERM or Ctrl-C,
@@ -44,8 +38,8 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (key = value lines)")
   Path config;
 
-  @Spec
-  CommandSpec spec;
+  /** The configuration keys as options, made from their declarations. */
+  private SettingOptions settings;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -57,10 +51,9 @@ public final class ServerCommand implements Callable<Integer> {
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     // Undertow and XNIO log through jboss-logging; send that to SLF4J (and so to logback) explicitly.
     System.setProperty("org.jboss.logging.provider", System.getProperty("org.jboss.logging.provider", "slf4j"));
-    CommandLine commandLine = new CommandLine(new ServerCommand());
-    for (Setting<?> setting : ServerConfig.keys()) {
-      commandLine.getCommandSpec().addOption(option(setting));
-    }
+    ServerCommand command = new ServerCommand();
+    CommandLine commandLine = new CommandLine(command);
+    command.settings = SettingOptions.addTo(commandLine.getCommandSpec(), ServerConfig.keys());
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setUsageHelpLongOptionsMaxWidth(32);
@@ -75,19 +68,10 @@ public final class ServerCommand implements Callable<Integer> {
     return commandLine.execute(args);
   }
 
-  /** The option of {@code setting}: {@code --key VALUE}, described by its declaration. */
-  private static OptionSpec option(Setting<?> setting) {
-    OptionSpec.Builder option = OptionSpec.builder(setting.option())
-        .paramLabel(setting.type().label().replace("[,...]", ""))
-        .description(setting.doc() + " (default: " + setting.defaultText() + ")");
-    return setting.type().repeatable() ? option.type(String[].class).splitRegex(",").build()
-        : option.type(String.class).build();
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     ServerConfig configuration = (config == null ? ServerConfig.empty() : ServerConfig.load(config))
-        .with(overrides());
+        .with(settings.given());
     // Before any key, context or engine exists: they take their implementations from the providers in place.
     String provider = configuration.cryptoProvider().install();
     if (configuration.cryptoProvider() != CryptoProvider.JDK) {
@@ -105,19 +89,5 @@ public final class ServerCommand implements Callable<Integer> {
     }, "mtls-shutdown"));
     stopped.await();
     return 0;
-  }
-
-  /** The settings given on the command line, as text in the syntax of the configuration file. */
-  private Map<String, String> overrides() {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (Setting<?> setting : ServerConfig.keys()) {
-      Object value = spec.findOption(setting.option()).getValue();
-      if (value instanceof String[] items) {
-        values.put(setting.key(), String.join(",", List.of(items)));
-      } else if (value != null) {
-        values.put(setting.key(), (String) value);
-      }
-    }
-    return values;
   }
 }

@@ -42,7 +42,7 @@ class ConfigReferenceTest {
         new java.io.StringWriter()));
 
     for (var setting : ServerConfig.keys()) {
-      assertThat(out.toString()).contains(setting.option() + "=");
+      assertThat(out.toString()).containsPattern(java.util.regex.Pattern.quote(setting.option()) + "\\[?=");
     }
   }
 }

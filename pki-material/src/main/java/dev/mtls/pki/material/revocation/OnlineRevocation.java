@@ -106,10 +106,10 @@ public final class OnlineRevocation implements RevocationSource {
     private boolean ocspFromCertificates;
     private boolean crlsFromCertificates;
     private final List<URI> crlUrls = new ArrayList<>();
-    private Duration timeout = Duration.ofSeconds(2);
-    private Duration maxAge = Duration.ofMinutes(5);
+    private Duration timeout = RevocationSettings.REVOCATION_TIMEOUT.defaultValue();
+    private Duration maxAge = RevocationSettings.REVOCATION_MAX_AGE.defaultValue();
     private Duration retryAfter = Duration.ofSeconds(30);
-    private UnavailablePolicy whenUnavailable = UnavailablePolicy.HARD_FAIL;
+    private UnavailablePolicy whenUnavailable = RevocationSettings.REVOCATION_UNAVAILABLE.defaultValue();
 
     private Builder() {}
 
@@ -137,18 +137,18 @@ public final class OnlineRevocation implements RevocationSource {
       return this;
     }
 
-    /** The longest one exchange with a source may take, all included. Default 2 s. */
+    /** The longest one exchange with a source may take, all included: {@link RevocationSettings#REVOCATION_TIMEOUT}. */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
+      this.timeout = RevocationSettings.REVOCATION_TIMEOUT.check(timeout);
       return this;
     }
 
     /**
      * The longest an answer is relied on after it was fetched, even if its nextUpdate is later: the bound on how
-     * late a revocation is noticed. Default 5 minutes.
+     * late a revocation is noticed ({@link RevocationSettings#REVOCATION_MAX_AGE}).
      */
     public Builder maxAge(Duration maxAge) {
-      this.maxAge = positive(maxAge, "maxAge");
+      this.maxAge = RevocationSettings.REVOCATION_MAX_AGE.check(maxAge);
       return this;
     }
 
@@ -158,9 +158,9 @@ public final class OnlineRevocation implements RevocationSource {
       return this;
     }
 
-    /** What to do when a source applies but does not answer. Default {@link UnavailablePolicy#HARD_FAIL}. */
+    /** What to do when a source applies but does not answer: {@link RevocationSettings#REVOCATION_UNAVAILABLE}. */
     public Builder whenUnavailable(UnavailablePolicy policy) {
-      this.whenUnavailable = Objects.requireNonNull(policy, "policy == null");
+      this.whenUnavailable = RevocationSettings.REVOCATION_UNAVAILABLE.check(policy);
       return this;
     }
 

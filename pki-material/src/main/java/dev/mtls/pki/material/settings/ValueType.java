@@ -39,20 +39,27 @@ public final class ValueType<T> {
   private final Predicate<T> valid;
   private final String requirement;
   private final boolean repeatable;
+  private final String flagValue;
 
   private ValueType(String label, Reader<T> reader, Function<T, String> writer, Predicate<T> valid,
       String requirement) {
-    this(label, reader, writer, valid, requirement, false);
+    this(label, reader, writer, valid, requirement, false, null);
   }
 
   private ValueType(String label, Reader<T> reader, Function<T, String> writer, Predicate<T> valid,
-      String requirement, boolean repeatable) {
+      String requirement, boolean repeatable, String flagValue) {
     this.label = label;
     this.reader = reader;
     this.writer = writer;
     this.valid = valid;
     this.requirement = requirement;
     this.repeatable = repeatable;
+    this.flagValue = flagValue;
+  }
+
+  /** What an option given without a value means ({@code on} for on/off), or null when it needs a value. */
+  public String flagValue() {
+    return flagValue;
   }
 
   /** Whether a value is a comma-separated list: a command line may then give the option more than once. */
@@ -88,7 +95,7 @@ public final class ValueType<T> {
 
   /** This type, valid only where {@code condition} holds; {@code requirement} says what a value must be. */
   public ValueType<T> where(Predicate<T> condition, String requirement) {
-    return new ValueType<>(label, reader, writer, valid.and(condition), requirement, repeatable);
+    return new ValueType<>(label, reader, writer, valid.and(condition), requirement, repeatable, flagValue);
   }
 
   /**
@@ -163,7 +170,7 @@ public final class ValueType<T> {
       case "on" -> true;
       case "off" -> false;
       default -> throw new IllegalArgumentException("expected on or off");
-    }, on -> on ? "on" : "off", on -> true, "expected on or off");
+    }, on -> on ? "on" : "off", on -> true, "expected on or off", false, "on");
   }
 
   /** Text as it is written; {@code label} names what it is (ADDRESS, ALIAS, VARIABLE...). */
@@ -202,7 +209,7 @@ public final class ValueType<T> {
       }
       return List.copyOf(values);
     }, values -> values.stream().map(element::format).collect(Collectors.joining(", ")),
-        values -> values.stream().allMatch(element.valid), element.requirement, true);
+        values -> values.stream().allMatch(element.valid), element.requirement, true, null);
   }
 
   private static Duration readDuration(String text) {
