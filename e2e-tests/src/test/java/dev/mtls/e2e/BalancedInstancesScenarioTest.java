@@ -6,6 +6,7 @@ import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
@@ -25,26 +26,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three server processes behind a real L4 balancer, HAProxy ({@code mode tcp}, PROXY v2) and nginx ({@code stream},
- * PROXY v1), run from the repository's examples ({@code deploy/passthrough/}): eight clients for 30 s see no failure
+ * PROXY v1), run from the repository's examples ({@code deploy/passthrough/}): eight clients see no failure
  * while one instance is stopped (SIGTERM) and started again, their requests reach every instance, the server sees
  * the client's own address through the balancer, and a client revoked at the CA is refused by every instance within
  * the revocation max age, learnt from the CA's publication server (no file copied to any instance).
  */
+@Tag("long")
 @RequiresPeer({Peer.HAPROXY, Peer.NGINX, Peer.NGINX_STREAM, Peer.CURL})
 class BalancedInstancesScenarioTest {
-  private static final Duration LOAD = Duration.ofSeconds(30);
   private static final int CLIENTS = 8;
+  /** Requests each phase of the load must see answered: with all three instances, with one stopped, after. */
+  private static final int PER_PHASE = 300;
   private static final Duration MAX_AGE = Duration.ofSeconds(2);
 
   @TempDir static Path dir;
@@ -96,13 +101,12 @@ class BalancedInstancesScenarioTest {
         : List.of(Peer.NGINX.path(), "-p", prefix + "/", "-c",
             file.toString(), "-e", prefix.resolve("error.log").toString(), "-g", "daemon off;");
     ExternalProcess process = ExternalProcess.start(command, Map.of(), null);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!FreePort.isListening(port)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
+    Eventually.within(Duration.ofSeconds(15)).until(name + " to listen on " + port, () -> {
+      if (!process.isAlive()) {
         throw new AssertionError(name + " did not start: " + process.stderrSoFar());
       }
-      Thread.sleep(50);
-    }
+      return FreePort.isListening(port);
+    });
     return new Balancer(process, port);
   }
 
@@ -128,6 +132,14 @@ class BalancedInstancesScenarioTest {
     return total;
   }
 
+  private static double servedQuietly(ServerProcess instance) {
+    try {
+      return served(instance);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"haproxy", "nginx"})
   void eight_clients_see_no_failure_while_an_instance_restarts_and_every_instance_serves(String name)
@@ -138,14 +150,14 @@ class BalancedInstancesScenarioTest {
         before[i] = served(instances.get(i));
       }
       AtomicInteger ok = new AtomicInteger();
+      AtomicBoolean loading = new AtomicBoolean(true);
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-      long end = System.nanoTime() + LOAD.toNanos();
       ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
       List<Future<?>> running = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
         running.add(clients.submit(() -> {
           try (MtlsClient client = ca.client("alice").build()) {
-            while (System.nanoTime() < end) {
+            while (loading.get()) {
               try {
                 MtlsResponse response = client.get(balancer.url("/whoami"));
                 if (response.status() == 200) {
@@ -161,22 +173,29 @@ class BalancedInstancesScenarioTest {
           return null;
         }));
       }
-      Thread.sleep(8_000);
+      Duration phase = Duration.ofSeconds(60);
+      Eventually.within(phase).until(PER_PHASE + " requests through three instances", () -> ok.get() >= PER_PHASE);
       ServerProcess stopping = instances.get(1);
       double servedByStopped = served(stopping) - before[1];
       assertThat(stopping.terminate(Duration.ofSeconds(15))).as("instance 2 stops on SIGTERM").isTrue();
       stopping.close();
-      Thread.sleep(4_000);
+      int afterStop = ok.get();
+      Eventually.within(phase).until(PER_PHASE + " more with instance 2 stopped",
+          () -> ok.get() >= afterStop + PER_PHASE);
       instances.set(1, ServerProcess.start(configs.get(1)));
+      Eventually.within(phase).until("instance 2 to serve again after its restart",
+          () -> servedQuietly(instances.get(1)) > 0);
+      int afterRestart = ok.get();
+      Eventually.within(phase).until(PER_PHASE + " more with instance 2 back",
+          () -> ok.get() >= afterRestart + PER_PHASE);
+      loading.set(false);
       for (Future<?> client : running) {
-        client.get(LOAD.toSeconds() + 30, TimeUnit.SECONDS);
+        client.get(30, TimeUnit.SECONDS);
       }
       clients.shutdown();
 
-      System.out.printf("%s: %d requests answered 200 by 3 instances in %d s, %d failed%n", name, ok.get(),
-          LOAD.toSeconds(), failures.size());
+      System.out.printf("%s: %d requests answered 200, %d failed%n", name, ok.get(), failures.size());
       assertThat(failures).as(ok.get() + " requests answered 200").isEmpty();
-      assertThat(ok.get()).isGreaterThan(CLIENTS * 10);
       assertThat(served(instances.get(0)) - before[0]).as("instance 1").isPositive();
       assertThat(servedByStopped + served(instances.get(1))).as("instance 2, before and after its restart")
           .isPositive();
@@ -206,6 +225,7 @@ class BalancedInstancesScenarioTest {
       }
 
       ca.revoke(client);
+      // Real time is the subject: every instance may rely on the answer it fetched for the max age, no longer.
       Thread.sleep(MAX_AGE.plusSeconds(1).toMillis());
       for (int i = 0; i < 6; i++) {
         Clients.refused(ca.client(client), "GET", balancer.url("/whoami"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsResponse;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
@@ -93,13 +94,12 @@ class ForwardingProxyScenarioTest {
     Path file = Files.writeString(directory.resolve(example), text, StandardCharsets.UTF_8);
     ExternalProcess process = ExternalProcess.start(command.apply(file), Map.of(), null);
     proxies.put(name, process);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!FreePort.isListening(port)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
+    Eventually.within(Duration.ofSeconds(15)).until(name + " to listen on " + port, () -> {
+      if (!process.isAlive()) {
         throw new AssertionError(name + " did not start: " + process.stderrSoFar());
       }
-      Thread.sleep(50);
-    }
+      return FreePort.isListening(port);
+    });
     ports.put(name, port);
   }
 

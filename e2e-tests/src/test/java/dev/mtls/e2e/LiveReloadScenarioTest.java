@@ -6,6 +6,7 @@ import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.ReloadOutcome;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
@@ -120,14 +121,9 @@ class LiveReloadScenarioTest {
       Files.writeString(server.rolesFile(), Files.readString(server.rolesFile()) + "\nreader subject.OU=contractors\n",
           StandardCharsets.UTF_8);
 
-      // Bounded wait for the poller: no call to reload() here.
-      long deadline = System.nanoTime() + POLL_WAIT.toNanos();
-      int status = 403;
-      while (status != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-        status = Clients.get(pki, "carol", server.url("/api/reports")).status();
-      }
-      assertThat(status).as("carol's status after the role rules changed, within %s", POLL_WAIT).isEqualTo(200);
+      // The poller's own work: no call to reload() here.
+      Eventually.within(POLL_WAIT).await("carol to be served after the role rules changed",
+          () -> Clients.get(pki, "carol", server.url("/api/reports")).status(), status -> status == 200);
       assertThat(server.reload().changed()).as("the poller already loaded the change").isFalse();
     }
   }

@@ -10,6 +10,7 @@ import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.FreePort;
@@ -24,10 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -232,27 +233,10 @@ class NginxPeerTest {
 
   /** Null once nginx accepts connections on {@code port}; what it printed when it exited instead. */
   private static String awaitListening(ExternalProcess process, int port) {
-    Instant deadline = Instant.now().plus(START_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        return "exited; stderr:\n" + process.stderrSoFar() + "\nerror log:\n" + read(errorLog);
-      }
-      if (FreePort.isListening(port)) {
-        return null;
-      }
-      pause();
-    }
-    return "not listening on 127.0.0.1:" + port + " after " + START_TIMEOUT.toSeconds() + " s; error log:\n"
-        + read(errorLog);
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    String outcome = Eventually.within(START_TIMEOUT).await("nginx to listen on 127.0.0.1:" + port + " or exit",
+        () -> !process.isAlive() ? "exited; stderr:\n" + process.stderrSoFar() + "\nerror log:\n" + read(errorLog)
+            : FreePort.isListening(port) ? "" : null, Objects::nonNull);
+    return outcome.isEmpty() ? null : outcome;
   }
 
   private static String read(Path file) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
@@ -59,11 +60,8 @@ class OnlineRevocationScenarioTest {
         Integer.toString(ocspPort), "-rsigner", pki.intermediatePem().toString(), "-rkey",
         pki.intermediateKey().toString(), "-CA", pki.intermediatePem().toString(), "-nmin", "5"), Map.of(), null);
     // Not probed by connecting: openssl's responder exits on a connection that sends no request.
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!responder.stderrSoFar().contains("waiting for OCSP client connections")
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Eventually.await("openssl's OCSP responder to wait for connections",
+        () -> responder.stderrSoFar().contains("waiting for OCSP client connections"));
     // Accepts connections into its backlog and never answers: a responder that hangs.
     blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
   }

@@ -19,6 +19,7 @@ import dev.mtls.server.Responses;
 import dev.mtls.server.RoleRules;
 import dev.mtls.server.Roles;
 import dev.mtls.server.ServerListener;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.pki.RefusalMatrix;
 import io.undertow.util.Methods;
 import java.io.PrintWriter;
@@ -126,10 +127,7 @@ class SameVerdictEverywhereTest {
         assertThat(refused.getDiagnosis().reason()).as("the client's diagnosis: %s", refused.getDiagnosis().render())
             .isEqualTo(expected);
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (REJECTIONS.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      Eventually.await("the server's rejection", () -> !REJECTIONS.isEmpty());
       assertThat(REJECTIONS).as("the server's rejection").hasSize(1);
       return REJECTIONS.get(0).verdict().reason();
     }

@@ -1,5 +1,6 @@
 package dev.mtls.e2e;
 
+import dev.mtls.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,29 +105,12 @@ public final class ServerProcess implements AutoCloseable {
     }
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     try {
-      Matcher listening = null;
-      while (listening == null) {
-        Matcher matcher = LISTENING.matcher(read(stdout));
-        if (matcher.find()) {
-          listening = matcher;
-        } else if (!process.isAlive()) {
-          throw new AssertionError("the server process exited with " + process.exitValue() + " before listening"
-              + output(stdout, stderr));
-        } else if (System.nanoTime() > deadline) {
-          throw new AssertionError("the server process did not report its ports within " + START_TIMEOUT.toSeconds()
-              + " s" + output(stdout, stderr));
-        } else {
-          Thread.sleep(50);
-        }
-      }
+      Matcher listening = Eventually.within(START_TIMEOUT).await("the server process to report its ports",
+          () -> listeningLine(process, stdout, stderr), Objects::nonNull);
       ServerProcess server = new ServerProcess(process, stdout, stderr, Integer.parseInt(listening.group(1)),
           Integer.parseInt(listening.group(2)));
-      server.awaitHealthy(deadline);
+      server.awaitHealthy(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       return server;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new AssertionError("interrupted while starting the server process", e);
     } catch (RuntimeException | Error e) {
       process.destroyForcibly();
       throw e;
@@ -158,23 +143,14 @@ public final class ServerProcess implements AutoCloseable {
    * {@code mtls_handshakes_total{outcome="refused",reason="REVOKED",resumed="false"}}, once it reaches {@code atLeast}
    * (waiting, bounded: a TLS 1.3 server judges the client after the client's handshake has returned).
    */
-  public double awaitMetric(String sample, double atLeast) throws IOException, InterruptedException {
+  public double awaitMetric(String sample, double atLeast) {
     Pattern line = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$");
-    long deadline = System.nanoTime() + RunningServer.LOG_WAIT.toNanos();
-    while (true) {
-      String metrics = management("/metrics").body();
-      Matcher matcher = line.matcher(metrics);
-      double value = matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
-      if (value >= atLeast) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + sample + " >= " + atLeast + " within "
-            + RunningServer.LOG_WAIT.toSeconds() + " s; /metrics:\n" + metrics);
-      }
-      Thread.sleep(50);
-    }
+    return Eventually.within(RunningServer.LOG_WAIT).await(sample + " >= " + atLeast + " in /metrics", () -> {
+      Matcher matcher = line.matcher(managementBody("/metrics"));
+      return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }, value -> value >= atLeast);
   }
+
 
   /** GET {@code http://127.0.0.1:MANAGEMENT/path} (plain HTTP, no certificate). */
   public HttpResponse<String> management(String path) throws IOException, InterruptedException {
@@ -219,25 +195,45 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private void awaitHealthy(long deadline) throws InterruptedException {
-    List<String> attempts = new ArrayList<>();
-    while (true) {
+  private void awaitHealthy(Duration within) {
+    Eventually.within(within).until("the server process's /health to answer 200 on port " + managementPort, () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the server process exited" + output(stdout, stderr));
+      }
       try {
-        HttpResponse<String> health = management("/health");
-        if (health.statusCode() == 200) {
-          return;
-        }
-        attempts.add("HTTP " + health.statusCode());
+        return management("/health").statusCode() == 200;
       } catch (IOException e) {
-        attempts.add(String.valueOf(e));
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
       }
-      if (System.nanoTime() > deadline || !process.isAlive()) {
-        throw new AssertionError("the server process's /health did not answer 200 on port " + managementPort
-            + " (" + attempts.subList(Math.max(0, attempts.size() - 3), attempts.size()) + ")"
-            + output(stdout, stderr));
-      }
-      Thread.sleep(100);
+    });
+  }
+
+  private String managementBody(String path) {
+    try {
+      return management(path).body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
     }
+  }
+
+
+  /** The line that names the ports, once the process wrote it; fails at once if the process exited first. */
+  private static Matcher listeningLine(Process process, Path stdout, Path stderr) {
+    Matcher matcher = LISTENING.matcher(read(stdout));
+    if (matcher.find()) {
+      return matcher;
+    }
+    if (!process.isAlive()) {
+      throw new AssertionError("the server process exited with " + process.exitValue() + " before listening"
+          + output(stdout, stderr));
+    }
+    return null;
   }
 
   private static String output(Path stdout, Path stderr) {

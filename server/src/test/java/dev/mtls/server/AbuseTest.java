@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.LogCapture;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.tls.TlsProbe;
@@ -89,11 +90,10 @@ class AbuseTest {
         awaitCount(() -> events.all(Rejection.class).stream().filter(r -> r.verdict().reason() == Reason.NO_CERTIFICATE).count(),
             refused);
         // Every refusal is an event; the log has a few lines per interval, whatever the number of refusals.
-        Thread.sleep(LOG_INTERVAL.toMillis() * 2);
+        log.await(Level.WARN, line -> line.matches("\\d+ more client\\(s\\) rejected like this in the last 500 ms: no"
+            + " certificate"));
         assertThat(log.messages(Level.WARN).stream().filter(line -> line.contains("no certificate")).count())
             .as("log lines for %d refusals", refused).isLessThanOrEqualTo(2 * (2000 / LOG_INTERVAL.toMillis() + 2));
-        assertThat(log.messages(Level.WARN)).anyMatch(line -> line.matches("\\d+ more client\\(s\\) rejected like"
-            + " this in the last 500 ms: no certificate"));
       } finally {
         attackers.shutdownNow();
         closeAll(idle, halfHellos, junk);
@@ -119,6 +119,7 @@ class AbuseTest {
     try (connection) {
       connection.write("GET /whoami HTTP/1.1\r\nHost: localhost\r\n");
       for (int i = 0; i < 50; i++) {
+        // Real time is the attack: a header line every 200 ms, slower than the header timeout allows.
         Thread.sleep(200);
         connection.write("X-Slow-" + i + ": 1\r\n");
       }
@@ -213,12 +214,9 @@ class AbuseTest {
     }
   }
 
-  private static void awaitCount(java.util.function.LongSupplier actual, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (actual.getAsLong() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(actual.getAsLong()).isEqualTo(expected);
+  private static void awaitCount(java.util.function.LongSupplier actual, long expected) {
+    Eventually.within(Duration.ofSeconds(10)).await("the count to reach " + expected, actual::getAsLong,
+        count -> count == expected);
   }
 
   /** A client that makes a request every 20 ms on one keep-alive connection, reconnecting when it is closed. */
@@ -245,6 +243,7 @@ class AbuseTest {
             } else {
               failures.add("HTTP " + status);
             }
+            // The pace of a legitimate client beside the attacks, not a wait for anything.
             Thread.sleep(20);
           } catch (IOException e) {
             failures.add(String.valueOf(e));
@@ -256,11 +255,8 @@ class AbuseTest {
       thread.start();
     }
 
-    void awaitServed(int count) throws InterruptedException {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (served.get() < count && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+    void awaitServed(int count) {
+      Eventually.within(Duration.ofSeconds(10)).until(count + " requests served", () -> served.get() >= count);
     }
 
     void stop() throws InterruptedException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
@@ -58,6 +59,7 @@ class LimitsTest {
       try {
         slow.write("GET /whoami HTTP/1.1\r\nHost: localhost\r\n");
         for (int i = 0; i < 30 && !closed; i++) {
+          // Real time is the attack: a header line every 200 ms, slower than the header timeout allows.
           Thread.sleep(200);
           slow.write("X-Slow-" + i + ": 1\r\n");
         }
@@ -85,6 +87,7 @@ class LimitsTest {
       out.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
       boolean closed = false;
       for (int i = 0; i < 25 && !closed; i++) {
+        // Real time is the attack: one byte every 200 ms keeps the connection busy without finishing a handshake.
         Thread.sleep(200);
         try {
           out.write(0x01);
@@ -193,11 +196,8 @@ class LimitsTest {
     }
   }
 
-  private static void awaitOpenConnections(MtlsServer server, int expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (server.openConnections() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(server.openConnections()).isEqualTo(expected);
+  private static void awaitOpenConnections(MtlsServer server, int expected) {
+    Eventually.within(Duration.ofSeconds(5)).await(expected + " open connections", server::openConnections,
+        open -> open == expected);
   }
 }

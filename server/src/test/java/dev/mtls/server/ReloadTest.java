@@ -8,6 +8,7 @@ import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.server.testing.TestRoutes;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.MutableClock;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Issued;
@@ -218,12 +219,8 @@ class ReloadTest {
         .roleRulesFile(roles).port(0).managementPort(-1).reloadInterval(Duration.ofMillis(50)).build().start()) {
       Files.writeString(roles, "admin subject.CN=bob\n");
 
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!polling.roleRules().toString().contains("(1 rules)") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-
-      assertThat(polling.roleRules()).hasToString(roles + " (1 rules)");
+      Eventually.await("the poller to apply the new role rules",
+          () -> polling.roleRules().toString().equals(roles + " (1 rules)"));
       assertThat(pki.clientFor(pki.bob).get(polling.port(), "/whoami").body()).contains("\"roles\":[\"admin\"]");
     }
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Pem;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Eventually;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,19 +79,22 @@ class ServerJarIT {
   }
 
   /** Waits for the process to write a line matching {@code pattern} (bounded: 30 seconds). */
-  private static Matcher awaitLine(Path output, Pattern pattern) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> seen = List.of();
-    while (System.nanoTime() < deadline) {
-      seen = Files.readAllLines(output);
-      for (String line : seen) {
+  private static Matcher awaitLine(Path output, Pattern pattern) {
+    return Eventually.within(Duration.ofSeconds(30)).await("a line matching " + pattern + " in " + output,
+        () -> firstMatch(output, pattern), Objects::nonNull);
+  }
+
+  private static Matcher firstMatch(Path output, Pattern pattern) {
+    try {
+      for (String line : Files.readAllLines(output)) {
         Matcher matcher = pattern.matcher(line);
         if (matcher.matches()) {
           return matcher;
         }
       }
-      Thread.sleep(100);
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    throw new AssertionError("no line matching " + pattern + " in " + seen);
   }
 }

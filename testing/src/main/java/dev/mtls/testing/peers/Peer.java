@@ -97,6 +97,24 @@ public enum Peer {
     return ExternalProcess.run(command, java.util.Map.of(), null, directory, java.time.Duration.ofSeconds(30));
   }
 
+  /**
+   * Skips the calling test when one of {@code peers} is not installed (counted in the run's summary), or fails it
+   * when this run requires every peer. For tests that learn their peers as they run; others say
+   * {@link RequiresPeer}.
+   */
+  public static void assumeInstalled(java.util.Collection<Peer> peers) {
+    List<Peer> missing = peers.stream().filter(peer -> !peer.isInstalled()).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    if (required()) {
+      throw new AssertionError(PeerMissing.names(missing) + " not installed, and this run requires every peer ("
+          + REQUIRED_SWITCH + "=required): apt-get install " + String.join(" ", missing.stream()
+          .map(Peer::debianPackage).distinct().toList()));
+    }
+    throw new PeerMissing(missing);
+  }
+
   /** Whether this run treats a missing peer as a failure ({@code MTLS_PEERS=required}). */
   public static boolean required() {
     String value = System.getProperty("mtls.peers", System.getenv(REQUIRED_SWITCH));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +49,17 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
   }
 
   private final long intervalNanos;
+  private final LongSupplier nanoTime;
   private final Map<Key, Window> windows = new HashMap<>();
   private ScheduledExecutorService flusher;
 
   public RejectionLog(Duration interval) {
+    this(interval, System::nanoTime);
+  }
+
+  /** With its own time source, for tests about intervals that should not wait them out. */
+  RejectionLog(Duration interval, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     this.intervalNanos = interval.toNanos();
   }
 
@@ -66,7 +74,7 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
     X509Certificate leaf = verdict.leaf().orElse(null);
     String issuer = leaf == null ? "" : DistinguishedName.of(leaf.getIssuerX500Principal()).toDisplayString();
     Key key = new Key(verdict.reason(), issuer);
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     synchronized (this) {
       Window window = windows.get(key);
       if (window != null && now - window.startedNanos < intervalNanos) {
@@ -84,7 +92,7 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
 
   /** Sums up the intervals that have ended. */
   public synchronized void flush() {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     for (Iterator<Map.Entry<Key, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, Window> entry = it.next();
       if (now - entry.getValue().startedNanos >= intervalNanos) {
