@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The server jar with the optional crypto provider ({@code crypto-provider = accp}, its jar on the class path, as
- * the README shows): the provider really computes the handshake's signatures and the records, and the trust
+ * docs/performance.md shows): the provider really computes the handshake's signatures and the records, and the trust
  * decision is the same as with the JDK's: the same clients served, the same ones refused for the same reasons.
  * ACCP's published jar is for linux-x86_64, so are these tests.
  */

@@ -55,7 +55,7 @@ public enum CryptoProvider {
     } catch (ClassNotFoundException e) {
       throw new KeyMaterialException("the crypto provider accp needs Amazon Corretto Crypto Provider on the class"
           + " path: run java -cp <this jar>:AmazonCorrettoCryptoProvider-<version>-linux-x86_64.jar <main class>"
-          + " (see the README's performance section), or choose the jdk provider");
+          + " (see docs/performance.md), or choose the jdk provider");
     } catch (InvocationTargetException e) {
       Security.removeProvider("AmazonCorrettoCryptoProvider");
       throw new KeyMaterialException("Amazon Corretto Crypto Provider does not work on this machine ("
