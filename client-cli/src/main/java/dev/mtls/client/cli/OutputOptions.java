@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 /** What we show on stderr besides failures: the TLS details of the response (-v) and the handshake itself (--trace). */
 final class OutputOptions {
   @Option(names = {"-v", "--verbose"},
-      description = "Show TLS details on stderr: protocol, cipher, server chain, whether the server asked for our "
-          + "certificate and which CAs it accepts, whether we sent one.")
+      description = "Show the TLS details of the response on stderr: protocol, cipher, server chain, whether the "
+          + "server asked for our certificate and which CAs it accepts, whether we sent one. A refused handshake "
+          + "has no response; its error and hint say what the client learned.")
   boolean verbose;
 
   @Option(names = "--trace",
