@@ -111,12 +111,15 @@ public final class DemoPki {
     return members;
   }
 
+  /** The member named {@code name}, e.g. {@code bob}. */
+  public Member member(String name) {
+    return members.stream().filter(member -> member.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no member '" + name + "' in the demo set"));
+  }
+
   /** The files of the member named {@code name}. */
   public CredentialFiles credentials(String name) {
-    if (members.stream().noneMatch(member -> member.name().equals(name))) {
-      throw new IllegalArgumentException("no member '" + name + "' in the demo set");
-    }
-    return new CredentialFiles(directory, name, Existing.REFUSE);
+    return new CredentialFiles(directory, member(name).name(), Existing.REFUSE);
   }
 
   /** The members as a table: a NAME, SUBJECT, WHAT IT SHOWS heading, then one line each. */
