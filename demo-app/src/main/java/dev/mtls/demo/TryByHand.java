@@ -39,29 +39,36 @@ final class TryByHand {
     Path root = pki.rootCertificate();
     Path crl = pki.directory().resolve("issuing.crl");
     return List.of(
-        new Entry("As alice, with curl:", List.of(Command.of("curl", "--cacert").add(root).add("--cert", alice.chain())
-            .add("--key", alice.key()).add(url("/whoami")))),
-        new Entry("With no certificate (refused):", List.of(Command.of("curl", "--cacert").add(root)
-            .add(url("/whoami")))),
-        new Entry("As bob, with openssl (it then waits for input; Ctrl-C ends it):", List.of(Command.of("openssl",
-            "s_client", "-connect", "127.0.0.1:" + server.getPort(), "-servername", "localhost", "-CAfile").add(root)
-            .add("-cert", bob.certificate()).add("-key", bob.key()).add("-cert_chain", pki.intermediateCertificate())
-            .add("-brief"))),
-        new Entry("As bob, from his PKCS#12 file, with the TLS details (-v):", List.of(Command.java(project.clientJar())
-            .add("-v", "--p12").add(bob.pkcs12()).add("--password-file", pki.passwordFile())
-            .add("--cacert", root).add("POST", url("/api/admin/reload")))),
-        new Entry("The foreign certificate over TLS 1.2, message by message:", List.of(DemoClients.command(project,
-            pki, "foreign", "--trace", "--tls-version", "1.2").add(url("/whoami")))),
-        new Entry("A certificate, field by field:", List.of(Command.java(project.pkiJar()).add("inspect")
-            .add(alice.certificate()))),
-        new Entry("Ask the OCSP responder about the revoked client:", List.of(Command.of("openssl", "ocsp",
-            "-issuer").add(pki.intermediateCertificate()).add("-cert", pki.credentials("revoked").certificate())
-            .add("-url", ocsp.toString()).add("-CAfile", pki.caChain()))),
-        new Entry("Fetch the issuing CA's CRL, then read it:", List.of(Command.of("curl", "-s", "-o").add(crl)
-            .add(issuingCrl.toString()), Command.of("openssl", "crl", "-inform", "DER", "-in").add(crl)
-            .add("-noout", "-text"))),
-        new Entry("Refuse a server that staples no OCSP answer (must-staple):", List.of(DemoClients.command(project,
-            pki, "alice", "--require-stapled-ocsp").add(url("/whoami")))));
+        entry("As alice, with curl:",
+            Command.of("curl", "--cacert").add(root).add("--cert", alice.chain()).add("--key", alice.key())
+                .add(url("/whoami"))),
+        entry("With no certificate (refused):",
+            Command.of("curl", "--cacert").add(root).add(url("/whoami"))),
+        entry("As bob, with openssl (it then waits for input; Ctrl-C ends it):",
+            Command.of("openssl", "s_client", "-connect", "127.0.0.1:" + server.getPort(), "-servername", "localhost")
+                .add("-CAfile", root).add("-cert", bob.certificate()).add("-key", bob.key())
+                .add("-cert_chain", pki.intermediateCertificate()).add("-brief")),
+        entry("As bob, from his PKCS#12 file, with the TLS details (-v); the admin route answers a reader 403:",
+            Command.java(project.clientJar()).add("-v", "--p12").add(bob.pkcs12())
+                .add("--password-file", pki.passwordFile()).add("--cacert", root)
+                .add("POST", url("/api/admin/reload"))),
+        entry("The foreign certificate over TLS 1.2, message by message:",
+            DemoClients.command(project, pki, "foreign", "--trace", "--tls-version", "1.2").add(url("/whoami"))),
+        entry("A certificate, field by field:",
+            Command.java(project.pkiJar()).add("inspect").add(alice.certificate())),
+        entry("Ask the OCSP responder about the revoked client:",
+            Command.of("openssl", "ocsp", "-issuer").add(pki.intermediateCertificate())
+                .add("-cert", pki.credentials("revoked").certificate()).add("-url", ocsp.toString())
+                .add("-CAfile", pki.caChain())),
+        entry("Fetch the issuing CA's CRL, then read it:",
+            Command.of("curl", "-s", "-o").add(crl).add(issuingCrl.toString()),
+            Command.of("openssl", "crl", "-inform", "DER", "-in").add(crl).add("-noout", "-text")),
+        entry("Refuse a server that staples no OCSP answer (must-staple):",
+            DemoClients.command(project, pki, "alice", "--require-stapled-ocsp").add(url("/whoami"))));
+  }
+
+  private static Entry entry(String what, Command... commands) {
+    return new Entry(what, List.of(commands));
   }
 
   /** Prints the entries whose programs are {@code installed}, then names the programs missing. */
