@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 enum Shell {
   /** Linux and macOS: bash, zsh. */
   POSIX("$ ", "./mvnw"),
-  /** Windows: cmd and PowerShell. */
-  WINDOWS("> ", "mvnw.cmd");
+  /** Windows: cmd and PowerShell (which runs a file of the current directory only when named with {@code .\}). */
+  WINDOWS("> ", ".\\mvnw.cmd");
 
   /** What needs no quotes in any of the shells. */
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:\\\\=+-]+");
@@ -54,6 +54,10 @@ enum Shell {
     List<String> words = new ArrayList<>();
     for (Command.Word word : command.words()) {
       words.add(quote(word.isPath() ? path(word.path()) : word.text()));
+    }
+    if (this == WINDOWS && words.get(0).equals("curl")) {
+      // Windows PowerShell 5 takes "curl" for its Invoke-WebRequest alias; curl.exe is curl in cmd too.
+      words.set(0, "curl.exe");
     }
     return String.join(" ", words);
   }

@@ -23,7 +23,7 @@ class ShellTest {
     assertThat(Shell.WINDOWS.render(command)).isEqualTo("java -jar client-cli\\target\\mtls-client.jar --cacert "
         + "target\\demo\\ca\\root.pem POST https://localhost:8443/api/admin/reload");
     assertThat(Shell.WINDOWS.prompt()).isEqualTo("> ");
-    assertThat(Shell.WINDOWS.mavenWrapper()).isEqualTo("mvnw.cmd");
+    assertThat(Shell.WINDOWS.mavenWrapper()).isEqualTo(".\\mvnw.cmd");
   }
 
   @Test
@@ -33,6 +33,14 @@ class ShellTest {
     assertThat(Shell.POSIX.render(spaced)).isEqualTo("openssl crl -in \"My Demo/issuing.crl\" -noout");
     assertThat(Shell.WINDOWS.render(spaced)).isEqualTo("openssl crl -in \"My Demo\\issuing.crl\" -noout");
     assertThat(Shell.POSIX.render(Command.of("curl", "a&b"))).isEqualTo("curl \"a&b\"");
+  }
+
+  @Test
+  void windows_names_curl_as_curl_exe_which_powershell_does_not_take_for_its_alias() {
+    Command curl = Command.of("curl", "--cacert").add(Path.of("ca/root.pem")).add("https://localhost:8443/");
+
+    assertThat(Shell.WINDOWS.render(curl)).isEqualTo("curl.exe --cacert ca\\root.pem https://localhost:8443/");
+    assertThat(Shell.POSIX.render(curl)).startsWith("curl --cacert ");
   }
 
   @Test
