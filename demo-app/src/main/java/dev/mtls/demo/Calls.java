@@ -9,9 +9,11 @@ import dev.mtls.server.Roles;
 import dev.mtls.server.ServedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Calls the server as each identity of {@link Call#DEMO} and says why each call ended as it did: from the response and
@@ -31,22 +33,16 @@ final class Calls {
     this.events = events;
   }
 
-  /** One row per call, in order; one client per identity, as a service would have. */
+  /** One row per call; the calls of one identity go together, through one client, as a service's would. */
   List<Table.Row> run(List<Call> calls) {
+    Map<String, List<Call>> byIdentity = calls.stream()
+        .collect(Collectors.groupingBy(Call::identity, LinkedHashMap::new, Collectors.toList()));
     List<Table.Row> rows = new ArrayList<>();
-    int first = 0;
-    while (first < calls.size()) {
-      Call call = calls.get(first);
-      int end = first;
-      while (end < calls.size() && Objects.equals(calls.get(end).who(), call.who())) {
-        end++;
+    for (List<Call> same : byIdentity.values()) {
+      Call first = same.get(0);
+      try (MtlsClient client = DemoClients.client(pki, first.who(), first.sendAnyway()).build()) {
+        same.forEach(call -> rows.add(call(client, call)));
       }
-      try (MtlsClient client = DemoClients.client(pki, call.who(), call.sendAnyway()).build()) {
-        for (Call same : calls.subList(first, end)) {
-          rows.add(call(client, same));
-        }
-      }
-      first = end;
     }
     return rows;
   }

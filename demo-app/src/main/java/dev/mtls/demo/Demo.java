@@ -29,7 +29,11 @@ final class Demo implements AutoCloseable {
   /** Runs it; a {@link DemoException} is a one-line failure (a port in use). Leaves everything running. */
   void run() {
     // JSSE reads its debug setting when TLS is first used: the trace of step 5 needs it on before.
-    HandshakeTracer.enable();
+    try {
+      HandshakeTracer.enable();
+    } catch (IllegalStateException e) {
+      throw new DemoException(e.getMessage(), e);
+    }
     Ports.requireFree(settings.port(), settings.managementPort(), settings.publishPort());
     Project project = settings.project();
     project.requireExamples();
