@@ -210,6 +210,8 @@ class RotationTest {
     }
     assertThat(events.all(ClientHandshake.class)).singleElement().satisfies(h -> {
       assertThat(h.serverCertificate()).isEqualTo(PKI.server.certificate());
+      assertThat(h.serverVerdict().isTrusted()).isTrue();
+      assertThat(h.serverVerdict().leaf()).contains(PKI.server.certificate());
       assertThat(h.ourCertificate()).isEqualTo(PKI.alice.certificate());
       assertThat(h.generation()).isEqualTo(1);
     });

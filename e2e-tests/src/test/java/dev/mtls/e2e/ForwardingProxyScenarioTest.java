@@ -1,9 +1,11 @@
 package dev.mtls.e2e;
 
+import static dev.mtls.server.Rejection.Stage.FORWARDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsResponse;
+import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.FreePort;
@@ -39,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ForwardingProxyScenarioTest {
   @TempDir static Path dir;
   static CastFiles pki;
-  static ServerProcess server;
+  static RunningServer server;
   static final Map<String, ExternalProcess> proxies = new LinkedHashMap<>();
   static final Map<String, Integer> ports = new LinkedHashMap<>();
 
@@ -51,7 +53,7 @@ class ForwardingProxyScenarioTest {
         pki.rootPem(), "crl = " + pki.crlPem() + "\ntrusted-proxy-roles = proxy\ntrusted-proxy-intermediates = "
             + pki.intermediatePem());
     Files.writeString(config.resolveSibling("roles.conf"), "proxy subject.CN=edge-proxy\n", StandardOpenOption.APPEND);
-    server = ServerProcess.start(config);
+    server = RunningServer.fromConfig(config);
 
     Map<String, String> values = new LinkedHashMap<>();
     values.put("BACKEND_PORT", Integer.toString(server.port()));
@@ -117,10 +119,6 @@ class ForwardingProxyScenarioTest {
     }
   }
 
-  private static String forwardedRefusals(String reason) {
-    return "mtls_forwarded_refusals_total{reason=\"" + reason + "\"}";
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"nginx", "haproxy"})
   void alice_gets_her_own_roles_through_the_proxy_and_the_server_names_the_proxy(String proxy) throws Exception {
@@ -136,29 +134,29 @@ class ForwardingProxyScenarioTest {
   @ParameterizedTest
   @ValueSource(strings = {"nginx", "haproxy"})
   void a_forwarded_revoked_or_foreign_certificate_is_refused_with_its_true_reason(String proxy) throws Exception {
-    double revokedBefore = server.awaitMetric(forwardedRefusals("REVOKED"), 0);
-    double foreignBefore = server.awaitMetric(forwardedRefusals("UNTRUSTED_ISSUER"), 0);
+    int revokedBefore = server.rejections(FORWARDED, Reason.REVOKED);
+    int foreignBefore = server.rejections(FORWARDED, Reason.UNTRUSTED_ISSUER);
 
     MtlsResponse revoked = through(proxy, "revoked", "/whoami");
     MtlsResponse foreign = through(proxy, "foreign", "/whoami");
 
     assertThat(revoked.status()).isEqualTo(401);
     assertThat(foreign.status()).isEqualTo(401);
-    server.awaitMetric(forwardedRefusals("REVOKED"), revokedBefore + 1);
-    server.awaitMetric(forwardedRefusals("UNTRUSTED_ISSUER"), foreignBefore + 1);
+    server.awaitRejections(FORWARDED, Reason.REVOKED, revokedBefore + 1);
+    server.awaitRejections(FORWARDED, Reason.UNTRUSTED_ISSUER, foreignBefore + 1);
   }
 
   @Test
   void a_direct_client_that_forges_client_cert_is_refused_with_400() throws Exception {
-    double before = server.awaitMetric(forwardedRefusals("NOT_A_TRUSTED_PROXY"), 0);
-    BasicClassicHttpRequest forged = new BasicClassicHttpRequest("GET", URI.create(server.url("/api/admin/reload")));
+    int before = server.rejections(FORWARDED, Reason.NOT_A_TRUSTED_PROXY);
+    BasicClassicHttpRequest forged = new BasicClassicHttpRequest("GET", server.url("/api/admin/reload"));
     forged.setHeader("Client-Cert", ":" + java.util.Base64.getEncoder().encodeToString(pki.get("alice").x509()
         .getEncoded()) + ":");
 
     try (MtlsClient bob = Clients.builder(pki, "bob", null).build()) {
       assertThat(bob.execute(forged).status()).isEqualTo(400);
     }
-    server.awaitMetric(forwardedRefusals("NOT_A_TRUSTED_PROXY"), before + 1);
+    server.awaitRejections(FORWARDED, Reason.NOT_A_TRUSTED_PROXY, before + 1);
   }
 
   @ParameterizedTest

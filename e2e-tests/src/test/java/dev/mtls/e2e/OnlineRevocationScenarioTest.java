@@ -46,7 +46,7 @@ class OnlineRevocationScenarioTest {
   static int ocspPort;
   static ExternalProcess responder;
   static ServerSocket blackHole;
-  static final List<ServerProcess> servers = new ArrayList<>();
+  static final List<RunningServer> servers = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,7 +68,7 @@ class OnlineRevocationScenarioTest {
 
   @AfterAll
   static void stop() throws IOException {
-    servers.forEach(ServerProcess::close);
+    servers.forEach(RunningServer::close);
     if (responder != null) {
       responder.close();
     }
@@ -88,8 +88,8 @@ class OnlineRevocationScenarioTest {
         + "\n";
   }
 
-  private static ServerProcess server(String name, String revocation) throws IOException {
-    ServerProcess server = ServerProcess.start(ServerProcess.config(dir.resolve(name), pki.server().chain(),
+  private static RunningServer server(String name, String revocation) throws IOException {
+    RunningServer server = RunningServer.fromConfig(ServerProcess.config(dir.resolve(name), pki.server().chain(),
         pki.server().key(), pki.rootPem(), "crl = " + pki.rootCrlPem() + "\n" + revocation));
     servers.add(server);
     return server;
@@ -97,27 +97,27 @@ class OnlineRevocationScenarioTest {
 
   @Test
   void refuses_the_client_openssls_responder_says_is_revoked_and_serves_a_good_one() throws Exception {
-    ServerProcess server = server("configured", "ocsp = http://127.0.0.1:" + ocspPort);
-    URI whoami = URI.create(server.url("/whoami"));
+    RunningServer server = server("configured", "ocsp = http://127.0.0.1:" + ocspPort);
+    URI whoami = server.url("/whoami");
 
     assertThat(Clients.get(pki, "alice", whoami).status()).isEqualTo(200);
     assertThat(Clients.refused(pki, "revoked", null, whoami).kind())
         .isEqualTo(Diagnosis.Kind.CLIENT_CERTIFICATE_REJECTED);
-    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOKED), 1);
+    server.awaitRejection(Reason.REVOKED);
   }
 
   @Test
   void refuses_a_client_the_responder_does_not_know() throws Exception {
-    ServerProcess server = server("unknown", "ocsp = aia");
+    RunningServer server = server("unknown", "ocsp = aia");
     // bob is not in openssl's index: its responder answers "unknown".
-    Clients.refused(pki, "bob", null, URI.create(server.url("/whoami")));
+    Clients.refused(pki, "bob", null, server.url("/whoami"));
 
-    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOCATION_UNKNOWN), 1);
+    server.awaitRejection(Reason.REVOCATION_UNKNOWN);
   }
 
   @Test
   void openssl_s_client_sees_the_stapled_ocsp_response_for_the_server_certificate() throws Exception {
-    ServerProcess server = server("stapling", "ocsp = aia\nocsp-stapling = on");
+    RunningServer server = server("stapling", "ocsp = aia\nocsp-stapling = on");
     CastFiles.Credential alice = pki.get("alice");
 
     ExternalProcess.Result result = ExternalProcess.run(List.of(Peer.OPENSSL.path(),
@@ -132,22 +132,22 @@ class OnlineRevocationScenarioTest {
   @Test
   void a_client_that_requires_a_staple_accepts_a_stapling_server_and_refuses_one_that_does_not_staple()
       throws Exception {
-    ServerProcess stapling = server("stapling-for-client", "ocsp = aia\nocsp-stapling = on");
-    ServerProcess plain = server("not-stapling", "ocsp = aia");
+    RunningServer stapling = server("stapling-for-client", "ocsp = aia\nocsp-stapling = on");
+    RunningServer plain = server("not-stapling", "ocsp = aia");
 
     assertThat(Clients.send(Clients.builder(pki, "alice", null).requireStapledOcsp(true), "GET",
-        URI.create(stapling.url("/whoami"))).status()).isEqualTo(200);
+        stapling.url("/whoami")).status()).isEqualTo(200);
     Diagnosis refused = Clients.refused(Clients.builder(pki, "alice", null).requireStapledOcsp(true), "GET",
-        URI.create(plain.url("/whoami")));
+        plain.url("/whoami"));
     assertThat(refused.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
     assertThat(refused.render()).contains("must-staple");
   }
 
   @Test
   void a_hanging_responder_refuses_under_hard_fail_within_the_timeout() throws Exception {
-    ServerProcess server = server("hard-fail", "ocsp = http://127.0.0.1:" + blackHole.getLocalPort()
+    RunningServer server = server("hard-fail", "ocsp = http://127.0.0.1:" + blackHole.getLocalPort()
         + "\nrevocation-timeout = 500ms");
-    URI whoami = URI.create(server.url("/whoami"));
+    URI whoami = server.url("/whoami");
 
     long started = System.nanoTime();
     Clients.refused(pki, "alice", null, whoami);
@@ -156,18 +156,18 @@ class OnlineRevocationScenarioTest {
     Clients.refused(pki, "alice", null, whoami);
     Duration second = Duration.ofNanos(System.nanoTime() - started);
 
-    server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOCATION_UNKNOWN), 2);
+    server.awaitRejections(Reason.REVOCATION_UNKNOWN, 2);
     assertThat(first).isLessThan(Duration.ofSeconds(3));
     assertThat(second).as("the responder is known to be down: no second wait").isLessThan(Duration.ofSeconds(1));
   }
 
   @Test
   void a_hanging_responder_is_accepted_under_soft_fail_within_the_timeout() throws Exception {
-    ServerProcess server = server("soft-fail", "ocsp = http://127.0.0.1:" + blackHole.getLocalPort()
+    RunningServer server = server("soft-fail", "ocsp = http://127.0.0.1:" + blackHole.getLocalPort()
         + "\nrevocation-timeout = 500ms\nrevocation-unavailable = soft-fail");
 
     long started = System.nanoTime();
-    int status = Clients.get(pki, "alice", URI.create(server.url("/whoami"))).status();
+    int status = Clients.get(pki, "alice", server.url("/whoami")).status();
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(status).isEqualTo(200);

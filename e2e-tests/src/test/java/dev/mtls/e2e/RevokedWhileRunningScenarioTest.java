@@ -7,6 +7,7 @@ import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.server.Rejection;
 import dev.mtls.testing.Eventually;
 import java.io.IOException;
 import java.net.URI;
@@ -43,8 +44,8 @@ class RevokedWhileRunningScenarioTest {
     }
   }
 
-  private static ServerProcess server(String name, String revocation, String identity) throws IOException {
-    return ServerProcess.start(ServerProcess.config(dir.resolve(name), ca.chain(identity), ca.key(identity),
+  private static RunningServer server(String name, String revocation, String identity) throws IOException {
+    return RunningServer.fromConfig(ServerProcess.config(dir.resolve(name), ca.chain(identity), ca.key(identity),
         ca.rootPem(), "revocation-max-age = " + MAX_AGE.toSeconds() + "s\n" + revocation));
   }
 
@@ -55,9 +56,9 @@ class RevokedWhileRunningScenarioTest {
   void a_client_revoked_while_connected_is_refused_within_the_max_age(String source, String revocation)
       throws Exception {
     ca.issueClient("dave-" + source);
-    try (ServerProcess server = server(source, revocation.replace("; ", "\n"), "server");
+    try (RunningServer server = server(source, revocation.replace("; ", "\n"), "server");
         MtlsClient dave = ca.client("dave-" + source).build()) {
-      URI whoami = URI.create(server.url("/whoami"));
+      URI whoami = server.url("/whoami");
       assertThat(dave.send("GET", whoami, null, null).status()).isEqualTo(200);
 
       ca.revoke("dave-" + source);
@@ -70,7 +71,7 @@ class RevokedWhileRunningScenarioTest {
       assertThat(response.bodyText()).contains("revoked");
       assertThat(noticed).isLessThan(MAX_AGE.plusSeconds(3));
       Clients.refused(ca.client("dave-" + source), "GET", whoami);
-      server.awaitMetric(ServerProcess.refusedHandshakes(Reason.REVOKED), 1);
+      server.awaitRejections(Rejection.Stage.HANDSHAKE, Reason.REVOKED, 1);
     }
   }
 
@@ -80,10 +81,10 @@ class RevokedWhileRunningScenarioTest {
     ca.revoke("revoked-server");
     ca.issueClient("erin");
 
-    try (ServerProcess server = server("revoked-server", "ocsp = aia\ncrl-distribution-points = on\n"
+    try (RunningServer server = server("revoked-server", "ocsp = aia\ncrl-distribution-points = on\n"
         + "ocsp-stapling = on", "revoked-server")) {
       // The client asks no one: the server's own stapled answer says it is revoked.
-      Diagnosis refused = Clients.refused(ca.client("erin"), "GET", URI.create(server.url("/whoami")));
+      Diagnosis refused = Clients.refused(ca.client("erin"), "GET", server.url("/whoami"));
 
       assertThat(refused.reason()).isEqualTo(Reason.REVOKED);
       assertThat(refused.render()).contains("keyCompromise", "the OCSP response the server stapled");

@@ -8,6 +8,8 @@ import dev.mtls.server.ReloadOutcome;
 import dev.mtls.server.ServedRequest;
 import dev.mtls.server.ServerListener;
 import dev.mtls.server.app.DemoRoutes;
+import dev.mtls.server.app.ServerConfig;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
@@ -91,6 +93,21 @@ public final class RunningServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The server {@code java -jar server-app/target/mtls-server.jar --config FILE} runs, started in this JVM from the
+   * same configuration file (the jar's own start-up is {@link ServerProcessScenarioTest}'s subject): the same
+   * settings, role and route rules and demo routes, with typed events recorded. The file's ports should be 0.
+   */
+  public static RunningServer fromConfig(Path config) {
+    Recorder<Object> events = new Recorder<>(LOG_WAIT);
+    AtomicReference<MtlsServer> self = new AtomicReference<>();
+    MtlsServer server = DemoRoutes.register(ServerConfig.load(config).toBuilder(), () -> self.get().reload())
+        .listener(ServerListener.forwardingTo(events)).build();
+    self.set(server);
+    server.start();
+    return new RunningServer(server, null, null, events);
+  }
+
   public MtlsServer server() {
     return server;
   }
@@ -143,6 +160,28 @@ public final class RunningServer implements AutoCloseable {
    */
   public Rejection awaitRejection(Reason reason) {
     return events.awaitFirst(Rejection.class, r -> r.verdict().reason() == reason);
+  }
+
+  /** Waits (bounded) until the server has refused {@code count} handshakes or requests for {@code reason}. */
+  public List<Rejection> awaitRejections(Reason reason, int count) {
+    return awaitRejections(Rejection.Stage.values(), reason, count);
+  }
+
+  /** How many refusals at {@code stage} for {@code reason} the server has reported so far. */
+  public int rejections(Rejection.Stage stage, Reason reason) {
+    return (int) rejections().stream().filter(r -> r.stage() == stage && r.verdict().reason() == reason).count();
+  }
+
+  /** Waits (bounded) until the server has refused {@code count} at {@code stage} for {@code reason}. */
+  public List<Rejection> awaitRejections(Rejection.Stage stage, Reason reason, int count) {
+    return awaitRejections(new Rejection.Stage[] {stage}, reason, count);
+  }
+
+  private List<Rejection> awaitRejections(Rejection.Stage[] stages, Reason reason, int count) {
+    List<Rejection.Stage> at = List.of(stages);
+    return Eventually.within(LOG_WAIT).await(count + " rejection(s) at " + at + " for " + reason,
+        () -> rejections().stream().filter(r -> at.contains(r.stage()) && r.verdict().reason() == reason).toList(),
+        found -> found.size() >= count);
   }
 
   /**

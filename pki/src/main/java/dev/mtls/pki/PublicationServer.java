@@ -33,6 +33,11 @@ import java.util.concurrent.Executors;
  * </pre>
  */
 public final class PublicationServer implements AutoCloseable {
+  /** Where {@code pki serve} answers OCSP requests, and where the demo set's certificates say to ask. */
+  public static final String OCSP_PATH = "/ocsp";
+  /** Where {@code pki serve} serves the CRLs ({@code /crl/issuing.crl}, {@code /crl/root.crl}). */
+  public static final String CRL_PATH = "/crl";
+
   private final HttpServer http;
   private final ExecutorService threads;
   private final String host;

@@ -1,5 +1,6 @@
 package dev.mtls.server;
 
+import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.trust.Verdict;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,5 +35,26 @@ public record Rejection(String peer, Verdict verdict, Stage stage, boolean resum
     Objects.requireNonNull(verdict, "verdict == null");
     Objects.requireNonNull(stage, "stage == null");
     Objects.requireNonNull(at, "at == null");
+  }
+
+  /**
+   * Why, in the words of the server's rejection log line: the reason, the certificate's subject and issuer when one
+   * was sent, the verdict's sentence, and the stage when it was not the handshake. For example {@code expired;
+   * subject "CN=bob,O=Demo", issuer "CN=Demo CA"; the client certificate "CN=bob,O=Demo" expired on ...}. Escaped.
+   */
+  public String describe() {
+    StringBuilder line = new StringBuilder(verdict.reason().words());
+    verdict.leaf().ifPresent(leaf -> line.append("; subject \"")
+        .append(DistinguishedName.of(leaf.getSubjectX500Principal()).toDisplayString())
+        .append("\", issuer \"").append(DistinguishedName.of(leaf.getIssuerX500Principal()).toDisplayString())
+        .append('"'));
+    line.append("; ").append(verdict.sentence());
+    if (stage == Stage.OPEN_CONNECTION) {
+      line.append(resumed ? "; on a resumed TLS session, answered 401 and closed"
+          : "; on an open connection, answered 401 and closed");
+    } else if (stage == Stage.FORWARDED) {
+      line.append("; a forwarded client certificate (Client-Cert), refused at the request");
+    }
+    return line.toString();
   }
 }

@@ -5,16 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Issued;
 import dev.mtls.testing.pki.TestPki;
 import dev.mtls.testing.tls.TlsProbe;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +52,18 @@ class ForwardedClientTest {
       der.write(certificate.getEncoded());
     }
     return ":" + Base64.getEncoder().encodeToString(der.toByteArray()) + ":";
+  }
+
+  /** mtls_forwarded_refusals_total by reason, as Prometheus scrapes it from the management port. */
+  private static Map<String, Double> forwardedRefusals(MtlsServer server) throws Exception {
+    PlainHttp.Response metrics = PlainHttp.get(URI.create("http://127.0.0.1:" + server.managementPort() + "/metrics"));
+    Map<String, Double> byReason = new TreeMap<>();
+    Matcher sample = Pattern.compile("(?m)^mtls_forwarded_refusals_total\\{reason=\"(\\w+)\"} (\\S+)$")
+        .matcher(metrics.body());
+    while (sample.find()) {
+      byReason.put(sample.group(1), Double.parseDouble(sample.group(2)));
+    }
+    return byReason;
   }
 
   private static TlsProbe.Response get(MtlsServer server, TlsProbe client, String path, String headers)
@@ -97,6 +115,7 @@ class ForwardedClientTest {
       assertThat(rejection.stage()).isEqualTo(Rejection.Stage.FORWARDED);
       assertThat(rejection.verdict().reason()).isEqualTo(Reason.NOT_A_TRUSTED_PROXY);
       assertThat(rejection.verdict().sentence()).contains("CN=bob,OU=readers,O=Demo");
+      assertThat(forwardedRefusals(server)).containsEntry("NOT_A_TRUSTED_PROXY", 1.0);
     }
   }
 
@@ -115,6 +134,7 @@ class ForwardedClientTest {
       assertThat(events.all(Rejection.class)).extracting(r -> r.verdict().reason())
           .containsExactly(Reason.REVOKED, Reason.UNTRUSTED_ISSUER);
       assertThat(events.all(Rejection.class)).allMatch(r -> r.stage() == Rejection.Stage.FORWARDED);
+      assertThat(forwardedRefusals(server)).containsEntry("REVOKED", 1.0).containsEntry("UNTRUSTED_ISSUER", 1.0);
     }
   }
 

@@ -98,7 +98,7 @@ final class IssueCommand implements Callable<Integer> {
     printer.println("Issued " + profile + " certificate " + SafeText.escape(dn) + " serial "
         + issued.certificate().getSerialNumber().toString(16) + ", valid until "
         + issued.certificate().getNotAfter().toInstant());
-    CredentialFiles.list(printer, output.files().write(issued, outputPassword, encryptKey, packaging,
+    OutputOptions.list(printer, output.files().write(issued, outputPassword, encryptKey, packaging,
         pki.keyEncryption()));
     return 0;
   }

@@ -1,7 +1,10 @@
 package dev.mtls.pki.cli;
 
+import dev.mtls.pki.CredentialFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where a command writes the files of the one credential it makes. */
@@ -18,5 +21,12 @@ final class OutputOptions {
 
   CredentialFiles files() {
     return new CredentialFiles(out, name, force ? Existing.REPLACE : Existing.REFUSE);
+  }
+
+  /** Says which files a command wrote, one line each. */
+  static void list(PrintWriter printer, List<Path> written) {
+    for (Path file : written) {
+      printer.println("  wrote " + file);
+    }
   }
 }

@@ -56,7 +56,7 @@ final class RenewCommand implements Callable<Integer> {
     var printer = spec.commandLine().getOut();
     printer.println("Renewed serial " + serial + " as " + renewed.getSerialNumber().toString(16) + ", valid until "
         + renewed.getNotAfter().toInstant() + (keyPair == null ? " (same key)" : " (new key)"));
-    CredentialFiles.list(printer, written);
+    OutputOptions.list(printer, written);
     return 0;
   }
 }

@@ -1,5 +1,8 @@
 package dev.mtls.pki.cli;
 
+import static dev.mtls.pki.PublicationServer.CRL_PATH;
+import static dev.mtls.pki.PublicationServer.OCSP_PATH;
+
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.CrlPublisher;
 import dev.mtls.pki.cli.PublishingOptions.Publication;
@@ -27,9 +30,6 @@ import picocli.CommandLine.Spec;
         "      --ocsp-url http://127.0.0.1:8081/ocsp",
         "or, for one certificate of an existing CA: issue ... --crl-url URL --ocsp-url URL."})
 final class ServeCommand implements Callable<Integer> {
-  static final String OCSP_PATH = "/ocsp";
-  static final String CRL_PATH = "/crl";
-
   @Spec
   CommandSpec spec;
 

@@ -27,6 +27,16 @@ class ExamplesTest {
   }
 
   @Test
+  void example_configuration_names_every_key_set_or_commented_out() throws java.io.IOException {
+    String text = java.nio.file.Files.readString(EXAMPLES.resolve("server.conf"));
+
+    for (var setting : ServerConfig.keys()) {
+      assertThat(text).as("server.conf shows %s", setting.key())
+          .containsPattern("(?m)^(# )?" + java.util.regex.Pattern.quote(setting.key()) + " = ");
+    }
+  }
+
+  @Test
   void example_configuration_has_only_known_keys() {
     ServerConfig config = ServerConfig.load(EXAMPLES.resolve("server.conf"));
 

@@ -25,8 +25,8 @@ public final class Listeners {
   public void connected(Handshake handshake) {
     Handshake.Completion completion = handshake.completion();
     ClientHandshake event = new ClientHandshake(handshake.host(), handshake.port(), completion.protocol(),
-        completion.cipherSuite(), completion.resumed(), completion.serverCertificate(), completion.ourCertificate(),
-        handshake.generation(), completion.at());
+        completion.cipherSuite(), completion.resumed(), completion.serverCertificate(), handshake.serverVerdict(),
+        completion.ourCertificate(), handshake.generation(), completion.at());
     tell(listener -> listener.connected(event));
   }
 

@@ -87,7 +87,7 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
       }
       windows.put(key, new Window(now));
     }
-    LOG.warn("rejected client {}: {}{}", rejection.peer(), verdict.reason().words(), details(rejection, leaf));
+    LOG.warn("rejected client {}: {}", rejection.peer(), rejection.describe());
   }
 
   /** Sums up the intervals that have ended. */
@@ -133,22 +133,5 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
           key.reason().words(),
           key.issuer().isEmpty() ? "" : "; issuer \"" + key.issuer() + "\"");
     }
-  }
-
-  private static String details(Rejection rejection, X509Certificate leaf) {
-    StringBuilder line = new StringBuilder();
-    if (leaf != null) {
-      line.append("; subject \"").append(DistinguishedName.of(leaf.getSubjectX500Principal()).toDisplayString())
-          .append("\", issuer \"").append(DistinguishedName.of(leaf.getIssuerX500Principal()).toDisplayString())
-          .append('"');
-    }
-    line.append("; ").append(rejection.verdict().sentence());
-    if (rejection.stage() == Rejection.Stage.OPEN_CONNECTION) {
-      line.append(rejection.resumed() ? "; on a resumed TLS session, answered 401 and closed"
-          : "; on an open connection, answered 401 and closed");
-    } else if (rejection.stage() == Rejection.Stage.FORWARDED) {
-      line.append("; a forwarded client certificate (Client-Cert), refused at the request");
-    }
-    return line.toString();
   }
 }

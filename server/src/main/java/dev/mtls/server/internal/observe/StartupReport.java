@@ -22,8 +22,8 @@ public record StartupReport(String host, Balancers balancers, ClientAuthMode cli
   public String line(int port, int managementPort, X509Certificate certificate, Trust trust, RoleRules roleRules) {
     return "listening on https://" + host + ":" + port
         + (balancers == null ? "" : " behind balancers " + balancers + " (PROXY protocol)")
-        + " (client certificates " + clientAuth + ", " + String.join(" ", protocols) + "); management on "
-        + (managementPort < 0 ? "off" : "http://" + managementHost + ":" + managementPort)
+        + " (client certificates " + clientAuth + ", " + String.join(" ", protocols) + "); management "
+        + (managementPort < 0 ? "off" : "on http://" + managementHost + ":" + managementPort)
         + "; server certificate " + DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString()
         + " valid until " + certificate.getNotAfter().toInstant() + "; " + trust.anchors().certificates().size()
         + " trust anchor(s); " + revocation(trust) + "; role rules " + roleRules

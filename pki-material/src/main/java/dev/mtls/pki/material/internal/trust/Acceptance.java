@@ -6,7 +6,6 @@ import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.StatusCheck;
-import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.pki.material.trust.UnavailablePolicy;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Acceptance {
   // Said in the trust's own log, whichever class writes it: operators filter on that name.
-  private static final Logger LOG = LoggerFactory.getLogger(Trust.class);
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mtls.pki.material.trust.Trust");
 
   private final MissingCrlPolicy missingCrl;
   private final RevocationSource online;
