@@ -1,6 +1,7 @@
 // Exports the API only (checked by javac, seen by modular users); "internal" package names tell class-path users.
 module dev.mtls.pki.material {
   requires transitive org.slf4j;
+  requires java.management;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.util;

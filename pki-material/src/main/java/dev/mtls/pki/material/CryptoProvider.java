@@ -2,10 +2,13 @@ package dev.mtls.pki.material;
 
 import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.pki.material.settings.ValueType;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.security.Provider;
 import java.security.Security;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Which JCA provider does the arithmetic of a handshake (ECDSA, ECDH, AES-GCM, HMAC, SHA-2): the JDK's own
@@ -45,6 +48,10 @@ public enum CryptoProvider {
       Provider first = Security.getProviders()[0];
       return first.getName() + " " + first.getVersionStr();
     }
+    crashingCombination(Runtime.version().feature(), ManagementFactory.getRuntimeMXBean().getInputArguments())
+        .ifPresent(problem -> {
+          throw new KeyMaterialException(problem);
+        });
     try {
       Class<?> type = Class.forName(ACCP_CLASS);
       type.getMethod("install").invoke(null);
@@ -64,5 +71,23 @@ public enum CryptoProvider {
       throw new KeyMaterialException("this version of Amazon Corretto Crypto Provider is not one this project can"
           + " install (" + SafeText.escape(e.toString()) + "); choose the jdk provider", e);
     }
+  }
+
+  /**
+   * ACCP in an AppCDS training run (a JVM that dumps a class archive when it exits) crashes JDK 17 in the dump
+   * (SIGSEGV in SystemDictionaryShared); JDK 25 is known to work, the releases between were not tried. So ACCP is
+   * refused there, before anything runs, with what to do instead.
+   */
+  static Optional<String> crashingCombination(int jdkFeature, List<String> jvmArguments) {
+    if (jdkFeature >= 25) {
+      return Optional.empty();
+    }
+    return jvmArguments.stream()
+        .filter(argument -> argument.startsWith("-XX:ArchiveClassesAtExit") || argument.equals("-Xshare:dump")
+            || argument.equals("-XX:+AutoCreateSharedArchive"))
+        .findFirst()
+        .map(argument -> "the crypto provider accp cannot be used in an AppCDS training run (" + argument + ") on"
+            + " JDK " + jdkFeature + ": the JVM crashes while it writes the archive; train the archive with the jdk"
+            + " provider, or use JDK 25");
   }
 }

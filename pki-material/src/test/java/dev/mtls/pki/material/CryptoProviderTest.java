@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.Security;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CryptoProviderTest {
@@ -31,5 +32,22 @@ class CryptoProviderTest {
         .hasMessageContaining("needs Amazon Corretto Crypto Provider on the class path")
         .hasMessageContaining("AmazonCorrettoCryptoProvider-<version>-linux-x86_64.jar");
     assertThat(Security.getProviders()[0].getName()).isEqualTo(first);
+  }
+
+  @Test
+  void accp_is_refused_in_an_appcds_training_run_below_jdk_25_where_it_crashes_the_jvm() {
+    assertThat(CryptoProvider.crashingCombination(17, List.of("-Xmx128m", "-XX:ArchiveClassesAtExit=app.jsa")))
+        .hasValueSatisfying(problem -> assertThat(problem)
+            .startsWith("the crypto provider accp cannot be used in an AppCDS training run"
+                + " (-XX:ArchiveClassesAtExit=app.jsa) on JDK 17")
+            .contains("train the archive with the jdk provider, or use JDK 25"));
+    assertThat(CryptoProvider.crashingCombination(21, List.of("-Xshare:dump"))).isPresent();
+    assertThat(CryptoProvider.crashingCombination(17, List.of("-XX:+AutoCreateSharedArchive"))).isPresent();
+  }
+
+  @Test
+  void accp_is_not_refused_with_an_archive_in_use_or_on_jdk_25() {
+    assertThat(CryptoProvider.crashingCombination(17, List.of("-XX:SharedArchiveFile=app.jsa", "-Xmx128m"))).isEmpty();
+    assertThat(CryptoProvider.crashingCombination(25, List.of("-XX:ArchiveClassesAtExit=app.jsa"))).isEmpty();
   }
 }
