@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the revocation max age, learnt from the CA's publication server (no file copied to any instance).
  */
 @Tag("long")
+@Isolated // Long and timed: nothing else runs beside it.
 @RequiresPeer({Peer.HAPROXY, Peer.NGINX, Peer.NGINX_STREAM, Peer.CURL})
 class BalancedInstancesScenarioTest {
   private static final int CLIENTS = 8;

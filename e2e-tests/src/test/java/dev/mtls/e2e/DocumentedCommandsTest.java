@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Long: it starts the project's jars dozens of times, so it runs with {@code -Plong}, as CI does.
  */
 @Tag("long")
+@Isolated // Long and timed: nothing else runs beside it.
 class DocumentedCommandsTest {
   private static final Path ROOT = Artifacts.basedir().resolve("..").normalize();
   private static final Duration PER_DOCUMENT = Duration.ofMinutes(5);
