@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The server as a real process: {@code java -jar server/target/mtls-server.jar --config FILE}, on ports the OS picks
+ * The server as a real process: {@code java -jar server-app/target/mtls-server.jar --config FILE}, on ports the OS picks
  * (port 0), read back from its start-up line. Output goes to files (no pipe can fill up and block it). Only this
  * process is ever ended, by its PID.
  */

@@ -259,7 +259,7 @@ class ServerProcessScenarioTest {
     return traced;
   }
 
-  /** Runs {@code java -jar client/target/mtls-client.jar ARGS METHOD URL}; the trust anchor is ours unless given. */
+  /** Runs {@code java -jar client-cli/target/mtls-client.jar ARGS METHOD URL}; the trust anchor is ours unless given. */
   private static ExternalProcess.Result cli(List<String> args, String method, String url) {
     List<String> command = new ArrayList<>(Artifacts.runOnce(Artifacts.clientJar()));
     if (!args.contains("--cacert")) {

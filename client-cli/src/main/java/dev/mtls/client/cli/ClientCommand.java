@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code java -jar client/target/mtls-client.jar [METHOD] URL}: a curl-like mTLS client that explains failures. */
+/** {@code java -jar client-cli/target/mtls-client.jar [METHOD] URL}: a curl-like mTLS client that explains failures. */
 @Command(name = "mtls-client", mixinStandardHelpOptions = true, version = "mtls-client 0.1.0",
     sortOptions = false,
     description = {"Sends one HTTPS request with a client certificate and prints the response body.",
