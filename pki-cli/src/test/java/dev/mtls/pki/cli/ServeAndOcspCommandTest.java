@@ -1,0 +1,150 @@
+package dev.mtls.pki.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.Eventually;
+import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.peers.RequiresPeer;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code pki serve} and {@code pki ocsp} publish the revocation status where a CA's certificates point, as openssl
+ * checks it, until stopped; a port already taken or a validity that is not positive is one line.
+ */
+class ServeAndOcspCommandTest extends PkiCliTestBase {
+  @RequiresPeer(Peer.OPENSSL)
+  @Test
+  void serve_publishes_the_status_the_urls_in_a_cas_certificates_point_at_until_stopped() throws Exception {
+    int port = FreePort.pick();
+    String base = "http://127.0.0.1:" + port;
+    Path served = dir.resolve("served-ca");
+    Run init = run("init", "--dir", served.toString(), "--password-file", password.toString(), "--crl-url",
+        base + "/crl/issuing.crl", "--root-crl-url", base + "/crl/root.crl", "--ocsp-url", base + "/ocsp");
+    assertThat(init.exit()).as(init.err()).isZero();
+    run("issue", "client", "--dir", served.toString(), "--password-file", password.toString(), "--name", "dora",
+        "--subject", "CN=dora", "--out", dir.toString());
+    String root = served.resolve("root.pem").toString();
+    String intermediate = served.resolve("intermediate.pem").toString();
+    String ocspUrl = Peer.OPENSSL.run(dir, "x509", "-in", "dora.pem", "-noout", "-ocsp_uri").output().strip();
+
+    try (Served serve = new Served("serve", "--dir", served.toString(), "--password-file", password.toString(),
+        "--port", String.valueOf(port))) {
+      String printed = serve.awaitOutput("root CA CRL:");
+      // openssl fetches each CRL from the distribution point the checked certificate names.
+      Result leafGood = Peer.OPENSSL.run(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
+          intermediate, "dora.pem");
+      Result intermediateGood = Peer.OPENSSL.run(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root,
+          intermediate);
+      Run revoke = run("revoke", "--dir", served.toString(), "--password-file", password.toString(), "--serial",
+          Pem.loadCertificates(dir.resolve("dora.pem")).get(0).getSerialNumber().toString(16));
+      Result leafRevoked = Peer.OPENSSL.run(dir, "verify", "-crl_check", "-crl_download", "-CAfile", root, "-untrusted",
+          intermediate, "dora.pem");
+      Result ocsp = Peer.OPENSSL.run(dir, "ocsp", "-issuer", intermediate, "-cert", "dora.pem", "-url", ocspUrl,
+          "-CAfile", served.resolve("ca-chain.pem").toString());
+
+      assertThat(printed).contains("OCSP responder:  " + base + "/ocsp", "issuing CA CRL:  " + base
+          + "/crl/issuing.crl", "root CA CRL:     " + base + "/crl/root.crl");
+      assertThat(ocspUrl).isEqualTo(base + "/ocsp");
+      assertThat(leafGood.output()).as(leafGood.toString()).isEqualTo("dora.pem: OK\n");
+      assertThat(intermediateGood.output()).as(intermediateGood.toString()).isEqualTo(intermediate + ": OK\n");
+      assertThat(revoke.exit()).as(revoke.err()).isZero();
+      assertThat(leafRevoked.exitCode()).isNotZero();
+      assertThat(leafRevoked.output()).contains("certificate revoked");
+      assertThat(ocsp.output()).as(ocsp.toString()).contains("Response verify OK", "dora.pem: revoked");
+      assertThat(serve.exit).isEqualTo(-1);
+    }
+    assertThat(Pem.loadCrls(served.resolve("crl.pem"))).hasSize(2);
+  }
+
+  @Test
+  void serve_says_in_one_line_that_its_port_is_taken_or_a_validity_is_not_positive() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run inUse = run("serve", "--dir", ca.toString(), "--password-file", password.toString(), "--port",
+          String.valueOf(taken.getLocalPort()));
+      Run zero = run("serve", "--dir", ca.toString(), "--password-file", password.toString(), "--crl-validity",
+          "0");
+
+      assertThat(inUse.exit()).isEqualTo(1);
+      assertThat(inUse.err()).isEqualTo("error: 127.0.0.1:" + taken.getLocalPort() + ": cannot listen: Address"
+          + " already in use" + System.lineSeparator());
+      assertThat(zero.exit()).isEqualTo(1);
+      assertThat(zero.err()).isEqualTo("error: --crl-validity must be positive, got 0" + System.lineSeparator());
+    }
+  }
+
+  @RequiresPeer(Peer.OPENSSL)
+  @Test
+  void ocsp_answers_for_the_issuing_ca_at_every_path_until_stopped() throws Exception {
+    Path answering = dir.resolve("ocsp-ca");
+    assertThat(run("init", "--dir", answering.toString(), "--password-file", password.toString()).exit()).isZero();
+    run("issue", "client", "--dir", answering.toString(), "--password-file", password.toString(), "--name", "erin",
+        "--subject", "CN=erin", "--out", dir.toString());
+    int port = FreePort.pick();
+
+    try (Served ocsp = new Served("ocsp", "--dir", answering.toString(), "--password-file", password.toString(),
+        "--port", String.valueOf(port))) {
+      String printed = ocsp.awaitOutput("OCSP responder for");
+      Result good = Peer.OPENSSL.run(dir, "ocsp", "-issuer", answering.resolve("intermediate.pem").toString(),
+          "-cert", "erin.pem", "-url", "http://127.0.0.1:" + port + "/any/path", "-CAfile",
+          answering.resolve("ca-chain.pem").toString());
+
+      assertThat(printed).matches("OCSP responder for CN=mtls-reference Issuing CA,O=mtls-reference on http://127"
+          + ".0.0.1:" + port + "/ \\(signer serial \\p{XDigit}+, valid until \\S+\\)\\R");
+      assertThat(good.output()).as(good.toString()).contains("Response verify OK", "erin.pem: good");
+    }
+    assertThat(answering.resolve("ocsp-signer.pem")).exists();
+  }
+
+  @Test
+  void ocsp_refuses_a_validity_that_is_not_positive_in_one_line() {
+    Run zero = run("ocsp", "--dir", ca.toString(), "--password-file", password.toString(), "--validity", "0");
+
+    assertThat(zero.exit()).isEqualTo(1);
+    assertThat(zero.err()).isEqualTo("error: --validity must be positive, got 0" + System.lineSeparator());
+  }
+
+  /**
+   * A command that serves ({@code serve}, {@code ocsp}) as a user runs it, on a thread of its own; closing interrupts
+   * it, as Ctrl-C stops the JVM.
+   */
+  private static final class Served implements AutoCloseable {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final Thread thread;
+    private volatile int exit = -1;
+
+    Served(String... args) {
+      CommandLine commandLine = commandLine(out, err);
+      thread = new Thread(() -> exit = commandLine.execute(args), "pki-" + args[0] + "-under-test");
+      thread.start();
+    }
+
+    /** What it printed once {@code marker} is in it; fails at once if the command ended without printing it. */
+    String awaitOutput(String marker) {
+      return Eventually.within(Duration.ofSeconds(30)).await("the command to print '" + marker + "'", () -> {
+        if (!thread.isAlive() && !out.toString().contains(marker)) {
+          throw new AssertionError("the command ended without printing '" + marker + "': exit " + exit + "\n" + out
+              + err);
+        }
+        return out.toString();
+      }, printed -> printed.contains(marker));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      thread.interrupt();
+      thread.join(10_000);
+      assertThat(thread.isAlive()).as("serve still running").isFalse();
+      assertThat(exit).as(err.toString()).isZero();
+    }
+  }
+}
