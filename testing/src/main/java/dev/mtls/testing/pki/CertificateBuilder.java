@@ -183,6 +183,12 @@ public final class CertificateBuilder {
             new org.bouncycastle.asn1.x509.DistributionPoint(name, null, null)}));
   }
 
+  /** The TLS Feature extension asking for status_request (RFC 7633 "must-staple"). */
+  public CertificateBuilder mustStaple() {
+    return extension("1.3.6.1.5.5.7.1.24", false, new org.bouncycastle.asn1.DERSequence(
+        new org.bouncycastle.asn1.ASN1Integer(5)));
+  }
+
   /** A name constraint: only names below this DNS name may be issued under this CA. */
   public CertificateBuilder permittedDns(String name) {
     permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));

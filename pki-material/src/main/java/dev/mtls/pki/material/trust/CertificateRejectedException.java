@@ -47,8 +47,8 @@ public final class CertificateRejectedException extends CertificateException {
 
   private static CertPathValidatorException.Reason jdkReason(Reason reason) {
     return switch (reason) {
-      case EXPIRED -> BasicReason.EXPIRED;
-      case NOT_YET_VALID -> BasicReason.NOT_YET_VALID;
+      case EXPIRED, ANCHOR_EXPIRED -> BasicReason.EXPIRED;
+      case NOT_YET_VALID, ANCHOR_NOT_YET_VALID -> BasicReason.NOT_YET_VALID;
       case REVOKED -> BasicReason.REVOKED;
       case REVOCATION_UNKNOWN, CRL_STALE -> BasicReason.UNDETERMINED_REVOCATION_STATUS;
       case WEAK_ALGORITHM -> BasicReason.ALGORITHM_CONSTRAINED;

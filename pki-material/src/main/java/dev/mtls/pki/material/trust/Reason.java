@@ -15,6 +15,12 @@ public enum Reason {
       "The chain is broken or tampered with: send the certificates exactly as the CA issued them."),
   EXPIRED("expired", "Renew the certificate, and check the clocks of both machines."),
   NOT_YET_VALID("not yet valid", "Check the clocks of both machines, or wait until the certificate is valid."),
+  ANCHOR_EXPIRED("trust anchor expired",
+      "A CA certificate the verifier trusts as an anchor has expired: give the verifier the CA's renewed certificate"
+          + " (and the peer a chain to it), and check the verifier's clock."),
+  ANCHOR_NOT_YET_VALID("trust anchor not yet valid",
+      "A CA certificate the verifier trusts as an anchor is not valid yet: check the verifier's clock, or keep the"
+          + " previous CA certificate among the anchors until the new one is valid."),
   REVOKED("revoked", "The CA revoked this certificate: get a new one (with a new key if the key was compromised)."),
   REVOCATION_UNKNOWN("revocation status unknown",
       "Give the verifier a current CRL from every CA in the path, or relax its missing-CRL setting deliberately."),
