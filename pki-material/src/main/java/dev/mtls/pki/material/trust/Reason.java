@@ -24,6 +24,9 @@ public enum Reason {
   REVOKED("revoked", "The CA revoked this certificate: get a new one (with a new key if the key was compromised)."),
   REVOCATION_UNKNOWN("revocation status unknown",
       "Give the verifier a current CRL from every CA in the path, or relax its missing-CRL setting deliberately."),
+  MISSING_STAPLE("no stapled OCSP response",
+      "The server certificate asks for OCSP stapling (TLS Feature status_request, RFC 7633 \"must-staple\"), or this"
+          + " client requires it: turn stapling on at the server (ocsp-stapling = on) with a responder it reaches."),
   CRL_STALE("CRL out of date", "Publish a fresh CRL (pki crl) and give it to the verifier; it is re-read while running."),
   WEAK_ALGORITHM("weak algorithm",
       "Reissue with SHA-256 or stronger and a key of the accepted kinds (EC P-256/P-384/P-521, RSA >= 2048, Ed25519)."),

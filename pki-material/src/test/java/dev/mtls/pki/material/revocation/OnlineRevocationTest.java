@@ -347,7 +347,7 @@ class OnlineRevocationTest {
     Verdict with = trust.verify(server.chain(), Purpose.SERVER, clock.instant(),
         List.of(responder.responseFor(server.certificate())));
 
-    assertThat(without.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(without.reason()).isEqualTo(Reason.MISSING_STAPLE);
     assertThat(without.sentence()).contains("must-staple");
     assertThat(with.isTrusted()).isTrue();
   }
@@ -366,7 +366,7 @@ class OnlineRevocationTest {
 
     assertThat(first.isTrusted()).isTrue();
     assertThat(thenRevoked.reason()).isEqualTo(Reason.REVOKED);
-    assertThat(thenNone.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(thenNone.reason()).isEqualTo(Reason.MISSING_STAPLE);
     assertThat(thenNone.sentence()).contains("must-staple");
   }
 
