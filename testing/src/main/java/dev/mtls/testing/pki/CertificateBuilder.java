@@ -39,6 +39,7 @@ public final class CertificateBuilder {
   private final X500Principal subject;
   private X500Principal issuerName;
   private KeyPair keyPair;
+  private BigInteger serial;
   private Instant notBefore = Instant.now().minus(Duration.ofMinutes(5));
   private Instant notAfter = Instant.now().plus(Duration.ofDays(30));
   private boolean validityGiven;
@@ -63,6 +64,12 @@ public final class CertificateBuilder {
   /** The certified key; if unset, a fresh EC P-256 key. */
   public CertificateBuilder key(KeyPair keyPair) {
     this.keyPair = keyPair;
+    return this;
+  }
+
+  /** The serial number; if unset, a random positive 127-bit one. */
+  public CertificateBuilder serial(BigInteger serial) {
+    this.serial = serial;
     return this;
   }
 
@@ -210,7 +217,7 @@ public final class CertificateBuilder {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerPrincipal,
-          new BigInteger(127, RANDOM).setBit(126), Date.from(notBefore), Date.from(notAfter), subject,
+          serial != null ? serial : new BigInteger(127, RANDOM).setBit(126), Date.from(notBefore), Date.from(notAfter), subject,
           pair.getPublic());
       builder.addExtension(Extension.basicConstraints, true,
           ca ? (pathLen == null ? new BasicConstraints(true) : new BasicConstraints(pathLen))
