@@ -100,8 +100,8 @@ public final class MtlsServer implements AutoCloseable {
         builder.maxConnectionLifetime, new ClientAuthenticator(trust, material::roleRules, builder.clock),
         builder.trustedProxyRoles, builder.forwardedIntermediates, material::routes));
     this.https = new HttpsListener(builder.host, builder.port, tls, ListenerOptions.of(builder.limits,
-        builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers, listeners,
-        builder.clock);
+        builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers,
+        builder.limits.handshakeTimeout(), listeners, builder.clock);
     StatusDocument status = new StatusDocument(metrics, identity::current, trust, builder.clock, builder.clientAuth,
         List.of(TlsPolicy.protocols(builder.protocols)));
     this.management = builder.managementPort < 0 ? null : new ManagementListener(builder.managementHost,

@@ -218,7 +218,10 @@ public final class MtlsServerBuilder {
     return this;
   }
 
-  /** Refusals alike are logged once per this interval, with a count of the others. If unset: 10 seconds. */
+  /**
+   * The refusal log's interval: in each, at most ten refusals are logged whole (the first of each reason and
+   * issuer), and the others are summed up in one line when it ends. If unset: 10 seconds.
+   */
   public MtlsServerBuilder rejectionLogInterval(Duration interval) {
     Objects.requireNonNull(interval, "interval == null");
     if (interval.isNegative() || interval.isZero()) {

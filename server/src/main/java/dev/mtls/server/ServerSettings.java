@@ -48,8 +48,8 @@ public final class ServerSettings {
 
   public static final Setting<Balancers> PROXY_PROTOCOL_FROM = Setting.optional("proxy-protocol-from",
       balancers(), "none: clients connect directly", "load balancer address(es) or network(s), e.g. 10.0.0.5,"
-          + " 10.1.0.0/16: every connection must come from one and start with a PROXY protocol header naming the"
-          + " real client; others are closed");
+          + " 10.1.0.0/16: every connection must come from one and start with a PROXY protocol header (v1 or v2,"
+          + " exactly as specified) naming the real client; others are closed");
   public static final Setting<List<String>> TRUSTED_PROXY_ROLES = Setting.optional("trusted-proxy-roles",
       list(text("ROLE")), "none", "role(s) whose holders are trusted TLS-terminating proxies: they may forward a"
           + " client certificate (Client-Cert); from anyone else that header is refused with 400");
@@ -68,7 +68,8 @@ public final class ServerSettings {
   public static final Setting<Duration> RELOAD_INTERVAL = Setting.of("reload-interval", duration(),
       Duration.ofSeconds(10), "how often material files are checked for changed content; 0 turns it off");
   public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout", positiveDuration(),
-      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's first byte");
+      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's first byte (behind"
+          + " balancers, a PROXY header within this of the connection's start)");
   public static final Setting<Duration> REQUEST_HEADER_TIMEOUT = Setting.of("request-header-timeout",
       positiveDuration(), Duration.ofSeconds(10), "a request's line and headers must arrive within this of their"
           + " first byte (slowloris)");

@@ -57,6 +57,12 @@ public enum Reason {
           + " (Client-Cert); any other client presents its own certificate in the TLS handshake."),
   NOT_A_BALANCER("not a configured balancer",
       "This listener takes the PROXY protocol from the configured load balancers only: connect through one of them."),
+  NO_PROXY_HEADER("no PROXY protocol header",
+      "A connection from a configured balancer must start with a PROXY protocol header (v1 or v2): turn it on in the"
+          + " balancer (HAProxy send-proxy-v2, nginx stream proxy_protocol on) for every server line."),
+  BAD_PROXY_HEADER("invalid PROXY protocol header",
+      "The balancer's PROXY protocol header does not match the specification exactly (format, address, port,"
+          + " length): the connection was closed; check the balancer and what sits between it and the server."),
   HANDSHAKE_FAILED("handshake failed", "See the technical cause.");
 
   private final String words;

@@ -8,13 +8,15 @@ import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.xnio.Option;
 import org.xnio.OptionMap;
 
 /**
  * The server's HTTPS listener: Undertow's own, or, behind L4 balancers, a {@link BalancedListener} opened on the
- * worker Undertow started (Undertow's builder offers the PROXY protocol but no say over who may speak it).
+ * worker Undertow started (Undertow's builder offers the PROXY protocol but no say over who may speak it), where a
+ * PROXY header must arrive within {@code proxyHeaderTimeout}.
  */
 public final class HttpsListener {
   private final String host;
@@ -23,19 +25,21 @@ public final class HttpsListener {
   private final ListenerOptions options;
   private final HttpHandler root;
   private final Balancers balancers;
+  private final Duration proxyHeaderTimeout;
   private final ServerListener listener;
   private final Clock clock;
   private final Undertow undertow;
   private volatile BalancedListener balanced;
 
   public HttpsListener(String host, int port, SSLContext tls, ListenerOptions options, HttpHandler root,
-      Balancers balancers, ServerListener listener, Clock clock) {
+      Balancers balancers, Duration proxyHeaderTimeout, ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
     this.options = options;
     this.root = root;
     this.balancers = balancers;
+    this.proxyHeaderTimeout = proxyHeaderTimeout;
     this.listener = listener;
     this.clock = clock;
     Undertow.Builder builder = Undertow.builder();
@@ -54,7 +58,7 @@ public final class HttpsListener {
       ListenerOptions own = options.forOwnListener();
       try {
         balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, own.socket(),
-            own.server(), root, balancers, listener, clock);
+            own.server(), root, balancers, proxyHeaderTimeout, listener, clock);
       } catch (IOException e) {
         undertow.stop();
         throw Endpoint.bindFailure(e, host, port, "HTTPS");

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -41,10 +42,20 @@ import java.util.function.Supplier;
  *   <li>{@code mtls_reload_last_timestamp_seconds{unit}}, {@code mtls_reload_last_success{unit}},
  *       {@code mtls_reloads_total{unit, outcome}}.
  * </ul>
+ *
+ * Every tag value comes from a bounded set, so no client can make the registry grow (each new value is a new
+ * series, held for the process's life): outcomes and reasons are enum names, {@code route} is a registered route's
+ * pattern or {@code unmatched}, never the path, {@code method} is one of the methods of RFC 9110 and PATCH or else
+ * {@code OTHER}, {@code status} is what the server answered. Anchors, CRLs and units come from the operator's
+ * material, not from peers.
  */
 public final class ServerMetrics implements ServerListener {
   /** The last outcome of one material unit, for gauges and {@code /status}. */
   record UnitState(String unit, boolean applied, String detail, Instant at) {}
+
+  /** The methods a {@code method} tag names as they are; RFC 9110's and PATCH (RFC 5789). */
+  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+      "OPTIONS", "TRACE", "PATCH");
 
   private final PrometheusMeterRegistry registry;
   private final Supplier<Trust> trust;
@@ -108,11 +119,12 @@ public final class ServerMetrics implements ServerListener {
   @Override
   public void served(ServedRequest request) {
     String route = request.route() == null ? "unmatched" : request.route();
+    String method = methodTag(request.method());
     Counter.builder("mtls.requests").description("Requests by route and status")
-        .tags("route", route, "method", request.method(), "status", String.valueOf(request.status()))
+        .tags("route", route, "method", method, "status", String.valueOf(request.status()))
         .register(registry).increment();
     Timer.builder("mtls.request.duration").description("Request duration by route")
-        .tags("route", route, "method", request.method()).register(registry).record(request.duration());
+        .tags("route", route, "method", method).register(registry).record(request.duration());
   }
 
   @Override
@@ -155,6 +167,11 @@ public final class ServerMetrics implements ServerListener {
       }
     }
     crls.register(crlRows, true);
+  }
+
+  /** A request's method as a tag: a known method as it is, any other (a client may invent them) {@code OTHER}. */
+  static String methodTag(String method) {
+    return KNOWN_METHODS.contains(method) ? method : "OTHER";
   }
 
   private long secondsUntil(Instant instant) {
