@@ -59,7 +59,8 @@ public final class RoleCondition {
       return values.stream().anyMatch(value -> address.equals(ipLiteral(value)));
     }
     if (altNameType == SubjectAltName.Type.URI) {
-      return values.stream().filter(RoleCondition::plainUri).anyMatch(pattern::matches);
+      return !SpiffeId.tooManyForAnSvid(values)
+          && values.stream().filter(RoleCondition::plainUri).anyMatch(pattern::matches);
     }
     return values.stream().anyMatch(pattern::matches);
   }
