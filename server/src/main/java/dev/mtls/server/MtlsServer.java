@@ -98,7 +98,7 @@ public final class MtlsServer implements AutoCloseable {
         .description("TLS connections open now").register(metrics.registry());
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
         builder.maxConnectionLifetime, new ClientAuthenticator(trust, material::roleRules, builder.clock),
-        builder.trustedProxyRoles, builder.forwardedIntermediates, material::routes));
+        builder.trustedProxies, builder.forwardedIntermediates, material::routes));
     this.https = new HttpsListener(builder.host, builder.port, tls, ListenerOptions.of(builder.limits,
         builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers,
         builder.limits.handshakeTimeout(), listeners, builder.clock);
@@ -107,7 +107,7 @@ public final class MtlsServer implements AutoCloseable {
     this.management = builder.managementPort < 0 ? null : new ManagementListener(builder.managementHost,
         builder.managementPort, () -> ready, metrics.registry(), () -> status.render(ready));
     this.startup = new StartupReport(builder.host, builder.balancers, builder.clientAuth,
-        List.of(TlsPolicy.protocols(builder.protocols)), builder.managementHost, builder.trustedProxyRoles,
+        List.of(TlsPolicy.protocols(builder.protocols)), builder.managementHost, builder.trustedProxies,
         builder.staplingTimeout != null, builder.maxConnectionLifetime);
     this.reloadInterval = builder.reloadInterval;
   }

@@ -53,8 +53,8 @@ public enum Reason {
   TOO_MANY_CONNECTIONS("too many connections from this address",
       "Reuse connections (keep-alive) instead of opening many; the limit is the server's max-connections-per-address."),
   NOT_A_TRUSTED_PROXY("not a trusted proxy",
-      "Only a client whose certificate maps to a configured trusted-proxy role may forward a client certificate"
-          + " (Client-Cert); any other client presents its own certificate in the TLS handshake."),
+      "Only a client whose certificate has a public key pinned in trusted-proxy-keys may forward a client"
+          + " certificate (Client-Cert); any other client presents its own certificate in the TLS handshake."),
   NOT_A_BALANCER("not a configured balancer",
       "This listener takes the PROXY protocol from the configured load balancers only: connect through one of them."),
   NO_PROXY_HEADER("no PROXY protocol header",
