@@ -1,8 +1,8 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.internal.store.CaFiles;
-import dev.mtls.pki.internal.store.DirectoryLock;
 import dev.mtls.pki.internal.store.IndexFile;
+import dev.mtls.pki.internal.store.Rollback;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.SafeText;
 import java.math.BigInteger;
@@ -50,41 +50,49 @@ final class CaIndex {
     return issued().stream().filter(e -> e.serial().equals(serial)).findFirst();
   }
 
-  /** Keeps a certificate the issuing CA just signed and adds it to its index, valid. */
+  /** Whether the issuing CA's index lists {@code serial} as revoked. */
+  boolean revoked(BigInteger serial) {
+    return entry(serial).filter(e -> e.status() == IndexEntry.Status.REVOKED).isPresent();
+  }
+
+  /**
+   * Keeps a certificate the issuing CA just signed and adds it to its index, valid; a failure keeps neither. The
+   * caller holds the CA's lock.
+   */
   void record(X509Certificate certificate) {
-    DirectoryLock.hold(files.directory(), () -> {
-      files.store(certificate);
+    files.store(certificate);
+    try {
       List<IndexEntry> entries = issued();
       entries.add(entryFor(certificate));
       write(files, CaFiles.ISSUING_INDEX, entries, Existing.REPLACE);
-    });
+    } catch (RuntimeException e) {
+      throw Rollback.remove(List.of(files.certificateFile(certificate.getSerialNumber())), e);
+    }
   }
 
   /**
    * Marks {@code serial} revoked at {@code at} in whichever index lists it. Revoking twice is refused: the first
-   * reason and time stand.
+   * reason and time stand. The caller holds the CA's lock.
    */
   IndexEntry revoke(BigInteger serial, RevocationReason reason, Instant at) {
-    return DirectoryLock.hold(files.directory(), () -> {
-      for (String index : List.of(CaFiles.ISSUING_INDEX, CaFiles.ROOT_INDEX)) {
-        List<IndexEntry> entries = read(index);
-        for (int i = 0; i < entries.size(); i++) {
-          IndexEntry entry = entries.get(i);
-          if (entry.serial().equals(serial)) {
-            if (entry.status() == IndexEntry.Status.REVOKED) {
-              throw new IllegalStateException("serial " + serial.toString(16) + " is already revoked ("
-                  + entry.reason().cliName() + ", " + entry.revokedAt() + ")");
-            }
-            IndexEntry revoked = entry.revoked(at, reason);
-            entries.set(i, revoked);
-            write(files, index, entries, Existing.REPLACE);
-            return revoked;
+    for (String index : List.of(CaFiles.ISSUING_INDEX, CaFiles.ROOT_INDEX)) {
+      List<IndexEntry> entries = read(index);
+      for (int i = 0; i < entries.size(); i++) {
+        IndexEntry entry = entries.get(i);
+        if (entry.serial().equals(serial)) {
+          if (entry.status() == IndexEntry.Status.REVOKED) {
+            throw new IllegalStateException("serial " + serial.toString(16) + " is already revoked ("
+                + entry.reason().cliName() + ", " + entry.revokedAt() + ")");
           }
+          IndexEntry revoked = entry.revoked(at, reason);
+          entries.set(i, revoked);
+          write(files, index, entries, Existing.REPLACE);
+          return revoked;
         }
       }
-      throw new IllegalArgumentException("no certificate with serial " + serial.toString(16) + " in "
-          + files.directory() + "; 'list' shows the serials");
-    });
+    }
+    throw new IllegalArgumentException("no certificate with serial " + serial.toString(16) + " in "
+        + files.directory() + "; 'list' shows the serials");
   }
 
   private List<IndexEntry> read(String name) {

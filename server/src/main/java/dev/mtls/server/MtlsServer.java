@@ -15,6 +15,7 @@ import dev.mtls.server.internal.http.ManagementListener;
 import dev.mtls.server.internal.identity.ClientAuthenticator;
 import dev.mtls.server.internal.material.ServerMaterial;
 import dev.mtls.server.internal.observe.AccessLog;
+import dev.mtls.server.internal.observe.CrlDeadlines;
 import dev.mtls.server.internal.observe.Listeners;
 import dev.mtls.server.internal.observe.RejectionLog;
 import dev.mtls.server.internal.observe.ServerMetrics;
@@ -69,6 +70,7 @@ public final class MtlsServer implements AutoCloseable {
   private final ServerMaterial material;
   private final ServerMetrics metrics;
   private final RejectionLog rejectionLog;
+  private final CrlDeadlines crlDeadlines;
   private final ServerSslContext tls;
   private final Drain drain = new Drain();
   private final HttpsListener https;
@@ -91,6 +93,7 @@ public final class MtlsServer implements AutoCloseable {
     this.material = new ServerMaterial(identity, trust,
         new ServerMaterial.Rules<>(builder.roleRules, builder.roleRulesFile), builder.routes,
         new ServerMaterial.Rules<>(builder.routeRules, builder.routeRulesFile), builder.clock, listeners);
+    this.crlDeadlines = new CrlDeadlines(trust, builder.clock, listeners);
 
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.staplingTimeout,
         builder.maxConnectionLifetime, builder.limits, listeners);
@@ -141,6 +144,8 @@ public final class MtlsServer implements AutoCloseable {
       }
     }
     material.start(reloadInterval);
+    crlDeadlines.check();
+    crlDeadlines.start(reloadInterval);
     ready = true;
     LOG.info("{}", startup.line(port(), managementPort(), identity().certificate(), trust(), roleRules()));
     return this;
@@ -196,10 +201,13 @@ public final class MtlsServer implements AutoCloseable {
    * time, and puts what loads cleanly in service for new handshakes and for the next request on open connections.
    * Each unit (identity, trust anchors, each CRL file, role and route rules) on its own: a broken file is refused,
    * logged at WARN and tried again at the next poll, the material in service stays, and the other units' changes go
-   * in. The server polls this by itself every reload interval; tests and the admin endpoint call it directly.
+   * in. The server polls this by itself every reload interval; tests and the admin endpoint call it directly. Each
+   * poll also warns about CRLs in the last quarter of their validity ({@link CrlRunningOut}).
    */
   public ReloadOutcome reload() {
-    return new ReloadOutcome(material.reload());
+    ReloadOutcome outcome = new ReloadOutcome(material.reload());
+    crlDeadlines.check();
+    return outcome;
   }
 
   /** Stops accepting, lets requests in progress finish (up to 10 seconds), then stops. */
@@ -209,6 +217,7 @@ public final class MtlsServer implements AutoCloseable {
     https.stopAccepting();
     drain.start();
     material.close();
+    crlDeadlines.close();
     try {
       drain.awaitIdle(10_000);
     } catch (InterruptedException e) {

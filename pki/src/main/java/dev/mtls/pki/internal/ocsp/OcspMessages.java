@@ -102,6 +102,11 @@ public final class OcspMessages {
     return unsuccessful(OCSPRespBuilder.MALFORMED_REQUEST);
   }
 
+  /** The answer while the responder has no signer it may use: ask again (RFC 6960 tryLater). */
+  public static byte[] tryLater() {
+    return unsuccessful(OCSPRespBuilder.TRY_LATER);
+  }
+
   private static CertificateStatus encoded(SerialStatus status) {
     return switch (status.state()) {
       case GOOD -> CertificateStatus.GOOD;
