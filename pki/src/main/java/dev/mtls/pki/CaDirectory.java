@@ -351,8 +351,19 @@ public final class CaDirectory implements AutoCloseable {
     return issuance.issuedFor(key, e -> e.status() == IndexEntry.Status.VALID);
   }
 
+  /** The issuing CA's index entry for {@code serial}: the index as it is now, parsed once per change. */
   public Optional<IndexEntry> entry(BigInteger serial) {
     return index.entry(serial);
+  }
+
+  /** What the issuing CA issued, as the index is now: parsed once per change, shared by every caller. */
+  IndexSnapshot issuedSnapshot() {
+    return index.issuedSnapshot();
+  }
+
+  /** What the root issued, as its index is now: parsed once per change, shared by every caller. */
+  IndexSnapshot rootSnapshot() {
+    return index.rootSnapshot();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mtls.pki;
 
 import dev.mtls.pki.internal.store.CaFiles;
 import dev.mtls.pki.internal.store.IndexFile;
+import dev.mtls.pki.internal.store.ParsedFile;
 import dev.mtls.pki.internal.store.Rollback;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.SafeText;
@@ -15,8 +16,10 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * What the two CAs of a CA directory issued, as {@link IndexEntry} lines: {@code index.tsv} for the issuing CA,
- * {@code root-index.tsv} for the root (the intermediate). Read afresh at every call, so a revocation another process
- * made is seen at once.
+ * {@code root-index.tsv} for the root (the intermediate). Changes read the files afresh, under the directory's lock;
+ * questions ({@link #entry}, the snapshots) are answered from the files as parsed once per change, so a revocation
+ * another process made is seen at the next question, and a peer asking many questions does not make the index be read
+ * many times.
  */
 final class CaIndex {
   private static final String HEADER = "# serial\tstatus\tnot-after\trevoked-at\treason\tsubject";
@@ -24,10 +27,14 @@ final class CaIndex {
 
   private final CaFiles files;
   private final X509Certificate intermediate;
+  private final ParsedFile<IndexSnapshot> issuedSnapshot;
+  private final ParsedFile<IndexSnapshot> rootSnapshot;
 
   CaIndex(CaFiles files, X509Certificate intermediate) {
     this.files = files;
     this.intermediate = intermediate;
+    this.issuedSnapshot = snapshots(CaFiles.ISSUING_INDEX);
+    this.rootSnapshot = snapshots(CaFiles.ROOT_INDEX);
   }
 
   /** Writes the indexes of a new CA: the issuing CA's empty, the root's with the intermediate. */
@@ -47,7 +54,17 @@ final class CaIndex {
   }
 
   Optional<IndexEntry> entry(BigInteger serial) {
-    return issued().stream().filter(e -> e.serial().equals(serial)).findFirst();
+    return issuedSnapshot().entry(serial);
+  }
+
+  /** What the issuing CA issued, as the file is now: parsed again only when it changed. */
+  IndexSnapshot issuedSnapshot() {
+    return issuedSnapshot.get();
+  }
+
+  /** What the root issued, as the file is now: parsed again only when it changed. */
+  IndexSnapshot rootSnapshot() {
+    return rootSnapshot.get();
   }
 
   /** Whether the issuing CA's index lists {@code serial} as revoked. */
@@ -93,6 +110,10 @@ final class CaIndex {
     }
     throw new IllegalArgumentException("no certificate with serial " + serial.toString(16) + " in "
         + files.directory() + "; 'list' shows the serials");
+  }
+
+  private ParsedFile<IndexSnapshot> snapshots(String name) {
+    return new ParsedFile<>(files.file(name), () -> IndexSnapshot.of(read(name)));
   }
 
   private List<IndexEntry> read(String name) {

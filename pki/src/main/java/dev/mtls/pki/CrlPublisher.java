@@ -10,8 +10,9 @@ import java.util.Objects;
  * A CA directory's CRLs, kept current for relying parties that fetch them ({@link PublicationServer}). New CRLs are
  * signed by {@link CaDirectory#signCrls} (the next CRL numbers) when the indexes list a revocation the last CRLs
  * lack, and when the last CRLs have passed half their validity: a relying party then never fetches a CRL about to go
- * out of date. Between those, every caller gets the same CRLs. They are kept here only: crl.pem, which servers may
- * read and which must outlast this publisher, is {@link CaDirectory#refreshCrlFile}'s.
+ * out of date. Between those, every caller gets the same CRLs, and the indexes are read again only when they
+ * changed: a fetch costs a look at two files. They are kept here only: crl.pem, which servers may read and which
+ * must outlast this publisher, is {@link CaDirectory#refreshCrlFile}'s.
  */
 public final class CrlPublisher {
   /** nextUpdate - thisUpdate when none is given: a revocation reaches a relying party that caches within the hour. */
@@ -21,6 +22,9 @@ public final class CrlPublisher {
   private final Duration validity;
   private final Clock clock;
   private CaDirectory.PublishedCrls published;
+  /** The versions of the indexes {@link #published} was last found to match, so as not to compare them again. */
+  private IndexSnapshot matchedIssued;
+  private IndexSnapshot matchedRoot;
 
   /** Publishes the CRLs of {@code ca} (opened with its password), each valid for {@code validity}. */
   public CrlPublisher(CaDirectory ca, Duration validity, Clock clock) {
@@ -42,6 +46,8 @@ public final class CrlPublisher {
     if (published == null || isStale(published)) {
       try {
         published = ca.signCrls(validity);
+        matchedIssued = null;
+        matchedRoot = null;
       } catch (IllegalStateException | UncheckedIOException e) {
         if (published == null || !clock.instant().isBefore(published.issuing().getNextUpdate().toInstant())) {
           throw e;
@@ -61,7 +67,19 @@ public final class CrlPublisher {
   }
 
   private boolean isStale(CaDirectory.PublishedCrls crls) {
-    return !clock.instant().isBefore(CaCrls.halfLife(crls.issuing()))
-        || !CaCrls.lists(crls, ca.entries(), ca.rootEntries());
+    if (!clock.instant().isBefore(CaCrls.halfLife(crls.issuing()))) {
+      return true;
+    }
+    IndexSnapshot issued = ca.issuedSnapshot();
+    IndexSnapshot root = ca.rootSnapshot();
+    if (issued == matchedIssued && root == matchedRoot) {
+      return false;
+    }
+    if (!CaCrls.lists(crls, issued.entries(), root.entries())) {
+      return true;
+    }
+    matchedIssued = issued;
+    matchedRoot = root;
+    return false;
   }
 }
