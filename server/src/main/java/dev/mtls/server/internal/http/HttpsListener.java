@@ -8,6 +8,7 @@ import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import org.xnio.Option;
 import org.xnio.OptionMap;
@@ -25,11 +26,16 @@ public final class HttpsListener {
   private final Balancers balancers;
   private final ServerListener listener;
   private final Clock clock;
+  private final Executor handshakes;
   private final Undertow undertow;
   private volatile BalancedListener balanced;
 
-  public HttpsListener(String host, int port, SSLContext tls, ListenerOptions options, HttpHandler root,
-      Balancers balancers, ServerListener listener, Clock clock) {
+  /**
+   * @param handshakes runs the TLS engines' delegated tasks (signatures, the trust manager and its revocation
+   *                   fetches), so that none runs on an I/O thread
+   */
+  public HttpsListener(String host, int port, SSLContext tls, Executor handshakes, ListenerOptions options,
+      HttpHandler root, Balancers balancers, ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
@@ -38,7 +44,8 @@ public final class HttpsListener {
     this.balancers = balancers;
     this.listener = listener;
     this.clock = clock;
-    Undertow.Builder builder = Undertow.builder();
+    this.handshakes = handshakes;
+    Undertow.Builder builder = Undertow.builder().setSslEngineDelegatedTaskExecutor(handshakes);
     if (balancers == null) {
       builder.addHttpsListener(port, host, tls);
     }
@@ -53,8 +60,8 @@ public final class HttpsListener {
     if (balancers != null) {
       ListenerOptions own = options.forOwnListener();
       try {
-        balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, own.socket(),
-            own.server(), root, balancers, listener, clock);
+        balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, handshakes,
+            own.socket(), own.server(), root, balancers, listener, clock);
       } catch (IOException e) {
         undertow.stop();
         throw Endpoint.bindFailure(e, host, port, "HTTPS");

@@ -15,6 +15,7 @@ import io.undertow.server.protocol.proxy.ProxyProtocolOpenListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -41,14 +42,14 @@ public final class BalancedListener implements AutoCloseable {
     this.channel = channel;
   }
 
-  public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl, OptionMap socketOptions,
-      OptionMap serverOptions, HttpHandler root, Balancers balancers, ServerListener listener, Clock clock)
-      throws IOException {
+  public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl,
+      Executor handshakes, OptionMap socketOptions, OptionMap serverOptions, HttpHandler root, Balancers balancers,
+      ServerListener listener, Clock clock) throws IOException {
     ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
     HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
     http.setRootHandler(root);
     UndertowXnioSsl tls = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
-        ssl);
+        ssl, handshakes);
     ProxyProtocolOpenListener proxy = new ProxyProtocolOpenListener(http, tls, buffers, socketOptions);
     ChannelListener<StreamConnection> gate = connection -> {
       if (balancers.allows(connection.getPeerAddress())) {
