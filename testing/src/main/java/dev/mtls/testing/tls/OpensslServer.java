@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code openssl s_server -Verify 1 -verify_return_error -www} on 127.0.0.1: a third-party mTLS server that
  * requires a client certificate and names its reason in the alert. Started on a free port (tried again if the port
- * was taken meanwhile) and ended by its own process handle. Declare {@code @RequiresPeer(Peer.OPENSSL)}.
+ * was taken meanwhile) and ended by its own process handle. What it prints about each connection (errors, the
+ * alert a client sent it) is kept: {@link #output()}. Declare {@code @RequiresPeer(Peer.OPENSSL)}.
  */
 public final class OpensslServer implements AutoCloseable {
   private final Process process;
   private final int port;
+  private final StringBuffer output = new StringBuffer();
 
   private OpensslServer(Process process, int port) {
     this.process = process;
@@ -45,10 +47,11 @@ public final class OpensslServer implements AutoCloseable {
       for (String line = output.readLine(); line != null; line = output.readLine()) {
         seen.append(line).append('\n');
         if (line.equals("ACCEPT")) {
-          Thread drain = new Thread(() -> drain(output), "openssl-output");
+          OpensslServer server = new OpensslServer(process, port);
+          Thread drain = new Thread(() -> server.keep(output), "openssl-output");
           drain.setDaemon(true);
           drain.start();
-          return new OpensslServer(process, port);
+          return server;
         }
       }
       process.waitFor(5, TimeUnit.SECONDS);
@@ -76,10 +79,18 @@ public final class OpensslServer implements AutoCloseable {
     }
   }
 
-  private static void drain(BufferedReader output) {
+  /**
+   * What openssl printed since it started accepting: for a handshake a client ended with an alert, a line like
+   * {@code ...:sslv3 alert certificate revoked:...:SSL alert number 44}.
+   */
+  public String output() {
+    return output.toString();
+  }
+
+  private void keep(BufferedReader lines) {
     try {
-      while (output.readLine() != null) {
-        // openssl logs each connection; nothing to keep.
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        output.append(line).append('\n');
       }
     } catch (IOException e) {
       // the process ended
