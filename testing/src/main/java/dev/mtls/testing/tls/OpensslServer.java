@@ -2,11 +2,15 @@ package dev.mtls.testing.tls;
 
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.Pems;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +65,27 @@ public final class OpensslServer implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /**
+   * Serves as {@code certificate} (with the rest of its chain), asking for a client certificate below
+   * {@code clientRoot}; the PEM files go to {@code directory}, {@code extra} options after them.
+   */
+  public static OpensslServer serving(String protocol, Issued certificate, X509Certificate clientRoot,
+      Path directory, String... extra) throws IOException, InterruptedException {
+    List<X509Certificate> chain = certificate.chain();
+    Path cert = Files.writeString(directory.resolve("server.pem"), Pems.of(chain.get(0)));
+    Path key = Files.writeString(directory.resolve("server-key.pem"), Pems.of(certificate.privateKey()));
+    Path ca = Files.writeString(directory.resolve("client-root.pem"), Pems.of(clientRoot));
+    List<String> arguments = new ArrayList<>(List.of("-cert", cert.toString(), "-key", key.toString(),
+        "-CAfile", ca.toString()));
+    if (chain.size() > 1) {
+      Path intermediates = Files.writeString(directory.resolve("server-intermediates.pem"),
+          Pems.of(chain.subList(1, chain.size())));
+      arguments.addAll(List.of("-cert_chain", intermediates.toString()));
+    }
+    arguments.addAll(List.of(extra));
+    return start(protocol, arguments, directory);
   }
 
   public int port() {
