@@ -5,7 +5,8 @@ module dev.mtls.pki {
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.util;
-  requires jdk.httpserver;
+  requires undertow.core;
+  requires xnio.api;
 
   exports dev.mtls.pki;
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsResponse;
+import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
@@ -33,12 +34,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * nginx and HAProxy terminating mutual TLS in front of the server and forwarding the client's certificate, run from
- * the repository's own deployment examples ({@code deploy/terminating/}): the server serves the forwarded client
- * with its own roles and names the proxy, judges the forwarded certificate with the same trust core (a revoked or
- * foreign one is refused for that reason), and refuses the header from a client that is not a trusted proxy.
+ * the repository's own deployment examples ({@code deploy/terminating/}): the server, which pins the proxies' key
+ * as the deployment guide says (its openssl pipeline run as written), serves the forwarded client with its own
+ * roles and names the proxy, judges the forwarded certificate with the same trust core (a revoked or foreign one is
+ * refused for that reason), and refuses the header from a client that is not the pinned proxy, whatever its name.
  */
-@RequiresPeer({Peer.NGINX, Peer.HAPROXY})
+@RequiresPeer({Peer.NGINX, Peer.HAPROXY, Peer.OPENSSL})
 class ForwardingProxyScenarioTest {
+  /** How docs/operating/deployment.md has the operator compute a proxy's pin, word for word. */
+  static final String PIN_OF = "openssl x509 -in %s -noout -pubkey | openssl pkey -pubin -outform der | sha256sum";
+
   @TempDir static Path dir;
   static CastFiles pki;
   static RunningServer server;
@@ -49,9 +54,13 @@ class ForwardingProxyScenarioTest {
   static void start() throws Exception {
     pki = Cast.create().writeTo(dir.resolve("pki"));
     CastFiles.Credential proxy = pki.add("edge-proxy", pki.cast().client("CN=edge-proxy," + Cast.ORG));
+    pki.add("proxy-namesake", pki.cast().client("CN=edge-proxy," + Cast.ORG));
+    String pin = pinOf(proxy.certificate());
+    assertThat(Fingerprint.parse(pin)).isEqualTo(Fingerprint.publicKeySha256(proxy.x509()));
     Path config = ServerProcess.config(dir.resolve("server"), pki.server().chain(), pki.server().key(),
-        pki.rootPem(), "crl = " + pki.crlPem() + "\ntrusted-proxy-roles = proxy\ntrusted-proxy-intermediates = "
+        pki.rootPem(), "crl = " + pki.crlPem() + "\ntrusted-proxy-keys = " + pin + "\ntrusted-proxy-intermediates = "
             + pki.intermediatePem());
+    // A role for the proxy's name, as configurations before pinning had: it makes no one a proxy.
     Files.writeString(config.resolveSibling("roles.conf"), "proxy subject.CN=edge-proxy\n", StandardOpenOption.APPEND);
     server = RunningServer.fromConfig(config);
 
@@ -73,6 +82,15 @@ class ForwardingProxyScenarioTest {
         "-g", "daemon off;"));
     start("haproxy", "haproxy.cfg", values, Files.createDirectories(dir.resolve("haproxy")),
         (file) -> List.of(Peer.HAPROXY.path(), "-f", file.toString(), "-db"));
+  }
+
+  /** The pin of {@code certificate}'s key, by the documented pipeline: the first word sha256sum prints. */
+  private static String pinOf(Path certificate) {
+    String path = Path.of(Peer.OPENSSL.path()).getParent() + java.io.File.pathSeparator + System.getenv("PATH");
+    ExternalProcess.Result result = ExternalProcess.run(List.of("bash", "-o", "pipefail", "-c",
+        String.format(PIN_OF, certificate)), Map.of("PATH", path), null, Duration.ofSeconds(30));
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    return result.stdout().strip().split("\\s+")[0];
   }
 
   private static Path concatenate(String name, Path... parts) throws IOException {
@@ -146,15 +164,17 @@ class ForwardingProxyScenarioTest {
     server.awaitRejections(FORWARDED, Reason.UNTRUSTED_ISSUER, foreignBefore + 1);
   }
 
-  @Test
-  void a_direct_client_that_forges_client_cert_is_refused_with_400() throws Exception {
+  /** Bob, and a certificate named like the proxy with another key (what a CA signing CN=* issues to anyone). */
+  @ParameterizedTest
+  @ValueSource(strings = {"bob", "proxy-namesake"})
+  void a_direct_client_that_forges_the_admins_client_cert_is_refused_with_400(String client) throws Exception {
     int before = server.rejections(FORWARDED, Reason.NOT_A_TRUSTED_PROXY);
-    BasicClassicHttpRequest forged = new BasicClassicHttpRequest("GET", server.url("/api/admin/reload"));
+    BasicClassicHttpRequest forged = new BasicClassicHttpRequest("POST", server.url("/api/admin/reload"));
     forged.setHeader("Client-Cert", ":" + java.util.Base64.getEncoder().encodeToString(pki.get("alice").x509()
         .getEncoded()) + ":");
 
-    try (MtlsClient bob = Clients.builder(pki, "bob", null).build()) {
-      assertThat(bob.execute(forged).status()).isEqualTo(400);
+    try (MtlsClient forger = Clients.builder(pki, client, null).build()) {
+      assertThat(forger.execute(forged).status()).isEqualTo(400);
     }
     server.awaitRejections(FORWARDED, Reason.NOT_A_TRUSTED_PROXY, before + 1);
   }

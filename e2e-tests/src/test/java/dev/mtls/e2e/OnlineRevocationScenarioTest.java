@@ -139,7 +139,7 @@ class OnlineRevocationScenarioTest {
         stapling.url("/whoami")).status()).isEqualTo(200);
     Diagnosis refused = Clients.refused(Clients.builder(pki, "alice", null).requireStapledOcsp(true), "GET",
         plain.url("/whoami"));
-    assertThat(refused.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(refused.reason()).isEqualTo(Reason.MISSING_STAPLE);
     assertThat(refused.render()).contains("must-staple");
   }
 

@@ -4,13 +4,13 @@ import dev.mtls.pki.internal.store.CaFiles;
 import dev.mtls.pki.internal.store.DirectoryLock;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
-import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509CRL;
@@ -32,15 +32,17 @@ import javax.security.auth.x500.X500Principal;
  *   index.tsv                      what the issuing CA issued: serial, status, not-after, revoked-at, reason, subject
  *   root-index.tsv                 what the root issued (the intermediate), in the same format
  *   crlnumber, root-crlnumber      the last CRL number each CA used
- *   crl.pem                        the latest CRLs: the issuing CA's, then the root's (which can revoke the
- *                                  intermediate and so every certificate below it)
+ *   crl.pem                        the CRLs servers read: the issuing CA's, then the root's (which can revoke the
+ *                                  intermediate and so every certificate below it); signed by pki crl, kept
+ *                                  current by pki serve, with the validity pki crl gave them
  *   crl-url, ocsp-url              where the leaves the issuing CA signs say their status is published (optional)
  *   root-crl-url                   the root's CRL, named in the intermediate (optional; a record of what init did)
  *   ocsp-signer.pem, ocsp-signer.key   the delegated OCSP signer, made on first use
  *   certs/SERIAL.pem               every certificate issued
  * </pre>
  *
- * Every write is atomic; mutations hold a lock file so two commands cannot interleave. The CA keys are
+ * Every write is atomic; mutations hold a lock file so two commands cannot interleave, and a certificate is in the
+ * index only once it was delivered ({@link #issue(CertificateSpec, Delivery)}). The CA keys are
  * encrypted with the CA password (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256).
  */
 public final class CaDirectory implements AutoCloseable {
@@ -60,6 +62,7 @@ public final class CaDirectory implements AutoCloseable {
   private final CertificateAuthority issuing;
   private final CaIndex index;
   private final OcspSignerFiles signers;
+  private final CaIssuance issuance;
   private final Clock clock;
   private final char[] password;
   private final KeyEncryption keyEncryption;
@@ -72,7 +75,8 @@ public final class CaDirectory implements AutoCloseable {
     this.intermediate = intermediate;
     this.issuing = issuing;
     this.index = new CaIndex(files, intermediate);
-    this.signers = new OcspSignerFiles(files);
+    this.issuance = new CaIssuance(files, index, intermediate, this::issuing);
+    this.signers = new OcspSignerFiles(files, index, issuance, intermediate, password, keyEncryption, clock);
     this.clock = clock;
     this.password = password;
     this.keyEncryption = keyEncryption;
@@ -221,34 +225,46 @@ public final class CaDirectory implements AutoCloseable {
     return issuing;
   }
 
-  /** Issues under {@code spec}, generating the key, and records the certificate. */
+  /** Issues under {@code spec}, generating the key, and records the certificate; the caller keeps the result. */
   public IssuedCertificate issue(CertificateSpec spec) {
-    IssuedCertificate issued = activeIssuing().issue(spec);
-    index.record(issued.certificate());
-    return issued;
+    return issue(spec, CaIssuance.KEPT_BY_CALLER);
+  }
+
+  /**
+   * Issues under {@code spec}, generating the key, delivers the certificate and records it, as one step under the
+   * CA's lock: {@code delivery} is checked before anything is signed, and the certificate is recorded only once its
+   * files are written (a failure to record removes them again).
+   */
+  public IssuedCertificate issue(CertificateSpec spec, Delivery delivery) {
+    return issuance.delivered(delivery, ca -> ca.issue(spec));
   }
 
   /** Signs a CSR under {@code profile} and {@code policy}, and records the certificate. */
   public IssuedCertificate sign(Csr csr, Profile profile, NamePolicy policy, Duration validity) {
-    refuseCompromisedKey(csr.publicKey(), "the request's key");
-    IssuedCertificate issued = activeIssuing().sign(csr, profile, policy, validity);
-    index.record(issued.certificate());
-    return issued;
+    return sign(csr, profile, policy, validity, CaIssuance.KEPT_BY_CALLER);
   }
 
-  /** Re-issues the certificate {@code serial} for the same names (and key, unless {@code newKey}). */
-  public X509Certificate renew(BigInteger serial, PublicKey newKey, Duration validity) {
-    X509Certificate existing = certificate(serial);
-    entry(serial).filter(e -> e.status() == IndexEntry.Status.REVOKED).ifPresent(e -> {
-      throw new IllegalStateException("serial " + serial.toString(16) + " was revoked on " + e.revokedAt() + " ("
-          + e.reason().cliName() + "): a revoked certificate is not renewed; issue a new one"
-          + (e.reason() == RevocationReason.KEY_COMPROMISE ? " with a new key" : ""));
+  /** Signs a CSR like {@link #sign(Csr, Profile, NamePolicy, Duration)}, delivering it as {@link #issue} does. */
+  public IssuedCertificate sign(Csr csr, Profile profile, NamePolicy policy, Duration validity, Delivery delivery) {
+    return issuance.delivered(delivery, ca -> {
+      issuance.refuseCompromisedKey(csr.publicKey(), "the request's key");
+      return ca.sign(csr, profile, policy, validity);
     });
-    refuseCompromisedKey(newKey == null ? existing.getPublicKey() : newKey,
-        newKey == null ? "its key (renew with --new-key)" : "the new key");
-    X509Certificate renewed = activeIssuing().renew(existing, newKey, validity);
-    index.record(renewed);
-    return renewed;
+  }
+
+  /** Re-issues the certificate {@code serial} for the same names (and key, unless {@code newKey}), and records it. */
+  public X509Certificate renew(BigInteger serial, PublicKey newKey, Duration validity) {
+    return issuance.delivered(CaIssuance.KEPT_BY_CALLER, ca -> new IssuedCertificate(
+        List.of(issuance.renewal(ca, serial, newKey, validity)), null)).certificate();
+  }
+
+  /**
+   * Re-issues the certificate {@code serial} like {@link #renew(BigInteger, PublicKey, Duration)}, for the key pair
+   * {@code newKey} when not null, and delivers it as {@link #issue} does.
+   */
+  public IssuedCertificate renew(BigInteger serial, KeyPair newKey, Duration validity, Delivery delivery) {
+    return issuance.delivered(delivery, ca -> new IssuedCertificate(List.of(issuance.renewal(ca, serial,
+        newKey == null ? null : newKey.getPublic(), validity), intermediate), newKey));
   }
 
   public X509Certificate certificate(BigInteger serial) {
@@ -257,11 +273,22 @@ public final class CaDirectory implements AutoCloseable {
 
   /**
    * Marks {@code serial} revoked: a certificate the issuing CA issued, or the issuing CA itself (revoked by the root,
-   * which cuts off everything below it). Revoking twice is refused: the first reason and time stand.
+   * which cuts off everything below it). Revoking twice is refused: the first reason and time stand. Revoking the
+   * delegated OCSP signer on file makes a new one at once (valid as long as the revoked one was): nothing signs with
+   * a revoked signer, and a responder that runs elsewhere switches to the new one at its next answer.
    */
   public IndexEntry revoke(BigInteger serial, RevocationReason reason) {
     issuing();
-    return index.revoke(serial, reason, clock.instant());
+    return issuance.locked(() -> {
+      IndexEntry revoked = index.revoke(serial, reason, clock.instant());
+      try {
+        signers.replaceRevoked(serial);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("serial " + revoked.serialHex() + " (the delegated OCSP signer) is revoked,"
+            + " but no new signer could be made: " + e.getMessage() + "; responders answer tryLater until one is", e);
+      }
+      return revoked;
+    });
   }
 
   /**
@@ -269,7 +296,36 @@ public final class CaDirectory implements AutoCloseable {
    * the root's (the intermediate, if revoked). Writes both to crl.pem, so that one file covers every CA of a path.
    */
   public PublishedCrls generateCrl(Duration validity) {
-    return CaCrls.generate(files, index, issuing(), rootAuthority(), clock, validity);
+    return signCrls(validity, true);
+  }
+
+  /**
+   * Signs new CRLs like {@link #generateCrl}, with the next numbers, for a publisher that hands them out itself:
+   * crl.pem, which servers may read, is left as it is.
+   */
+  public PublishedCrls signCrls(Duration validity) {
+    return signCrls(validity, false);
+  }
+
+  private PublishedCrls signCrls(Duration validity, boolean toFile) {
+    CertificateAuthority rootCa = rootAuthority();
+    return issuance.locked(() -> CaCrls.sign(files, index, issuing(), rootCa, clock.instant(), validity, toFile));
+  }
+
+  /**
+   * Signs crl.pem anew when it lacks a revocation the indexes list, has passed half its validity, or is missing or
+   * not this CA's, keeping the validity its CRLs had (what {@code pki crl --days} chose; 7 days when there were
+   * none): the new CRLs, or empty when crl.pem is current. What a running publisher calls now and then, so that a
+   * server reading crl.pem has every revocation, and CRLs that last long after the publisher stops.
+   */
+  public Optional<PublishedCrls> refreshCrlFile() {
+    issuing();
+    if (CaCrls.fileRenewal(files, index, intermediate, root, clock.instant()).isEmpty()) {
+      return Optional.empty();
+    }
+    CertificateAuthority rootCa = rootAuthority();
+    return issuance.locked(() -> CaCrls.fileRenewal(files, index, intermediate, root, clock.instant())
+        .map(validity -> CaCrls.sign(files, index, issuing(), rootCa, clock.instant(), validity, true)));
   }
 
   /** What the issuing CA issued. */
@@ -290,53 +346,44 @@ public final class CaDirectory implements AutoCloseable {
         .toList();
   }
 
+  /** Valid (not revoked) certificates the issuing CA issued for {@code key}: what a new one for it stands beside. */
+  public List<IndexEntry> validFor(PublicKey key) {
+    return issuance.issuedFor(key, e -> e.status() == IndexEntry.Status.VALID);
+  }
+
+  /** The issuing CA's index entry for {@code serial}: the index as it is now, parsed once per change. */
   public Optional<IndexEntry> entry(BigInteger serial) {
     return index.entry(serial);
   }
 
+  /** What the issuing CA issued, as the index is now: parsed once per change, shared by every caller. */
+  IndexSnapshot issuedSnapshot() {
+    return index.issuedSnapshot();
+  }
+
+  /** What the root issued, as its index is now: parsed once per change, shared by every caller. */
+  IndexSnapshot rootSnapshot() {
+    return index.rootSnapshot();
+  }
+
   /**
    * The issuing CA's delegated OCSP signer ({@code ocsp-signer.pem}, {@code ocsp-signer.key}, encrypted with the CA
-   * password): the one on file while it is valid for more than {@code renewBefore}, else a new one issued
-   * ({@link CertificateAuthority#issueOcspSigner}, {@code validity}) and recorded in the index like every certificate.
+   * password): the one on file while it is valid for more than {@code renewBefore} and not revoked, else a new one
+   * issued ({@link CertificateAuthority#issueOcspSigner}, {@code validity}) and recorded in the index like every
+   * certificate.
    */
   public OcspSigner ocspSigner(Duration validity, Duration renewBefore) {
-    Optional<OcspSigner> onFile = signers.load(intermediate, clock.instant().plus(renewBefore), password);
-    if (onFile.isPresent()) {
-      return onFile.get();
-    }
-    // Its issuer field says whose responder it is.
-    IssuedCertificate issued = activeIssuing().issueOcspSigner(new X500Principal("CN=OCSP Responder"), validity);
-    index.record(issued.certificate());
-    OcspSigner signer = new OcspSigner(issued.chain(), issued.keyPair().getPrivate());
-    signers.store(signer, password, keyEncryption);
-    return signer;
+    return signers.current(validity, renewBefore);
   }
 
-  /** The issuing CA, refused when the root has revoked it: nothing it signs now would be trusted. */
-  private CertificateAuthority activeIssuing() {
-    CertificateAuthority ca = issuing();
-    for (IndexEntry entry : index.rootIssued()) {
-      if (entry.serial().equals(intermediate.getSerialNumber()) && entry.status() == IndexEntry.Status.REVOKED) {
-        throw new IllegalStateException("the issuing CA (serial " + entry.serialHex() + ") was revoked on "
-            + entry.revokedAt() + " (" + entry.reason().cliName() + "): it must not issue anymore; create a new CA");
-      }
-    }
-    return ca;
+  /** The delegated OCSP signer's certificate on file, if any; needs no password. */
+  public Optional<X509Certificate> ocspSignerCertificate() {
+    return signers.certificate();
   }
 
-  /**
-   * A key once revoked for keyCompromise is certified never again, in any certificate: whoever holds the stolen key
-   * would hold the new certificate too.
-   */
-  private void refuseCompromisedKey(PublicKey key, String what) {
-    String fingerprint = Fingerprint.sha256Of(key);
-    for (IndexEntry entry : index.issued()) {
-      if (entry.reason() == RevocationReason.KEY_COMPROMISE
-          && Fingerprint.sha256Of(certificate(entry.serial()).getPublicKey()).equals(fingerprint)) {
-        throw new IllegalStateException(what + " was revoked for keyCompromise with serial "
-            + entry.serialHex() + " on " + entry.revokedAt() + "; it is never certified again: use a new key");
-      }
-    }
+  /** Whether the index lists {@code certificate} (one the issuing CA issued) as revoked. */
+  boolean isRevoked(X509Certificate certificate) {
+    return index.revoked(certificate.getSerialNumber());
   }
 
   /** The root as a CA, for its CRL; its key is read only here, with the same password as the issuing CA's. */

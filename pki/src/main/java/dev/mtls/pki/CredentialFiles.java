@@ -1,13 +1,13 @@
 package dev.mtls.pki;
 
-import dev.mtls.pki.material.AtomicFiles;
+import dev.mtls.pki.FileDelivery.Output;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,8 +15,8 @@ import java.util.Objects;
 /**
  * One credential's files in {@code directory}, named after it: NAME.key (0600), NAME.pem (the certificate),
  * NAME-chain.pem (the certificate and its intermediates) and NAME.p12 (0600). What {@code pki issue}, {@code renew}
- * and {@code demo} write; each file is written whole or not at all, and an existing one is replaced only as
- * {@code existing} allows.
+ * and {@code demo} write; each file is written whole or not at all, the set of them all or none, and an existing one
+ * is replaced only as {@code existing} allows.
  */
 public record CredentialFiles(Path directory, String name, Existing existing) {
   public CredentialFiles {
@@ -46,46 +46,63 @@ public record CredentialFiles(Path directory, String name, Existing existing) {
   }
 
   /**
-   * Writes {@code issued}: its key when the CA made it (encrypted with {@code password} when {@code encryptKey}), its
-   * certificate and chain, and with a {@code password} a PKCS#12 keystore of the {@code profile}. Returns the files
-   * written.
+   * These files as the delivery of a certificate whose key the CA made ({@code pki issue}): its key (encrypted with
+   * {@code password} when {@code encryptKey}), its certificate and chain, and with a {@code password} a PKCS#12
+   * keystore of the {@code profile}, each key encrypted at {@code cost}.
+   */
+  public Delivery delivery(char[] password, boolean encryptKey, Pkcs12.Profile profile, KeyEncryption cost) {
+    List<Output> outputs = new ArrayList<>();
+    outputs.add(new Output(key(), Visibility.PRIVATE, issued -> {
+      PrivateKey key = issued.keyPair().getPrivate();
+      return utf8(encryptKey ? Pem.encodeEncrypted(key, password, cost) : Pem.encode(key));
+    }));
+    outputs.addAll(certificateOutputs(certificate(), chain()));
+    if (password != null) {
+      outputs.add(new Output(pkcs12(), Visibility.PRIVATE,
+          issued -> Pkcs12.keyStore(issued.identity(), password, name, profile, cost)));
+    }
+    return new FileDelivery(outputs, existing);
+  }
+
+  /**
+   * These files as the delivery of a certificate whose holder keeps the key ({@code withKey} false: NAME.pem and
+   * NAME-chain.pem), or whose new key the CA made ({@code withKey}: NAME.key too, unencrypted), as {@code pki renew}
+   * writes them.
+   */
+  public Delivery delivery(boolean withKey) {
+    List<Output> outputs = new ArrayList<>();
+    if (withKey) {
+      outputs.add(new Output(key(), Visibility.PRIVATE, issued -> utf8(issued.privateKeyPem())));
+    }
+    outputs.addAll(certificateOutputs(certificate(), chain()));
+    return new FileDelivery(outputs, existing);
+  }
+
+  /**
+   * The delivery of a certificate signed from a CSR ({@code pki sign}): the certificate alone to {@code certificate},
+   * the certificate and its intermediates to {@code chain}, each replaced only as {@code existing} allows.
+   */
+  public static Delivery certificateAndChain(Path certificate, Path chain, Existing existing) {
+    return new FileDelivery(certificateOutputs(certificate, chain), existing);
+  }
+
+  /**
+   * Writes {@code issued}, all files or none, as {@link #delivery(char[], boolean, Pkcs12.Profile, KeyEncryption)}
+   * delivers it (without the key and keystore when the CA did not make the key). Returns the files written.
    */
   public List<Path> write(IssuedCertificate issued, char[] password, boolean encryptKey, Pkcs12.Profile profile,
       KeyEncryption cost) {
-    List<Path> written = new ArrayList<>();
-    if (issued.hasKeyPair()) {
-      PrivateKey key = issued.keyPair().getPrivate();
-      written.add(write(key(), encryptKey ? Pem.encodeEncrypted(key, password, cost) : Pem.encode(key),
-          Visibility.PRIVATE));
-    }
-    written.addAll(write(issued.chain()));
-    if (issued.hasKeyPair() && password != null) {
-      AtomicFiles.write(pkcs12(), Pkcs12.keyStore(issued.identity(), password, name, profile, cost),
-          Visibility.PRIVATE, existing);
-      written.add(pkcs12());
-    }
-    return written;
+    Delivery delivery = issued.hasKeyPair() ? delivery(password, encryptKey, profile, cost) : delivery(false);
+    return delivery.write(issued);
   }
 
-  /** Writes {@code key} (null: none, the holder keeps theirs) unencrypted, and the certificate of {@code chain}. */
-  public List<Path> write(PrivateKey key, List<X509Certificate> chain) {
-    List<Path> written = new ArrayList<>();
-    if (key != null) {
-      written.add(write(key(), Pem.encode(key), Visibility.PRIVATE));
-    }
-    written.addAll(write(chain));
-    return written;
+  private static List<Output> certificateOutputs(Path certificate, Path chain) {
+    return List.of(new Output(certificate, Visibility.PUBLIC, issued -> utf8(issued.certificatePem())),
+        new Output(chain, Visibility.PUBLIC, issued -> utf8(issued.chainPem())));
   }
 
-  /** NAME.pem (the leaf) and NAME-chain.pem (the leaf and its issuers). */
-  private List<Path> write(List<X509Certificate> chain) {
-    return List.of(write(certificate(), Pem.encode(chain.get(0)), Visibility.PUBLIC),
-        write(chain(), Pem.encode(chain), Visibility.PUBLIC));
-  }
-
-  private Path write(Path file, String text, Visibility visibility) {
-    AtomicFiles.writeString(file, text, visibility, existing);
-    return file;
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private Path file(String suffix) {

@@ -1,22 +1,18 @@
 package dev.mtls.pki;
 
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A CA directory's CRLs, kept current for relying parties that fetch them ({@link PublicationServer}). New CRLs are
- * signed by {@link CaDirectory#generateCrl}, as {@code pki crl} signs them (next CRL numbers, crl.pem rewritten),
- * when the indexes list a revocation the last CRLs lack, and when the last CRLs have passed half their validity: a
- * relying party then never fetches a CRL about to go out of date. Between those, every caller gets the same CRLs.
+ * signed by {@link CaDirectory#signCrls} (the next CRL numbers) when the indexes list a revocation the last CRLs
+ * lack, and when the last CRLs have passed half their validity: a relying party then never fetches a CRL about to go
+ * out of date. Between those, every caller gets the same CRLs, and the indexes are read again only when they
+ * changed: a fetch costs a look at two files. They are kept here only: crl.pem, which servers may read and which
+ * must outlast this publisher, is {@link CaDirectory#refreshCrlFile}'s.
  */
 public final class CrlPublisher {
   /** nextUpdate - thisUpdate when none is given: a revocation reaches a relying party that caches within the hour. */
@@ -26,6 +22,9 @@ public final class CrlPublisher {
   private final Duration validity;
   private final Clock clock;
   private CaDirectory.PublishedCrls published;
+  /** The versions of the indexes {@link #published} was last found to match, so as not to compare them again. */
+  private IndexSnapshot matchedIssued;
+  private IndexSnapshot matchedRoot;
 
   /** Publishes the CRLs of {@code ca} (opened with its password), each valid for {@code validity}. */
   public CrlPublisher(CaDirectory ca, Duration validity, Clock clock) {
@@ -46,7 +45,9 @@ public final class CrlPublisher {
   public synchronized CaDirectory.PublishedCrls current() {
     if (published == null || isStale(published)) {
       try {
-        published = ca.generateCrl(validity);
+        published = ca.signCrls(validity);
+        matchedIssued = null;
+        matchedRoot = null;
       } catch (IllegalStateException | UncheckedIOException e) {
         if (published == null || !clock.instant().isBefore(published.issuing().getNextUpdate().toInstant())) {
           throw e;
@@ -61,39 +62,24 @@ public final class CrlPublisher {
    * its validity), so never up to its nextUpdate; zero once that time has passed.
    */
   public Duration freshFor(X509CRL crl) {
-    Duration left = Duration.between(clock.instant(), refreshAt(crl));
+    Duration left = Duration.between(clock.instant(), CaCrls.halfLife(crl));
     return left.isNegative() ? Duration.ZERO : left;
   }
 
-  /** When {@code crl} gets a successor unless a revocation comes first. */
-  private static Instant refreshAt(X509CRL crl) {
-    Instant thisUpdate = crl.getThisUpdate().toInstant();
-    return thisUpdate.plus(Duration.between(thisUpdate, crl.getNextUpdate().toInstant()).dividedBy(2));
-  }
-
   private boolean isStale(CaDirectory.PublishedCrls crls) {
-    return !clock.instant().isBefore(refreshAt(crls.issuing()))
-        || !revoked(ca.entries()).equals(listed(crls.issuing()))
-        || !revoked(ca.rootEntries()).equals(listed(crls.root()));
-  }
-
-  private static Set<BigInteger> revoked(List<IndexEntry> entries) {
-    Set<BigInteger> serials = new HashSet<>();
-    for (IndexEntry entry : entries) {
-      if (entry.status() == IndexEntry.Status.REVOKED) {
-        serials.add(entry.serial());
-      }
+    if (!clock.instant().isBefore(CaCrls.halfLife(crls.issuing()))) {
+      return true;
     }
-    return serials;
-  }
-
-  private static Set<BigInteger> listed(X509CRL crl) {
-    Set<BigInteger> serials = new HashSet<>();
-    if (crl.getRevokedCertificates() != null) {
-      for (X509CRLEntry entry : crl.getRevokedCertificates()) {
-        serials.add(entry.getSerialNumber());
-      }
+    IndexSnapshot issued = ca.issuedSnapshot();
+    IndexSnapshot root = ca.rootSnapshot();
+    if (issued == matchedIssued && root == matchedRoot) {
+      return false;
     }
-    return serials;
+    if (!CaCrls.lists(crls, issued.entries(), root.entries())) {
+      return true;
+    }
+    matchedIssued = issued;
+    matchedRoot = root;
+    return false;
   }
 }

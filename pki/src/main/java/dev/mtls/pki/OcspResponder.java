@@ -2,7 +2,6 @@ package dev.mtls.pki;
 
 import dev.mtls.pki.internal.ocsp.OcspMessages;
 import dev.mtls.pki.internal.ocsp.SerialStatus;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,14 +10,23 @@ import java.util.Optional;
 
 /**
  * Answers RFC 6960 OCSP requests about the certificates of a CA directory's issuing CA: good, revoked (with the
- * time and reason from the index) or unknown (a serial the index does not list, or another issuer). The index is
- * read for every request, so a revocation made while the responder runs is in its next answer. Responses are
+ * time and reason from the index) or unknown (a serial the index does not list, or another issuer). Each request looks
+ * whether the index changed and reads it again only then, so a revocation made while the responder runs (by this
+ * process or another, {@code pki revoke}) is in its next answer, and a request costs the same whatever the size of the
+ * index. A request asks about at most {@link #MAX_CERTIFICATES_PER_REQUEST} certificates. Responses are
  * signed by the delegated signer ({@link CaDirectory#ocspSigner}), carry the signer's certificate, echo the
- * request's nonce, and say how long they may be cached ({@code thisUpdate}, {@code nextUpdate}).
+ * request's nonce, and say how long they may be cached ({@code thisUpdate}, {@code nextUpdate}). Before each answer
+ * the index is asked whether the signer was revoked: a revoked signer (its key leaked) never signs again, since
+ * ocsp-nocheck tells relying parties not to ask; the responder switches to the one the CA directory has or makes.
  */
 public final class OcspResponder {
   /** Requests larger than this are not OCSP requests for a handful of certificates. */
   public static final int MAX_REQUEST_BYTES = 16 * 1024;
+  /**
+   * A request about more certificates than this is answered {@code malformedRequest}, before any is looked up:
+   * relying parties ask about one certificate, or a path's few, and 16 KiB hold some 250.
+   */
+  public static final int MAX_CERTIFICATES_PER_REQUEST = 32;
   /** How long a delegated signer is issued for. */
   public static final Duration SIGNER_VALIDITY = Duration.ofDays(7);
   /** A signer is renewed when less than this is left: a responder may run for weeks. */
@@ -58,21 +66,32 @@ public final class OcspResponder {
   }
 
   /**
-   * The DER OCSPResponse for a DER OCSPRequest; a request that does not parse gets {@code malformedRequest}, one that
-   * cannot be answered (the index unreadable, the signer unusable) {@code internalError}.
+   * The DER OCSPResponse for a DER OCSPRequest; a request that does not parse, or asks about more than
+   * {@link #MAX_CERTIFICATES_PER_REQUEST} certificates, gets {@code malformedRequest}; one that cannot be answered
+   * (the index unreadable, the signer unusable) {@code internalError}, and one that comes while the signer is revoked
+   * and no new one can be had {@code tryLater}. Every answer of a response comes from one version of the index.
    */
   public byte[] respond(byte[] request) {
-    Optional<OcspMessages.Request> parsed = messages.parse(request);
+    Optional<OcspMessages.Request> parsed = messages.parse(request, MAX_CERTIFICATES_PER_REQUEST);
     if (parsed.isEmpty()) {
       return OcspMessages.malformedRequest();
     }
+    IndexSnapshot index;
+    try {
+      index = ca.issuedSnapshot();
+    } catch (RuntimeException e) {
+      return OcspMessages.internalError();
+    }
     Instant now = clock.instant();
-    CaDirectory.OcspSigner signing = signerAt(now);
-    return messages.answer(parsed.get(), now, validity, signing.certificate(), signing.privateKey(), this::status);
+    Optional<CaDirectory.OcspSigner> signing = signerAt(now);
+    if (signing.isEmpty()) {
+      return OcspMessages.tryLater();
+    }
+    return messages.answer(parsed.get(), now, validity, signing.get().certificate(), signing.get().privateKey(),
+        serial -> status(index.entry(serial)));
   }
 
-  private SerialStatus status(BigInteger serial) {
-    Optional<IndexEntry> entry = ca.entry(serial);
+  private static SerialStatus status(Optional<IndexEntry> entry) {
     if (entry.isEmpty()) {
       return SerialStatus.UNKNOWN;
     }
@@ -83,14 +102,16 @@ public final class OcspResponder {
   }
 
   /**
-   * The signer to sign with at {@code now}: the current one, or a renewed one once it has less than a day left
-   * (issued through the CA directory, which needs its password). If renewal fails, the current signer serves while
-   * it is valid and renewal is tried again at the next request.
+   * The signer to sign with at {@code now}: the current one while the index does not list it revoked and it has more
+   * than {@link #RENEW_BEFORE} left; otherwise the one the CA directory has on file or makes
+   * ({@link CaDirectory#ocspSigner}, which needs its password). If none can be had, a current signer that is merely
+   * old serves while it is valid, a revoked one never (empty); the next request tries again.
    */
-  private CaDirectory.OcspSigner signerAt(Instant now) {
+  private Optional<CaDirectory.OcspSigner> signerAt(Instant now) {
     CaDirectory.OcspSigner current = signer;
-    if (current.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE).isAfter(now)) {
-      return current;
+    boolean revoked = ca.isRevoked(current.certificate());
+    if (!revoked && current.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE).isAfter(now)) {
+      return Optional.of(current);
     }
     synchronized (this) {
       if (signer == current) {
@@ -99,10 +120,10 @@ public final class OcspResponder {
               current.certificate().getNotAfter().toInstant());
           signer = ca.ocspSigner(lifetime, RENEW_BEFORE);
         } catch (RuntimeException e) {
-          return current;
+          return revoked ? Optional.empty() : Optional.of(current);
         }
       }
-      return signer;
+      return Optional.of(signer);
     }
   }
 }

@@ -1,28 +1,34 @@
 package dev.mtls.pki;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.mtls.pki.internal.http.CrlHttpHandler;
 import dev.mtls.pki.internal.http.OcspHttpHandler;
+import dev.mtls.pki.internal.http.PublicationListener;
+import dev.mtls.pki.internal.http.Router;
+import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * One HTTP server for what a CA publishes about revocation, each at a path of its own: its OCSP responder
  * ({@code POST PATH}, {@code GET PATH/BASE64}, as RFC 6960 appendix A has it) and its CRLs
  * ({@code GET PATH/issuing.crl} and {@code GET PATH/root.crl}, DER). A path serves itself and what lies below it;
- * every other request gets 404. The JDK's own HTTP server: the CA has no web stack to carry.
+ * every other request gets 404.
+ *
+ * <p>Relying parties that refuse clients when they get no answer (hard-fail) stop working when this server stops
+ * answering, and those that accept (soft-fail) accept revoked clients: so no peer may be able to hold it up. It runs
+ * on Undertow's non-blocking I/O, where a slow connection costs a buffer, not a thread; a request's headers, and then
+ * its body, must arrive within the {@linkplain Builder#requestTimeout request timeout}, a connection that is silent
+ * longer than the {@linkplain Builder#idleTimeout idle timeout} is closed, at most
+ * {@linkplain Builder#maxConnections a number of connections} are open at once, and
+ * {@linkplain Builder#maxConnectionsPerAddress fewer} from any one address, and the OCSP and CRL work is done by a
+ * few worker threads, never while a request is still arriving.
  *
  * <pre>
  *   PublicationServer server = PublicationServer.builder()
@@ -38,13 +44,20 @@ public final class PublicationServer implements AutoCloseable {
   /** Where {@code pki serve} serves the CRLs ({@code /crl/issuing.crl}, {@code /crl/root.crl}). */
   public static final String CRL_PATH = "/crl";
 
-  private final HttpServer http;
-  private final ExecutorService threads;
+  /** How long a request's headers, and then its body, may take to arrive when none is given. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a connection may be silent (no request yet, or between requests, or stalled) when none is given. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(15);
+  /** How many connections may be open at once when no number is given. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  /** How many connections one address may have open at once when no number is given. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+
+  private final PublicationListener listener;
   private final String host;
 
-  private PublicationServer(HttpServer http, ExecutorService threads, String host) {
-    this.http = http;
-    this.threads = threads;
+  private PublicationServer(PublicationListener listener, String host) {
+    this.listener = listener;
     this.host = host;
   }
 
@@ -54,7 +67,7 @@ public final class PublicationServer implements AutoCloseable {
 
   /** The bound port. */
   public int port() {
-    return http.getAddress().getPort();
+    return listener.port();
   }
 
   /** The URL of {@code path} on this server, such as {@code http://127.0.0.1:8081/crl/issuing.crl}. */
@@ -66,16 +79,23 @@ public final class PublicationServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops listening, closes every connection and waits for the server's threads to end, also when the calling thread
+   * was interrupted (as a command stopped by Ctrl-C is); the interrupt is kept for the caller.
+   */
   @Override
   public void close() {
-    http.stop(0);
-    threads.shutdownNow();
+    listener.close();
   }
 
   public static final class Builder {
     private String host = "127.0.0.1";
     private int port;
-    private final List<Mount> mounts = new ArrayList<>();
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private final Map<String, HttpHandler> mounts = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -91,6 +111,42 @@ public final class PublicationServer implements AutoCloseable {
         throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * How long a request's line and headers may take to arrive from its first byte, and then its body: a peer
+     * that sends slower is disconnected. At least one second. If unset, {@link #DEFAULT_REQUEST_TIMEOUT}.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = atLeastASecond("request timeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a connection may be silent: open without a request, kept alive between requests, or with a request
+     * or an answer that stopped moving. At least one second. If unset, {@link #DEFAULT_IDLE_TIMEOUT}.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = atLeastASecond("idle timeout", timeout);
+      return this;
+    }
+
+    /**
+     * How many connections may be open at once; at the limit the server accepts no more until a tenth of them have
+     * closed (timeouts close what peers leave open). If unset, {@link #DEFAULT_MAX_CONNECTIONS}.
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = atLeastOne("max connections", connections);
+      return this;
+    }
+
+    /**
+     * How many connections one client address may have open at once; more are closed as they come, so that one
+     * peer cannot take every connection. If unset, {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}.
+     */
+    public Builder maxConnectionsPerAddress(int connections) {
+      this.maxConnectionsPerAddress = atLeastOne("max connections per address", connections);
       return this;
     }
 
@@ -115,10 +171,10 @@ public final class PublicationServer implements AutoCloseable {
         throw new IllegalArgumentException("a mount path starts with '/' and does not end with one, got '" + path
             + "'");
       }
-      if (mounts.stream().anyMatch(m -> m.path().equals(path))) {
+      if (mounts.containsKey(path)) {
         throw new IllegalArgumentException("two services at " + path);
       }
-      mounts.add(new Mount(path, handler));
+      mounts.put(path, handler);
       return this;
     }
 
@@ -127,43 +183,30 @@ public final class PublicationServer implements AutoCloseable {
       if (mounts.isEmpty()) {
         throw new IllegalStateException("nothing to serve: add an OCSP responder or CRLs");
       }
-      List<Mount> longestFirst = new ArrayList<>(mounts);
-      longestFirst.sort(Comparator.comparingInt((Mount m) -> m.path().length()).reversed());
-      HttpServer http;
+      PublicationListener.Limits limits = new PublicationListener.Limits(requestTimeout, idleTimeout, maxConnections,
+          maxConnectionsPerAddress, OcspResponder.MAX_REQUEST_BYTES);
       try {
-        http = HttpServer.create(new InetSocketAddress(host, port), 50);
+        return new PublicationServer(PublicationListener.open(new InetSocketAddress(host, port), limits,
+            new Router(mounts)), host);
       } catch (IOException e) {
         throw new UncheckedIOException(host + ":" + port + ": cannot listen: " + e.getMessage(), e);
       }
-      ExecutorService threads = Executors.newFixedThreadPool(4, runnable -> {
-        Thread thread = new Thread(runnable, "pki-publication");
-        thread.setDaemon(true);
-        return thread;
-      });
-      http.setExecutor(threads);
-      http.createContext("/", exchange -> route(longestFirst, exchange));
-      http.start();
-      return new PublicationServer(http, threads, host);
     }
-  }
 
-  private record Mount(String path, HttpHandler handler) {
-    /** By whole segments: the JDK's own contexts would give /ocspx to /ocsp. */
-    boolean serves(String requestPath) {
-      return path.equals("/") || requestPath.equals(path) || requestPath.startsWith(path + "/");
-    }
-  }
-
-  private static void route(List<Mount> mounts, HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath();
-    for (Mount mount : mounts) {
-      if (mount.serves(path)) {
-        mount.handler().handle(exchange);
-        return;
+    private static int atLeastOne(String what, int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException(what + " must be at least 1, got " + count);
       }
+      return count;
     }
-    try (exchange) {
-      exchange.sendResponseHeaders(404, -1);
+
+    /** Under a second, a good peer on a slow link may not get a request through. */
+    private static Duration atLeastASecond(String what, Duration timeout) {
+      Objects.requireNonNull(timeout, what + " == null");
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(what + " must be at least 1 s (and under 24 days), got " + timeout);
+      }
+      return timeout;
     }
   }
 }

@@ -3,12 +3,17 @@ package dev.mtls.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.KeyEncryption;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
@@ -107,6 +112,91 @@ class CaDirectoryTest {
     List<IndexEntry> expiring = ca.expiringWithin(Duration.ofDays(10));
 
     assertThat(expiring).extracting(IndexEntry::serial).containsExactly(soon.certificate().getSerialNumber());
+  }
+
+  @Test
+  void refuses_before_signing_when_a_file_it_would_write_exists_and_records_nothing() throws Exception {
+    Files.writeString(dir.resolve("web.pem"), "someone else's\n");
+    Delivery delivery = new CredentialFiles(dir, "web", Existing.REFUSE).delivery(null, false, Pkcs12.Profile.MODERN,
+        KeyEncryption.forTests());
+
+    assertThatThrownBy(() -> ca.issue(CertificateSpec.client("CN=web").build(), delivery))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(dir.resolve("web.pem") + ": already exists; nothing was issued. Choose another name or directory,"
+            + " or --force to overwrite it");
+    assertThat(ca.entries()).isEmpty();
+    assertThat(dir.resolve("web.key")).doesNotExist();
+    assertThat(Files.readString(dir.resolve("web.pem"))).isEqualTo("someone else's\n");
+  }
+
+  @Test
+  void records_a_certificate_only_once_its_files_are_written_and_takes_back_those_written_when_one_fails()
+      throws Exception {
+    Files.createDirectories(dir.resolve("web-chain.pem/in-the-way"));
+    Delivery delivery = new CredentialFiles(dir, "web", Existing.REPLACE).delivery(null, false, Pkcs12.Profile.MODERN,
+        KeyEncryption.forTests());
+
+    assertThatThrownBy(() -> ca.issue(CertificateSpec.client("CN=web").build(), delivery))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageStartingWith(dir.resolve("web-chain.pem") + ": cannot write");
+    assertThat(ca.entries()).isEmpty();
+    assertThat(dir.resolve("web.key")).doesNotExist();
+    assertThat(dir.resolve("web.pem")).doesNotExist();
+    assertThat(names(dir.resolve("ca/certs"))).isEmpty();
+  }
+
+  @Test
+  void a_certificate_whose_record_fails_is_taken_back_from_the_files_it_was_written_to() throws Exception {
+    IssuedCertificate alice = ca.issue(CertificateSpec.client("CN=alice").build());
+    Path index = dir.resolve("ca/index.tsv");
+    String corrupt = Files.readString(index).replace("\tV\t", "\tX\t");
+    Files.writeString(index, corrupt);
+    CredentialFiles files = new CredentialFiles(dir, "web", Existing.REFUSE);
+
+    assertThatThrownBy(() -> ca.issue(CertificateSpec.client("CN=web").build(), files.delivery(false)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("corrupt index line");
+    assertThat(files.certificate()).doesNotExist();
+    assertThat(files.chain()).doesNotExist();
+    assertThat(Files.readString(index)).isEqualTo(corrupt);
+    assertThat(names(dir.resolve("ca/certs"))).containsExactly(alice.certificate().getSerialNumber().toString(16)
+        + ".pem");
+  }
+
+  @Test
+  void holds_the_ca_lock_from_the_check_of_the_files_to_the_record() {
+    List<RuntimeException> refused = new ArrayList<>();
+    Delivery delivery = new Delivery() {
+      @Override
+      public void check() {}
+
+      @Override
+      public List<Path> files() {
+        return List.of();
+      }
+
+      @Override
+      public List<Path> write(IssuedCertificate issued) {
+        try (CaDirectory other = CaDirectory.open(dir.resolve("ca"), PASSWORD, Clock.systemUTC())) {
+          other.issue(CertificateSpec.client("CN=meanwhile").build());
+        } catch (RuntimeException e) {
+          refused.add(e);
+        }
+        return List.of();
+      }
+    };
+
+    ca.issue(CertificateSpec.client("CN=web").build(), delivery);
+
+    assertThat(refused).singleElement().satisfies(e -> assertThat(e)
+        .hasMessage(dir.resolve("ca") + ": another pki command is changing this CA; try again"));
+    assertThat(ca.entries()).extracting(IndexEntry::subject).containsExactly("CN=web");
+  }
+
+  private static List<String> names(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(file -> file.getFileName().toString()).toList();
+    }
   }
 
   private static int iterations(Path encryptedKey) throws Exception {

@@ -10,6 +10,7 @@ import dev.mtls.testing.MutableClock;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.cert.X509CRL;
@@ -56,7 +57,8 @@ class CrlPublisherTest {
   }
 
   @Test
-  void signs_new_crls_with_the_next_numbers_after_a_revocation_and_writes_them_to_crl_pem() {
+  void signs_new_crls_with_the_next_numbers_after_a_revocation_and_leaves_crl_pem_as_pki_crl_signed_it() {
+    CaDirectory.PublishedCrls onFile = ca.generateCrl(Duration.ofDays(7));
     BigInteger alice = ca.issue(CertificateSpec.client("CN=alice").build()).certificate().getSerialNumber();
     CaDirectory.PublishedCrls before = publisher.current();
 
@@ -65,8 +67,43 @@ class CrlPublisherTest {
 
     assertThat(before.issuing().getRevokedCertificate(alice)).isNull();
     assertThat(after.issuing().getRevokedCertificate(alice)).isNotNull();
-    assertThat(numbers(after)).containsExactly(BigInteger.TWO, BigInteger.TWO);
-    assertThat(Pem.loadCrls(dir.resolve("ca/crl.pem"))).containsExactly(after.issuing(), after.root());
+    assertThat(numbers(after)).containsExactly(BigInteger.valueOf(3), BigInteger.valueOf(3));
+    assertThat(Pem.loadCrls(dir.resolve("ca/crl.pem"))).as("what servers read outlasts the publisher")
+        .containsExactly(onFile.issuing(), onFile.root());
+  }
+
+  @Test
+  void keeps_crl_pem_current_with_the_validity_pki_crl_gave_it() {
+    CaDirectory.PublishedCrls signed = ca.generateCrl(Duration.ofDays(30));
+    BigInteger alice = ca.issue(CertificateSpec.client("CN=alice").build()).certificate().getSerialNumber();
+    clock.advance(Duration.ofDays(1));
+    assertThat(ca.refreshCrlFile()).as("nothing changed, not half way").isEmpty();
+
+    ca.revoke(alice, RevocationReason.SUPERSEDED);
+    CaDirectory.PublishedCrls revoked = ca.refreshCrlFile().orElseThrow();
+    clock.advance(Duration.ofDays(14));
+    assertThat(ca.refreshCrlFile()).isEmpty();
+    clock.advance(Duration.ofDays(1));
+    CaDirectory.PublishedCrls halfWay = ca.refreshCrlFile().orElseThrow();
+
+    assertThat(revoked.issuing().getRevokedCertificate(alice)).isNotNull();
+    assertThat(validity(revoked.issuing())).isEqualTo(Duration.ofDays(30));
+    assertThat(validity(revoked.root())).isEqualTo(Duration.ofDays(30));
+    assertThat(numbers(revoked)).containsExactly(BigInteger.TWO, BigInteger.TWO);
+    assertThat(halfWay.issuing().getThisUpdate().toInstant()).isEqualTo(Instant.parse("2026-03-17T10:00:00Z"));
+    assertThat(Pem.loadCrls(dir.resolve("ca/crl.pem"))).containsExactly(halfWay.issuing(), halfWay.root());
+    assertThat(signed.issuing().getRevokedCertificate(alice)).isNull();
+  }
+
+  @Test
+  void writes_crl_pem_for_seven_days_when_there_is_none_or_it_is_not_this_cas() throws Exception {
+    CaDirectory.PublishedCrls first = ca.refreshCrlFile().orElseThrow();
+    Files.writeString(dir.resolve("ca/crl.pem"), "not a CRL\n");
+    CaDirectory.PublishedCrls second = ca.refreshCrlFile().orElseThrow();
+
+    assertThat(validity(first.issuing())).isEqualTo(Duration.ofDays(7));
+    assertThat(Pem.loadCrls(dir.resolve("ca/crl.pem"))).containsExactly(second.issuing(), second.root());
+    assertThat(validity(second.issuing())).isEqualTo(Duration.ofDays(7));
   }
 
   @Test
@@ -133,6 +170,10 @@ class CrlPublisherTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("this operation needs the CA key: give the CA password");
     }
+  }
+
+  private static Duration validity(X509CRL crl) {
+    return Duration.between(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant());
   }
 
   private static List<BigInteger> numbers(CaDirectory.PublishedCrls crls) {

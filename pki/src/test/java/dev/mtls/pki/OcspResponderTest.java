@@ -4,22 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.MutableClock;
 import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,20 +160,15 @@ class OcspResponderTest {
 
   @Test
   void renews_its_signer_while_running_once_less_than_a_day_is_left() throws Exception {
-    dev.mtls.testing.MutableClock clock = dev.mtls.testing.MutableClock.now();
+    MutableClock clock = MutableClock.now();
     try (CaDirectory running = CaDirectory.open(dir.resolve("ca"), PASSWORD, clock)) {
       CaDirectory.OcspSigner first = running.ocspSigner(Duration.ofDays(7), Duration.ofDays(1));
       OcspResponder responder = new OcspResponder(running, first, Duration.ofMinutes(10), clock);
-      byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(
-          new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce
-              .JcaDigestCalculatorProviderBuilder().build().get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
-                  org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
-              new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(running.intermediate()),
-              first.certificate().getSerialNumber())).build().getEncoded();
+      byte[] request = request(running, first.certificate().getSerialNumber());
 
-      java.math.BigInteger before = signerSerial(responder.respond(request));
+      BigInteger before = signerSerial(responder.respond(request));
       clock.advance(Duration.ofDays(6).plusHours(1));
-      java.math.BigInteger after = signerSerial(responder.respond(request));
+      BigInteger after = signerSerial(responder.respond(request));
 
       assertThat(before).isEqualTo(first.certificate().getSerialNumber());
       assertThat(after).isNotEqualTo(before);
@@ -169,9 +176,68 @@ class OcspResponderTest {
     }
   }
 
-  private static java.math.BigInteger signerSerial(byte[] response) throws Exception {
-    org.bouncycastle.cert.ocsp.BasicOCSPResp basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp)
-        new OCSPResp(response).getResponseObject();
+  @Test
+  void a_revoked_signer_is_replaced_at_once_and_never_signs_again() throws Exception {
+    OcspResponder responder = new OcspResponder(ca, signer, Duration.ofMinutes(10), Clock.systemUTC());
+    byte[] request = request(ca, signer.certificate().getSerialNumber());
+    assertThat(signerSerial(responder.respond(request))).isEqualTo(signer.certificate().getSerialNumber());
+
+    ca.revoke(signer.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    BigInteger replacement = Pem.loadCertificates(dir.resolve("ca/ocsp-signer.pem")).get(0).getSerialNumber();
+
+    assertThat(replacement).isNotEqualTo(signer.certificate().getSerialNumber());
+    assertThat(ca.entry(replacement)).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(IndexEntry.Status.VALID));
+    assertThat(signerSerial(responder.respond(request))).isEqualTo(replacement);
+    assertThat(responder.signer().certificate().getSerialNumber()).isEqualTo(replacement);
+  }
+
+  @Test
+  void a_responder_started_again_never_signs_with_a_revoked_signer_left_on_file() throws Exception {
+    byte[] signerPem = Files.readAllBytes(dir.resolve("ca/ocsp-signer.pem"));
+    byte[] signerKey = Files.readAllBytes(dir.resolve("ca/ocsp-signer.key"));
+    ca.revoke(signer.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    // As a directory revoked by hand, or by a pki that did not replace its signer, would have it.
+    Files.write(dir.resolve("ca/ocsp-signer.pem"), signerPem);
+    Files.write(dir.resolve("ca/ocsp-signer.key"), signerKey);
+
+    try (CaDirectory restarted = CaDirectory.open(dir.resolve("ca"), PASSWORD, Clock.systemUTC())) {
+      OcspResponder responder = OcspResponder.forCa(restarted, Duration.ofMinutes(10), Clock.systemUTC());
+      BigInteger answeredBy = signerSerial(responder.respond(request(restarted, BigInteger.TEN)));
+
+      assertThat(responder.signer().certificate().getSerialNumber()).isNotEqualTo(signer.certificate()
+          .getSerialNumber());
+      assertThat(answeredBy).isEqualTo(responder.signer().certificate().getSerialNumber());
+      assertThat(restarted.entry(answeredBy)).hasValueSatisfying(
+          e -> assertThat(e.status()).isEqualTo(IndexEntry.Status.VALID));
+    }
+  }
+
+  @Test
+  void answers_try_later_rather_than_sign_with_a_revoked_signer_it_cannot_replace_yet() throws Exception {
+    OcspResponder responder = new OcspResponder(ca, signer, Duration.ofMinutes(10), Clock.systemUTC());
+    byte[] request = request(ca, BigInteger.TEN);
+    byte[] signerPem = Files.readAllBytes(dir.resolve("ca/ocsp-signer.pem"));
+    ca.revoke(signer.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
+    Files.write(dir.resolve("ca/ocsp-signer.pem"), signerPem);
+
+    try (FileChannel channel = FileChannel.open(dir.resolve("ca/.lock"), StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+      assertThat(new OCSPResp(responder.respond(request)).getStatus()).isEqualTo(OCSPRespBuilder.TRY_LATER);
+    }
+
+    BigInteger answeredBy = signerSerial(responder.respond(request));
+    assertThat(answeredBy).isNotEqualTo(signer.certificate().getSerialNumber());
+    assertThat(ca.entry(answeredBy)).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(IndexEntry.Status.VALID));
+  }
+
+  private static byte[] request(CaDirectory ca, BigInteger serial) throws Exception {
+    return new OCSPReqBuilder().addRequest(new CertificateID(new JcaDigestCalculatorProviderBuilder().build()
+        .get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)), new JcaX509CertificateHolder(ca.intermediate()),
+        serial)).build().getEncoded();
+  }
+
+  private static BigInteger signerSerial(byte[] response) throws Exception {
+    BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(response).getResponseObject();
     return basic.getCerts()[0].getSerialNumber();
   }
 }

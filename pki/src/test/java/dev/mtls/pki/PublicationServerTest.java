@@ -7,6 +7,7 @@ import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.peers.ExternalProcess.Result;
+import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import java.io.IOException;
@@ -184,6 +185,32 @@ class PublicationServerTest {
         .hasMessage("nothing to serve: add an OCSP responder or CRLs");
     assertThatThrownBy(() -> PublicationServer.builder().port(65536))
         .hasMessage("port must be 0 to 65535, got 65536");
+  }
+
+  @Test
+  void refuses_timeouts_under_a_second_and_connection_limits_under_one() {
+    PublicationServer.Builder builder = PublicationServer.builder();
+
+    assertThatThrownBy(() -> builder.requestTimeout(Duration.ofMillis(500)))
+        .hasMessage("request timeout must be at least 1 s (and under 24 days), got PT0.5S");
+    assertThatThrownBy(() -> builder.idleTimeout(Duration.ZERO))
+        .hasMessage("idle timeout must be at least 1 s (and under 24 days), got PT0S");
+    assertThatThrownBy(() -> builder.maxConnections(0)).hasMessage("max connections must be at least 1, got 0");
+    assertThatThrownBy(() -> builder.maxConnectionsPerAddress(0))
+        .hasMessage("max connections per address must be at least 1, got 0");
+  }
+
+  @Test
+  void closes_when_the_closing_thread_was_interrupted_and_keeps_the_interrupt() {
+    PublicationServer other = PublicationServer.builder()
+        .crls("/crl", new CrlPublisher(ca, Duration.ofHours(1), Clock.systemUTC())).start();
+    int port = other.port();
+
+    Thread.currentThread().interrupt();
+    other.close();
+
+    assertThat(Thread.interrupted()).as("interrupt kept").isTrue();
+    assertThat(FreePort.isListening(port)).isFalse();
   }
 
   @Test

@@ -7,7 +7,8 @@ import java.time.Duration;
  * Every limit has a default safe for a server on the open network; a slow or hostile peer runs into one of them and
  * is closed, without holding back the others.
  *
- * @param handshakeTimeout         a TLS handshake must complete within this of the connection's first byte
+ * @param handshakeTimeout         a TLS handshake must complete within this of the connection's first byte;
+ *                                 behind balancers, a PROXY header within this of the connection's start
  * @param requestHeaderTimeout     a request's line and headers must arrive within this of its first byte
  *                                 (slowloris)
  * @param idleTimeout              a connection with no traffic (before, between or during requests) is closed

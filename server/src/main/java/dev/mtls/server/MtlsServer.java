@@ -15,6 +15,7 @@ import dev.mtls.server.internal.http.ManagementListener;
 import dev.mtls.server.internal.identity.ClientAuthenticator;
 import dev.mtls.server.internal.material.ServerMaterial;
 import dev.mtls.server.internal.observe.AccessLog;
+import dev.mtls.server.internal.observe.CrlDeadlines;
 import dev.mtls.server.internal.observe.Listeners;
 import dev.mtls.server.internal.observe.RejectionLog;
 import dev.mtls.server.internal.observe.ServerMetrics;
@@ -70,6 +71,7 @@ public final class MtlsServer implements AutoCloseable {
   private final ServerMaterial material;
   private final ServerMetrics metrics;
   private final RejectionLog rejectionLog;
+  private final CrlDeadlines crlDeadlines;
   private final ServerSslContext tls;
   private final HandshakeThreads handshakes;
   private final Drain drain = new Drain();
@@ -93,6 +95,7 @@ public final class MtlsServer implements AutoCloseable {
     this.material = new ServerMaterial(identity, trust,
         new ServerMaterial.Rules<>(builder.roleRules, builder.roleRulesFile), builder.routes,
         new ServerMaterial.Rules<>(builder.routeRules, builder.routeRulesFile), builder.clock, listeners);
+    this.crlDeadlines = new CrlDeadlines(trust, builder.clock, listeners);
 
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.staplingTimeout,
         builder.maxConnectionLifetime, builder.limits, listeners);
@@ -100,17 +103,17 @@ public final class MtlsServer implements AutoCloseable {
         .description("TLS connections open now").register(metrics.registry());
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
         builder.maxConnectionLifetime, new ClientAuthenticator(trust, material::roleRules, builder.clock),
-        builder.trustedProxyRoles, builder.forwardedIntermediates, material::routes));
+        builder.trustedProxies, builder.forwardedIntermediates, material::routes));
     this.handshakes = HandshakeThreads.forConnections(builder.limits.maxConnections());
     this.https = new HttpsListener(builder.host, builder.port, tls, handshakes, ListenerOptions.of(builder.limits,
-        builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers, listeners,
-        builder.clock);
+        builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers,
+        builder.limits.handshakeTimeout(), listeners, builder.clock);
     StatusDocument status = new StatusDocument(metrics, identity::current, trust, builder.clock, builder.clientAuth,
         List.of(TlsPolicy.protocols(builder.protocols)));
     this.management = builder.managementPort < 0 ? null : new ManagementListener(builder.managementHost,
         builder.managementPort, () -> ready, metrics.registry(), () -> status.render(ready));
     this.startup = new StartupReport(builder.host, builder.balancers, builder.clientAuth,
-        List.of(TlsPolicy.protocols(builder.protocols)), builder.managementHost, builder.trustedProxyRoles,
+        List.of(TlsPolicy.protocols(builder.protocols)), builder.managementHost, builder.trustedProxies,
         builder.staplingTimeout != null, builder.maxConnectionLifetime);
     this.reloadInterval = builder.reloadInterval;
   }
@@ -145,6 +148,8 @@ public final class MtlsServer implements AutoCloseable {
       }
     }
     material.start(reloadInterval);
+    crlDeadlines.check();
+    crlDeadlines.start(reloadInterval);
     ready = true;
     LOG.info("{}", startup.line(port(), managementPort(), identity().certificate(), trust(), roleRules()));
     return this;
@@ -200,10 +205,13 @@ public final class MtlsServer implements AutoCloseable {
    * time, and puts what loads cleanly in service for new handshakes and for the next request on open connections.
    * Each unit (identity, trust anchors, each CRL file, role and route rules) on its own: a broken file is refused,
    * logged at WARN and tried again at the next poll, the material in service stays, and the other units' changes go
-   * in. The server polls this by itself every reload interval; tests and the admin endpoint call it directly.
+   * in. The server polls this by itself every reload interval; tests and the admin endpoint call it directly. Each
+   * poll also warns about CRLs in the last quarter of their validity ({@link CrlRunningOut}).
    */
   public ReloadOutcome reload() {
-    return new ReloadOutcome(material.reload());
+    ReloadOutcome outcome = new ReloadOutcome(material.reload());
+    crlDeadlines.check();
+    return outcome;
   }
 
   /** Stops accepting, lets requests in progress finish (up to 10 seconds), then stops. */
@@ -213,6 +221,7 @@ public final class MtlsServer implements AutoCloseable {
     https.stopAccepting();
     drain.start();
     material.close();
+    crlDeadlines.close();
     try {
       drain.awaitIdle(10_000);
     } catch (InterruptedException e) {

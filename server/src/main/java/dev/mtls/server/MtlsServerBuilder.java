@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -31,7 +30,7 @@ public final class MtlsServerBuilder {
   final ReloadableTrust.Builder trust = ReloadableTrust.builder();
   Duration staplingTimeout;
   Balancers balancers;
-  Set<String> trustedProxyRoles = Set.of();
+  ProxyKeys trustedProxies;
   List<X509Certificate> forwardedIntermediates = List.of();
   RoleRules roleRules;
   Path roleRulesFile;
@@ -146,12 +145,13 @@ public final class MtlsServerBuilder {
   }
 
   /**
-   * The roles whose holders are trusted TLS-terminating proxies ({@link ServerSettings#TRUSTED_PROXY_ROLES}): the
-   * client certificate they forward is judged by the same trust core and serves as the {@link Caller}, naming the
-   * proxy. If unset: no proxy is trusted.
+   * The trusted TLS-terminating proxies, by their public keys ({@link ServerSettings#TRUSTED_PROXY_KEYS}): a client
+   * whose verified certificate has one of these keys may forward a client certificate, which is judged by the same
+   * trust core and serves as the {@link Caller}, naming the proxy. A proxy is never recognised by its name or roles:
+   * see {@link ProxyKeys}. If unset: no proxy is trusted, and a forwarded certificate is refused with 400.
    */
-  public MtlsServerBuilder trustedProxyRoles(Set<String> roles) {
-    this.trustedProxyRoles = Set.copyOf(roles);
+  public MtlsServerBuilder trustedProxyKeys(ProxyKeys keys) {
+    this.trustedProxies = Objects.requireNonNull(keys, "keys == null");
     return this;
   }
 
@@ -218,7 +218,10 @@ public final class MtlsServerBuilder {
     return this;
   }
 
-  /** Refusals alike are logged once per this interval, with a count of the others. If unset: 10 seconds. */
+  /**
+   * The refusal log's interval: in each, at most ten refusals are logged whole (the first of each reason and
+   * issuer), and the others are summed up in one line when it ends. If unset: 10 seconds.
+   */
   public MtlsServerBuilder rejectionLogInterval(Duration interval) {
     Objects.requireNonNull(interval, "interval == null");
     if (interval.isNegative() || interval.isZero()) {

@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * {@code **} across segments. DNS names compare case-insensitively; IP addresses compare as addresses and take no
  * glob; everything else is case-sensitive. A URI name is matched only when it is plain: a {@code spiffe:} URI must
  * be a valid SPIFFE ID, and no URI may have {@code .} or {@code ..} or empty path segments, percent-encoding, a
- * query or a fragment; a certificate naming such a URI is granted nothing by URI rules.
+ * query or a fragment; a certificate naming such a URI is granted nothing by URI rules. Nor is an X509-SVID (a
+ * certificate with a {@code spiffe:} URI) with more than the one URI name an SVID may have.
  * Quote a pattern with {@code "..."} when it holds spaces or starts with {@code #}; inside quotes {@code \"} and
  * {@code \\} escape. Matching is structural, attribute by attribute on the parsed DN: a CN of
  * {@code bob,OU=admins} is one CN value and never satisfies {@code subject.OU=admins}.

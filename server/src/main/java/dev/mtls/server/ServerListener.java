@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Told what the server does, as typed events, on the thread that did it: every completed handshake, every refused
- * client, every served request, every load and reload of material. Logging is one listener among others (the server always has it);
- * metrics are another. A listener must be quick; one that throws is logged and does not disturb the server.
+ * client, every served request, every load and reload of material, every CRL about to run out. Logging is one
+ * listener among others (the server always has it); metrics are another. A listener must be quick; one that throws is logged and does not disturb the server.
  */
 public interface ServerListener {
   /** A TLS handshake completed (the client's certificate accepted, or a session resumed). */
@@ -25,10 +25,13 @@ public interface ServerListener {
   /** Material (identity, trust anchors, a CRL file, role or route rules) was loaded, or a replacement refused. */
   default void materialChanged(MaterialEvent event) {}
 
+  /** A CRL in service is in the last quarter of its validity: publish a fresh one before its clients are refused. */
+  default void crlRunningOut(CrlRunningOut warning) {}
+
   /**
    * A listener that hands every event, whatever its type, to {@code events}: an event bus, a queue, a test's
    * recorder. The types are {@link AcceptedHandshake}, {@link AbortedHandshake}, {@link Rejection},
-   * {@link ServedRequest} and {@link MaterialEvent}.
+   * {@link ServedRequest}, {@link MaterialEvent} and {@link CrlRunningOut}.
    */
   static ServerListener forwardingTo(Consumer<Object> events) {
     Objects.requireNonNull(events, "events == null");
@@ -56,6 +59,11 @@ public interface ServerListener {
       @Override
       public void materialChanged(MaterialEvent event) {
         events.accept(event);
+      }
+
+      @Override
+      public void crlRunningOut(CrlRunningOut warning) {
+        events.accept(warning);
       }
     };
   }

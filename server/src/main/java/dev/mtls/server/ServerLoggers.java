@@ -13,7 +13,10 @@ public final class ServerLoggers {
    * key-value pairs, for logback's {@code JsonEncoder}.
    */
   public static final String ACCESS_JSON = "dev.mtls.server.access-json";
-  /** A WARN line per refused client, with a count of the alike ones suppressed in each interval. */
+  /**
+   * A WARN line per refused client, at most ten per interval whatever the peers vary, then one line summing up
+   * the rest by reason; an INFO line per handshake a client aborted, under a budget of its own.
+   */
   public static final String REFUSALS = "dev.mtls.server.refusals";
 
   private ServerLoggers() {}

@@ -48,11 +48,12 @@ public final class ServerSettings {
 
   public static final Setting<Balancers> PROXY_PROTOCOL_FROM = Setting.optional("proxy-protocol-from",
       balancers(), "none: clients connect directly", "load balancer address(es) or network(s), e.g. 10.0.0.5,"
-          + " 10.1.0.0/16: every connection must come from one and start with a PROXY protocol header naming the"
-          + " real client; others are closed");
-  public static final Setting<List<String>> TRUSTED_PROXY_ROLES = Setting.optional("trusted-proxy-roles",
-      list(text("ROLE")), "none", "role(s) whose holders are trusted TLS-terminating proxies: they may forward a"
-          + " client certificate (Client-Cert); from anyone else that header is refused with 400");
+          + " 10.1.0.0/16: every connection must come from one and start with a PROXY protocol header (v1 or v2,"
+          + " exactly as specified) naming the real client; others are closed");
+  public static final Setting<ProxyKeys> TRUSTED_PROXY_KEYS = Setting.optional("trusted-proxy-keys", proxyKeys(),
+      "none", "SHA-256 of the public key of each trusted TLS-terminating proxy: only a client whose verified"
+          + " certificate has one of these keys may forward a client certificate (Client-Cert); from anyone else that"
+          + " header is refused with 400");
   public static final Setting<Path> TRUSTED_PROXY_INTERMEDIATES = Setting.optional("trusted-proxy-intermediates",
       path("PEM"), "none", "CA certificates that complete a forwarded client certificate's path when the proxy"
           + " forwards the leaf alone (nginx); never trust anchors");
@@ -68,7 +69,8 @@ public final class ServerSettings {
   public static final Setting<Duration> RELOAD_INTERVAL = Setting.of("reload-interval", duration(),
       Duration.ofSeconds(10), "how often material files are checked for changed content; 0 turns it off");
   public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout", positiveDuration(),
-      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's first byte");
+      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's first byte (behind"
+          + " balancers, a PROXY header within this of the connection's start)");
   public static final Setting<Duration> REQUEST_HEADER_TIMEOUT = Setting.of("request-header-timeout",
       positiveDuration(), Duration.ofSeconds(10), "a request's line and headers must arrive within this of their"
           + " first byte (slowloris)");
@@ -91,7 +93,7 @@ public final class ServerSettings {
 
   /** Every setting above, in the order the reference lists them. */
   public static final List<Setting<?>> ALL = List.of(HOST, PORT, MANAGEMENT_HOST, MANAGEMENT_PORT, MISSING_CRL,
-      OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_ROLES, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
+      OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_KEYS, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
       CLIENT_AUTH, PROTOCOLS, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT, REQUEST_HEADER_TIMEOUT,
       IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_BODY,
       ACCESS_LOG_FORMAT);
@@ -99,7 +101,17 @@ public final class ServerSettings {
   private ServerSettings() {}
 
   private static ValueType<Balancers> balancers() {
-    return ValueType.<Balancers>custom("ADDRESS[,...]", (text, base) -> Balancers.of(
-        java.util.Arrays.stream(text.split(",")).filter(entry -> !entry.isBlank()).toList()), Balancers::toString);
+    return ValueType.<Balancers>custom("ADDRESS[,...]", (text, base) -> Balancers.of(items(text)),
+        Balancers::toString);
+  }
+
+  private static ValueType<ProxyKeys> proxyKeys() {
+    return ValueType.<ProxyKeys>custom("SHA256[,...]", (text, base) -> ProxyKeys.of(items(text)),
+        ProxyKeys::toString);
+  }
+
+  /** The comma-separated items of {@code text}, without empty ones. */
+  private static List<String> items(String text) {
+    return java.util.Arrays.stream(text.split(",")).filter(item -> !item.isBlank()).toList();
   }
 }

@@ -7,12 +7,19 @@ import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.tls.TlsProbe;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Behind an L4 balancer: the PROXY protocol header names the real client, which the events (and so the access log
@@ -77,12 +84,115 @@ class BalancedListenerTest {
   }
 
   @Test
-  void a_balancer_connection_without_a_proxy_header_is_not_served() throws Exception {
+  void refuses_a_balancer_connection_without_a_proxy_header_with_an_event_and_a_metric() throws Exception {
     try (MtlsServer server = server("127.0.0.1")) {
       assertThatThrownBy(() -> pki.clientFor(pki.alice).get(server.port(), "/whoami"))
           .isInstanceOf(IOException.class);
+
+      Rejection rejection = events.awaitFirst(Rejection.class);
+      assertThat(rejection.verdict().reason()).isEqualTo(Reason.NO_PROXY_HEADER);
+      assertThat(rejection.peer()).startsWith("127.0.0.1:");
+      assertThat(refusals(server, Reason.NO_PROXY_HEADER)).isEqualTo(1.0);
       assertThat(events.all(ServedRequest.class)).isEmpty();
     }
+  }
+
+  /** Headers the PROXY protocol specification says must abort the connection: none of them may name a client. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "PROXY TCP4 999.1.1.1 127.0.0.1 4242 443\r\n", // Undertow served it as 231.1.1.1
+      "PROXY TCP4 256.0.0.1 127.0.0.1 4242 443\r\n", // ... and this as 0.0.0.1
+      "PROXY TCP4 1.2.3 127.0.0.1 4242 443\r\n",
+      "PROXY TCP4 01.2.3.4 127.0.0.1 4242 443\r\n", // "heading zeroes are not permitted"
+      "PROXY TCP4 1.2.3.4 127.0.0.1 65536 443\r\n",
+      "PROXY TCP4 1.2.3.4 127.0.0.1 042 443\r\n",
+      "PROXY TCP4 1.2.3.4  127.0.0.1 4242 443\r\n",
+      "PROXY TCP4 ::1 ::1 4242 443\r\n",
+      "PROXY TCP6 1.2.3.4 ::1 4242 443\r\n",
+      "PROXY TCP6 1:2:3:4:5:6:7:8:9 ::1 4242 443\r\n",
+      "PROXY TCP6 1::2::3 ::1 4242 443\r\n",
+      "PROXY TCP4 1.2.3.4 127.0.0.1 4242 443\n",
+      "PROXY TCP4 1.2.3.4 127.0.0.1 4242 443 \r\n",
+      "PROXY UDP4 1.2.3.4 127.0.0.1 4242 443\r\n"})
+  void closes_a_balancer_connection_whose_v1_header_does_not_match_the_specification(String header)
+      throws Exception {
+    byte[] bytes = header.getBytes(StandardCharsets.US_ASCII);
+    try (MtlsServer server = server("127.0.0.1")) {
+      assertThatThrownBy(() -> pki.clientFor(pki.alice).preamble(bytes).get(server.port(), "/whoami"))
+          .isInstanceOf(IOException.class);
+
+      Rejection rejection = events.awaitFirst(Rejection.class);
+      assertThat(rejection.verdict().reason()).isEqualTo(Reason.BAD_PROXY_HEADER);
+      assertThat(rejection.peer()).startsWith("127.0.0.1:");
+      assertThat(events.all(ServedRequest.class)).isEmpty();
+      assertThat(events.all(AcceptedHandshake.class)).isEmpty();
+    }
+  }
+
+  @Test
+  void closes_a_balancer_connection_whose_v2_header_is_too_short_for_its_addresses() throws Exception {
+    byte[] header = proxyV2("203.0.113.7", 4242, 443);
+    header[15] = 8; // TCP over IPv4 needs 12 bytes of addresses and ports
+    try (MtlsServer server = server("127.0.0.1")) {
+      assertThatThrownBy(() -> pki.clientFor(pki.alice).preamble(Arrays.copyOf(header, 16 + 8))
+          .get(server.port(), "/whoami")).isInstanceOf(IOException.class);
+
+      assertThat(events.awaitFirst(Rejection.class).verdict().reason()).isEqualTo(Reason.BAD_PROXY_HEADER);
+      assertThat(refusals(server, Reason.BAD_PROXY_HEADER)).isEqualTo(1.0);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PROXY TCP4 203.0.113.7 127.0.0.1 4242 443", "PROXY TCP4 0.0.0.0 255.255.255.255 0 65535",
+      "PROXY TCP6 2001:db8::7 ::1 4242 443", "PROXY TCP6 ::ffff:203.0.113.7 ::1 4242 443"})
+  void sees_the_client_a_balancers_proxy_v1_header_names(String line) throws Exception {
+    String[] fields = line.split(" ");
+    InetAddress source = InetAddress.getByName(fields[2]);
+    String host = source.getHostAddress();
+    try (MtlsServer server = server("127.0.0.1")) {
+      TlsProbe.Response response = pki.clientFor(pki.alice)
+          .preamble((line + "\r\n").getBytes(StandardCharsets.US_ASCII)).get(server.port(), "/whoami");
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(events.all(ServedRequest.class)).extracting(ServedRequest::peer)
+          .containsExactly((host.contains(":") ? "[" + host + "]" : host) + ":" + fields[4]);
+    }
+  }
+
+  @Test
+  void serves_a_balancers_own_connection_under_its_own_address() throws Exception {
+    byte[] local = proxyV2("203.0.113.7", 4242, 443);
+    local[12] = 0x20; // LOCAL: the balancer's own connection (a health check); the addresses are ignored
+    try (MtlsServer server = server("127.0.0.1")) {
+      assertThat(pki.clientFor(pki.alice).preamble(local).get(server.port(), "/whoami").status()).isEqualTo(200);
+      assertThat(pki.clientFor(pki.alice).preamble("PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII))
+          .get(server.port(), "/whoami").status()).isEqualTo(200);
+
+      assertThat(events.all(ServedRequest.class)).extracting(ServedRequest::peer)
+          .allMatch(peer -> peer.startsWith("127.0.0.1:"));
+    }
+  }
+
+  @Test
+  void closes_a_balancer_connection_whose_header_does_not_arrive_within_the_handshake_timeout() throws Exception {
+    try (MtlsServer server = pki.serverBuilder().proxyProtocolFrom(Balancers.of(List.of("127.0.0.1")))
+        .limits(Limits.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(1)))
+        .listener(ServerListener.forwardingTo(events)).build().start();
+        Socket balancer = new Socket("127.0.0.1", server.port())) {
+      balancer.getOutputStream().write("PROXY TCP4 203.0.113.7 ".getBytes(StandardCharsets.US_ASCII));
+
+      Rejection rejection = events.awaitFirst(Rejection.class);
+      assertThat(rejection.verdict().reason()).isEqualTo(Reason.HANDSHAKE_TIMEOUT);
+      balancer.setSoTimeout(5_000);
+      assertThat(balancer.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+    }
+  }
+
+  /** The server's count of handshakes refused for {@code reason}. */
+  private static double refusals(MtlsServer server, Reason reason) {
+    Counter counter = server.meterRegistry().find("mtls.handshakes").tags("outcome", "refused", "reason", reason.name())
+        .counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
@@ -17,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A TLS-terminating proxy forwards its client's certificate (RFC 9440 Client-Cert, HAProxy's chain form, nginx's
- * URL-encoded PEM): served as that client only when the proxy's own certificate maps to a trusted-proxy role, judged
- * by the same trust core; refused, with a typed event, from anyone else.
+ * URL-encoded PEM): served as that client only when the proxy's own verified certificate has a pinned key, judged
+ * by the same trust core; refused, with a typed event, from anyone else, whatever its name or roles.
  */
 class ForwardedClientTest {
+  // The proxy's name earns a role, as a careless rules file might say: the role must not make it a proxy.
   private static final String ROLES = ServerFixture.ROLES + "proxy subject.CN=edge-proxy\n";
 
   private final ServerFixture pki = new ServerFixture();
@@ -39,7 +40,7 @@ class ForwardedClientTest {
   private MtlsServer server() {
     return pki.serverBuilder()
         .roleRules(RoleRules.parse(ROLES, "roles.conf"))
-        .trustedProxyRoles(Set.of("proxy"))
+        .trustedProxyKeys(ProxyKeys.ofCertificates(List.of(proxy.certificate())))
         .forwardedIntermediates(List.of(pki.issuing.certificate()))
         .crls(pki.pki.crls(mallory.certificate()))
         .listener(ServerListener.forwardingTo(events))
@@ -52,6 +53,12 @@ class ForwardedClientTest {
       der.write(certificate.getEncoded());
     }
     return ":" + Base64.getEncoder().encodeToString(der.toByteArray()) + ":";
+  }
+
+  /** The headers forwarding {@code client}'s certificate and its issuer, as RFC 9440 writes them. */
+  private String forwarding(Issued client) throws Exception {
+    return "Client-Cert: " + sf(client.certificate()) + "\r\nClient-Cert-Chain: " + sf(pki.issuing.certificate())
+        + "\r\n";
   }
 
   /** mtls_forwarded_refusals_total by reason, as Prometheus scrapes it from the management port. */
@@ -68,8 +75,18 @@ class ForwardedClientTest {
 
   private static TlsProbe.Response get(MtlsServer server, TlsProbe client, String path, String headers)
       throws Exception {
+    return send(server, client, "GET " + path, headers);
+  }
+
+  private static TlsProbe.Response post(MtlsServer server, TlsProbe client, String path, String headers)
+      throws Exception {
+    return send(server, client, "POST " + path, "Content-Length: 0\r\n" + headers);
+  }
+
+  private static TlsProbe.Response send(MtlsServer server, TlsProbe client, String requestLine, String headers)
+      throws Exception {
     try (TlsProbe.Connection connection = client.connect(server.port())) {
-      connection.write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n");
+      connection.write(requestLine + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "\r\n");
       return connection.response();
     }
   }
@@ -77,8 +94,7 @@ class ForwardedClientTest {
   @Test
   void alice_forwarded_by_a_trusted_proxy_gets_her_own_roles_and_the_proxy_is_named() throws Exception {
     try (MtlsServer server = server()) {
-      String headers = "Client-Cert: " + sf(pki.alice.certificate()) + "\r\nClient-Cert-Chain: "
-          + sf(pki.issuing.certificate()) + "\r\n";
+      String headers = forwarding(pki.alice);
 
       TlsProbe.Response reports = get(server, pki.clientFor(proxy), "/api/reports", headers);
       TlsProbe.Response whoami = get(server, pki.clientFor(proxy), "/whoami", headers);
@@ -116,6 +132,40 @@ class ForwardedClientTest {
       assertThat(rejection.verdict().reason()).isEqualTo(Reason.NOT_A_TRUSTED_PROXY);
       assertThat(rejection.verdict().sentence()).contains("CN=bob,OU=readers,O=Demo");
       assertThat(forwardedRefusals(server)).containsEntry("NOT_A_TRUSTED_PROXY", 1.0);
+    }
+  }
+
+  @Test
+  void a_client_named_like_the_proxy_cannot_forward_the_admins_public_certificate_the_pinned_proxy_can()
+      throws Exception {
+    // What a CA signing CN=* gives anyone who asks: the proxy's name, with the asker's own key.
+    Issued impostor = pki.client("CN=edge-proxy,O=Demo");
+    try (MtlsServer server = server()) {
+      String admin = forwarding(pki.alice);
+
+      TlsProbe.Response forged = post(server, pki.clientFor(impostor), "/api/admin/reload", admin);
+      TlsProbe.Response forwarded = post(server, pki.clientFor(proxy), "/api/admin/reload", admin);
+
+      assertThat(forged.status()).isEqualTo(400);
+      assertThat(forwarded.status()).isEqualTo(200);
+      Rejection rejection = events.awaitOnly(Rejection.class);
+      assertThat(rejection.stage()).isEqualTo(Rejection.Stage.FORWARDED);
+      assertThat(rejection.verdict().reason()).isEqualTo(Reason.NOT_A_TRUSTED_PROXY);
+      assertThat(rejection.verdict().sentence()).contains("CN=edge-proxy,O=Demo",
+          Fingerprint.publicKeySha256(impostor.certificate()), "is not one of trusted-proxy-keys");
+    }
+  }
+
+  @Test
+  void no_client_may_forward_when_no_proxy_key_is_pinned() throws Exception {
+    try (MtlsServer server = pki.serverBuilder().roleRules(RoleRules.parse(ROLES, "roles.conf"))
+        .listener(ServerListener.forwardingTo(events)).build().start()) {
+      TlsProbe.Response forged = get(server, pki.clientFor(proxy), "/whoami",
+          "Client-Cert: " + sf(pki.alice.certificate()) + "\r\n");
+
+      assertThat(forged.status()).isEqualTo(400);
+      assertThat(events.all(Rejection.class)).extracting(r -> r.verdict().reason())
+          .containsExactly(Reason.NOT_A_TRUSTED_PROXY);
     }
   }
 

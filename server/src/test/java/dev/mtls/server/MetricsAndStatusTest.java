@@ -7,6 +7,7 @@ import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -72,6 +73,28 @@ class MetricsAndStatusTest {
           .contains("\"trustAnchors\":[{\"subject\":\"CN=Test Root CA,O=mtls-reference test\"",
               "\"crls\":[{\"issuer\":\"CN=Test Issuing CA,O=mtls-reference test\"", "\"missingCrl\":\"refuse\"",
               "{\"unit\":\"CRL file " + crls + "\",\"outcome\":\"refused\"");
+    }
+  }
+
+  @Test
+  void keeps_metrics_bounded_when_a_client_sends_thousands_of_invented_methods() throws Exception {
+    try (MtlsServer server = pki.serverBuilder().build().start();
+        TlsProbe.Connection connection = pki.clientFor(pki.bob).connect(server.port())) {
+      assertThat(connection.request("GET", "/whoami").status()).isEqualTo(200);
+      assertThat(connection.request("INVENTED0", "/whoami").status()).isEqualTo(405);
+      long before = scrape(server, "/metrics").lines().count();
+
+      for (int i = 1; i < 3000; i++) {
+        assertThat(connection.request("INVENTED" + i, "/whoami").status()).isEqualTo(405);
+      }
+
+      String after = scrape(server, "/metrics");
+      assertThat(after.lines().count()).as("lines of /metrics after 3,000 invented methods").isBetween(before,
+          before + 4);
+      assertThat(value(after, "mtls_requests_total{method=\"OTHER\",route=\"unmatched\",status=\"405\"}"))
+          .isEqualTo(3000.0);
+      assertThat(value(after, "mtls_requests_total{method=\"GET\",route=\"GET /whoami\",status=\"200\"}"))
+          .isEqualTo(1.0);
     }
   }
 

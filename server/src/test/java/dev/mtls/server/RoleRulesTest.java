@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.pki.CertificateBuilder;
 import dev.mtls.testing.pki.TestCa;
 import dev.mtls.testing.pki.TestPki;
 import java.security.cert.X509Certificate;
@@ -140,6 +141,25 @@ class RoleRulesTest {
   }
 
   @Test
+  void an_svid_with_two_uri_names_gets_no_role_from_a_uri_rule_and_one_with_one_still_does() {
+    RoleRules rules = RoleRules.parse("""
+        prod      san.uri=spiffe://acme.example/ns/prod/*
+        web       san.uri=https://acme.example/**
+        workload  subject.OU=workloads
+        """, "roles.conf");
+
+    // The X509-SVID standard: an SVID has exactly one URI SAN, and a validator must reject one with more.
+    assertThat(rules.rolesFor(svid("spiffe://acme.example/ns/prod/a", "spiffe://acme.example/ns/prod/b")))
+        .containsExactly("workload");
+    assertThat(rules.rolesFor(svid("spiffe://acme.example/ns/prod/a", "https://acme.example/a")))
+        .containsExactly("workload");
+    assertThat(rules.rolesFor(svid("spiffe://acme.example/ns/prod/a"))).containsExactly("prod", "workload");
+    // Without a spiffe: name a certificate is no SVID, and may carry several URIs.
+    assertThat(rules.rolesFor(svid("https://acme.example/a", "https://acme.example/b")))
+        .containsExactly("web", "workload");
+  }
+
+  @Test
   void dns_star_matches_exactly_one_label() {
     RoleRules rules = RoleRules.parse("svc san.dns=*.example.org\n", "roles.conf");
 
@@ -193,6 +213,14 @@ class RoleRulesTest {
 
   private static ClientIdentity identityWithUri(String uri) {
     return ClientIdentity.of(pki.issuing.issue("CN=w,O=Demo").uri(uri).build().certificate());
+  }
+
+  private static ClientIdentity svid(String... uris) {
+    CertificateBuilder builder = pki.issuing.issue("CN=w,OU=workloads,O=Demo");
+    for (String uri : uris) {
+      builder.uri(uri);
+    }
+    return ClientIdentity.of(builder.build().certificate());
   }
 
   private static ClientIdentity identityWithDns(String name) {

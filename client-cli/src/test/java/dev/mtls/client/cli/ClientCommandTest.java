@@ -222,7 +222,7 @@ class ClientCommandTest {
     int code = run("--cert", chain, "--key", key, "--cacert", cacert, "--require-stapled-ocsp", server.url("/"));
 
     assertThat(code).isEqualTo(ClientCommand.TLS_FAILURE);
-    assertThat(err.toString()).contains("revocation status unknown").contains("came without a stapled OCSP response,"
+    assertThat(err.toString()).contains("no stapled OCSP response").contains("came without a stapled OCSP response,"
         + " and this client requires one (must-staple)");
   }
 

@@ -2,6 +2,7 @@ package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.CertificateSpec;
+import dev.mtls.pki.Delivery;
 import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.KeyAlgorithm;
 import dev.mtls.pki.Pkcs12;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "issue", mixinStandardHelpOptions = true,
     description = {"Generate a key and issue a server or client certificate from the CA in DIR.",
         "Writes NAME.key (0600), NAME.pem, NAME-chain.pem (leaf + intermediate) and, with an output password, NAME.p12.",
+        "The certificate is recorded in the CA's index only once every file is written: when one exists (and no",
+        "--force) nothing is issued, and a file that cannot be written undoes the others.",
         "Example: issue server --dir ca --name localhost --san dns:localhost --san ip:127.0.0.1 --out certs"})
 final class IssueCommand implements Callable<Integer> {
   @ParentCommand
@@ -93,13 +96,14 @@ final class IssueCommand implements Callable<Integer> {
     if (validity.validity() != null) {
       request.validity(validity.validity());
     }
-    IssuedCertificate issued = directory.issue(request.build());
+    // Checked before signing, recorded once written: a run that fails leaves no certificate in the index.
+    Delivery delivery = output.files().delivery(outputPassword, encryptKey, packaging, pki.keyEncryption());
+    IssuedCertificate issued = directory.issue(request.build(), delivery);
     var printer = spec.commandLine().getOut();
     printer.println("Issued " + profile + " certificate " + SafeText.escape(dn) + " serial "
         + issued.certificate().getSerialNumber().toString(16) + ", valid until "
         + issued.certificate().getNotAfter().toInstant());
-    OutputOptions.list(printer, output.files().write(issued, outputPassword, encryptKey, packaging,
-        pki.keyEncryption()));
+    OutputOptions.list(printer, delivery.files());
     return 0;
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     description = {"Run an OCSP responder (RFC 6960, HTTP GET and POST) for the issuing CA of DIR until stopped",
         "(Ctrl-C): good, revoked (time and reason) or unknown, from the index as it is at each request. Answers",
         "are signed by a delegated OCSP signer (EKU OCSPSigning, ocsp-nocheck), issued into DIR on first use and",
-        "renewed when it has less than a day left. Listens on 127.0.0.1 unless told otherwise."})
+        "renewed when it has less than a day left, or at once when the index lists it revoked ('revoke' makes a new",
+        "one): a revoked signer never signs again. Listens on 127.0.0.1 unless told otherwise."})
 final class OcspCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -34,6 +35,6 @@ final class OcspCommand implements Callable<Integer> {
     return publishing.untilStopped(validity, out, (ca, responder) -> new Publication(
         server -> server.ocspResponder("/", responder),
         server -> out.println("OCSP responder for " + ca.intermediate().getSubjectX500Principal().getName() + " on "
-            + server.uri("/") + " (" + PublishingOptions.signer(responder) + ")")));
+            + server.uri("/") + " (" + PublishingOptions.signer(responder) + ")"), null));
   }
 }

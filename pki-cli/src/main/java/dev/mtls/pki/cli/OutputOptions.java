@@ -16,7 +16,8 @@ final class OutputOptions {
       description = "Where to write (default: current directory).")
   Path out;
 
-  @Option(names = "--force", description = "Overwrite existing output files.")
+  @Option(names = "--force", description = "Overwrite existing output files (a certificate they held stays valid until"
+      + " it expires or is revoked).")
   boolean force;
 
   CredentialFiles files() {

@@ -21,8 +21,15 @@ final class PublishingOptions extends CaOptions {
   @Mixin
   ListenOptions listen;
 
-  /** What a command publishes: what it mounts on the server, and what it says once the server listens. */
-  record Publication(UnaryOperator<PublicationServer.Builder> mounts, Consumer<PublicationServer> announce) {}
+  /** How often a command's upkeep runs while it serves. */
+  static final Duration UPKEEP_INTERVAL = Duration.ofSeconds(10);
+
+  /**
+   * What a command publishes: what it mounts on the server, what it says once the server listens, and what it does
+   * every {@link #UPKEEP_INTERVAL} while it serves ({@code upkeep}, null for nothing).
+   */
+  record Publication(UnaryOperator<PublicationServer.Builder> mounts, Consumer<PublicationServer> announce,
+      Runnable upkeep) {}
 
   /**
    * Opens the CA, makes its OCSP responder (answers cacheable for {@code ocspValidity}), and serves the
@@ -33,7 +40,8 @@ final class PublishingOptions extends CaOptions {
     try (CaDirectory directory = open()) {
       OcspResponder responder = OcspResponder.forCa(directory, ocspValidity, Clock.systemUTC());
       Publication publication = publish.apply(directory, responder);
-      try (PublicationServer server = publication.mounts().apply(listen.server()).start()) {
+      try (PublicationServer server = publication.mounts().apply(listen.server()).start();
+          Upkeep upkeep = Upkeep.every(UPKEEP_INTERVAL, publication.upkeep(), command.commandLine().getErr())) {
         publication.announce().accept(server);
         out.flush();
         UntilStopped.await();

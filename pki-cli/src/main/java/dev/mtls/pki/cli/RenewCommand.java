@@ -1,11 +1,10 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.Delivery;
 import dev.mtls.pki.KeyAlgorithm;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "renew", mixinStandardHelpOptions = true,
     description = {"Re-issue a certificate for the same subject and SANs with a new serial and validity.",
         "Keeps the public key unless --new-key is given (then NAME.key is written, 0600). The old certificate stays",
-        "valid until it expires or is revoked."})
+        "valid until it expires or is revoked. The new one is recorded only once its files are written."})
 final class RenewCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -49,14 +48,13 @@ final class RenewCommand implements Callable<Integer> {
 
   private int renew(CaDirectory directory) {
     KeyPair keyPair = newKey == null ? null : KeyAlgorithm.fromCliName(newKey).generate();
-    X509Certificate renewed = directory.renew(Serials.parse(serial), keyPair == null ? null : keyPair.getPublic(),
-        validity.validity());
-    List<Path> written = output.files().write(keyPair == null ? null : keyPair.getPrivate(),
-        List.of(renewed, directory.intermediate()));
+    Delivery delivery = output.files().delivery(keyPair != null);
+    X509Certificate renewed = directory.renew(Serials.parse(serial), keyPair, validity.validity(), delivery)
+        .certificate();
     var printer = spec.commandLine().getOut();
     printer.println("Renewed serial " + serial + " as " + renewed.getSerialNumber().toString(16) + ", valid until "
         + renewed.getNotAfter().toInstant() + (keyPair == null ? " (same key)" : " (new key)"));
-    OutputOptions.list(printer, written);
+    OutputOptions.list(printer, delivery.files());
     return 0;
   }
 }

@@ -6,6 +6,7 @@ import static dev.mtls.pki.PublicationServer.OCSP_PATH;
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.CrlPublisher;
 import dev.mtls.pki.cli.PublishingOptions.Publication;
+import dev.mtls.pki.material.Pem;
 import dev.mtls.pki.material.trust.CrlSet;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -21,9 +22,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Publish the revocation status of DIR's certificates over HTTP until stopped (Ctrl-C), from one"
         + " server: the OCSP responder of 'ocsp' at /ocsp, and the CRLs (DER) at /crl/issuing.crl (the issuing"
-        + " CA's) and /crl/root.crl (the root's, which covers the intermediate). New CRLs are signed as 'crl' signs"
-        + " them (next numbers, DIR/crl.pem rewritten) after a revocation and once the last ones have passed half"
-        + " their validity. Listens on 127.0.0.1 unless told otherwise.",
+        + " CA's) and /crl/root.crl (the root's, which covers the intermediate). New CRLs are signed (next numbers)"
+        + " after a revocation and once the last ones have passed half their validity (--crl-validity); they are"
+        + " served, not written to DIR/crl.pem. DIR/crl.pem, which servers may read, is kept current while this"
+        + " runs (re-signed after a revocation and at half its validity) with the validity 'crl --days' gave it,"
+        + " so it stays valid long after serve stops. Listens on 127.0.0.1 unless told otherwise.",
         "For certificates that point here (--port 8081):",
         "  init --dir DIR --crl-url http://127.0.0.1:8081/crl/issuing.crl \\",
         "      --root-crl-url http://127.0.0.1:8081/crl/root.crl \\",
@@ -37,7 +40,8 @@ final class ServeCommand implements Callable<Integer> {
   PublishingOptions publishing;
 
   @Option(names = "--crl-validity", paramLabel = "MINUTES", defaultValue = "60",
-      description = "nextUpdate - thisUpdate of each CRL; a new one is signed at half of it (default: ${DEFAULT-VALUE}).")
+      description = "nextUpdate - thisUpdate of each CRL served; a new one is signed at half of it (default:"
+          + " ${DEFAULT-VALUE}). DIR/crl.pem keeps its own validity.")
   int crlValidityMinutes;
 
   @Option(names = "--ocsp-validity", paramLabel = "MINUTES", defaultValue = "10",
@@ -53,6 +57,7 @@ final class ServeCommand implements Callable<Integer> {
       CrlPublisher crls = new CrlPublisher(ca, crlValidity, Clock.systemUTC());
       // Signed now, so that a wrong root key or a locked CA is said here rather than to the first relying party.
       CaDirectory.PublishedCrls first = crls.current();
+      ca.refreshCrlFile();
       return new Publication(server -> server.ocspResponder(OCSP_PATH, responder).crls(CRL_PATH, crls), server -> {
         out.println("Publishing the revocation status of the CA in " + ca.directory() + " until stopped (Ctrl-C):");
         out.println("  OCSP responder:  " + server.uri(OCSP_PATH) + "  (" + PublishingOptions.signer(responder)
@@ -61,7 +66,10 @@ final class ServeCommand implements Callable<Integer> {
             + CrlSet.number(first.issuing()) + ", next update " + first.issuing().getNextUpdate().toInstant() + ")");
         out.println("  root CA CRL:     " + server.uri(CRL_PATH + "/root.crl") + "  (number "
             + CrlSet.number(first.root()) + ")");
-      });
+        out.println("  for servers:     " + ca.directory().resolve("crl.pem") + "  (next update "
+            + Pem.loadCrls(ca.directory().resolve("crl.pem")).get(0).getNextUpdate().toInstant()
+            + ", kept current while this runs)");
+      }, ca::refreshCrlFile);
     });
   }
 }

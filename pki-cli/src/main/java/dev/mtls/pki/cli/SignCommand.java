@@ -1,13 +1,13 @@
 package dev.mtls.pki.cli;
 
 import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.CredentialFiles;
 import dev.mtls.pki.Csr;
+import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.IssuedCertificate;
 import dev.mtls.pki.NamePolicy;
 import dev.mtls.pki.Profile;
-import dev.mtls.pki.material.AtomicFiles;
 import dev.mtls.pki.material.AtomicFiles.Existing;
-import dev.mtls.pki.material.AtomicFiles.Visibility;
 import dev.mtls.pki.material.SafeText;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
     description = {"Sign a CSR under a profile. The CA checks the CSR's signature and key strength, applies the",
         "name policy (if any --allow/--require option is given, every name and subject attribute it does not",
         "allow is refused), and decides every extension itself: nothing in the CSR can add a usage or make a CA.",
-        "Writes OUT (leaf) and OUT with -chain before .pem (leaf + intermediate)."})
+        "Writes OUT (leaf) and OUT with -chain before .pem (leaf + intermediate); the certificate is recorded in the",
+        "CA's index only once both are written. Signing a CSR again is refused while OUT exists; with --force it",
+        "issues another certificate for the same key, and says which earlier ones stay valid."})
 final class SignCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -65,7 +67,8 @@ final class SignCommand implements Callable<Integer> {
   @Option(names = "--allow-wildcard-dns", description = "Permit wildcard DNS names in client certificates.")
   boolean allowWildcardDns;
 
-  @Option(names = "--force", description = "Overwrite existing output files.")
+  @Option(names = "--force", description = "Overwrite existing output files (a certificate they held stays valid until"
+      + " it expires or is revoked).")
   boolean force;
 
   @Mixin
@@ -76,22 +79,29 @@ final class SignCommand implements Callable<Integer> {
     Profile chosen = Profile.fromCliName(profile);
     NamePolicy policy = policy();
     Csr csr = Csr.load(csrFile);
-    IssuedCertificate issued;
-    try (CaDirectory directory = ca.open()) {
-      issued = locations.applyTo(directory).sign(csr, chosen, policy, validity.validity());
-    }
-    Existing existing = force ? Existing.REPLACE : Existing.REFUSE;
-    AtomicFiles.writeString(out, issued.certificatePem(), Visibility.PUBLIC, existing);
     String fileName = out.getFileName().toString();
     String base = fileName.endsWith(".pem") ? fileName.substring(0, fileName.length() - 4) : fileName;
     Path chain = out.resolveSibling(base + "-chain.pem");
-    AtomicFiles.writeString(chain, issued.chainPem(), Visibility.PUBLIC, existing);
+    IssuedCertificate issued;
+    List<IndexEntry> alongside;
+    try (CaDirectory directory = ca.open()) {
+      // Checked before signing, recorded once written: a run that fails leaves no certificate in the index.
+      issued = locations.applyTo(directory).sign(csr, chosen, policy, validity.validity(),
+          CredentialFiles.certificateAndChain(out, chain, force ? Existing.REPLACE : Existing.REFUSE));
+      alongside = directory.validFor(csr.publicKey()).stream()
+          .filter(e -> !e.serial().equals(issued.certificate().getSerialNumber())).toList();
+    }
     var printer = spec.commandLine().getOut();
     printer.println("Signed " + profile + " certificate for "
         + SafeText.escape(issued.certificate().getSubjectX500Principal().getName()) + " serial "
         + issued.certificate().getSerialNumber().toString(16));
     printer.println("  wrote " + out);
     printer.println("  wrote " + chain);
+    for (IndexEntry other : alongside) {
+      printer.println("  note: serial " + other.serialHex() + " certifies the same key and stays valid until "
+          + other.notAfter() + "; if this one replaces it: revoke --dir " + ca.dir() + " --serial "
+          + other.serialHex() + " --reason superseded");
+    }
     return 0;
   }
 

@@ -2,8 +2,10 @@ package dev.mtls.pki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Pem;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -33,6 +35,33 @@ class CsrAndSignCommandTest extends PkiCliTestBase {
     assertThat(certificate.getSubjectAlternativeNames()).containsExactly(List.of(2, "svc.example.org"));
     assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
     Identity.of(Pem.loadPrivateKey(key, null), Pem.loadCertificates(dir.resolve("svc-chain.pem")));
+  }
+
+  @Test
+  void sign_twice_on_one_csr_refuses_while_its_files_exist_and_when_forced_names_the_certificate_still_valid()
+      throws Exception {
+    Path csr = csr("twice", "CN=twice.example.org", "dns:twice.example.org");
+    Run first = sign(csr, "server", dir.resolve("twice.pem"));
+    BigInteger firstSerial = Pem.loadCertificates(dir.resolve("twice.pem")).get(0).getSerialNumber();
+    List<IndexEntry> before = recorded();
+
+    Run again = sign(csr, "server", dir.resolve("twice.pem"));
+    List<IndexEntry> afterRefusal = recorded();
+    Run forced = run("sign", "--dir", ca.toString(), "--password-file", password.toString(), "--csr", csr.toString(),
+        "--profile", "server", "--allow-subject", "CN=*", "--allow-dns", "*.example.org", "--out",
+        dir.resolve("twice.pem").toString(), "--force");
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).endsWith("error: " + dir.resolve("twice.pem") + ": already exists; nothing was issued."
+        + " Choose another name or directory, or --force to overwrite it" + System.lineSeparator());
+    assertThat(afterRefusal).isEqualTo(before);
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    assertThat(recorded()).hasSize(before.size() + 1);
+    assertThat(Pem.loadCertificates(dir.resolve("twice.pem")).get(0).getSerialNumber()).isNotEqualTo(firstSerial);
+    assertThat(forced.out()).contains("note: serial " + firstSerial.toString(16) + " certifies the same key and"
+        + " stays valid until ", "revoke --dir " + ca + " --serial " + firstSerial.toString(16)
+        + " --reason superseded");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.mtls.pki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.Pem;
 import java.nio.file.Files;
@@ -51,16 +52,34 @@ class InitAndIssueCommandTest extends PkiCliTestBase {
   }
 
   @Test
-  void issue_refuses_to_overwrite_existing_key_files() throws Exception {
+  void issue_a_second_time_refuses_before_issuing_names_the_file_and_records_nothing() throws Exception {
     issueClient("alice", "CN=alice");
     String keyBefore = Files.readString(dir.resolve("alice.key"));
+    List<IndexEntry> before = recorded();
 
     Run again = issueClient("alice", "CN=alice");
 
     assertThat(again.exit()).isEqualTo(1);
-    assertThat(again.err())
-        .startsWith("error: " + dir.resolve("alice.key") + ": already exists; refusing to overwrite it");
+    assertThat(again.out()).isEmpty();
+    assertThat(again.err()).isEqualTo("error: " + dir.resolve("alice.key") + ": already exists; nothing was issued."
+        + " Choose another name or directory, or --force to overwrite it" + System.lineSeparator());
     assertThat(Files.readString(dir.resolve("alice.key"))).isEqualTo(keyBefore);
+    assertThat(recorded()).isEqualTo(before);
+  }
+
+  @Test
+  void issue_that_cannot_write_one_file_takes_back_the_others_and_records_nothing() throws Exception {
+    Files.createDirectories(dir.resolve("web-chain.pem/in-the-way"));
+    List<IndexEntry> before = recorded();
+
+    Run issue = run("issue", "server", "--dir", ca.toString(), "--password-file", password.toString(), "--name", "web",
+        "--san", "dns:web.example.org", "--out", dir.toString(), "--force");
+
+    assertThat(issue.exit()).isEqualTo(1);
+    assertThat(issue.err()).startsWith("error: " + dir.resolve("web-chain.pem") + ": cannot write");
+    assertThat(dir.resolve("web.key")).doesNotExist();
+    assertThat(dir.resolve("web.pem")).doesNotExist();
+    assertThat(recorded()).isEqualTo(before);
   }
 
   @Test

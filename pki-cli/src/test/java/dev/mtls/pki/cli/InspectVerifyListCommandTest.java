@@ -3,6 +3,8 @@ package dev.mtls.pki.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
@@ -43,6 +45,21 @@ class InspectVerifyListCommandTest extends PkiCliTestBase {
         + " serverAuth");
     assertThat(asClient.exit()).isZero();
     assertThat(asClient.out()).contains(": TRUSTED: the client certificate \"CN=alice\" chains to trust anchor");
+  }
+
+  @Test
+  void verify_refuses_a_chain_ending_at_an_expired_root_as_openssl_does() throws Exception {
+    TestCa expiredRoot = TestCa.selfSigned("CN=Expired Root,O=example").expired().buildCa();
+    Issued alice = expiredRoot.intermediate("CN=Issuing,O=example").client("CN=alice,O=example");
+    Path root = Files.writeString(dir.resolve("expired-root.pem"), Pem.encode(expiredRoot.certificate()));
+    Path chain = Files.writeString(dir.resolve("alice-chain.pem"), Pem.encode(alice.chain().get(0))
+        + Pem.encode(alice.chain().get(1)));
+
+    Run verify = run("verify", "--ca-file", root.toString(), "--purpose", "client", chain.toString());
+
+    assertThat(verify.exit()).as(verify.out()).isEqualTo(3);
+    assertThat(verify.out()).contains("REFUSED (ANCHOR_EXPIRED): trust anchor expired: the trust anchor"
+        + " \"CN=Expired Root,O=example\" expired on");
   }
 
   @Test

@@ -2,11 +2,15 @@ package dev.mtls.pki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.IndexEntry;
 import dev.mtls.pki.material.KeyEncryption;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
@@ -69,6 +73,13 @@ abstract class PkiCliTestBase {
         "--out", csr.toString());
     assertThat(made.exit()).as(made.err()).isZero();
     return csr;
+  }
+
+  /** What {@link #ca}'s index lists, as {@code list} shows it. */
+  List<IndexEntry> recorded() {
+    try (CaDirectory directory = CaDirectory.open(ca, null, Clock.systemUTC())) {
+      return directory.entries();
+    }
   }
 
   /** Signs under a policy: any CN, DNS names under example.org. */

@@ -2,16 +2,25 @@ package dev.mtls.pki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.pki.CaDirectory;
+import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
 import dev.mtls.testing.Eventually;
+import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
+import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -66,6 +75,53 @@ class ServeAndOcspCommandTest extends PkiCliTestBase {
   }
 
   @Test
+  void serve_leaves_crl_pem_valid_as_long_as_crl_made_it_and_with_every_revocation() throws Exception {
+    Path served = dir.resolve("file-ca");
+    assertThat(run("init", "--dir", served.toString(), "--password-file", password.toString()).exit()).isZero();
+    run("issue", "client", "--dir", served.toString(), "--password-file", password.toString(), "--name", "fay",
+        "--subject", "CN=fay", "--out", dir.toString());
+    BigInteger fay = Pem.loadCertificates(dir.resolve("fay.pem")).get(0).getSerialNumber();
+    assertThat(run("crl", "--dir", served.toString(), "--password-file", password.toString(), "--days", "7").exit())
+        .isZero();
+    run("revoke", "--dir", served.toString(), "--password-file", password.toString(), "--serial", fay.toString(16));
+    int port = FreePort.pick();
+
+    X509CRL fetched;
+    try (Served serve = new Served("serve", "--dir", served.toString(), "--password-file", password.toString(),
+        "--port", String.valueOf(port), "--crl-validity", "1")) {
+      serve.awaitOutput("root CA CRL:");
+      PlainHttp.Response response = PlainHttp.get(URI.create("http://127.0.0.1:" + port + "/crl/issuing.crl"));
+      fetched = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(
+          response.bytes()));
+    }
+    X509CRL onFile = Pem.loadCrls(served.resolve("crl.pem")).get(0);
+
+    assertThat(validity(fetched)).as("what serve hands out").isEqualTo(Duration.ofMinutes(1));
+    assertThat(validity(onFile)).as("what servers read after serve stopped").isEqualTo(Duration.ofDays(7));
+    assertThat(onFile.getRevokedCertificate(fay)).isNotNull();
+  }
+
+  @Test
+  void revoking_the_ocsp_signer_makes_a_new_one_at_once_and_says_so() throws Exception {
+    Path signing = dir.resolve("signer-ca");
+    assertThat(run("init", "--dir", signing.toString(), "--password-file", password.toString()).exit()).isZero();
+    BigInteger leaked;
+    try (CaDirectory directory = CaDirectory.open(signing, "correct horse".toCharArray(), KeyEncryption.forTests(),
+        Clock.systemUTC())) {
+      leaked = directory.ocspSigner(Duration.ofDays(7), Duration.ofDays(1)).certificate().getSerialNumber();
+    }
+
+    Run revoke = run("revoke", "--dir", signing.toString(), "--password-file", password.toString(), "--serial",
+        leaked.toString(16), "--reason", "keyCompromise");
+
+    BigInteger replacement = Pem.loadCertificates(signing.resolve("ocsp-signer.pem")).get(0).getSerialNumber();
+    assertThat(revoke.exit()).as(revoke.err()).isZero();
+    assertThat(replacement).isNotEqualTo(leaked);
+    assertThat(revoke.out()).contains("It was the delegated OCSP signer: a new one, serial "
+        + replacement.toString(16) + ", signs from now on");
+  }
+
+  @Test
   void serve_says_in_one_line_that_its_port_is_taken_or_a_validity_is_not_positive() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Run inUse = run("serve", "--dir", ca.toString(), "--password-file", password.toString(), "--port",
@@ -110,6 +166,10 @@ class ServeAndOcspCommandTest extends PkiCliTestBase {
 
     assertThat(zero.exit()).isEqualTo(1);
     assertThat(zero.err()).isEqualTo("error: --validity must be positive, got 0" + System.lineSeparator());
+  }
+
+  private static Duration validity(X509CRL crl) {
+    return Duration.between(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant());
   }
 
   /**

@@ -35,6 +35,20 @@ public final class Fingerprint {
     return hex(key.getEncoded());
   }
 
+  /**
+   * A SHA-256 fingerprint as people copy it, from {@code openssl ... -fingerprint} (colons) or {@code sha256sum}
+   * (bare hex), in either case, written in this notation; an {@link IllegalArgumentException} says what is expected
+   * otherwise.
+   */
+  public static String parse(String text) {
+    String hex = text.strip().replace(":", "").toUpperCase(Locale.ROOT);
+    if (!hex.matches("[0-9A-F]{64}")) {
+      throw new IllegalArgumentException("'" + SafeText.escape(text) + "' is not a SHA-256 fingerprint (64 hex"
+          + " digits, colons allowed)");
+    }
+    return HexFormat.ofDelimiter(":").formatHex(HexFormat.of().parseHex(hex)).toUpperCase(Locale.ROOT);
+  }
+
   private static String hex(byte[] encoded) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(encoded);

@@ -8,6 +8,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,9 +19,20 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.pkcs.PKCS12PfxPdu;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Whom I trust: the certificates that end a valid chain. */
+/**
+ * Whom I trust: the certificates that end a valid chain. An anchor counts only within its own validity, and its
+ * pathLen and name constraints bound what is under it, as OpenSSL applies them; loading one that is expired, not
+ * yet valid or ends within {@link #EXPIRY_WARNING} says so in a WARN line naming the file.
+ */
 public final class TrustAnchors {
+  /** How long before an anchor's notAfter loading it warns: time to give the verifiers the CA's renewed one. */
+  public static final Duration EXPIRY_WARNING = Duration.ofDays(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrustAnchors.class);
+
   private final List<X509Certificate> certificates;
 
   private TrustAnchors(List<X509Certificate> certificates) {
@@ -34,7 +48,7 @@ public final class TrustAnchors {
 
   /** A PEM bundle, such as cert-manager's {@code ca.crt}. */
   public static TrustAnchors loadPem(Path bundle) {
-    return new TrustAnchors(Pem.loadCertificates(bundle));
+    return warnAboutValidity(bundle, new TrustAnchors(Pem.loadCertificates(bundle)));
   }
 
   /**
@@ -63,7 +77,7 @@ public final class TrustAnchors {
     if (anchors.isEmpty()) {
       throw KeyMaterialException.in(file, "holds no trusted certificate entries (a keystore with only keys?)");
     }
-    return new TrustAnchors(List.copyOf(anchors));
+    return warnAboutValidity(file, new TrustAnchors(List.copyOf(anchors)));
   }
 
   private static void requireMac(Path file) {
@@ -95,6 +109,37 @@ public final class TrustAnchors {
 
   public List<X509Certificate> certificates() {
     return certificates;
+  }
+
+  /**
+   * The anchors not valid throughout {@code from} .. {@code until}: expired, not yet valid, or ending in between. A
+   * chain ending at an anchor is refused outside the anchor's validity.
+   */
+  public List<X509Certificate> notValidThroughout(Instant from, Instant until) {
+    return certificates.stream().filter(anchor -> anchor.getNotBefore().toInstant().isAfter(from)
+        || anchor.getNotAfter().toInstant().isBefore(until)).toList();
+  }
+
+  private static TrustAnchors warnAboutValidity(Path file, TrustAnchors anchors) {
+    Instant now = Instant.now();
+    for (X509Certificate anchor : anchors.notValidThroughout(now, now.plus(EXPIRY_WARNING))) {
+      String name = "trust anchor \"" + DistinguishedName.of(anchor.getSubjectX500Principal()).toDisplayString()
+          + "\"";
+      Instant notBefore = anchor.getNotBefore().toInstant().truncatedTo(ChronoUnit.SECONDS);
+      Instant notAfter = anchor.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS);
+      if (notAfter.isBefore(now)) {
+        LOG.warn("{}: {} expired on {}: every chain ending at it is refused; replace it with its CA's renewed"
+            + " certificate", file, name, notAfter);
+      } else if (notBefore.isAfter(now)) {
+        LOG.warn("{}: {} is not valid before {}: chains ending at it are refused until then; check the clock",
+            file, name, notBefore);
+      } else {
+        LOG.warn("{}: {} expires on {}, in {} days: chains ending at it are refused from then on; add its CA's"
+            + " renewed certificate to this file before then", file, name, notAfter,
+            Duration.between(now, notAfter).toDays());
+      }
+    }
+    return anchors;
   }
 
   public KeyStore keyStore() {

@@ -3,12 +3,16 @@ package dev.mtls.pki.material;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import dev.mtls.testing.LogCapture;
 import dev.mtls.testing.pki.Issued;
 import dev.mtls.testing.pki.KeyStores;
 import dev.mtls.testing.pki.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +52,33 @@ class TrustAnchorsTest {
     Path bundle = Files.writeString(directory.resolve("ca.crt"), Pem.encode(root));
 
     assertThat(TrustAnchors.loadPem(bundle).certificates()).containsExactly(root);
+  }
+
+  @Test
+  void loading_warns_about_an_anchor_that_expired_is_not_valid_yet_or_expires_soon_naming_the_file()
+      throws Exception {
+    X509Certificate expired = TestCa.selfSigned("CN=Expired Root").expired().buildCa().certificate();
+    X509Certificate future = TestCa.selfSigned("CN=Future Root").notYetValid().buildCa().certificate();
+    X509Certificate ending = TestCa.selfSigned("CN=Ending Root").validFor(Duration.ofDays(10)).buildCa()
+        .certificate();
+    Path bundle = Files.writeString(directory.resolve("ca.crt"), Pem.encode(root) + Pem.encode(expired)
+        + Pem.encode(future) + Pem.encode(ending));
+
+    TrustAnchors anchors;
+    List<String> warnings;
+    try (LogCapture log = LogCapture.of(TrustAnchors.class)) {
+      anchors = TrustAnchors.loadPem(bundle);
+      warnings = log.messages(Level.WARN);
+    }
+
+    Instant now = Instant.now();
+    assertThat(anchors.notValidThroughout(now, now.plus(TrustAnchors.EXPIRY_WARNING)))
+        .containsExactly(expired, future, ending);
+    assertThat(anchors.notValidThroughout(now, now)).containsExactly(expired, future);
+    assertThat(warnings).hasSize(3).allSatisfy(line -> assertThat(line).startsWith(bundle + ": trust anchor"));
+    assertThat(warnings.get(0)).contains("\"CN=Expired Root\" expired on");
+    assertThat(warnings.get(1)).contains("\"CN=Future Root\" is not valid before");
+    assertThat(warnings.get(2)).contains("\"CN=Ending Root\" expires on").contains("in 9 days");
   }
 
   @Test

@@ -10,7 +10,6 @@ import dev.mtls.server.MtlsServer;
 import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.ServerSettings;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +35,7 @@ final class ServerBinding {
     set(ServerSettings.MISSING_CRL, builder::missingCrl);
     revocation();
     set(ServerSettings.PROXY_PROTOCOL_FROM, builder::proxyProtocolFrom);
-    set(ServerSettings.TRUSTED_PROXY_ROLES, roles -> builder.trustedProxyRoles(Set.copyOf(roles)));
+    set(ServerSettings.TRUSTED_PROXY_KEYS, builder::trustedProxyKeys);
     set(ServerSettings.TRUSTED_PROXY_INTERMEDIATES, file -> builder.forwardedIntermediates(Pem.loadCertificates(file)));
     builder.roleRulesFile(config.get(ServerSettings.ROLES).orElseThrow(
         () -> new ConfigException("no role rules: give roles (a role rules file)")));

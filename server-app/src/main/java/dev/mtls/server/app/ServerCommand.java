@@ -15,7 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar mtls-server.jar --config server.conf [--key value ...]}: runs the server until SIGTERM or Ctrl-C,
@@ -38,6 +41,9 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (key = value lines)")
   Path config;
 
+  @Spec
+  CommandSpec spec;
+
   /** The configuration keys as options, made from their declarations. */
   private SettingOptions settings;
 
@@ -54,6 +60,10 @@ public final class ServerCommand implements Callable<Integer> {
     ServerCommand command = new ServerCommand();
     CommandLine commandLine = new CommandLine(command);
     command.settings = SettingOptions.addTo(commandLine.getCommandSpec(), ServerConfig.keys());
+    // A removed key given as an option says why it was removed, as it does in the file, not "unknown option".
+    for (String key : ServerConfig.removedKeys()) {
+      commandLine.getCommandSpec().addOption(OptionSpec.builder("--" + key).hidden(true).type(String.class).build());
+    }
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setUsageHelpLongOptionsMaxWidth(32);
@@ -70,6 +80,11 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    for (String key : ServerConfig.removedKeys()) {
+      if (spec.findOption("--" + key).getValue() != null) {
+        throw ServerConfig.removed(key, "--" + key);
+      }
+    }
     ServerConfig configuration = (config == null ? ServerConfig.empty() : ServerConfig.load(config))
         .with(settings.given());
     // Before any key, context or engine exists: they take their implementations from the providers in place.

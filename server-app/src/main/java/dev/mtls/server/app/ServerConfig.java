@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,16 @@ import java.util.stream.Collectors;
 public final class ServerConfig implements SettingValues {
   private static final Map<String, Setting<?>> KEYS = AppSettings.ALL.stream()
       .collect(Collectors.toMap(Setting::key, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+
+  /** Keys of earlier versions, and why each was removed and what to write instead. */
+  private static final Map<String, String> REMOVED = Map.of(
+      "allow-stale-crl", "a CRL past its nextUpdate no longer says whether a certificate is revoked, so clients of"
+          + " its CA are refused (reason: CRL out of date); publish CRLs before their nextUpdate (pki crl), and see"
+          + " missing-crl for CAs without a CRL",
+      "trusted-proxy-roles", "name rules cannot identify a proxy (a CA that signs CN=* issues a certificate named"
+          + " like it to anyone, who could then forward any client's public certificate); pin the proxy's key with"
+          + " trusted-proxy-keys = the SHA-256 of its public key (openssl x509 -in proxy.pem -noout -pubkey |"
+          + " openssl pkey -pubin -outform der | sha256sum)");
 
   /** A value as given: its text, where it was given, and the directory relative paths start from (null: cwd). */
   private record Value(String text, String source, Path base, boolean fromFile, String key) {
@@ -94,15 +105,23 @@ public final class ServerConfig implements SettingValues {
       throw new ConfigException(where + ": passwords are not written in the configuration; use " + key
           + "-file or " + key + "-env");
     }
-    if (key.equals("allow-stale-crl")) {
-      throw new ConfigException(where + ": allow-stale-crl was removed: a CRL past its nextUpdate no longer says"
-          + " whether a certificate is revoked, so clients of its CA are refused (reason: CRL out of date); publish"
-          + " CRLs before their nextUpdate (pki crl), and see missing-crl for CAs without a CRL");
+    if (REMOVED.containsKey(key)) {
+      throw removed(key, where);
     }
     if (!KEYS.containsKey(key)) {
       throw new ConfigException(where + ": unknown key '" + SafeText.escape(key) + "'; expected one of "
           + String.join(", ", KEYS.keySet()));
     }
+  }
+
+  /** The keys earlier versions had, each refused with {@link #removed}. */
+  static Set<String> removedKeys() {
+    return REMOVED.keySet();
+  }
+
+  /** Why {@code key}, given at {@code where}, was removed, and what to write instead. */
+  static ConfigException removed(String key, String where) {
+    return new ConfigException(where + ": " + key + " was removed: " + REMOVED.get(key));
   }
 
   /** This configuration with command-line values on top; their paths are relative to the working directory. */

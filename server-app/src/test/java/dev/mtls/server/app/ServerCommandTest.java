@@ -163,6 +163,17 @@ class ServerCommandTest {
         "--proxy-protocol-from", "lb.example.org");
   }
 
+  @Test
+  void the_removed_trusted_proxy_roles_option_says_why_and_a_proxy_key_must_be_a_fingerprint() {
+    assertFailsWith("mtls-server: --trusted-proxy-roles: trusted-proxy-roles was removed: name rules cannot identify"
+        + " a proxy (a CA that signs CN=* issues a certificate named like it to anyone, who could then forward any"
+        + " client's public certificate); pin the proxy's key with trusted-proxy-keys = the SHA-256 of its public key"
+        + " (openssl x509 -in proxy.pem -noout -pubkey | openssl pkey -pubin -outform der | sha256sum)",
+        "--trusted-proxy-roles", "proxy");
+    assertFailsWith("mtls-server: --trusted-proxy-keys 'edge-proxy': 'edge-proxy' is not a SHA-256 fingerprint (64"
+        + " hex digits, colons allowed)", "--trusted-proxy-keys", "edge-proxy");
+  }
+
   private void assertFailsWith(String line, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--config", config.toString()));
     args.addAll(List.of(extraArgs));

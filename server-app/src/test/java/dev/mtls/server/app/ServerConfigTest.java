@@ -27,6 +27,15 @@ class ServerConfigTest {
   }
 
   @Test
+  void refuses_the_removed_trusted_proxy_roles_and_says_to_pin_the_proxys_key() throws Exception {
+    Path old = Files.writeString(dir.resolve("old.conf"), "# proxies\ntrusted-proxy-roles = proxy\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(old)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(old + ":2: trusted-proxy-roles was removed: name rules cannot identify a proxy")
+        .hasMessageContaining("pin the proxy's key with trusted-proxy-keys = the SHA-256 of its public key");
+  }
+
+  @Test
   void reads_every_limit_and_keeps_the_defaults_of_those_it_does_not_name() throws Exception {
     Path file = Files.writeString(dir.resolve("server.conf"), """
         handshake-timeout = 5s

@@ -39,6 +39,7 @@ public final class CertificateBuilder {
   private final X500Principal subject;
   private X500Principal issuerName;
   private KeyPair keyPair;
+  private BigInteger serial;
   private Instant notBefore = Instant.now().minus(Duration.ofMinutes(5));
   private Instant notAfter = Instant.now().plus(Duration.ofDays(30));
   private boolean validityGiven;
@@ -63,6 +64,12 @@ public final class CertificateBuilder {
   /** The certified key; if unset, a fresh EC P-256 key. */
   public CertificateBuilder key(KeyPair keyPair) {
     this.keyPair = keyPair;
+    return this;
+  }
+
+  /** The serial number; if unset, a random positive 127-bit one. */
+  public CertificateBuilder serial(BigInteger serial) {
+    this.serial = serial;
     return this;
   }
 
@@ -183,6 +190,12 @@ public final class CertificateBuilder {
             new org.bouncycastle.asn1.x509.DistributionPoint(name, null, null)}));
   }
 
+  /** The TLS Feature extension asking for status_request (RFC 7633 "must-staple"). */
+  public CertificateBuilder mustStaple() {
+    return extension("1.3.6.1.5.5.7.1.24", false, new org.bouncycastle.asn1.DERSequence(
+        new org.bouncycastle.asn1.ASN1Integer(5)));
+  }
+
   /** A name constraint: only names below this DNS name may be issued under this CA. */
   public CertificateBuilder permittedDns(String name) {
     permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
@@ -204,7 +217,7 @@ public final class CertificateBuilder {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerPrincipal,
-          new BigInteger(127, RANDOM).setBit(126), Date.from(notBefore), Date.from(notAfter), subject,
+          serial != null ? serial : new BigInteger(127, RANDOM).setBit(126), Date.from(notBefore), Date.from(notAfter), subject,
           pair.getPublic());
       builder.addExtension(Extension.basicConstraints, true,
           ca ? (pathLen == null ? new BasicConstraints(true) : new BasicConstraints(pathLen))

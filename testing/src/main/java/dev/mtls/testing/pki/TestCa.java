@@ -33,6 +33,14 @@ public final class TestCa {
     return builder.buildCa();
   }
 
+  /**
+   * Starts a self-signed root a test shapes itself (validity, pathLen, name constraints, …): by default a CA
+   * without pathLen, EC P-256, valid for ten years. Finish with {@link CertificateBuilder#buildCa()}.
+   */
+  public static CertificateBuilder selfSigned(String subject) {
+    return new CertificateBuilder(null, subject).validFor(java.time.Duration.ofDays(3650)).caWithoutPathLen();
+  }
+
   public X509Certificate certificate() {
     return issued.certificate();
   }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -103,7 +104,10 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
         chain.add(x509);
       }
     }
-    Verdict verdict = trust.verify(chain, Purpose.SERVER, clock.instant());
+    // A resumed session keeps the OCSP responses stapled in the full handshake that made it: they still answer
+    // (a must-staple certificate needs them) until their nextUpdate.
+    List<byte[]> stapled = session instanceof ExtendedSSLSession extended ? extended.getStatusResponses() : List.of();
+    Verdict verdict = trust.verify(chain, Purpose.SERVER, clock.instant(), stapled);
     if (!verdict.isTrusted()) {
       session.invalidate();
       socket.close();

@@ -1,7 +1,7 @@
 package dev.mtls.pki.material.trust;
 
-import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.PKIXReason;
 import java.util.Objects;
@@ -47,10 +47,10 @@ public final class CertificateRejectedException extends CertificateException {
 
   private static CertPathValidatorException.Reason jdkReason(Reason reason) {
     return switch (reason) {
-      case EXPIRED -> BasicReason.EXPIRED;
-      case NOT_YET_VALID -> BasicReason.NOT_YET_VALID;
+      case EXPIRED, ANCHOR_EXPIRED -> BasicReason.EXPIRED;
+      case NOT_YET_VALID, ANCHOR_NOT_YET_VALID -> BasicReason.NOT_YET_VALID;
       case REVOKED -> BasicReason.REVOKED;
-      case REVOCATION_UNKNOWN, CRL_STALE -> BasicReason.UNDETERMINED_REVOCATION_STATUS;
+      case REVOCATION_UNKNOWN, CRL_STALE, MISSING_STAPLE -> BasicReason.UNDETERMINED_REVOCATION_STATUS;
       case WEAK_ALGORITHM -> BasicReason.ALGORITHM_CONSTRAINED;
       case UNTRUSTED_ISSUER -> PKIXReason.NO_TRUST_ANCHOR;
       case BAD_SIGNATURE -> BasicReason.INVALID_SIGNATURE;

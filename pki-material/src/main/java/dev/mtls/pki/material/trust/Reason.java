@@ -15,9 +15,18 @@ public enum Reason {
       "The chain is broken or tampered with: send the certificates exactly as the CA issued them."),
   EXPIRED("expired", "Renew the certificate, and check the clocks of both machines."),
   NOT_YET_VALID("not yet valid", "Check the clocks of both machines, or wait until the certificate is valid."),
+  ANCHOR_EXPIRED("trust anchor expired",
+      "A CA certificate the verifier trusts as an anchor has expired: give the verifier the CA's renewed certificate"
+          + " (and the peer a chain to it), and check the verifier's clock."),
+  ANCHOR_NOT_YET_VALID("trust anchor not yet valid",
+      "A CA certificate the verifier trusts as an anchor is not valid yet: check the verifier's clock, or keep the"
+          + " previous CA certificate among the anchors until the new one is valid."),
   REVOKED("revoked", "The CA revoked this certificate: get a new one (with a new key if the key was compromised)."),
   REVOCATION_UNKNOWN("revocation status unknown",
       "Give the verifier a current CRL from every CA in the path, or relax its missing-CRL setting deliberately."),
+  MISSING_STAPLE("no stapled OCSP response",
+      "The server certificate asks for OCSP stapling (TLS Feature status_request, RFC 7633 \"must-staple\"), or this"
+          + " client requires it: turn stapling on at the server (ocsp-stapling = on) with a responder it reaches."),
   CRL_STALE("CRL out of date", "Publish a fresh CRL (pki crl) and give it to the verifier; it is re-read while running."),
   WEAK_ALGORITHM("weak algorithm",
       "Reissue with SHA-256 or stronger and a key of the accepted kinds (EC P-256/P-384/P-521, RSA >= 2048, Ed25519)."),
@@ -44,10 +53,16 @@ public enum Reason {
   TOO_MANY_CONNECTIONS("too many connections from this address",
       "Reuse connections (keep-alive) instead of opening many; the limit is the server's max-connections-per-address."),
   NOT_A_TRUSTED_PROXY("not a trusted proxy",
-      "Only a client whose certificate maps to a configured trusted-proxy role may forward a client certificate"
-          + " (Client-Cert); any other client presents its own certificate in the TLS handshake."),
+      "Only a client whose certificate has a public key pinned in trusted-proxy-keys may forward a client"
+          + " certificate (Client-Cert); any other client presents its own certificate in the TLS handshake."),
   NOT_A_BALANCER("not a configured balancer",
       "This listener takes the PROXY protocol from the configured load balancers only: connect through one of them."),
+  NO_PROXY_HEADER("no PROXY protocol header",
+      "A connection from a configured balancer must start with a PROXY protocol header (v1 or v2): turn it on in the"
+          + " balancer (HAProxy send-proxy-v2, nginx stream proxy_protocol on) for every server line."),
+  BAD_PROXY_HEADER("invalid PROXY protocol header",
+      "The balancer's PROXY protocol header does not match the specification exactly (format, address, port,"
+          + " length): the connection was closed; check the balancer and what sits between it and the server."),
   HANDSHAKE_FAILED("handshake failed", "See the technical cause.");
 
   private final String words;

@@ -49,7 +49,12 @@ public final class Trust {
   private static final AtomicLong GENERATIONS = new AtomicLong();
   private static final int CACHE_LIMIT = 4096;
 
-  private record CacheKey(Purpose purpose, List<X509Certificate> chain) {}
+  /**
+   * Everything a verdict rests on besides the time, which {@link Verdict#holdsAt} bounds: the purpose, the chain and
+   * the stapled responses (by {@link Staples#fingerprint}). A handshake that staples another answer, "revoked", or
+   * nothing asks another question and is decided on its own.
+   */
+  private record CacheKey(Purpose purpose, List<X509Certificate> chain, String staples) {}
 
   private final TrustAnchors anchors;
   private final CrlSet crls;
@@ -121,8 +126,9 @@ public final class Trust {
   }
 
   /**
-   * This trust, for judging servers, refusing a server certificate that comes without a stapled OCSP response
-   * (what a must-staple certificate asks of its clients). A new generation.
+   * This trust, for judging servers, refusing every server certificate that comes without a stapled OCSP response,
+   * not only those whose TLS Feature extension asks for one (must-staple, refused without one either way). A new
+   * generation.
    */
   public Trust requiringStapledOcsp(boolean required) {
     return new Trust(anchors, crls, missingCrl, algorithms, online, required);
@@ -149,7 +155,7 @@ public final class Trust {
     return Optional.ofNullable(online);
   }
 
-  /** Whether a server must staple an OCSP response for its certificate. */
+  /** Whether every server must staple an OCSP response for its certificate (must-staple ones must anyway). */
   public boolean requiresStapledOcsp() {
     return stapleRequired;
   }
@@ -167,8 +173,7 @@ public final class Trust {
   /**
    * Decides whether {@code chain} (leaf first, as a peer sends it) is trusted for {@code purpose} at {@code at}.
    * Trusted verdicts are remembered for identical chains until they stop holding, so a connection that asks again
-   * on every request costs a lookup; a verdict that rests on stapled OCSP responses is not, as the next handshake
-   * may staple another answer.
+   * on every request costs a lookup; one reached with stapled OCSP responses answers only for the same staples.
    */
   public Verdict verify(List<X509Certificate> chain, Purpose purpose, Instant at) {
     return verify(chain, purpose, at, List.of());
@@ -177,24 +182,22 @@ public final class Trust {
   /**
    * Decides as {@link #verify(List, Purpose, Instant)}, with the OCSP responses a server stapled in the handshake
    * ({@code stapled}, in the order of {@code chain}, empty entries for none), which answer for their certificates
-   * before any configured source is asked.
+   * before any configured source is asked. A server certificate whose TLS Feature extension asks for a staple
+   * (must-staple, RFC 7633) is refused without one, as under {@link #requiringStapledOcsp}.
    */
   public Verdict verify(List<X509Certificate> chain, Purpose purpose, Instant at, List<byte[]> stapled) {
     if (chain == null || chain.isEmpty()) {
       return Verdict.refused(Reason.NO_CERTIFICATE, Verdict.noCertificate(purpose).sentence(), purpose, List.of(),
           -1, generation);
     }
-    CacheKey key = new CacheKey(purpose, List.copyOf(chain));
     List<byte[]> staples = stapled == null ? List.of() : stapled;
-    // A verdict that rests on staples (or on their absence, under must-staple) answers for those staples only.
-    boolean dependsOnStaples = staples.stream().anyMatch(staple -> staple != null && staple.length > 0)
-        || (stapleRequired && purpose == Purpose.SERVER);
-    Verdict known = dependsOnStaples ? null : verdicts.get(key);
+    CacheKey key = new CacheKey(purpose, List.copyOf(chain), Staples.fingerprint(staples));
+    Verdict known = verdicts.get(key);
     if (known != null && known.holdsAt(at)) {
       return known;
     }
     Verdict verdict = decide(key.chain(), purpose, at, staples);
-    if (verdict.isTrusted() && !dependsOnStaples) {
+    if (verdict.isTrusted()) {
       if (verdicts.size() >= CACHE_LIMIT) {
         verdicts.clear();
       }

@@ -13,8 +13,10 @@ import dev.mtls.pki.material.trust.UnavailablePolicy;
 import dev.mtls.pki.material.trust.Verdict;
 import dev.mtls.testing.MutableClock;
 import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.TestCa;
 import dev.mtls.testing.pki.TestPki;
 import dev.mtls.testing.pki.TestRevocationServer;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -347,7 +349,7 @@ class OnlineRevocationTest {
     Verdict with = trust.verify(server.chain(), Purpose.SERVER, clock.instant(),
         List.of(responder.responseFor(server.certificate())));
 
-    assertThat(without.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(without.reason()).isEqualTo(Reason.MISSING_STAPLE);
     assertThat(without.sentence()).contains("must-staple");
     assertThat(with.isTrusted()).isTrue();
   }
@@ -366,8 +368,28 @@ class OnlineRevocationTest {
 
     assertThat(first.isTrusted()).isTrue();
     assertThat(thenRevoked.reason()).isEqualTo(Reason.REVOKED);
-    assertThat(thenNone.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+    assertThat(thenNone.reason()).isEqualTo(Reason.MISSING_STAPLE);
     assertThat(thenNone.sentence()).contains("must-staple");
+  }
+
+  @Test
+  void an_answer_about_one_cas_certificate_never_stands_for_another_cas_with_the_same_key_and_serial() {
+    // Another CA with the issuing CA's key but its own name: its CertIDs differ only in the issuer name hash.
+    TestCa twin = pki.root.issue("CN=Twin Issuing CA,O=mtls-reference test").key(pki.issuing.keyPair()).ca(0)
+        .buildCa();
+    BigInteger serial = new BigInteger("6fc9a1", 16);
+    Issued ours = pki.issuing.issue("CN=ours,O=mtls-reference test").serial(serial).ocspUrl(responder.ocspUrl())
+        .build();
+    Issued theirs = twin.issue("CN=theirs,O=mtls-reference test").serial(serial).ocspUrl(responder.ocspUrl())
+        .build();
+    Trust trust = trust(OnlineRevocation.builder().ocspFromCertificates());
+
+    Verdict first = verify(trust, theirs);
+    Verdict second = verify(trust, ours);
+
+    assertThat(first.isTrusted()).as(first.describe()).isTrue();
+    assertThat(second.isTrusted()).as(second.describe()).isTrue();
+    assertThat(responder.ocspRequests()).as("one question per CertID").isEqualTo(2);
   }
 
   @Test

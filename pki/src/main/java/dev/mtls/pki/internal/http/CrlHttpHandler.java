@@ -1,9 +1,9 @@
 package dev.mtls.pki.internal.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 import java.security.cert.CRLException;
 import java.security.cert.X509CRL;
 import java.time.Duration;
@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * CRLs over HTTP, DER-encoded as {@code application/pkix-crl} (RFC 5280 4.2.1.13, RFC 2585), each at a name below
  * the mount ({@code GET MOUNT/issuing.crl}). Caches may keep one for as long as {@code freshFor} says. Other names get
- * 404, other methods 405, and 503 while no current CRL can be had.
+ * 404, other methods 405, and 503 while no current CRL can be had. The CRL is had on a worker thread: signing a new
+ * one writes to disk.
  */
 public final class CrlHttpHandler implements HttpHandler {
   private final String mount;
@@ -33,36 +34,31 @@ public final class CrlHttpHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Supplier<X509CRL> named = crls.get(exchange.getRequestURI().getRawPath().substring(mount.length()));
-      if (named == null) {
-        exchange.sendResponseHeaders(404, -1);
-        return;
-      }
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
-      X509CRL crl;
-      try {
-        crl = named.get();
-      } catch (RuntimeException e) {
-        // Another pki command holds the CA's lock, most likely: worth asking again shortly.
-        exchange.getResponseHeaders().set("Retry-After", "5");
-        exchange.sendResponseHeaders(503, -1);
-        return;
-      }
-      byte[] der = encoded(crl);
-      exchange.getResponseHeaders().set("Content-Type", "application/pkix-crl");
-      exchange.getResponseHeaders().set("Cache-Control", "max-age=" + freshFor.apply(crl).toSeconds()
-          + ", public, no-transform");
-      exchange.sendResponseHeaders(200, der.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(der);
-      }
+  public void handleRequest(HttpServerExchange exchange) {
+    Supplier<X509CRL> named = crls.get(Replies.rawPath(exchange).substring(mount.length()));
+    if (named == null) {
+      Replies.status(exchange, 404);
+    } else if (!Methods.GET.equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
+      Replies.status(exchange, 405);
+    } else {
+      exchange.dispatch((HttpHandler) working -> serve(working, named));
     }
+  }
+
+  private void serve(HttpServerExchange exchange, Supplier<X509CRL> named) {
+    X509CRL crl;
+    try {
+      crl = named.get();
+    } catch (RuntimeException e) {
+      // Another pki command holds the CA's lock, most likely: worth asking again shortly.
+      exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "5");
+      Replies.status(exchange, 503);
+      return;
+    }
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "max-age=" + freshFor.apply(crl).toSeconds()
+        + ", public, no-transform");
+    Replies.send(exchange, "application/pkix-crl", encoded(crl));
   }
 
   private static byte[] encoded(X509CRL crl) {

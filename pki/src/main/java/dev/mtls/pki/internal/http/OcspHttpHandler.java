@@ -1,21 +1,25 @@
 package dev.mtls.pki.internal.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.xnio.IoUtils;
 
 /**
  * An OCSP responder over HTTP (RFC 6960 appendix A): {@code POST} with an {@code application/ocsp-request} body, or
  * {@code GET} with the request base64-encoded (and URL-encoded) as the last path segment, which caches and proxies may
- * keep for {@code maxAge}. Requests over the size limit get 413; other methods 405.
+ * keep for {@code maxAge}. Requests over the size limit get 413; other methods 405. The body is read without
+ * blocking; the answer is made on a worker thread.
  */
 public final class OcspHttpHandler implements HttpHandler {
   private static final String RESPONSE_TYPE = "application/ocsp-response";
@@ -32,43 +36,47 @@ public final class OcspHttpHandler implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] request;
-      boolean cacheable = false;
-      if ("POST".equals(exchange.getRequestMethod())) {
-        request = read(exchange.getRequestBody());
-      } else if ("GET".equals(exchange.getRequestMethod())) {
-        request = decodePath(exchange.getRequestURI().getRawPath());
-        cacheable = true;
-      } else {
-        exchange.getResponseHeaders().set("Allow", "GET, POST");
-        exchange.sendResponseHeaders(405, -1);
-        return;
-      }
+  public void handleRequest(HttpServerExchange exchange) {
+    if (Methods.POST.equals(exchange.getRequestMethod())) {
+      Receiver body = exchange.getRequestReceiver();
+      body.setMaxBufferSize(maxRequestBytes);
+      body.receiveFullBytes((done, request) -> answer(done, request, false), OcspHttpHandler::unreadable);
+    } else if (Methods.GET.equals(exchange.getRequestMethod())) {
+      byte[] request = decodePath(Replies.rawPath(exchange));
       if (request == null) {
-        exchange.sendResponseHeaders(413, -1);
+        Replies.status(exchange, 413);
         return;
       }
-      byte[] response = responder.apply(request);
-      exchange.getResponseHeaders().set("Content-Type", RESPONSE_TYPE);
-      if (cacheable) {
-        exchange.getResponseHeaders().set("Cache-Control", "max-age=" + maxAge.toSeconds()
-            + ", public, no-transform, must-revalidate");
-      }
-      exchange.sendResponseHeaders(200, response.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(response);
-      }
+      answer(exchange, request, true);
+    } else {
+      exchange.getResponseHeaders().put(Headers.ALLOW, "GET, POST");
+      Replies.status(exchange, 405);
     }
   }
 
-  /** The body, or null when it is larger than an OCSP request can reasonably be. */
-  private byte[] read(InputStream body) throws IOException {
-    byte[] bytes = body.readNBytes(maxRequestBytes + 1);
-    return bytes.length > maxRequestBytes ? null : bytes;
+  /** Parsing, looking up and signing are a worker thread's: the I/O thread serves every other connection. */
+  private void answer(HttpServerExchange exchange, byte[] request, boolean cacheable) {
+    exchange.dispatch((HttpHandler) working -> {
+      byte[] response = responder.apply(request);
+      if (cacheable) {
+        working.getResponseHeaders().put(Headers.CACHE_CONTROL, "max-age=" + maxAge.toSeconds()
+            + ", public, no-transform, must-revalidate");
+      }
+      Replies.send(working, RESPONSE_TYPE, response);
+    });
   }
 
+  /** A body larger than an OCSP request can reasonably be gets 413, and the rest of it is not read. */
+  private static void unreadable(HttpServerExchange exchange, IOException error) {
+    if (error instanceof Receiver.RequestToLargeException || error instanceof RequestTooBigException) {
+      exchange.setPersistent(false);
+      Replies.status(exchange, 413);
+    } else {
+      IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+
+  /** The request in the last path segment, or null when it is longer than a request of the size limit can be. */
   private byte[] decodePath(String rawPath) {
     String last = rawPath.substring(rawPath.lastIndexOf('/') + 1);
     if (last.length() > maxRequestBytes * 2) {

@@ -58,15 +58,19 @@ public final class OcspMessages {
     }
   }
 
-  /** The request in {@code der}, or empty when it is not one that asks about at least one certificate. */
-  public Optional<Request> parse(byte[] der) {
+  /**
+   * The request in {@code der}, or empty when it is not one that asks about at least one certificate and at most
+   * {@code maxCertificates}.
+   */
+  public Optional<Request> parse(byte[] der, int maxCertificates) {
     OCSPReq parsed;
     try {
       parsed = new OCSPReq(der);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    return parsed.getRequestList().length == 0 ? Optional.empty() : Optional.of(new Request(parsed));
+    int certificates = parsed.getRequestList().length;
+    return certificates == 0 || certificates > maxCertificates ? Optional.empty() : Optional.of(new Request(parsed));
   }
 
   /**
@@ -97,9 +101,19 @@ public final class OcspMessages {
     }
   }
 
-  /** The answer to what is not an OCSP request. */
+  /** The answer to what is not an OCSP request, or one that asks about too many certificates. */
   public static byte[] malformedRequest() {
     return unsuccessful(OCSPRespBuilder.MALFORMED_REQUEST);
+  }
+
+  /** The answer while the responder has no signer it may use: ask again (RFC 6960 tryLater). */
+  public static byte[] tryLater() {
+    return unsuccessful(OCSPRespBuilder.TRY_LATER);
+  }
+
+  /** The answer when the responder cannot tell (its index unreadable). */
+  public static byte[] internalError() {
+    return unsuccessful(OCSPRespBuilder.INTERNAL_ERROR);
   }
 
   private static CertificateStatus encoded(SerialStatus status) {

@@ -110,7 +110,8 @@ public final class CaFiles {
     write(name, number + "\n", Visibility.PUBLIC, existing);
   }
 
-  private Path certificateFile(BigInteger serial) {
+  /** Where the certificate issued with {@code serial} is kept: {@code certs/SERIAL.pem}. */
+  public Path certificateFile(BigInteger serial) {
     return directory.resolve(CERTIFICATES).resolve(serial.toString(16) + ".pem");
   }
 

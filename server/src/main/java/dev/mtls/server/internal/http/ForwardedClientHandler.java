@@ -1,10 +1,12 @@
 package dev.mtls.server.internal.http;
 
+import dev.mtls.pki.material.Fingerprint;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Verdict;
 import dev.mtls.server.Caller;
+import dev.mtls.server.ProxyKeys;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.Responses;
 import dev.mtls.server.ServerListener;
@@ -17,18 +19,16 @@ import io.undertow.util.HttpString;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Identity from a trusted TLS-terminating proxy: a request carrying a forwarded client certificate
- * ({@link ForwardedCertificates}) is served as that client only when the connection itself is mTLS from a
- * certificate the role rules map to one of the trusted-proxy roles. The forwarded chain is judged by the same trust
- * core as a direct client's (path validation, algorithm policy, revocation, expiry); its roles come from the same
- * role rules; the {@link Caller} names the proxy.
+ * ({@link ForwardedCertificates}) is served as that client only when the connection itself is mTLS, admitted by the
+ * trust core like any other, and the verified leaf's public key is one of the pinned proxy keys ({@link ProxyKeys}).
+ * Never by name or role: whoever is taken for the proxy can assert any client certificate, and certificates are
+ * public. The forwarded chain is judged by the same trust core as a direct client's (path validation, algorithm
+ * policy, revocation, expiry); its roles come from the same role rules; the {@link Caller} names the proxy.
  *
  * <p>From anyone else the header is refused with 400, never ignored: a client that sends {@code Client-Cert}
  * directly is trying to be someone else, or is misconfigured, and either way should hear about it. Every refusal is
@@ -40,16 +40,17 @@ final class ForwardedClientHandler implements HttpHandler {
       HttpString.tryFromString(ForwardedCertificates.CLIENT_CERT_CHAIN);
 
   private final HttpHandler next;
-  private final Set<String> proxyRoles;
+  private final ProxyKeys proxies;
   private final List<X509Certificate> intermediates;
   private final ClientAuthenticator authenticator;
   private final ServerListener listener;
   private final Clock clock;
 
-  ForwardedClientHandler(HttpHandler next, Set<String> proxyRoles, List<X509Certificate> intermediates,
+  /** {@code proxies} null: no proxy is trusted. */
+  ForwardedClientHandler(HttpHandler next, ProxyKeys proxies, List<X509Certificate> intermediates,
       ClientAuthenticator authenticator, ServerListener listener, Clock clock) {
     this.next = Objects.requireNonNull(next, "next == null");
-    this.proxyRoles = Set.copyOf(proxyRoles);
+    this.proxies = proxies;
     this.intermediates = List.copyOf(intermediates);
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator == null");
     this.listener = Objects.requireNonNull(listener, "listener == null");
@@ -66,11 +67,14 @@ final class ForwardedClientHandler implements HttpHandler {
     }
     Caller direct = Caller.of(exchange);
     String who = "client " + SafeText.escape(direct.identity().subject().toDisplayString());
-    if (Collections.disjoint(direct.roles(), proxyRoles)) {
+    // The leaf of the path the trust core validated for this connection, whose key the client proved it holds.
+    X509Certificate leaf = direct.verdict().path().get(0);
+    if (proxies == null || !proxies.pins(leaf)) {
       refuse(exchange, direct, 400, Verdict.refusal(Reason.NOT_A_TRUSTED_PROXY, Purpose.CLIENT, who
-          + " sent a forwarded client certificate (" + ForwardedCertificates.CLIENT_CERT + ") but is not a trusted"
-          + " proxy (its roles " + new TreeSet<>(direct.roles()) + " include none of the trusted-proxy roles "
-          + new TreeSet<>(proxyRoles) + ")"));
+          + " sent a forwarded client certificate (" + ForwardedCertificates.CLIENT_CERT + "), and "
+          + (proxies == null ? "no proxy is trusted (trusted-proxy-keys is not set)"
+              : "the SHA-256 of its public key, " + Fingerprint.publicKeySha256(leaf)
+                  + ", is not one of trusted-proxy-keys")));
       return;
     }
     if ((certificate != null && certificate.size() > 1) || (chain != null && chain.size() > 1)) {

@@ -1,5 +1,6 @@
 package dev.mtls.server.internal.http;
 
+import dev.mtls.server.ProxyKeys;
 import dev.mtls.server.ServerListener;
 import dev.mtls.server.internal.identity.ClientAuthenticator;
 import dev.mtls.server.internal.routing.RouteTable;
@@ -8,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -21,7 +21,7 @@ public final class HandlerChain {
 
   /** What the chain needs to know. */
   public record Parts(Drain drain, ServerListener listener, Clock clock, Duration maxConnectionLifetime,
-      ClientAuthenticator authenticator, Set<String> trustedProxyRoles, List<X509Certificate> forwardedIntermediates,
+      ClientAuthenticator authenticator, ProxyKeys trustedProxies, List<X509Certificate> forwardedIntermediates,
       Supplier<RouteTable> routes) {}
 
   public static HttpHandler of(Parts parts) {
@@ -37,8 +37,8 @@ public final class HandlerChain {
         next -> new ConnectionLifetimeHandler(next, parts.maxConnectionLifetime()),
         // 5. The client of the connection becomes the Caller, on a verdict that still holds; else 401 and close.
         next -> new DirectClientHandler(next, parts.authenticator(), parts.listener(), parts.clock()),
-        // 6. A trusted proxy's forwarded client certificate replaces the Caller; from anyone else, 400.
-        next -> new ForwardedClientHandler(next, parts.trustedProxyRoles(), parts.forwardedIntermediates(),
+        // 6. A pinned proxy's forwarded client certificate replaces the Caller; from anyone else, 400.
+        next -> new ForwardedClientHandler(next, parts.trustedProxies(), parts.forwardedIntermediates(),
             parts.authenticator(), parts.listener(), parts.clock()),
         // 7. State-changing requests a browser sent for another site are refused (403).
         CrossSiteGuard::new);

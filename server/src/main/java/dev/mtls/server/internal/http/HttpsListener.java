@@ -8,6 +8,7 @@ import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import org.xnio.Option;
@@ -15,7 +16,8 @@ import org.xnio.OptionMap;
 
 /**
  * The server's HTTPS listener: Undertow's own, or, behind L4 balancers, a {@link BalancedListener} opened on the
- * worker Undertow started (Undertow's builder offers the PROXY protocol but no say over who may speak it).
+ * worker Undertow started (Undertow's builder offers the PROXY protocol but no say over who may speak it), where a
+ * PROXY header must arrive within {@code proxyHeaderTimeout}.
  */
 public final class HttpsListener {
   private final String host;
@@ -24,6 +26,7 @@ public final class HttpsListener {
   private final ListenerOptions options;
   private final HttpHandler root;
   private final Balancers balancers;
+  private final Duration proxyHeaderTimeout;
   private final ServerListener listener;
   private final Clock clock;
   private final Executor handshakes;
@@ -35,13 +38,14 @@ public final class HttpsListener {
    *                   fetches), so that none runs on an I/O thread
    */
   public HttpsListener(String host, int port, SSLContext tls, Executor handshakes, ListenerOptions options,
-      HttpHandler root, Balancers balancers, ServerListener listener, Clock clock) {
+      HttpHandler root, Balancers balancers, Duration proxyHeaderTimeout, ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
     this.options = options;
     this.root = root;
     this.balancers = balancers;
+    this.proxyHeaderTimeout = proxyHeaderTimeout;
     this.listener = listener;
     this.clock = clock;
     this.handshakes = handshakes;
@@ -61,7 +65,7 @@ public final class HttpsListener {
       ListenerOptions own = options.forOwnListener();
       try {
         balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, handshakes,
-            own.socket(), own.server(), root, balancers, listener, clock);
+            own.socket(), own.server(), root, balancers, proxyHeaderTimeout, listener, clock);
       } catch (IOException e) {
         undertow.stop();
         throw Endpoint.bindFailure(e, host, port, "HTTPS");

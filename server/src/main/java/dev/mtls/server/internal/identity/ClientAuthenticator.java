@@ -24,6 +24,7 @@ public final class ClientAuthenticator {
   private final Supplier<Trust> trust;
   private final Supplier<RoleRules> roleRules;
   private final Clock clock;
+  private final SvidWarnings svidWarnings = new SvidWarnings();
 
   public ClientAuthenticator(Supplier<Trust> trust, Supplier<RoleRules> roleRules, Clock clock) {
     this.trust = Objects.requireNonNull(trust, "trust == null");
@@ -67,6 +68,7 @@ public final class ClientAuthenticator {
     if (!trusted.isTrusted()) {
       throw new IllegalArgumentException("not a trusted verdict: " + trusted);
     }
+    svidWarnings.check(identity);
     Set<String> roles = roleRules.get().rolesFor(identity, trusted.anchor().orElse(null),
         trust.get().anchors().certificates());
     return new Caller(identity, roles, trusted, resumed, proxy);

@@ -9,7 +9,6 @@ import dev.mtls.server.internal.rules.RuleLines;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import javax.security.auth.x500.X500Principal;
@@ -59,7 +58,8 @@ public final class RoleCondition {
       return values.stream().anyMatch(value -> address.equals(ipLiteral(value)));
     }
     if (altNameType == SubjectAltName.Type.URI) {
-      return values.stream().filter(RoleCondition::plainUri).anyMatch(pattern::matches);
+      return !SpiffeId.tooManyForAnSvid(values)
+          && values.stream().filter(RoleCondition::plainUri).anyMatch(pattern::matches);
     }
     return values.stream().anyMatch(pattern::matches);
   }
@@ -165,13 +165,11 @@ public final class RoleCondition {
       throw line.error("unknown anchor selector '" + SafeText.escape(selector)
           + "'; expected anchor=DN or anchor.sha256=FINGERPRINT");
     }
-    String hex = pattern.replace(":", "").toUpperCase(Locale.ROOT);
-    if (!hex.matches("[0-9A-F]{64}")) {
-      throw line.error("'" + SafeText.escape(pattern) + "' is not a SHA-256 fingerprint (64 hex digits, colons"
-          + " allowed)");
+    try {
+      return new RoleCondition("anchor", null, null, null, null, null, Fingerprint.parse(pattern));
+    } catch (IllegalArgumentException e) {
+      throw line.error(e.getMessage());
     }
-    return new RoleCondition("anchor", null, null, null, null, null,
-        HexFormat.ofDelimiter(":").formatHex(HexFormat.of().parseHex(hex)).toUpperCase(Locale.ROOT));
   }
 
   private static String keyOfOnlyAnchorNamed(X500Principal name, List<X509Certificate> anchors) {

@@ -5,6 +5,7 @@ import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.reload.MaterialListener;
 import dev.mtls.server.AbortedHandshake;
 import dev.mtls.server.AcceptedHandshake;
+import dev.mtls.server.CrlRunningOut;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ServedRequest;
 import dev.mtls.server.ServerListener;
@@ -46,6 +47,11 @@ public final class Listeners implements ServerListener, MaterialListener {
   @Override
   public void materialChanged(MaterialEvent event) {
     tell(listener -> listener.materialChanged(event));
+  }
+
+  @Override
+  public void crlRunningOut(CrlRunningOut warning) {
+    tell(listener -> listener.crlRunningOut(warning));
   }
 
   @Override

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -37,14 +38,26 @@ import java.util.function.Supplier;
  *   <li>{@code mtls_connection_refusals_total{reason}}: requests refused on an open connection (401 and closed);
  *   <li>{@code mtls_requests_total{route, method, status}} and {@code mtls_request_duration_seconds{route, method}};
  *   <li>{@code mtls_server_certificate_expiry_seconds}, {@code mtls_trust_anchor_expiry_seconds{anchor}},
- *       {@code mtls_crl_next_update_seconds{issuer, source}}: seconds until each runs out (negative once it has);
+ *       {@code mtls_crl_next_update_seconds{issuer, number, source}}: seconds until each runs out (negative once it
+ *       has), and {@code mtls_crl_validity_seconds} (nextUpdate - thisUpdate) beside it: a CRL with a quarter of its
+ *       validity left is one its publisher failed to renew;
  *   <li>{@code mtls_reload_last_timestamp_seconds{unit}}, {@code mtls_reload_last_success{unit}},
  *       {@code mtls_reloads_total{unit, outcome}}.
  * </ul>
+ *
+ * Every tag value comes from a bounded set, so no client can make the registry grow (each new value is a new
+ * series, held for the process's life): outcomes and reasons are enum names, {@code route} is a registered route's
+ * pattern or {@code unmatched}, never the path, {@code method} is one of the methods of RFC 9110 and PATCH or else
+ * {@code OTHER}, {@code status} is what the server answered. Anchors, CRLs and units come from the operator's
+ * material, not from peers.
  */
 public final class ServerMetrics implements ServerListener {
   /** The last outcome of one material unit, for gauges and {@code /status}. */
   record UnitState(String unit, boolean applied, String detail, Instant at) {}
+
+  /** The methods a {@code method} tag names as they are; RFC 9110's and PATCH (RFC 5789). */
+  private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+      "OPTIONS", "TRACE", "PATCH");
 
   private final PrometheusMeterRegistry registry;
   private final Supplier<Trust> trust;
@@ -52,6 +65,7 @@ public final class ServerMetrics implements ServerListener {
   private final Map<String, UnitState> units = new ConcurrentHashMap<>();
   private final MultiGauge anchors;
   private final MultiGauge crls;
+  private final MultiGauge crlValidities;
 
   public ServerMetrics(PrometheusMeterRegistry registry, Supplier<Identity> identity, Supplier<Trust> trust, Clock clock) {
     this.registry = registry;
@@ -64,6 +78,8 @@ public final class ServerMetrics implements ServerListener {
         .description("Seconds until each trust anchor expires").register(registry);
     this.crls = MultiGauge.builder("mtls.crl.next.update.seconds")
         .description("Seconds until each CRL in service passes its nextUpdate").register(registry);
+    this.crlValidities = MultiGauge.builder("mtls.crl.validity.seconds")
+        .description("nextUpdate - thisUpdate of each CRL in service, in seconds").register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -108,11 +124,12 @@ public final class ServerMetrics implements ServerListener {
   @Override
   public void served(ServedRequest request) {
     String route = request.route() == null ? "unmatched" : request.route();
+    String method = methodTag(request.method());
     Counter.builder("mtls.requests").description("Requests by route and status")
-        .tags("route", route, "method", request.method(), "status", String.valueOf(request.status()))
+        .tags("route", route, "method", method, "status", String.valueOf(request.status()))
         .register(registry).increment();
     Timer.builder("mtls.request.duration").description("Request duration by route")
-        .tags("route", route, "method", request.method()).register(registry).record(request.duration());
+        .tags("route", route, "method", method).register(registry).record(request.duration());
   }
 
   @Override
@@ -147,14 +164,23 @@ public final class ServerMetrics implements ServerListener {
     }
     anchors.register(anchorRows, true);
     List<MultiGauge.Row<?>> crlRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> validityRows = new ArrayList<>();
     for (Map.Entry<String, List<X509CRL>> source : current.crls().sources().entrySet()) {
       for (X509CRL crl : source.getValue()) {
-        crlRows.add(MultiGauge.Row.of(Tags.of("issuer", DistinguishedName.of(crl.getIssuerX500Principal())
-            .toDisplayString(), "source", source.getKey(), "number", String.valueOf(CrlSet.number(crl))),
-            () -> secondsUntil(crl.getNextUpdate().toInstant())));
+        Tags tags = Tags.of("issuer", DistinguishedName.of(crl.getIssuerX500Principal()).toDisplayString(), "source",
+            source.getKey(), "number", String.valueOf(CrlSet.number(crl)));
+        crlRows.add(MultiGauge.Row.of(tags, () -> secondsUntil(crl.getNextUpdate().toInstant())));
+        validityRows.add(MultiGauge.Row.of(tags, Duration.between(crl.getThisUpdate().toInstant(),
+            crl.getNextUpdate().toInstant()).getSeconds()));
       }
     }
     crls.register(crlRows, true);
+    crlValidities.register(validityRows, true);
+  }
+
+  /** A request's method as a tag: a known method as it is, any other (a client may invent them) {@code OTHER}. */
+  static String methodTag(String method) {
+    return KNOWN_METHODS.contains(method) ? method : "OTHER";
   }
 
   private long secondsUntil(Instant instant) {

@@ -5,19 +5,18 @@ import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.server.Balancers;
 import dev.mtls.server.ClientAuthMode;
+import dev.mtls.server.ProxyKeys;
 import dev.mtls.server.RoleRules;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The one line a server logs when it starts listening: where, for whom, with which material, until when, and what
  * it will refuse, so an operator sees the configuration that took effect rather than the one they meant.
  */
 public record StartupReport(String host, Balancers balancers, ClientAuthMode clientAuth, List<String> protocols,
-    String managementHost, Set<String> trustedProxyRoles, boolean stapling, Duration maxConnectionLifetime) {
+    String managementHost, ProxyKeys trustedProxies, boolean stapling, Duration maxConnectionLifetime) {
 
   public String line(int port, int managementPort, X509Certificate certificate, Trust trust, RoleRules roleRules) {
     return "listening on https://" + host + ":" + port
@@ -27,8 +26,8 @@ public record StartupReport(String host, Balancers balancers, ClientAuthMode cli
         + "; server certificate " + DistinguishedName.of(certificate.getSubjectX500Principal()).toDisplayString()
         + " valid until " + certificate.getNotAfter().toInstant() + "; " + trust.anchors().certificates().size()
         + " trust anchor(s); " + revocation(trust) + "; role rules " + roleRules
-        + (trustedProxyRoles.isEmpty() ? "" : "; forwarded client certificates trusted from roles "
-            + new TreeSet<>(trustedProxyRoles))
+        + (trustedProxies == null ? "" : "; forwarded client certificates trusted from the proxies with keys "
+            + trustedProxies)
         + "; connections and TLS sessions live at most " + maxConnectionLifetime;
   }
 

@@ -22,7 +22,6 @@ import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.SingleResp;
-import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
@@ -50,9 +49,9 @@ final class OcspExchange {
         new JcaX509CertificateHolder(issuer), certificate.getSerialNumber());
   }
 
-  /** What to cache an answer from {@code uri} about {@code id} under. */
-  static String cacheKey(URI uri, CertificateID id) {
-    return uri + " " + Arrays.hashCode(id.getIssuerKeyHash()) + " " + id.getSerialNumber();
+  /** What to cache an answer from {@code uri} about {@code id} under: the responder and the whole CertID. */
+  static OcspKey cacheKey(URI uri, CertificateID id) {
+    return OcspKey.of(uri, id);
   }
 
   Fetch<byte[]> ask(URI uri, CertificateID id, Instant at) {

@@ -20,7 +20,7 @@ public final class RevocationAnswers {
   private final SharedFetches fetches;
   private final OcspExchange ocsp;
   private final CrlDownload crlDownload;
-  private final AnswerCache<String, Fetch<byte[]>> ocspAnswers = new AnswerCache<>();
+  private final AnswerCache<OcspKey, Fetch<byte[]>> ocspAnswers = new AnswerCache<>();
   private final AnswerCache<URI, Fetch<List<X509CRL>>> crlAnswers = new AnswerCache<>();
 
   public RevocationAnswers(Duration timeout, Duration maxAge, Duration retryAfter) {
@@ -39,7 +39,7 @@ public final class RevocationAnswers {
     } catch (Exception e) {
       return Fetch.failed(uri.toString(), "cannot be asked: " + SafeText.escape(e.getMessage()), policy.retryAt(at));
     }
-    String key = OcspExchange.cacheKey(uri, id);
+    OcspKey key = OcspExchange.cacheKey(uri, id);
     Fetch<byte[]> known = ocspAnswers.current(key, at);
     if (known != null) {
       return known;

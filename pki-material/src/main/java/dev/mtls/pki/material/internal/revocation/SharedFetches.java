@@ -25,7 +25,7 @@ final class SharedFetches {
 
   private final FetchPolicy policy;
   private final AnswerCache<URI, Fetch<?>> down = new AnswerCache<>();
-  private final Map<String, CompletableFuture<?>> inFlight = new ConcurrentHashMap<>();
+  private final Map<Object, CompletableFuture<?>> inFlight = new ConcurrentHashMap<>();
   private final ExecutorService fetchers = Executors.newCachedThreadPool(task -> {
     Thread thread = new Thread(task, "mtls-revocation-fetch");
     thread.setDaemon(true);
@@ -37,11 +37,11 @@ final class SharedFetches {
   }
 
   /**
-   * Runs {@code fetch} for {@code key} unless the same fetch is already running (then waits for that one), and
+   * Runs {@code fetch} for {@code key} (compared by equals: an {@link OcspKey}, a CRL's URL) unless the same fetch is already running (then waits for that one), and
    * waits at most the timeout. A failure marks {@code uri} down until the retry time.
    */
   @SuppressWarnings("unchecked")
-  <T> Fetch<T> once(String key, URI uri, Instant at, Supplier<Fetch<T>> fetch) {
+  <T> Fetch<T> once(Object key, URI uri, Instant at, Supplier<Fetch<T>> fetch) {
     Fetch<?> failed = down.current(uri, at);
     if (failed != null) {
       return Fetch.failed(uri.toString(), failed.failure(), failed.until());

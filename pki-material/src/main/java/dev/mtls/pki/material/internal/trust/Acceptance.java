@@ -47,8 +47,11 @@ public final class Acceptance {
     Instant validFrom = Instant.MIN;
     Instant validUntil = Instant.MAX;
 
-    Tally(List<X509Certificate> path) {
-      for (X509Certificate certificate : path) {
+    /** Within the validity of every certificate of the path and of the anchor it ends at. */
+    Tally(List<X509Certificate> path, X509Certificate anchor) {
+      List<X509Certificate> all = new ArrayList<>(path);
+      all.add(anchor);
+      for (X509Certificate certificate : all) {
         validFrom = Instants.later(validFrom, certificate.getNotBefore().toInstant());
         // A certificate is valid through its notAfter second; a CRL only until its nextUpdate.
         validUntil = Instants.earlier(validUntil, certificate.getNotAfter().toInstant().plusMillis(1));
@@ -67,7 +70,7 @@ public final class Acceptance {
 
   /** Accepts {@code path}, which {@code validation} validated and {@code answers} completed, or refuses it. */
   public Conclusion judge(List<X509Certificate> path, Validation validation, OnlineStatus answers, Purpose purpose) {
-    Tally tally = new Tally(path);
+    Tally tally = new Tally(path, validation.anchor());
     boolean checking = !validation.selections().isEmpty() || !validation.open().isEmpty();
     if (!checking) {
       tally.notes.add("revocation not checked: no CRL or OCSP responder is configured");

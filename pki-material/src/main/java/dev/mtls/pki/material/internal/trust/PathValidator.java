@@ -22,7 +22,8 @@ import java.util.Optional;
 
 /**
  * Validates a proposed path with the JDK's PKIX validator, the {@link AlgorithmPolicy} and the purpose checked
- * inside it on every certificate, and then applies to each certificate, from the anchor down, the CRL a
+ * inside it on every certificate, and the trust anchor's own validity and constraints on top ({@link
+ * AnchorConstraints}), and then applies to each certificate, from the anchor down, the CRL a
  * {@link CrlSelector} chooses for it.
  *
  * <p>The CRLs are applied here rather than by the JDK's revocation checker: that checker fetches CRLs from the
@@ -54,6 +55,18 @@ public final class PathValidator {
       return Validation.refused(refusals.of(e, path, purpose));
     } catch (GeneralSecurityException e) {
       return Validation.refused(PkixRefusals.unvalidatable(e, path, purpose));
+    }
+    // A CA's renewed certificate next to its old one: PKIX ends at either, the one still valid must vouch.
+    List<X509Certificate> candidates = anchors.interchangeable(anchor);
+    Optional<Refusal> byAnchor = AnchorConstraints.check(anchor, path, purpose, at);
+    for (int i = 1; i < candidates.size() && byAnchor.isPresent(); i++) {
+      if (AnchorConstraints.check(candidates.get(i), path, purpose, at).isEmpty()) {
+        anchor = candidates.get(i);
+        byAnchor = Optional.empty();
+      }
+    }
+    if (byAnchor.isPresent()) {
+      return Validation.refused(byAnchor.get());
     }
     List<Integer> open = new ArrayList<>();
     for (int index = path.size() - 1; index >= 0 && checkRevocation; index--) {

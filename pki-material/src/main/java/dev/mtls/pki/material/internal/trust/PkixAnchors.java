@@ -6,13 +6,17 @@ import dev.mtls.pki.material.trust.AlgorithmPolicy;
 import java.security.GeneralSecurityException;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
-/** The trust anchors as PKIX takes them; an anchor whose key the algorithm policy refuses is an error. */
+/**
+ * The trust anchors as PKIX takes them: a name and a key each (the JDK's PKIX applies nothing else of an anchor's
+ * certificate; {@link AnchorConstraints} does). An anchor whose key the algorithm policy refuses is an error.
+ */
 public final class PkixAnchors {
   private final List<X509Certificate> certificates;
   private final Set<TrustAnchor> anchors;
@@ -37,6 +41,22 @@ public final class PkixAnchors {
 
   boolean contains(X509Certificate certificate) {
     return certificates.contains(certificate);
+  }
+
+  /**
+   * The anchors PKIX could have ended a path at instead of {@code anchor}: those with its name and key (a CA's
+   * renewed certificate next to its old one), {@code anchor} first.
+   */
+  List<X509Certificate> interchangeable(X509Certificate anchor) {
+    List<X509Certificate> same = new ArrayList<>();
+    same.add(anchor);
+    for (X509Certificate other : certificates) {
+      if (!other.equals(anchor) && other.getSubjectX500Principal().equals(anchor.getSubjectX500Principal())
+          && other.getPublicKey().equals(anchor.getPublicKey())) {
+        same.add(other);
+      }
+    }
+    return same;
   }
 
   /** Whether some anchor has this subject, whatever its key. */

@@ -31,11 +31,21 @@ public final class RevocationWalk {
     this.stapleRequired = stapleRequired;
   }
 
-  /** A refusal when this verifier requires a stapled response for a server's certificate and none came. */
+  /**
+   * A refusal when a server's certificate came without a stapled OCSP response although its TLS Feature extension
+   * (must-staple, RFC 7633) or this verifier requires one.
+   */
   public Optional<Refusal> missingStaple(List<X509Certificate> path, Purpose purpose, Staples staples) {
-    if (stapleRequired && purpose == Purpose.SERVER && staples.forCertificate(path.get(0)) == null) {
-      return Optional.of(new Refusal(Reason.REVOCATION_UNKNOWN, Sentences.which(0, path, purpose) + " came without"
-          + " a stapled OCSP response, and this client requires one (must-staple)", 0));
+    if (purpose != Purpose.SERVER || staples.forCertificate(path.get(0)) != null) {
+      return Optional.empty();
+    }
+    String without = Sentences.which(0, path, purpose) + " came without a stapled OCSP response, and ";
+    if (TlsFeature.requiresStaple(path.get(0))) {
+      return Optional.of(new Refusal(Reason.MISSING_STAPLE, without + "its TLS Feature extension requires one"
+          + " (must-staple, RFC 7633)", 0));
+    }
+    if (stapleRequired) {
+      return Optional.of(new Refusal(Reason.MISSING_STAPLE, without + "this client requires one (must-staple)", 0));
     }
     return Optional.empty();
   }
@@ -75,10 +85,10 @@ public final class RevocationWalk {
     if (answer.status() != OcspAnswer.Status.UNUSABLE) {
       return Optional.of(ocspRefusal(answer, "the OCSP response the server stapled", index, path, purpose));
     }
-    if (stapleRequired && index == 0) {
+    if (index == 0 && purpose == Purpose.SERVER && (stapleRequired || TlsFeature.requiresStaple(path.get(0)))) {
       return Optional.of(new Refusal(Reason.REVOCATION_UNKNOWN, "the OCSP response stapled for "
-          + Sentences.which(index, path, purpose) + " is unusable: " + answer.sentence()
-          + ", and this client requires one (must-staple)", index));
+          + Sentences.which(index, path, purpose) + " is unusable: " + answer.sentence() + ", and "
+          + (stapleRequired ? "this client" : "its TLS Feature extension") + " requires one (must-staple)", index));
     }
     // Like browsers, treat a bad staple as none; the configured sources, if any, still decide.
     if (online != null) {

@@ -1,7 +1,11 @@
 package dev.mtls.pki.material.internal.trust;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +26,29 @@ public final class Staples {
       }
     }
     return new Staples(responses);
+  }
+
+  /**
+   * What identifies {@code stapled} (in the order of a chain, empty entries for none) as an input of a decision:
+   * "" when nothing was stapled, else a SHA-256 over the responses and their positions. A verdict reached with one
+   * set of staples answers for that set only.
+   */
+  public static String fingerprint(List<byte[]> stapled) {
+    if (stapled.stream().allMatch(staple -> staple == null || staple.length == 0)) {
+      return "";
+    }
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is in every JDK", e);
+    }
+    for (byte[] staple : stapled) {
+      byte[] response = staple == null ? new byte[0] : staple;
+      sha256.update(ByteBuffer.allocate(Integer.BYTES).putInt(response.length).array());
+      sha256.update(response);
+    }
+    return HexFormat.of().formatHex(sha256.digest());
   }
 
   public boolean isEmpty() {
