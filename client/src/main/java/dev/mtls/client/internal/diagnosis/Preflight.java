@@ -42,8 +42,7 @@ public final class Preflight implements AutoCloseable {
   private record Cached(long generation, PreflightCheck.Report report, Instant until,
       CompletableFuture<Optional<Verdict>> status, Optional<Verdict> before) {
     Optional<Verdict> known() {
-      Optional<Verdict> now = status == null ? null : status.getNow(null);
-      return now != null ? now : before;
+      return status != null && status.isDone() && !status.isCompletedExceptionally() ? status.join() : before;
     }
   }
 
@@ -113,7 +112,8 @@ public final class Preflight implements AutoCloseable {
       PreflightCheck.Report report = PreflightCheck.check(chain, generation.trust(), now, expiryWarning);
       // A report that blocks already says what a server will; else our CA may know more.
       boolean ask = ownStatus != null && !report.blocking() && OwnRevocation.published(chain);
-      Optional<Verdict> before = last != null && last.generation() == generation.number() ? last.known() : null;
+      Optional<Verdict> before = last != null && last.generation() == generation.number() ? last.known()
+          : Optional.empty();
       last = new Cached(generation.number(), report, now.plus(INTERVAL),
           ask ? ownStatus.ask(chain, generation.trust(), now) : null, before);
       cached = last;
@@ -123,8 +123,7 @@ public final class Preflight implements AutoCloseable {
 
   private static PreflightCheck.Report withStatus(Cached cached, Optional<Verdict> status) {
     PreflightCheck.Report report = cached.report();
-    return status == null || status.isEmpty() ? report
-        : new PreflightCheck.Report(status.get(), report.expires(), Optional.empty());
+    return status.isEmpty() ? report : new PreflightCheck.Report(status.get(), report.expires(), Optional.empty());
   }
 
   private static Diagnosis refusal(Verdict verdict) {
