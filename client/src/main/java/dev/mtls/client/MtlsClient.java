@@ -66,7 +66,8 @@ public final class MtlsClient implements AutoCloseable {
     this.tls = new ClientTls(sources, protocols, builder.clock, told::connected, told::materialChanged);
     this.connections = new Connections(tls, new PoolSettings(builder.connectTimeout, builder.handshakeTimeout,
         builder.responseTimeout, builder.maxConnections, builder.userAgent), builder.clock);
-    this.preflight = new Preflight(tls::current, builder.clock, builder.expiryWarning, builder.enforcePreflight);
+    this.preflight = new Preflight(tls::current, builder.clock, builder.expiryWarning, builder.enforcePreflight,
+        builder.askOwnStatus);
     this.requests = new RequestExecutor(connections.http(), tls::current, preflight, protocols, told, builder.clock);
     tls.start(builder.reloadInterval);
     PreflightCheck.Report report = preflight.report();
@@ -139,7 +140,8 @@ public final class MtlsClient implements AutoCloseable {
 
   /**
    * The pre-flight report on our own certificate chain: the trust core's verdict with our trust (anchors and CRLs),
-   * as a server with the same would judge it. Null without an identity.
+   * as a server with the same would judge it, or, once it has come, our CA's answer that it revoked our certificate
+   * ({@link Builder#askOwnStatus}). Null without an identity.
    */
   public PreflightCheck.Report preflight() {
     return preflight.report();
@@ -159,6 +161,7 @@ public final class MtlsClient implements AutoCloseable {
   public void close() {
     tls.close();
     connections.close();
+    preflight.close();
   }
 
   /** Configures an {@link MtlsClient}; every setting has a default except what is ours to give. */
@@ -173,6 +176,7 @@ public final class MtlsClient implements AutoCloseable {
     int maxConnections = 20;
     Duration expiryWarning = Duration.ofDays(14);
     boolean enforcePreflight = true;
+    boolean askOwnStatus = true;
     Clock clock = Clock.systemUTC();
     String userAgent = "mtls-client";
 
@@ -331,12 +335,23 @@ public final class MtlsClient implements AutoCloseable {
     }
 
     /**
-     * Whether a blocking pre-flight finding (our certificate expired, not yet valid, or without clientAuth)
+     * Whether a blocking pre-flight finding (our certificate expired, not yet valid, revoked, or without clientAuth)
      * fails each request before connecting. If unset, true; false sends the certificate anyway, to see what
      * a server makes of it.
      */
     public Builder enforcePreflight(boolean enforcePreflight) {
       this.enforcePreflight = enforcePreflight;
+      return this;
+    }
+
+    /**
+     * Whether the pre-flight asks our own CA, at the OCSP responder and CRL distribution points our certificate
+     * names, whether it revoked our certificate: in the background, within the revocation timeout, answers kept until
+     * their nextUpdate. A server's refusal says only certificate_unknown; this names the revocation, and a revoked
+     * certificate then fails requests before connecting (as {@link #enforcePreflight} says). If unset, true.
+     */
+    public Builder askOwnStatus(boolean askOwnStatus) {
+      this.askOwnStatus = askOwnStatus;
       return this;
     }
 

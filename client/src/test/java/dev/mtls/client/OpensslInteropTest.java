@@ -16,7 +16,6 @@ import dev.mtls.testing.pki.Pems;
 import dev.mtls.testing.tls.OpensslServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.security.auth.x500.X500Principal;
@@ -158,18 +157,7 @@ class OpensslInteropTest {
   }
 
   private void start(String protocol, Issued serverCertificate, String... extra) throws Exception {
-    Path cert = Files.writeString(directory.resolve("server.pem"), Pem.encode(serverCertificate.certificate()));
-    Path intermediates = Files.writeString(directory.resolve("server-intermediates.pem"),
-        Pem.encode(serverCertificate.chain().subList(1, serverCertificate.chain().size())));
-    Path key = Files.writeString(directory.resolve("server-key.pem"), Pems.of(serverCertificate.privateKey()));
-    Path ca = Files.writeString(directory.resolve("root.pem"), Pems.of(PKI.root.certificate()));
-    List<String> arguments = new ArrayList<>(List.of("-cert", cert.toString(), "-key", key.toString(),
-        "-CAfile", ca.toString()));
-    if (serverCertificate.chain().size() > 1) {
-      arguments.addAll(List.of("-cert_chain", intermediates.toString()));
-    }
-    arguments.addAll(List.of(extra));
-    server = OpensslServer.start(protocol, arguments, directory);
+    server = OpensslServer.serving(protocol, serverCertificate, PKI.root.certificate(), directory, extra);
   }
 
   private Diagnosis failureWith(Issued identity, String protocol) {

@@ -8,7 +8,8 @@ import java.util.List;
  * @param who        the demo member whose certificate the client presents; null: none
  * @param method     GET or POST
  * @param path       the route called
- * @param sendAnyway send the certificate even though the client finds it unusable itself (expired)
+ * @param sendAnyway send the certificate even though the client finds it unusable itself (expired, or revoked as
+ *                   its CA's responder says), to show what the server makes of it
  */
 record Call(String who, String method, String path, boolean sendAnyway) {
   /** What the table shows, in its order: what each role may do, then each way a client is refused. */
@@ -21,7 +22,7 @@ record Call(String who, String method, String path, boolean sendAnyway) {
       new Call(null, "GET", "/whoami", false),
       new Call("foreign", "GET", "/whoami", false),
       new Call("expired", "GET", "/whoami", true),
-      new Call("revoked", "GET", "/whoami", false));
+      new Call("revoked", "GET", "/whoami", true));
 
   /** The IDENTITY column. */
   String identity() {

@@ -16,7 +16,7 @@ final class DemoClients {
 
   /**
    * A client presenting the certificate of the member named {@code name}, or none when null. With
-   * {@code sendAnyway}, a certificate the client finds unusable itself (expired) is sent all the same
+   * {@code sendAnyway}, a certificate the client finds unusable itself (expired, revoked) is sent all the same
    * ({@code --no-preflight}), to show what the server makes of it.
    */
   static MtlsClient.Builder client(DemoPki pki, String name, boolean sendAnyway) {

@@ -21,6 +21,7 @@ import dev.mtls.server.internal.observe.RejectionLog;
 import dev.mtls.server.internal.observe.ServerMetrics;
 import dev.mtls.server.internal.observe.StartupReport;
 import dev.mtls.server.internal.observe.StatusDocument;
+import dev.mtls.server.internal.tls.HandshakeThreads;
 import dev.mtls.server.internal.tls.ServerSslContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -72,6 +73,7 @@ public final class MtlsServer implements AutoCloseable {
   private final RejectionLog rejectionLog;
   private final CrlDeadlines crlDeadlines;
   private final ServerSslContext tls;
+  private final HandshakeThreads handshakes;
   private final Drain drain = new Drain();
   private final HttpsListener https;
   private final ManagementListener management;
@@ -102,7 +104,8 @@ public final class MtlsServer implements AutoCloseable {
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
         builder.maxConnectionLifetime, new ClientAuthenticator(trust, material::roleRules, builder.clock),
         builder.trustedProxies, builder.forwardedIntermediates, material::routes));
-    this.https = new HttpsListener(builder.host, builder.port, tls, ListenerOptions.of(builder.limits,
+    this.handshakes = HandshakeThreads.forConnections(builder.limits.maxConnections());
+    this.https = new HttpsListener(builder.host, builder.port, tls, handshakes, ListenerOptions.of(builder.limits,
         builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers,
         builder.limits.handshakeTimeout(), listeners, builder.clock);
     StatusDocument status = new StatusDocument(metrics, identity::current, trust, builder.clock, builder.clientAuth,
@@ -140,6 +143,7 @@ public final class MtlsServer implements AutoCloseable {
         management.start();
       } catch (RuntimeException e) {
         https.stop();
+        handshakes.close();
         throw e;
       }
     }
@@ -224,6 +228,7 @@ public final class MtlsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     https.stop();
+    handshakes.close();
     if (management != null) {
       management.stop();
     }

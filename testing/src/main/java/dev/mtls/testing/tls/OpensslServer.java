@@ -2,11 +2,15 @@ package dev.mtls.testing.tls;
 
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
+import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.pki.Pems;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +18,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code openssl s_server -Verify 1 -verify_return_error -www} on 127.0.0.1: a third-party mTLS server that
  * requires a client certificate and names its reason in the alert. Started on a free port (tried again if the port
- * was taken meanwhile) and ended by its own process handle. Declare {@code @RequiresPeer(Peer.OPENSSL)}.
+ * was taken meanwhile) and ended by its own process handle. What it prints about each connection (errors, the
+ * alert a client sent it) is kept: {@link #output()}. Declare {@code @RequiresPeer(Peer.OPENSSL)}.
  */
 public final class OpensslServer implements AutoCloseable {
   private final Process process;
   private final int port;
+  private final StringBuffer output = new StringBuffer();
 
   private OpensslServer(Process process, int port) {
     this.process = process;
@@ -45,10 +51,11 @@ public final class OpensslServer implements AutoCloseable {
       for (String line = output.readLine(); line != null; line = output.readLine()) {
         seen.append(line).append('\n');
         if (line.equals("ACCEPT")) {
-          Thread drain = new Thread(() -> drain(output), "openssl-output");
+          OpensslServer server = new OpensslServer(process, port);
+          Thread drain = new Thread(() -> server.keep(output), "openssl-output");
           drain.setDaemon(true);
           drain.start();
-          return new OpensslServer(process, port);
+          return server;
         }
       }
       process.waitFor(5, TimeUnit.SECONDS);
@@ -58,6 +65,27 @@ public final class OpensslServer implements AutoCloseable {
       }
     }
     throw last;
+  }
+
+  /**
+   * Serves as {@code certificate} (with the rest of its chain), asking for a client certificate below
+   * {@code clientRoot}; the PEM files go to {@code directory}, {@code extra} options after them.
+   */
+  public static OpensslServer serving(String protocol, Issued certificate, X509Certificate clientRoot,
+      Path directory, String... extra) throws IOException, InterruptedException {
+    List<X509Certificate> chain = certificate.chain();
+    Path cert = Files.writeString(directory.resolve("server.pem"), Pems.of(chain.get(0)));
+    Path key = Files.writeString(directory.resolve("server-key.pem"), Pems.of(certificate.privateKey()));
+    Path ca = Files.writeString(directory.resolve("client-root.pem"), Pems.of(clientRoot));
+    List<String> arguments = new ArrayList<>(List.of("-cert", cert.toString(), "-key", key.toString(),
+        "-CAfile", ca.toString()));
+    if (chain.size() > 1) {
+      Path intermediates = Files.writeString(directory.resolve("server-intermediates.pem"),
+          Pems.of(chain.subList(1, chain.size())));
+      arguments.addAll(List.of("-cert_chain", intermediates.toString()));
+    }
+    arguments.addAll(List.of(extra));
+    return start(protocol, arguments, directory);
   }
 
   public int port() {
@@ -76,10 +104,18 @@ public final class OpensslServer implements AutoCloseable {
     }
   }
 
-  private static void drain(BufferedReader output) {
+  /**
+   * What openssl printed since it started accepting: for a handshake a client ended with an alert, a line like
+   * {@code ...:sslv3 alert certificate revoked:...:SSL alert number 44}.
+   */
+  public String output() {
+    return output.toString();
+  }
+
+  private void keep(BufferedReader lines) {
     try {
-      while (output.readLine() != null) {
-        // openssl logs each connection; nothing to keep.
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        output.append(line).append('\n');
       }
     } catch (IOException e) {
       // the process ended

@@ -16,6 +16,8 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 /** A failure's exception chain (causes and suppressed exceptions), read for what it says. */
 final class Causes {
   private static final Pattern ALERT = Pattern.compile("Received fatal alert: ([a-z_]+)");
+  /** Since JDK 23 (JDK-8311644) the exception of a handshake we ended starts with the alert we sent. */
+  private static final Pattern SENT = Pattern.compile("^\\(([a-z_]+)\\) ");
   private static final Pattern CLOSED = Pattern.compile(".*(closed|terminated|reset|broken pipe|end of stream|eof).*");
 
   private final List<Throwable> chain = new ArrayList<>();
@@ -50,6 +52,18 @@ final class Causes {
     for (Throwable cause : chain) {
       Matcher matcher = ALERT.matcher(String.valueOf(cause.getMessage()));
       if (matcher.find()) {
+        return matcher.group(1);
+      }
+    }
+    return null;
+  }
+
+  /** The TLS alert we sent when we ended the handshake, when the JDK names it (23 and later), or null. */
+  String sentAlert() {
+    for (Throwable cause : chain) {
+      String message = String.valueOf(cause.getMessage());
+      Matcher matcher = SENT.matcher(message);
+      if (cause instanceof SSLException && !ALERT.matcher(message).find() && matcher.find()) {
         return matcher.group(1);
       }
     }

@@ -60,7 +60,7 @@ public final class Failures {
           capitalize(server.sentence()) + ".", Reason.HOSTNAME_MISMATCH.hint(), technical);
     }
     if (server != null && !server.isTrusted()) {
-      return serverNotTrusted(server, situation, technical);
+      return serverNotTrusted(server, situation, causes.sentAlert(), technical);
     }
 
     String alert = causes.alert();
@@ -117,7 +117,8 @@ public final class Failures {
         "Fix the file named in the cause.", technical);
   }
 
-  private static Diagnosis serverNotTrusted(Verdict verdict, Situation situation, String technical) {
+  /** {@code alert}: the alert we ended the handshake with, when the JDK names it; else null. */
+  private static Diagnosis serverNotTrusted(Verdict verdict, Situation situation, String alert, String technical) {
     List<Principal> anchors = new ArrayList<>();
     for (X509Certificate anchor : situation.trustAnchors()) {
       anchors.add(anchor.getSubjectX500Principal());
@@ -128,6 +129,9 @@ public final class Failures {
           ? "We trust " + anchors.size() + " CAs (a system trust store?), none of which issued it. "
           : "We trust " + Names.issuers(anchors) + ". ";
       hint = (anchors.isEmpty() ? "" : trusted) + "Pass the CA that issued the server's certificate with --cacert.";
+    }
+    if (alert != null) {
+      hint = hint + " We sent the server the alert " + alert + ".";
     }
     return new Diagnosis(Diagnosis.Kind.SERVER_NOT_TRUSTED, verdict.reason(),
         "We do not trust the server's certificate: " + verdict.reason().words() + ": " + verdict.sentence() + ".",

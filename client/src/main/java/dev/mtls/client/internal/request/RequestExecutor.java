@@ -86,7 +86,7 @@ public final class RequestExecutor {
     return Failures.explain(failure, new Situation(host, port, Handshake.ofRequest(context),
         generation.identity() == null ? List.of() : generation.identity().chain(),
         generation.trust() == null ? List.of() : generation.trust().anchors().certificates(), protocols,
-        preflight.report()));
+        preflight.reportAwaitingStatus()));
   }
 
   private MtlsException failed(ClassicHttpRequest request, MtlsException failure, Instant start) {

@@ -65,6 +65,11 @@ final class DirectClientHandler implements HttpHandler {
     Admitted admitted = exchange.getConnection().getAttachment(ADMITTED);
     Verdict known = admitted != null ? admitted.verdict()
         : connection == null ? null : connection.admittedOn().orElse(null);
+    if (exchange.isInIoThread() && authenticator.mayWait(known)) {
+      // Judging the chain again may wait for a revocation answer: on a worker thread, not an I/O thread.
+      exchange.dispatch(this);
+      return;
+    }
     Verdict verdict = authenticator.verdict(chain, known);
     if (!verdict.isTrusted()) {
       refuse(exchange, session, verdict, resumed);

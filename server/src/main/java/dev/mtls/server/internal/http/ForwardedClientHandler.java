@@ -92,6 +92,11 @@ final class ForwardedClientHandler implements HttpHandler {
           + " forwarded a certificate that cannot be read: " + e.getMessage()));
       return;
     }
+    if (exchange.isInIoThread() && authenticator.mayWait(null)) {
+      // Judging the forwarded chain may wait for a revocation answer: on a worker thread, not an I/O thread.
+      exchange.dispatch(this);
+      return;
+    }
     List<X509Certificate> offered = new ArrayList<>(forwarded);
     // A proxy that forwards the leaf alone (nginx) leaves the path to be completed from configured intermediates.
     intermediates.stream().filter(c -> !offered.contains(c)).forEach(offered::add);

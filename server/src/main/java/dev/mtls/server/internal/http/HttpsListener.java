@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import org.xnio.Option;
 import org.xnio.OptionMap;
@@ -28,11 +29,16 @@ public final class HttpsListener {
   private final Duration proxyHeaderTimeout;
   private final ServerListener listener;
   private final Clock clock;
+  private final Executor handshakes;
   private final Undertow undertow;
   private volatile BalancedListener balanced;
 
-  public HttpsListener(String host, int port, SSLContext tls, ListenerOptions options, HttpHandler root,
-      Balancers balancers, Duration proxyHeaderTimeout, ServerListener listener, Clock clock) {
+  /**
+   * @param handshakes runs the TLS engines' delegated tasks (signatures, the trust manager and its revocation
+   *                   fetches), so that none runs on an I/O thread
+   */
+  public HttpsListener(String host, int port, SSLContext tls, Executor handshakes, ListenerOptions options,
+      HttpHandler root, Balancers balancers, Duration proxyHeaderTimeout, ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
@@ -42,7 +48,8 @@ public final class HttpsListener {
     this.proxyHeaderTimeout = proxyHeaderTimeout;
     this.listener = listener;
     this.clock = clock;
-    Undertow.Builder builder = Undertow.builder();
+    this.handshakes = handshakes;
+    Undertow.Builder builder = Undertow.builder().setSslEngineDelegatedTaskExecutor(handshakes);
     if (balancers == null) {
       builder.addHttpsListener(port, host, tls);
     }
@@ -57,8 +64,8 @@ public final class HttpsListener {
     if (balancers != null) {
       ListenerOptions own = options.forOwnListener();
       try {
-        balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, own.socket(),
-            own.server(), root, balancers, proxyHeaderTimeout, listener, clock);
+        balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, handshakes,
+            own.socket(), own.server(), root, balancers, proxyHeaderTimeout, listener, clock);
       } catch (IOException e) {
         undertow.stop();
         throw Endpoint.bindFailure(e, host, port, "HTTPS");

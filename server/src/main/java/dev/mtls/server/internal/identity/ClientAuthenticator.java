@@ -41,10 +41,23 @@ public final class ClientAuthenticator {
   public Verdict verdict(List<X509Certificate> chain, Verdict known) {
     Trust current = trust.get();
     Instant now = clock.instant();
-    if (known != null && known.generation() == current.generation() && known.holdsAt(now)) {
+    if (holds(known, current, now)) {
       return known;
     }
     return current.verify(chain, Purpose.CLIENT, now);
+  }
+
+  /**
+   * Whether {@link #verdict} may wait on the network: when {@code known} (or null) no longer holds and the trust in
+   * service asks an OCSP responder or fetches CRLs. Such a call must not run on an I/O thread.
+   */
+  public boolean mayWait(Verdict known) {
+    Trust current = trust.get();
+    return current.revocationSource().isPresent() && !holds(known, current, clock.instant());
+  }
+
+  private static boolean holds(Verdict known, Trust current, Instant now) {
+    return known != null && known.generation() == current.generation() && known.holdsAt(now);
   }
 
   /**

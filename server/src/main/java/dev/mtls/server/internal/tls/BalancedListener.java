@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -48,15 +49,18 @@ public final class BalancedListener implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout}. */
-  public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl, OptionMap socketOptions,
-      OptionMap serverOptions, HttpHandler root, Balancers balancers, Duration headerTimeout, ServerListener listener,
-      Clock clock) throws IOException {
+  /**
+   * Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout}, and
+   * {@code handshakes} runs the TLS engines' delegated tasks (never an I/O thread).
+   */
+  public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl,
+      Executor handshakes, OptionMap socketOptions, OptionMap serverOptions, HttpHandler root, Balancers balancers,
+      Duration headerTimeout, ServerListener listener, Clock clock) throws IOException {
     ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
     HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
     http.setRootHandler(root);
     UndertowXnioSsl tls = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
-        ssl);
+        ssl, handshakes);
     ProxyHeaderReader.Outcome outcome = new ProxyHeaderReader.Outcome() {
       @Override
       public void read(StreamConnection connection, ProxyHeader.Complete header, PooledByteBuffer rest) {
