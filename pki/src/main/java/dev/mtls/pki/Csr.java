@@ -3,6 +3,7 @@ package dev.mtls.pki;
 import dev.mtls.pki.internal.x509.Signatures;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Providers;
+import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
 import java.io.StringReader;
@@ -87,7 +88,8 @@ public final class Csr {
       if (e instanceof KeyMaterialException k) {
         throw k;
       }
-      throw new KeyMaterialException(source + ": malformed certificate request: " + e.getMessage(), e);
+      throw new KeyMaterialException(source + ": malformed certificate request: " + SafeText.escape(e.getMessage()),
+          e);
     }
   }
 
@@ -103,7 +105,8 @@ public final class Csr {
     try {
       return new JcaPKCS10CertificationRequest(request).setProvider(Providers.bouncyCastle()).getPublicKey();
     } catch (GeneralSecurityException e) {
-      throw new RequestRefusedException("the request's public key is unreadable: " + e.getMessage());
+      throw new RequestRefusedException("the request's public key is unreadable: "
+          + SafeText.escape(e.getMessage()));
     }
   }
 
@@ -136,7 +139,8 @@ public final class Csr {
       throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
           + "by the private key of the public key it carries");
     } catch (OperatorCreationException | PKCSException e) {
-      throw new RequestRefusedException("the request's signature cannot be checked: " + e.getMessage());
+      throw new RequestRefusedException("the request's signature cannot be checked: "
+          + SafeText.escape(e.getMessage()));
     }
   }
 

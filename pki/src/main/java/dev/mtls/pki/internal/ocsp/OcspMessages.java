@@ -80,8 +80,7 @@ public final class OcspMessages {
       BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(signerHolder.getSubject()));
       for (Req one : request.request.getRequestList()) {
         CertificateID id = one.getCertID();
-        SerialStatus status = id.matchesIssuer(issuer, digests) ? statusOf.apply(id.getSerialNumber())
-            : SerialStatus.UNKNOWN;
+        SerialStatus status = namesIssuer(id) ? statusOf.apply(id.getSerialNumber()) : SerialStatus.UNKNOWN;
         builder.addResponse(id, encoded(status), Date.from(now), Date.from(now.plus(validity)), null);
       }
       Extension nonce = request.request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
@@ -94,6 +93,18 @@ public final class OcspMessages {
           Date.from(now))).getEncoded();
     } catch (OCSPException | CertificateEncodingException | IOException | IllegalStateException e) {
       return unsuccessful(OCSPRespBuilder.INTERNAL_ERROR);
+    }
+  }
+
+  /**
+   * Whether {@code id} names this responder's issuer. A CertID hashed with an algorithm this JVM does not have names
+   * no issuer it knows: its certificate is unknown, which is the client's answer, not an error of the responder.
+   */
+  private boolean namesIssuer(CertificateID id) {
+    try {
+      return id.matchesIssuer(issuer, digests);
+    } catch (OCSPException e) {
+      return false;
     }
   }
 
