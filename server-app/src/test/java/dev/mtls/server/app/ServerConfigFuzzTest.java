@@ -1,0 +1,44 @@
+package dev.mtls.server.app;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.mtls.pki.material.settings.Setting;
+import dev.mtls.server.ConfigException;
+import dev.mtls.testing.ClearError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whatever a configuration file says, loading it and reading every key as its setting declares (and the limits made
+ * of them) gives values, or a {@link ConfigException} that names the file and line, the key and what is expected: no
+ * other exception, no hang.
+ */
+class ServerConfigFuzzTest {
+  @TempDir
+  Path directory;
+
+  @FuzzTest(maxDuration = "60s")
+  void reads_or_refuses_any_configuration_file(byte[] input) throws IOException {
+    Path file = Files.write(directory.resolve("server.conf"), input);
+    ServerConfig config;
+    try {
+      config = ServerConfig.load(file);
+    } catch (ConfigException e) {
+      ClearError.assertClear(e, file + ":");
+      return;
+    }
+    for (Setting<?> setting : ServerConfig.keys()) {
+      try {
+        config.get(setting);
+      } catch (ConfigException e) {
+        ClearError.assertClear(e, file + ":");
+      }
+    }
+    try {
+      config.limits();
+    } catch (ConfigException e) {
+      ClearError.assertClear(e, file + ":");
+    }
+  }
+}
