@@ -93,11 +93,13 @@ public final class Csr {
     }
   }
 
+  /** The subject asked for; a {@link RequestRefusedException} when it is not a readable name. */
   public X500Principal subject() {
     try {
       return new X500Principal(request.getSubject().getEncoded());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      throw new RequestRefusedException("the request's subject is not a readable name: "
+          + SafeText.escape(e.getMessage()));
     }
   }
 
@@ -110,17 +112,26 @@ public final class Csr {
     }
   }
 
-  /** The SANs in the request's extensionRequest attribute; other requested extensions are ignored. */
+  /**
+   * The SANs in the request's extensionRequest attribute; other requested extensions are ignored. A
+   * {@link RequestRefusedException} when the attribute or the names in it cannot be read.
+   */
   public List<SubjectAltName> subjectAltNames() {
     List<SubjectAltName> names = new ArrayList<>();
-    for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-      for (ASN1Encodable value : attribute.getAttributeValues()) {
-        Extensions extensions = Extensions.getInstance(value);
-        GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
-        if (sans != null) {
-          names.addAll(SubjectAltName.decode(sans));
+    try {
+      for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+        for (ASN1Encodable value : attribute.getAttributeValues()) {
+          Extensions extensions = Extensions.getInstance(value);
+          GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+          if (sans != null) {
+            names.addAll(SubjectAltName.decode(sans));
+          }
         }
       }
+    } catch (RuntimeException e) {
+      // BouncyCastle reads the attribute's structure only now, and refuses a malformed one with unchecked exceptions.
+      throw new RequestRefusedException("the request's extensionRequest attribute (its subject alternative names) is"
+          + " malformed: " + SafeText.escape(e.getMessage()));
     }
     return List.copyOf(names);
   }

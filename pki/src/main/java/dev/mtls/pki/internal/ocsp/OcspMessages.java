@@ -60,13 +60,23 @@ public final class OcspMessages {
 
   /** The request in {@code der}, or empty when it is not one that asks about at least one certificate. */
   public Optional<Request> parse(byte[] der) {
-    OCSPReq parsed;
     try {
-      parsed = new OCSPReq(der);
+      OCSPReq parsed = new OCSPReq(der);
+      // BouncyCastle reads the parts of a request when they are first asked for: read every part an answer uses
+      // now, so that a malformed one makes a malformed request rather than a failure while answering.
+      Req[] requests = parsed.getRequestList();
+      for (Req one : requests) {
+        CertificateID id = one.getCertID();
+        id.getHashAlgOID();
+        id.getIssuerNameHash();
+        id.getIssuerKeyHash();
+        id.getSerialNumber();
+      }
+      parsed.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+      return requests.length == 0 ? Optional.empty() : Optional.of(new Request(parsed));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    return parsed.getRequestList().length == 0 ? Optional.empty() : Optional.of(new Request(parsed));
   }
 
   /**
