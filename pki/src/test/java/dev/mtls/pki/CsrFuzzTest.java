@@ -2,9 +2,9 @@ package dev.mtls.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -41,7 +41,7 @@ class CsrFuzzTest {
       .allowSubjectAttribute("OU", "*").addDns("*.example.org").addIp("10.0.0.7").addEmail("@example.org")
       .addUri("spiffe://example.org/*").build());
 
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void signs_or_refuses_any_certificate_request(byte[] input) throws IOException {
     Csr csr;
     try {

@@ -2,8 +2,8 @@ package dev.mtls.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.pki.material.KeyEncryption;
+import dev.mtls.testing.ParserFuzzTest;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ class OcspResponderFuzzTest {
   }
 
   @MethodSource("requests")
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void answers_any_request_with_a_response(byte[] request) throws IOException, OCSPException {
     OCSPResp response = new OCSPResp(responder.respond(request));
 

@@ -2,9 +2,9 @@ package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -26,7 +26,7 @@ class RoleRulesFuzzTest {
           .uri("https://example.org/" + "a/".repeat(60) + "b").dns("a." + "b.".repeat(60) + "example.org")
           .build().certificate()));
 
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void reads_or_refuses_any_role_rules_file(byte[] input) {
     RoleRules rules;
     try {

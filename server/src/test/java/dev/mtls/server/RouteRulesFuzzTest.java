@@ -2,9 +2,9 @@ package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.server.internal.routing.RouteTable;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.HttpString;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ class RouteRulesFuzzTest {
   private static final List<String> PATHS = List.of("/", "/whoami", "/api/orders/7", "/api/orders/", "/static/a/b",
       "/static", "//", "/api/reports/");
 
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void reads_or_refuses_any_route_rules_file(byte[] input) {
     RouteRules rules;
     try {

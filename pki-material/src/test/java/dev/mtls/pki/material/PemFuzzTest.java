@@ -1,8 +1,8 @@
 package dev.mtls.pki.material;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.pki.material.trust.CrlSet;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ class PemFuzzTest {
   @TempDir
   Path directory;
 
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void reads_or_refuses_any_pem_file(byte[] input) throws IOException {
     Path file = Files.write(directory.resolve("material.pem"), input);
 

@@ -1,7 +1,7 @@
 package dev.mtls.pki.material;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ class Pkcs12FuzzTest {
   @TempDir
   Path directory;
 
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void reads_or_refuses_any_pkcs12_file(byte[] input) throws IOException {
     Path file = Files.write(directory.resolve("material.p12"), input);
 

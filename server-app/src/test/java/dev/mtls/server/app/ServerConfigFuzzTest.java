@@ -1,9 +1,9 @@
 package dev.mtls.server.app;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.server.ConfigException;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ class ServerConfigFuzzTest {
   @TempDir
   Path directory;
 
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void reads_or_refuses_any_configuration_file(byte[] input) throws IOException {
     Path file = Files.write(directory.resolve("server.conf"), input);
     ServerConfig config;

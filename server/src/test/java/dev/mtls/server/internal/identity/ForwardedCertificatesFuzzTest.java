@@ -2,8 +2,8 @@ package dev.mtls.server.internal.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mtls.testing.ClearError;
+import dev.mtls.testing.ParserFuzzTest;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * line feed (which no header value holds) and {@code Client-Cert-Chain} after it, if there is one.
  */
 class ForwardedCertificatesFuzzTest {
-  @FuzzTest(maxDuration = "60s")
+  @ParserFuzzTest
   void reads_or_refuses_any_forwarded_certificate_header(byte[] input) {
     String headers = new String(input, StandardCharsets.ISO_8859_1);
     int split = headers.indexOf('\n');
