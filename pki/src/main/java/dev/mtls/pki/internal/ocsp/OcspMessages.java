@@ -107,13 +107,14 @@ public final class OcspMessages {
   }
 
   /**
-   * Whether {@code id} names this responder's issuer. A CertID hashed with an algorithm this JVM does not have names
-   * no issuer it knows: its certificate is unknown, which is the client's answer, not an error of the responder.
+   * Whether {@code id} names this responder's issuer. A CertID hashed with an algorithm this JVM does not have, or
+   * with malformed algorithm parameters, names no issuer it knows: its certificate is unknown, which is the client's
+   * answer, not an error of the responder.
    */
   private boolean namesIssuer(CertificateID id) {
     try {
       return id.matchesIssuer(issuer, digests);
-    } catch (OCSPException e) {
+    } catch (OCSPException | RuntimeException e) {
       return false;
     }
   }
