@@ -23,7 +23,7 @@ class RouteRulesFuzzTest {
       "/static", "//", "/api/reports/");
 
   @ParserFuzzTest
-  void reads_or_refuses_any_route_rules_file(byte[] input) {
+  void reads_or_refuses_any_route_rules_file(byte[] input) throws Exception {
     RouteRules rules;
     try {
       rules = RouteRules.parse(new String(input, StandardCharsets.UTF_8), "routes.conf");
@@ -36,11 +36,8 @@ class RouteRulesFuzzTest {
       PATHS.forEach(pattern::match);
       assertThat(pattern.compareTo(pattern)).isZero();
     }
-    try {
-      assertThat(RouteTable.of(REGISTERED, rules).routes()).hasSize(rules.rules().size());
-    } catch (ConfigException e) {
-      ClearError.assertClear(e, "routes.conf:");
-    }
+    ClearError.readsOrRefuses(ConfigException.class, "routes.conf:",
+        () -> assertThat(RouteTable.of(REGISTERED, rules).routes()).hasSize(rules.rules().size()));
   }
 
   private static Route route(String method, String path) {

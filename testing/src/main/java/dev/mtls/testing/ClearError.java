@@ -10,6 +10,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class ClearError {
   private ClearError() {}
 
+  /** What a fuzz target does with one input: reads it, and may throw anything. */
+  @FunctionalInterface
+  public interface Reading {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code reading}: it reads its input, or throws a {@code refusal} that {@link #assertClear} accepts; any other
+   * exception is the finding, and propagates.
+   */
+  public static void readsOrRefuses(Class<? extends Exception> refusal, String source, Reading reading)
+      throws Exception {
+    try {
+      reading.run();
+    } catch (Exception e) {
+      if (!refusal.isInstance(e)) {
+        throw e;
+      }
+      assertClear(e, source);
+    }
+  }
+
   /** Asserts that {@code error}'s message names {@code source} first and says what is wrong after it. */
   public static void assertClear(Throwable error, String source) {
     String message = error.getMessage();

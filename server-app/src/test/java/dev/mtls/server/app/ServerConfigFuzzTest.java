@@ -4,7 +4,6 @@ import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.server.ConfigException;
 import dev.mtls.testing.ClearError;
 import dev.mtls.testing.ParserFuzzTest;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +18,7 @@ class ServerConfigFuzzTest {
   Path directory;
 
   @ParserFuzzTest
-  void reads_or_refuses_any_configuration_file(byte[] input) throws IOException {
+  void reads_or_refuses_any_configuration_file(byte[] input) throws Exception {
     Path file = Files.write(directory.resolve("server.conf"), input);
     ServerConfig config;
     try {
@@ -29,16 +28,8 @@ class ServerConfigFuzzTest {
       return;
     }
     for (Setting<?> setting : ServerConfig.keys()) {
-      try {
-        config.get(setting);
-      } catch (ConfigException e) {
-        ClearError.assertClear(e, file + ":");
-      }
+      ClearError.readsOrRefuses(ConfigException.class, file + ":", () -> config.get(setting));
     }
-    try {
-      config.limits();
-    } catch (ConfigException e) {
-      ClearError.assertClear(e, file + ":");
-    }
+    ClearError.readsOrRefuses(ConfigException.class, file + ":", config::limits);
   }
 }
