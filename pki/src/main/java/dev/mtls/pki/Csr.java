@@ -3,6 +3,7 @@ package dev.mtls.pki;
 import dev.mtls.pki.internal.x509.Signatures;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Providers;
+import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.SubjectAltName;
 import java.io.IOException;
 import java.io.StringReader;
@@ -87,15 +88,18 @@ public final class Csr {
       if (e instanceof KeyMaterialException k) {
         throw k;
       }
-      throw new KeyMaterialException(source + ": malformed certificate request: " + e.getMessage(), e);
+      throw new KeyMaterialException(source + ": malformed certificate request: " + SafeText.escape(e.getMessage()),
+          e);
     }
   }
 
+  /** The subject asked for; a {@link RequestRefusedException} when it is not a readable name. */
   public X500Principal subject() {
     try {
       return new X500Principal(request.getSubject().getEncoded());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      throw new RequestRefusedException("the request's subject is not a readable name: "
+          + SafeText.escape(e.getMessage()));
     }
   }
 
@@ -103,21 +107,31 @@ public final class Csr {
     try {
       return new JcaPKCS10CertificationRequest(request).setProvider(Providers.bouncyCastle()).getPublicKey();
     } catch (GeneralSecurityException e) {
-      throw new RequestRefusedException("the request's public key is unreadable: " + e.getMessage());
+      throw new RequestRefusedException("the request's public key is unreadable: "
+          + SafeText.escape(e.getMessage()));
     }
   }
 
-  /** The SANs in the request's extensionRequest attribute; other requested extensions are ignored. */
+  /**
+   * The SANs in the request's extensionRequest attribute; other requested extensions are ignored. A
+   * {@link RequestRefusedException} when the attribute or the names in it cannot be read.
+   */
   public List<SubjectAltName> subjectAltNames() {
     List<SubjectAltName> names = new ArrayList<>();
-    for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
-      for (ASN1Encodable value : attribute.getAttributeValues()) {
-        Extensions extensions = Extensions.getInstance(value);
-        GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
-        if (sans != null) {
-          names.addAll(SubjectAltName.decode(sans));
+    try {
+      for (Attribute attribute : request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+        for (ASN1Encodable value : attribute.getAttributeValues()) {
+          Extensions extensions = Extensions.getInstance(value);
+          GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+          if (sans != null) {
+            names.addAll(SubjectAltName.decode(sans));
+          }
         }
       }
+    } catch (RuntimeException e) {
+      // BouncyCastle reads the attribute's structure only now, and refuses a malformed one with unchecked exceptions.
+      throw new RequestRefusedException("the request's extensionRequest attribute (its subject alternative names) is"
+          + " malformed: " + SafeText.escape(e.getMessage()));
     }
     return List.copyOf(names);
   }
@@ -136,7 +150,8 @@ public final class Csr {
       throw new RequestRefusedException("the request's signature does not verify: it was altered, or not signed "
           + "by the private key of the public key it carries");
     } catch (OperatorCreationException | PKCSException e) {
-      throw new RequestRefusedException("the request's signature cannot be checked: " + e.getMessage());
+      throw new RequestRefusedException("the request's signature cannot be checked: "
+          + SafeText.escape(e.getMessage()));
     }
   }
 

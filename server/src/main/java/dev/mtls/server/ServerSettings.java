@@ -80,7 +80,8 @@ public final class ServerSettings {
       "connections open at once; at the limit the server stops accepting until a tenth have closed");
   public static final Setting<Integer> MAX_CONNECTIONS_PER_ADDRESS = Setting.of("max-connections-per-address",
       count(1), 256, "connections open at once from one client address; more are refused in the handshake");
-  public static final Setting<Long> MAX_HEADER_SIZE = Setting.of("max-header-size", size(1024), 32L * 1024,
+  public static final Setting<Long> MAX_HEADER_SIZE = Setting.of("max-header-size", size(1024)
+      .where(bytes -> bytes <= Integer.MAX_VALUE, "must be at least 1024 and at most 2147483647"), 32L * 1024,
       "request line and headers together; more is refused with 400");
   public static final Setting<Integer> MAX_HEADERS = Setting.of("max-headers", count(1), 100,
       "number of request headers; more is refused with 400");

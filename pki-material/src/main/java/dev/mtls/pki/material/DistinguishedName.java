@@ -106,7 +106,11 @@ public final class DistinguishedName {
 
   private static String value(ASN1Encodable value) {
     if (value instanceof ASN1String string) {
-      return string.getString();
+      try {
+        return string.getString();
+      } catch (IllegalArgumentException e) {
+        // A UTF8String that is not UTF-8 (JSSE reads such a certificate): shown as its encoding, as below.
+      }
     }
     // Not a string type: RFC 4514 shows such values as '#' and the hex of their encoding.
     return "#" + Hex.toHexString(encoded(value));

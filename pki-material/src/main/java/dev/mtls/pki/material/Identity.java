@@ -69,27 +69,32 @@ public final class Identity {
           throw KeyMaterialException.in(file, "holds no private key, only certificates (is it a truststore?)");
         }
         if (keyAliases.size() > 1) {
-          throw KeyMaterialException.in(file, "holds " + keyAliases.size() + " keys " + keyAliases
-              + "; choose one with an alias");
+          throw KeyMaterialException.in(file, "holds " + keyAliases.size() + " keys "
+              + SafeText.escape(keyAliases.toString()) + "; choose one with an alias");
         }
         chosen = keyAliases.get(0);
       } else if (!keyAliases.contains(chosen)) {
         throw KeyMaterialException.in(file, "has no key entry '" + SafeText.escape(alias) + "'; its keys are "
-            + keyAliases);
+            + SafeText.escape(keyAliases.toString()));
       }
       Key key = store.getKey(chosen, password);
       if (!(key instanceof PrivateKey privateKey)) {
-        throw KeyMaterialException.in(file, "entry '" + chosen + "' is not a private key");
+        throw KeyMaterialException.in(file, "entry '" + SafeText.escape(chosen) + "' is not a private key");
+      }
+      Certificate[] stored = store.getCertificateChain(chosen);
+      if (stored == null || stored.length == 0) {
+        throw KeyMaterialException.in(file, "key entry '" + SafeText.escape(chosen) + "' has no certificate; export"
+            + " the key together with its certificate chain");
       }
       List<X509Certificate> chain = new ArrayList<>();
-      for (Certificate certificate : store.getCertificateChain(chosen)) {
+      for (Certificate certificate : stored) {
         chain.add((X509Certificate) certificate);
       }
       return checked(privateKey, chain, file.toString());
     } catch (UnrecoverableKeyException e) {
       throw KeyMaterialException.in(file, "wrong password for the private key", e);
     } catch (GeneralSecurityException e) {
-      throw KeyMaterialException.in(file, "cannot read the key entry: " + e.getMessage(), e);
+      throw KeyMaterialException.in(file, "cannot read the key entry: " + SafeText.escape(e.getMessage()), e);
     }
   }
 
@@ -222,12 +227,12 @@ public final class Identity {
         if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
           throw KeyMaterialException.in(file, "wrong password for the PKCS#12 file", e);
         }
-        throw KeyMaterialException.in(file, "not a readable PKCS#12 file (" + e.getMessage()
+        throw KeyMaterialException.in(file, "not a readable PKCS#12 file (" + SafeText.escape(e.getMessage())
             + "); is it PEM? then load it as PEM", e);
       } catch (KeyStoreException e) {
         throw new AssertionError("every JDK has PKCS12", e);
       } catch (GeneralSecurityException e) {
-        throw KeyMaterialException.in(file, "cannot read the PKCS#12 file: " + e.getMessage(), e);
+        throw KeyMaterialException.in(file, "cannot read the PKCS#12 file: " + SafeText.escape(e.getMessage()), e);
       }
     }
   }

@@ -109,7 +109,7 @@ public final class Pem {
     try {
       return new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException | RuntimeException e) {
-      throw new KeyMaterialException(source + ": unreadable private key: " + e.getMessage(), e);
+      throw new KeyMaterialException(source + ": unreadable private key: " + SafeText.escape(e.getMessage()), e);
     }
   }
 
@@ -128,7 +128,7 @@ public final class Pem {
     } catch (PKCSException | IOException e) {
       throw new KeyMaterialException(source + ": cannot decrypt the private key: wrong password?", e);
     } catch (OperatorCreationException e) {
-      throw new KeyMaterialException(source + ": unsupported key encryption: " + e.getMessage(), e);
+      throw new KeyMaterialException(source + ": unsupported key encryption: " + SafeText.escape(e.getMessage()), e);
     }
   }
 
@@ -141,8 +141,9 @@ public final class Pem {
       }
       try {
         crls.add((X509CRL) x509().generateCRL(new ByteArrayInputStream(holder.getEncoded())));
-      } catch (CRLException | IOException e) {
-        throw new KeyMaterialException(source + ": unreadable CRL: " + e.getMessage(), e);
+      } catch (CRLException | IOException | RuntimeException e) {
+        // BouncyCastle parses the inside of a block lazily: a malformed field fails here, as an unchecked exception.
+        throw new KeyMaterialException(source + ": unreadable CRL: " + SafeText.escape(e.getMessage()), e);
       }
     }
     if (crls.isEmpty()) {
@@ -214,7 +215,7 @@ public final class Pem {
         objects.add(object);
       }
     } catch (IOException | RuntimeException e) {
-      throw new KeyMaterialException(source + ": malformed PEM: " + e.getMessage(), e);
+      throw new KeyMaterialException(source + ": malformed PEM: " + SafeText.escape(e.getMessage()), e);
     }
     return objects;
   }
@@ -222,8 +223,8 @@ public final class Pem {
   private static X509Certificate toCertificate(X509CertificateHolder holder, String source) {
     try {
       return (X509Certificate) x509().generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
-    } catch (CertificateException | IOException e) {
-      throw new KeyMaterialException(source + ": unreadable certificate: " + e.getMessage(), e);
+    } catch (CertificateException | IOException | RuntimeException e) {
+      throw new KeyMaterialException(source + ": unreadable certificate: " + SafeText.escape(e.getMessage()), e);
     }
   }
 

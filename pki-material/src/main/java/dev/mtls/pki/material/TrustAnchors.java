@@ -72,7 +72,7 @@ public final class TrustAnchors {
         }
       }
     } catch (GeneralSecurityException e) {
-      throw KeyMaterialException.in(file, "cannot read the truststore: " + e.getMessage(), e);
+      throw KeyMaterialException.in(file, "cannot read the truststore: " + SafeText.escape(e.getMessage()), e);
     }
     if (anchors.isEmpty()) {
       throw KeyMaterialException.in(file, "holds no trusted certificate entries (a keystore with only keys?)");

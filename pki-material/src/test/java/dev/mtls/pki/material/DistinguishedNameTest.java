@@ -8,6 +8,17 @@ import org.junit.jupiter.api.Test;
 class DistinguishedNameTest {
 
   @Test
+  void shows_a_utf8_value_that_is_not_valid_utf8_as_the_hex_of_its_encoding_instead_of_failing() {
+    // SEQUENCE { SET { SEQUENCE { OID 2.5.4.3 (CN), UTF8String C3 28 } } }: C3 must be followed by 80..BF.
+    byte[] encoded = {0x30, 0x0d, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x02, (byte) 0xc3,
+        0x28};
+
+    DistinguishedName dn = DistinguishedName.of(new X500Principal(encoded));
+
+    assertThat(dn.values("CN")).containsExactly("#0c02c328");
+  }
+
+  @Test
   void escaped_comma_stays_inside_the_common_name() {
     DistinguishedName dn = DistinguishedName.of(new X500Principal("CN=bob\\,OU=admins,OU=readers"));
 

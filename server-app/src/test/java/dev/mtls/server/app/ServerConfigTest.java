@@ -61,7 +61,19 @@ class ServerConfigTest {
         .hasMessage(words + ":2: max-header-size = 'lots': expected a size: a number of bytes, or with k, m or g"
             + " (e.g. 32k)");
     assertThatThrownBy(() -> ServerConfig.load(tiny).limits()).isInstanceOf(ConfigException.class)
-        .hasMessage(tiny + ":1: max-header-size = '100': must be at least 1024");
+        .hasMessage(tiny + ":1: max-header-size = '100': must be at least 1024 and at most 2147483647");
+  }
+
+  @Test
+  void names_the_line_of_a_header_size_or_a_duration_too_large_to_hold() throws Exception {
+    Path size = Files.writeString(dir.resolve("size.conf"), "max-header-size = 2g\n");
+    Path duration = Files.writeString(dir.resolve("duration.conf"), "idle-timeout = 999999999999999d\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(size).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(size + ":1: max-header-size = '2g': must be at least 1024 and at most 2147483647");
+    assertThatThrownBy(() -> ServerConfig.load(duration).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(duration + ":1: idle-timeout = '999999999999999d': is too long a duration to hold; expected one"
+            + " such as 500ms, 30s, 15m, 1h or 1d");
   }
 
   @Test

@@ -218,14 +218,19 @@ public final class ValueType<T> {
     }
     Matcher matcher = DURATION.matcher(text);
     if (matcher.matches()) {
-      long amount = Long.parseLong(matcher.group(1));
-      return switch (matcher.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      try {
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new IllegalArgumentException("is too long a duration to hold; expected one such as 500ms, 30s, 15m,"
+            + " 1h or 1d");
+      }
     }
     try {
       return Duration.parse(text);

@@ -63,14 +63,26 @@ public final class OcspMessages {
    * {@code maxCertificates}.
    */
   public Optional<Request> parse(byte[] der, int maxCertificates) {
-    OCSPReq parsed;
     try {
-      parsed = new OCSPReq(der);
+      OCSPReq parsed = new OCSPReq(der);
+      Req[] requests = parsed.getRequestList();
+      if (requests.length == 0 || requests.length > maxCertificates) {
+        return Optional.empty();
+      }
+      // BouncyCastle reads the parts of a request when they are first asked for: read every part an answer uses
+      // now, so that a malformed one makes a malformed request rather than a failure while answering.
+      for (Req one : requests) {
+        CertificateID id = one.getCertID();
+        id.getHashAlgOID();
+        id.getIssuerNameHash();
+        id.getIssuerKeyHash();
+        id.getSerialNumber();
+      }
+      parsed.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+      return Optional.of(new Request(parsed));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-    int certificates = parsed.getRequestList().length;
-    return certificates == 0 || certificates > maxCertificates ? Optional.empty() : Optional.of(new Request(parsed));
   }
 
   /**
@@ -84,8 +96,7 @@ public final class OcspMessages {
       BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(signerHolder.getSubject()));
       for (Req one : request.request.getRequestList()) {
         CertificateID id = one.getCertID();
-        SerialStatus status = id.matchesIssuer(issuer, digests) ? statusOf.apply(id.getSerialNumber())
-            : SerialStatus.UNKNOWN;
+        SerialStatus status = namesIssuer(id) ? statusOf.apply(id.getSerialNumber()) : SerialStatus.UNKNOWN;
         builder.addResponse(id, encoded(status), Date.from(now), Date.from(now.plus(validity)), null);
       }
       Extension nonce = request.request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
@@ -98,6 +109,19 @@ public final class OcspMessages {
           Date.from(now))).getEncoded();
     } catch (OCSPException | CertificateEncodingException | IOException | IllegalStateException e) {
       return unsuccessful(OCSPRespBuilder.INTERNAL_ERROR);
+    }
+  }
+
+  /**
+   * Whether {@code id} names this responder's issuer. A CertID hashed with an algorithm this JVM does not have, or
+   * with malformed algorithm parameters, names no issuer it knows: its certificate is unknown, which is the client's
+   * answer, not an error of the responder.
+   */
+  private boolean namesIssuer(CertificateID id) {
+    try {
+      return id.matchesIssuer(issuer, digests);
+    } catch (OCSPException | RuntimeException e) {
+      return false;
     }
   }
 

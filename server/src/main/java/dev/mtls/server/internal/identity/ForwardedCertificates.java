@@ -64,7 +64,13 @@ public final class ForwardedCertificates {
         throw new Unreadable(header + " is not valid base64 between colons (RFC 9440)");
       }
     } else {
-      String pem = URLDecoder.decode(value, StandardCharsets.UTF_8);
+      String pem;
+      try {
+        pem = URLDecoder.decode(value, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new Unreadable(header + " has a '%' that is not followed by two hex digits, so it is not a URL-encoded"
+            + " PEM certificate (nginx's $ssl_client_escaped_cert)");
+      }
       if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
         throw new Unreadable(header + " is neither an RFC 9440 byte sequence (:BASE64:) nor a URL-encoded PEM"
             + " certificate (nginx's $ssl_client_escaped_cert)");

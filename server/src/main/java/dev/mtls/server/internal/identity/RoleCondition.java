@@ -84,13 +84,15 @@ public final class RoleCondition {
     return null;
   }
 
+  /** The condition as written, escaped: warnings and errors quote it (a quoted pattern may hold any character). */
   @Override
   public String toString() {
     if (selector.equals("anchor")) {
-      return anchorKey != null ? "anchor.sha256=" + anchorKey : "anchor=\"" + anchorName.getName() + "\"";
+      return anchorKey != null ? "anchor.sha256=" + anchorKey : "anchor=\"" + SafeText.escape(anchorName.getName())
+          + "\"";
     }
     return selector + "." + (altNameType == null ? attribute : altNameType.name().toLowerCase(Locale.ROOT)) + "="
-        + pattern;
+        + SafeText.escape(pattern.toString());
   }
 
   /** Parses {@code token} of {@code line}; errors name the file, the line and what is wrong. */
