@@ -2,6 +2,7 @@ package dev.mtls.pki.material.settings;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -182,7 +183,13 @@ public final class ValueType<T> {
   /** A file; a relative path is relative to the configuration file's directory. */
   public static ValueType<Path> path(String label) {
     return new ValueType<>(label, (text, base) -> {
-      Path path = Path.of(text);
+      Path path;
+      try {
+        path = Path.of(text);
+      } catch (InvalidPathException e) {
+        // The JDK's message repeats the input, control characters and all; the caller quotes it escaped.
+        throw new IllegalArgumentException("is not a path here: " + e.getReason());
+      }
       return base == null || path.isAbsolute() ? path : base.resolve(path).normalize();
     }, Path::toString, path -> !path.toString().isEmpty(), "must not be empty");
   }
@@ -193,7 +200,7 @@ public final class ValueType<T> {
       try {
         return new URI(text);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("is not a URL: " + e.getMessage());
+        throw new IllegalArgumentException("is not a URL: " + e.getReason() + " at index " + e.getIndex());
       }
     }, URI::toString, uri -> true, "");
   }
