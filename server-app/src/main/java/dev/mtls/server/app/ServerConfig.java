@@ -93,7 +93,7 @@ public final class ServerConfig implements SettingValues {
       String key = line.substring(0, equals).strip();
       checkKey(key, where);
       if (values.containsKey(key)) {
-        throw new ConfigException(where + ": '" + key + "' is set twice");
+        throw new ConfigException(where + ": '" + SafeText.escape(key) + "' is set twice");
       }
       values.put(key, new Value(line.substring(equals + 1).strip(), where, base, true, key));
     }
@@ -102,8 +102,9 @@ public final class ServerConfig implements SettingValues {
 
   private static void checkKey(String key, String where) {
     if (key.equals("password") || key.endsWith("-password")) {
-      throw new ConfigException(where + ": passwords are not written in the configuration; use " + key
-          + "-file or " + key + "-env");
+      String escaped = SafeText.escape(key);
+      throw new ConfigException(where + ": passwords are not written in the configuration; use " + escaped
+          + "-file or " + escaped + "-env");
     }
     if (REMOVED.containsKey(key)) {
       throw removed(key, where);
