@@ -83,7 +83,7 @@ public final class ServerConfig implements SettingValues {
       String key = line.substring(0, equals).strip();
       checkKey(key, where);
       if (values.containsKey(key)) {
-        throw new ConfigException(where + ": '" + key + "' is set twice");
+        throw new ConfigException(where + ": '" + SafeText.escape(key) + "' is set twice");
       }
       values.put(key, new Value(line.substring(equals + 1).strip(), where, base, true, key));
     }
@@ -92,8 +92,9 @@ public final class ServerConfig implements SettingValues {
 
   private static void checkKey(String key, String where) {
     if (key.equals("password") || key.endsWith("-password")) {
-      throw new ConfigException(where + ": passwords are not written in the configuration; use " + key
-          + "-file or " + key + "-env");
+      String shown = SafeText.escape(key);
+      throw new ConfigException(where + ": passwords are not written in the configuration; use " + shown
+          + "-file or " + shown + "-env");
     }
     if (key.equals("allow-stale-crl")) {
       throw new ConfigException(where + ": allow-stale-crl was removed: a CRL past its nextUpdate no longer says"
