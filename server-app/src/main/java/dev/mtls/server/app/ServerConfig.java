@@ -46,9 +46,10 @@ public final class ServerConfig implements SettingValues {
 
   /** A value as given: its text, where it was given, and the directory relative paths start from (null: cwd). */
   private record Value(String text, String source, Path base, boolean fromFile, String key) {
+    /** One line: a reader's problem may quote the value (a URL's, a path's) as it was. */
     ConfigException invalid(String problem) {
       return new ConfigException((fromFile ? source + ": " + key + " = '" : source + " '")
-          + SafeText.escape(text) + "': " + problem);
+          + SafeText.escape(text) + "': " + SafeText.escape(problem));
     }
   }
 
