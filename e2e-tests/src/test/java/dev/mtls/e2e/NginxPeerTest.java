@@ -14,6 +14,7 @@ import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Jdk;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import dev.mtls.testing.pki.Cast;
@@ -151,7 +152,7 @@ class NginxPeerTest {
       assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + Cast.ISSUING_DN
           + "\" was issued by \"" + Cast.ROOT_DN + "\", which is not a trust anchor here.");
       assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=elsewhere. Pass the CA that issued"
-          + " the server's certificate with --cacert.");
+          + " the server's certificate with --cacert." + Jdk.sentAlertSentence("certificate_unknown"));
     }
   }
 

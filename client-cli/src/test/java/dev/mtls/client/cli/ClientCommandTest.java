@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.peers.Jdk;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.KeyStores;
 import dev.mtls.testing.pki.Pems;
@@ -145,7 +146,7 @@ class ClientCommandTest {
         + " CA: CA certificate \"CN=Test Issuing CA,O=mtls-reference test\" was issued by \"CN=Test Root CA,O=mtls-reference test\","
         + " which is not a trust anchor here.\n"
         + "hint: We trust CN=Foreign Root CA,O=elsewhere. Pass the CA that issued the server's certificate with "
-        + "--cacert.\n");
+        + "--cacert." + Jdk.sentAlertSentence("certificate_unknown") + "\n");
   }
 
   @Test
