@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.tls.TcpRelay;
 import dev.mtls.testing.tls.TlsProbe;
@@ -75,7 +76,8 @@ class BalancedListenerTest {
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(response.body()).contains("\"subject\":\"CN=alice,OU=admins,O=Demo\"");
       });
-      assertThat(events.await(ServedRequest.class, served -> true)).hasSize(2).allSatisfy(served -> {
+      Eventually.await("both requests reported", () -> events.all(ServedRequest.class).size() == 2);
+      assertThat(events.all(ServedRequest.class)).allSatisfy(served -> {
         assertThat(served.protocol()).isEqualTo("HTTP/2");
         assertThat(served.peer()).isEqualTo("203.0.113.7:4242");
       });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.tls.TlsProbe;
 import io.undertow.server.HttpHandler;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,7 @@ import java.util.stream.IntStream;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTP/2 over TLS, chosen by ALPN: each stream is identified, authorised and reported as an HTTP/1.1 request is; a
@@ -33,6 +36,9 @@ import org.junit.jupiter.api.Test;
 class Http2Test {
   private final ServerFixture pki = new ServerFixture();
   private final Recorder<Object> events = new Recorder<>();
+
+  @TempDir
+  Path dir;
 
   private MtlsServer server(UnaryOperator<MtlsServerBuilder> configure) {
     return configure.apply(pki.serverBuilder().listener(ServerListener.forwardingTo(events))).build().start();
@@ -127,8 +133,33 @@ class Http2Test {
           assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
         });
       }
-      assertThat(events.await(ServedRequest.class, served -> served.path().equals("/together"))).hasSize(streams);
+      Eventually.await("every stream reported", () -> events.all(ServedRequest.class).stream()
+          .filter(served -> served.path().equals("/together") && served.protocol().equals("HTTP/2"))
+          .count() == streams);
       assertThat(events.all(AcceptedHandshake.class)).as("handshakes").hasSize(1);
+    }
+  }
+
+  @Test
+  void streams_of_a_connection_share_its_admission_and_are_judged_again_under_new_trust() throws Exception {
+    Path crls = pki.writeCrls(dir.resolve("crl.pem"));
+    try (MtlsServer server = server(builder -> builder.addCrlFile(crls))) {
+      HttpClient bob = pki.http2Client(pki.bob);
+      assertThat(send(bob, get(server, "/whoami")).statusCode()).isEqualTo(200);
+      pki.writeCrls(crls, pki.alice.certificate());
+      server.reload();
+
+      assertThat(send(bob, get(server, "/whoami")).statusCode()).isEqualTo(200);
+      assertThat(send(bob, get(server, "/whoami")).statusCode()).isEqualTo(200);
+
+      Eventually.await("three requests reported", () -> events.all(ServedRequest.class).size() == 3);
+      List<Caller> callers = events.all(ServedRequest.class).stream().map(ServedRequest::caller).toList();
+      assertThat(callers.get(1).verdict().generation()).as("judged again under the new trust")
+          .isNotEqualTo(callers.get(0).verdict().generation());
+      assertThat(callers.get(2).verdict()).isSameAs(callers.get(1).verdict());
+      // The identity is read from the certificate once per connection, not once per stream.
+      assertThat(callers).allSatisfy(caller -> assertThat(caller.identity()).isSameAs(callers.get(0).identity()));
+      assertThat(events.all(AcceptedHandshake.class)).hasSize(1);
     }
   }
 
