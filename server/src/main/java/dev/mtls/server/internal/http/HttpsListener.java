@@ -4,33 +4,50 @@ import dev.mtls.server.Balancers;
 import dev.mtls.server.ServerListener;
 import dev.mtls.server.internal.tls.BalancedListener;
 import io.undertow.Undertow;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
-import org.xnio.Option;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
- * The server's HTTPS listener: Undertow's own, or, behind L4 balancers, a {@link BalancedListener} opened on the
- * worker Undertow started (Undertow's builder offers the PROXY protocol but no say over who may speak it), where a
- * PROXY header must arrive within {@code proxyHeaderTimeout}.
+ * The server's HTTPS listener, put together from Undertow's parts on the worker Undertow started: TLS, then by ALPN
+ * ({@link AlpnListener}) HTTP/2 ({@link Http2Listener}) or HTTP/1.1, or HTTP/1.1 alone when HTTP/2 is off. Behind L4
+ * balancers it is a {@link BalancedListener}, where a PROXY header must arrive within {@code proxyHeaderTimeout}.
+ * Undertow's builder would open the listener itself, but its HTTP/2 listener keeps its connections from the handlers
+ * (which must be able to end one with a GOAWAY), and it offers the PROXY protocol with no say over who may speak it.
  */
 public final class HttpsListener {
   private final String host;
   private final int port;
   private final SSLContext tls;
+  private final Executor handshakes;
   private final ListenerOptions options;
-  private final HttpHandler root;
+  private final ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
+  private final Http2Listener http2;
+  private final ChannelListener<StreamConnection> protocols;
   private final Balancers balancers;
   private final Duration proxyHeaderTimeout;
   private final ServerListener listener;
   private final Clock clock;
-  private final Executor handshakes;
   private final Undertow undertow;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile AcceptingChannel<SslConnection> direct;
   private volatile BalancedListener balanced;
 
   /**
@@ -42,58 +59,70 @@ public final class HttpsListener {
     this.host = host;
     this.port = port;
     this.tls = tls;
-    this.options = options;
-    this.root = root;
+    this.handshakes = handshakes;
+    this.options = options.forOwnListener();
     this.balancers = balancers;
     this.proxyHeaderTimeout = proxyHeaderTimeout;
     this.listener = listener;
     this.clock = clock;
-    this.handshakes = handshakes;
-    Undertow.Builder builder = Undertow.builder().setSslEngineDelegatedTaskExecutor(handshakes);
-    if (balancers == null) {
-      builder.addHttpsListener(port, host, tls);
+    HttpOpenListener http1 = new HttpOpenListener(buffers, this.options.server());
+    http1.setRootHandler(root);
+    if (options.http2()) {
+      http2 = new Http2Listener(buffers, this.options.server(), root);
+      protocols = new AlpnListener(buffers, this.options.server(), http2, http1);
+    } else {
+      http2 = null;
+      protocols = http1;
     }
-    copy(options.socket(), builder::setSocketOption);
-    copy(options.server(), builder::setServerOption);
-    this.undertow = builder.setHandler(root).build();
+    // Undertow runs the I/O and worker threads; it opens no listener of its own.
+    this.undertow = Undertow.builder().build();
   }
 
   /** Binds; fails with a one-line {@link dev.mtls.server.ConfigException} when the port is taken. */
   public void start() {
     Endpoint.start(undertow, host, port, "HTTPS");
-    if (balancers != null) {
-      ListenerOptions own = options.forOwnListener();
-      try {
-        balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, handshakes,
-            own.socket(), own.server(), root, balancers, proxyHeaderTimeout, listener, clock);
-      } catch (IOException e) {
-        undertow.stop();
-        throw Endpoint.bindFailure(e, host, port, "HTTPS");
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    try {
+      if (balancers == null) {
+        UndertowXnioSsl ssl = new UndertowXnioSsl(undertow.getWorker().getXnio(),
+            OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls, handshakes);
+        direct = ssl.createSslConnectionServer(undertow.getWorker(), address,
+            ChannelListeners.<SslConnection>openListenerAdapter(protocols), options.socket());
+        direct.resumeAccepts();
+      } else {
+        balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, options.socket(), buffers,
+            protocols, balancers, proxyHeaderTimeout, listener, clock);
       }
+    } catch (IOException e) {
+      undertow.stop();
+      throw Endpoint.bindFailure(e, host, port, "HTTPS");
     }
   }
 
   /** The bound port (useful after asking for port 0). */
   public int port() {
-    return balanced != null ? balanced.port() : Endpoint.boundPort(undertow);
+    return balanced != null ? balanced.port() : direct.getLocalAddress(InetSocketAddress.class).getPort();
   }
 
-  /** Behind balancers: no new connection from now on, so they send new clients elsewhere. */
-  public void stopAccepting() {
+  /**
+   * The server drains: HTTP/2 connections end once their streams in progress are done (HTTP/1.1 ones after their
+   * next response, see {@link Drain}); behind balancers, no new connection from now on, so they send new clients
+   * elsewhere.
+   */
+  public void drain() {
     if (balanced != null) {
       balanced.close();
     }
+    if (http2 != null) {
+      http2.closeAll();
+    }
   }
 
+  /** Stops (once: the acceptor cannot be closed after the worker has stopped). */
   public void stop() {
-    undertow.stop();
-  }
-
-  /** Copies every option into a builder's setter (Undertow's builder takes them one by one). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void copy(OptionMap options, java.util.function.BiConsumer<Option, Object> setter) {
-    for (Option option : options) {
-      setter.accept(option, options.get(option));
+    if (stopped.compareAndSet(false, true)) {
+      IoUtils.safeClose(direct);
+      undertow.stop();
     }
   }
 }
