@@ -28,6 +28,8 @@ public final class Handshake {
   private volatile List<X509Certificate> serverChain = List.of();
   private volatile Verdict serverVerdict;
   private volatile Completion completion;
+  private volatile String applicationProtocol = "";
+  private volatile boolean inService;
 
   /**
    * What the session of a completed handshake says.
@@ -63,8 +65,10 @@ public final class Handshake {
     context.setAttribute(KEY, this);
   }
 
+  /** Marks {@code session} as made by this handshake, whose connection now goes into service. */
   void attachTo(SSLSession session) {
     session.putValue(KEY, this);
+    inService = true;
   }
 
   public String host() {
@@ -112,6 +116,11 @@ public final class Handshake {
     return completion != null;
   }
 
+  /** Whether the handshake put its connection in service (a resumed session our trust refused again is not). */
+  public boolean inService() {
+    return inService;
+  }
+
   /** How the handshake completed; null while it has not. */
   public Completion completion() {
     return completion;
@@ -131,5 +140,14 @@ public final class Handshake {
 
   void complete(Completion completion) {
     this.completion = completion;
+  }
+
+  /** What ALPN agreed on, e.g. {@code h2} or {@code http/1.1}; empty when nothing was (always for the classic client). */
+  public String applicationProtocol() {
+    return applicationProtocol;
+  }
+
+  void applicationProtocol(String protocol) {
+    this.applicationProtocol = protocol == null ? "" : protocol;
   }
 }
