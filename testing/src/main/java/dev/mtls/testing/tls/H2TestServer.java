@@ -35,17 +35,25 @@ import org.xnio.SslClientAuthMode;
 /**
  * A small HTTPS server for the client's HTTP/2 tests: Undertow with HTTP/2 on (ALPN {@code h2}, then
  * {@code http/1.1}) and the JDK's own TLS and PKIX, not the project's server. It requires client certificates and
- * answers {@code 200 hello <client subject> over <protocol>} (or the status in a {@code /status/NNN} path, after N ms
- * for {@code /slow/N}). A request to {@code /together/N} is answered only once N such requests are in the server at
- * the same time (within 10 s, else 504): N concurrent streams on one connection prove that a client multiplexes
- * rather than queues. It counts the
- * connections requests came on, full handshakes and requests. Needs {@code undertow-core} on the test class path.
+ * answers {@code 200 hello <client subject> over <protocol>}, or:
+ * <ul>
+ *   <li>{@code /status/NNN}: that status;
+ *   <li>{@code /slow/N}: after N ms;
+ *   <li>{@code /together/N}: only once N such requests are in the server at the same time (within 10 s, else 504):
+ *       N concurrent streams on one connection prove that a client multiplexes rather than queues;
+ *   <li>{@code /header/N}: with a response header of N bytes;
+ *   <li>{@code /truncated}: 7 bytes of a body whose Content-Length says 1000, then the handler fails.
+ * </ul>
+ * It counts the connections requests came on (and those closed since), full handshakes and requests. Needs
+ * {@code undertow-core} on the test class path.
  */
 public final class H2TestServer implements AutoCloseable {
   /** The header that names the protocol a request came over, {@code HTTP/2.0} or {@code HTTP/1.1}. */
   public static final String PROTOCOL_HEADER = "X-Protocol";
   public final AtomicInteger fullHandshakes = new AtomicInteger();
   public final AtomicInteger requests = new AtomicInteger();
+  /** Connections that carried a request and have closed since. */
+  public final AtomicInteger closedConnections = new AtomicInteger();
   /** The serial number of the certificate each connection's client presented, in order of first request. */
   public final List<BigInteger> clientSerials = new CopyOnWriteArrayList<>();
   private final Map<SocketAddress, BigInteger> connections = new ConcurrentHashMap<>();
@@ -114,6 +122,7 @@ public final class H2TestServer implements AutoCloseable {
     X509Certificate client = (X509Certificate) peer[0];
     if (connections.putIfAbsent(exchange.getConnection().getPeerAddress(), client.getSerialNumber()) == null) {
       clientSerials.add(client.getSerialNumber());
+      exchange.getConnection().addCloseListener(connection -> closedConnections.incrementAndGet());
     }
     String path = exchange.getRequestPath();
     int status = path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200;
@@ -132,6 +141,15 @@ public final class H2TestServer implements AutoCloseable {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
     exchange.getResponseHeaders().put(new HttpString(PROTOCOL_HEADER), protocol);
+    if (path.startsWith("/header/")) {
+      exchange.getResponseHeaders().put(new HttpString("X-Filler"), "x".repeat(Integer.parseInt(path.substring(8))));
+    }
+    if (path.equals("/truncated")) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, "1000");
+      exchange.getOutputStream().write("partial".getBytes(StandardCharsets.UTF_8));
+      exchange.getOutputStream().flush();
+      throw new IllegalStateException("a handler that fails after its answer began");
+    }
     exchange.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
     exchange.endExchange();
   }

@@ -54,11 +54,16 @@ public final class AsyncConnections implements AutoCloseable {
     LongSupplier generation = () -> tls.current().number();
     SharingConnectionManager sharing =
         new SharingConnectionManager(pool, strategy, tlsSettings, offerHttp2, generation, clock);
-    strategy.onOpened(sharing::opened);
+    ConnectionFailures failures = new ConnectionFailures();
+    strategy.onOpened((connection, handshake, session) -> {
+      sharing.opened(connection, handshake, session);
+      failures.opened(connection, handshake);
+    });
     DrainingReuseStrategy reuse = new DrainingReuseStrategy(generation, clock);
     this.http = HttpAsyncClients.custom()
         .setConnectionManager(sharing)
         .setH2Config(H2)
+        .setIOSessionListener(failures)
         // As for the classic client (see Connections): one identity, so no per-user connection state, no cookies,
         // no redirects.
         .disableConnectionState()

@@ -1,5 +1,6 @@
 package dev.mtls.client.internal.pool;
 
+import dev.mtls.client.internal.tls.Handshake;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
@@ -34,8 +35,10 @@ final class AsyncRetryPolicy implements HttpRequestRetryStrategy {
     if (usual.retryRequest(request, exception, execCount, context)) {
       return true;
     }
-    return execCount == 1 && (exception instanceof RequestNotExecutedException
-        || exception.getClass() == InterruptedIOException.class);
+    // As RetryPolicy: never after a handshake in this execution, where a closed connection is how a TLS 1.3
+    // server refuses our certificate.
+    return execCount == 1 && Handshake.ofRequest(context) == null
+        && (exception instanceof RequestNotExecutedException || exception.getClass() == InterruptedIOException.class);
   }
 
   @Override

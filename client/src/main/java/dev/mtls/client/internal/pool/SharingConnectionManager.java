@@ -133,11 +133,13 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
       return;
     }
     boolean last;
+    boolean retired;
     synchronized (this) {
       if (validDuration != null && validDuration.toMilliseconds() != 0) {
         shared.keepAlive = validDuration; // A request that failed gives zero: the connection is not judged by it.
       }
       last = --shared.users == 0;
+      retired = shared.retired;
       if (last) {
         Server server = servers.get(shared.route);
         if (server != null && server.shared == shared) {
@@ -146,7 +148,10 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
         }
       }
     }
-    if (last) {
+    if (last && retired) {
+      shared.endpoint.close(CloseMode.GRACEFUL); // Its last stream has ended.
+      pool.release(shared.endpoint, null, TimeValue.ZERO_MILLISECONDS);
+    } else if (last) {
       pool.release(shared.endpoint, null, shared.keepAlive);
     }
   }
@@ -199,22 +204,14 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
     pool.upgrade(((LentEndpoint) endpoint).endpoint, attachment, context);
   }
 
-  /**
-   * Retires each shared connection no longer to be lent (another generation, an expired verdict, closed), and closes
-   * the idle connections of the pool at once.
-   */
-  void retireUnlendable() {
-    List<SharedConnection> retired = new ArrayList<>();
-    synchronized (this) {
-      for (Server server : servers.values()) {
-        SharedConnection shared = server.shared;
-        if (shared != null && !shared.lendable(generation.getAsLong(), clock.instant())) {
-          server.shared = null;
-          retired.add(shared);
-        }
+  /** Retires each shared connection no longer to be lent (another generation, an expired verdict, closed). */
+  synchronized void retireUnlendable() {
+    for (Server server : servers.values()) {
+      if (server.shared != null && !server.shared.lendable(generation.getAsLong(), clock.instant())) {
+        server.shared.retired = true;
+        server.shared = null;
       }
     }
-    retired.forEach(SharedConnection::retire);
   }
 
   @Override
@@ -233,15 +230,15 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
     close(CloseMode.GRACEFUL);
   }
 
-  /** A lent part of {@code server}'s shared connection, if it has one that may be lent; retires one that may not. */
+  /** A part of {@code server}'s shared connection, if it has one that may be lent; retires one that may not. */
   private LentEndpoint lendShared(Server server) {
     SharedConnection shared = server.shared;
     if (shared == null) {
       return null;
     }
     if (!shared.lendable(generation.getAsLong(), clock.instant())) {
+      shared.retired = true;
       server.shared = null;
-      shared.retire(); // Only enqueues the GOAWAY on the connection's I/O thread.
       return null;
     }
     shared.users++;

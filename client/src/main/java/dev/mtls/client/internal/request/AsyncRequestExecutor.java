@@ -42,9 +42,11 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.ProtocolVersion;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.net.URIAuthority;
@@ -226,6 +228,11 @@ public final class AsyncRequestExecutor implements AutoCloseable {
     }
 
     private void succeed(SimpleHttpResponse response) {
+      Exception truncated = truncated(response);
+      if (truncated != null) {
+        fail(truncated);
+        return;
+      }
       if (!end()) {
         return;
       }
@@ -247,6 +254,11 @@ public final class AsyncRequestExecutor implements AutoCloseable {
     void fail(Exception failure) {
       if (!end()) {
         return;
+      }
+      Handshake opened = Handshake.ofRequest(context);
+      Throwable ended = opened == null ? null : opened.connectionFailure();
+      if (ended != null && ended != failure) {
+        failure.addSuppressed(ended); // What closed the connection it opened: a server's alert, say.
       }
       MtlsException explained = failure instanceof MtlsException given ? given
           : new MtlsException(classic.explain(failure, host, port, context), failure);
@@ -270,6 +282,27 @@ public final class AsyncRequestExecutor implements AutoCloseable {
         listeners.connected(opened);
       }
       return true;
+    }
+
+    /**
+     * A body shorter or longer than its Content-Length, which HTTP/2 makes a malformed response (RFC 9113, 8.1.1)
+     * and HttpCore 5.4 does not check: the classic client fails such an HTTP/1.1 body as a premature end.
+     */
+    private Exception truncated(SimpleHttpResponse response) {
+      Header length = response.getFirstHeader("Content-Length");
+      int status = response.getCode();
+      if (length == null || "HEAD".equalsIgnoreCase(request.getMethod()) || status < 200 || status == 204
+          || status == 304) {
+        return null;
+      }
+      long received = response.getBodyBytes() == null ? 0 : response.getBodyBytes().length;
+      try {
+        long expected = Long.parseLong(length.getValue().trim());
+        return expected == received ? null : new ConnectionClosedException("Premature end of Content-Length "
+            + "delimited message body (expected: %d; received: %d)", expected, received);
+      } catch (NumberFormatException e) {
+        return new ProtocolException("Invalid Content-Length: %s", length.getValue());
+      }
     }
 
     private URI uri() {

@@ -30,6 +30,7 @@ public final class Handshake {
   private volatile Completion completion;
   private volatile String applicationProtocol = "";
   private volatile boolean inService;
+  private volatile Throwable connectionFailure;
 
   /**
    * What the session of a completed handshake says.
@@ -119,6 +120,21 @@ public final class Handshake {
   /** Whether the handshake put its connection in service (a resumed session our trust refused again is not). */
   public boolean inService() {
     return inService;
+  }
+
+  /**
+   * What ended the connection after its handshake, as its I/O layer saw it (a TLS 1.3 server's alert refusing our
+   * certificate, say); null while nothing did. The async client's requests see only that the connection closed.
+   */
+  public Throwable connectionFailure() {
+    return connectionFailure;
+  }
+
+  /** Records {@code failure} as what ended the connection, unless something already did. */
+  public void connectionFailed(Throwable failure) {
+    if (connectionFailure == null) {
+      connectionFailure = failure;
+    }
   }
 
   /** How the handshake completed; null while it has not. */
