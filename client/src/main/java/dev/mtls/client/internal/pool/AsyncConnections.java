@@ -2,6 +2,7 @@ package dev.mtls.client.internal.pool;
 
 import dev.mtls.client.internal.tls.AsyncTlsAdapter;
 import dev.mtls.client.internal.tls.ClientTls;
+import dev.mtls.client.trace.HandshakeTracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Future;
@@ -73,7 +74,7 @@ public final class AsyncConnections implements AutoCloseable {
         .setKeepAliveStrategy(reuse)
         .setRetryStrategy(new AsyncRetryPolicy())
         .setUserAgent(settings.userAgent())
-        .setThreadFactory(new DefaultThreadFactory("mtls-client-io", true))
+        .setThreadFactory(new DefaultThreadFactory(HandshakeTracer.IO_THREADS, true))
         .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout(settings.responseTimeout())).build())
         .build();
     tls.onChange(next -> {
