@@ -11,12 +11,13 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 /**
- * The async client's retries: those of {@link RetryPolicy}, and once more, whatever the method, a request that never
- * left the client or that the server says it did not process. An HTTP/2 connection closing (a rotation of our
- * material retires it, the server sends GOAWAY) cancels the requests still queued on it ({@link InterruptedIOException}
- * itself, not a timeout) and fails the streams the server's GOAWAY excluded ({@link RequestNotExecutedException});
- * sent again, they open or share another connection. A request the client cancelled ({@link #cancelling}, when its
- * time is up) also fails with {@link InterruptedIOException}, maybe after it was sent: it is not sent again.
+ * The async client's retries: those of {@link RetryPolicy}, and once more, whatever the method, a request the server
+ * says it did not process: the streams a server's GOAWAY excluded, and requests queued on a connection that closed
+ * before they left ({@link RequestNotExecutedException}); sent again, they open or share another connection. Never
+ * after a handshake in this execution, as {@link RetryPolicy}: a closed connection is how a TLS 1.3 server refuses
+ * our certificate. A plain {@link InterruptedIOException} is not retried: HttpClient 5.6 also raises it for an
+ * exchange that had already completed (its future done before the cancellation was attached), and sending such a
+ * request again would send it twice.
  */
 final class AsyncRetryPolicy implements HttpRequestRetryStrategy {
   private static final String CANCELLED = "dev.mtls.client.cancelled";
@@ -35,10 +36,7 @@ final class AsyncRetryPolicy implements HttpRequestRetryStrategy {
     if (usual.retryRequest(request, exception, execCount, context)) {
       return true;
     }
-    // As RetryPolicy: never after a handshake in this execution, where a closed connection is how a TLS 1.3
-    // server refuses our certificate.
-    return execCount == 1 && Handshake.ofRequest(context) == null
-        && (exception instanceof RequestNotExecutedException || exception.getClass() == InterruptedIOException.class);
+    return execCount == 1 && Handshake.ofRequest(context) == null && exception instanceof RequestNotExecutedException;
   }
 
   @Override

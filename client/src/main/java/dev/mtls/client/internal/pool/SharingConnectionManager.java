@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,17 +99,23 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
     BasicFuture<AsyncConnectionEndpoint> lent = new BasicFuture<>(callback);
     LentEndpoint shared = null;
     boolean opener = false;
+    boolean waiting = false;
+    List<SharedConnection> idle = new ArrayList<>(0);
     synchronized (this) {
       if (share && !http1.containsKey(route)) {
         Server server = servers.computeIfAbsent(route, key -> new Server());
-        shared = lendShared(server);
-        if (shared == null && server.opening) {
+        shared = lendShared(server, idle);
+        waiting = shared == null && server.opening;
+        if (waiting) {
           server.waiting.add(new Waiting(id, state, requestTimeout, lent));
-          return lent;
         }
-        opener = shared == null;
+        opener = shared == null && !waiting;
         server.opening |= opener;
       }
+    }
+    idle.forEach(this::giveBack);
+    if (waiting) {
+      return lent;
     }
     if (shared != null) {
       give(lent, shared);
@@ -132,27 +139,12 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
       }
       return;
     }
-    boolean last;
-    boolean retired;
+    boolean done;
     synchronized (this) {
-      if (validDuration != null && validDuration.toMilliseconds() != 0) {
-        shared.keepAlive = validDuration; // A request that failed gives zero: the connection is not judged by it.
-      }
-      last = --shared.users == 0;
-      retired = shared.retired;
-      if (last) {
-        Server server = servers.get(shared.route);
-        if (server != null && server.shared == shared) {
-          server.shared = null;
-          forgetIfIdle(shared.route, server);
-        }
-      }
+      done = --shared.users == 0 && shared.retired;
     }
-    if (last && retired) {
-      shared.endpoint.close(CloseMode.GRACEFUL); // Its last stream has ended.
-      pool.release(shared.endpoint, null, TimeValue.ZERO_MILLISECONDS);
-    } else if (last) {
-      pool.release(shared.endpoint, null, shared.keepAlive);
+    if (done) {
+      giveBack(shared);
     }
   }
 
@@ -205,13 +197,20 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
   }
 
   /** Retires each shared connection no longer to be lent (another generation, an expired verdict, closed). */
-  synchronized void retireUnlendable() {
-    for (Server server : servers.values()) {
-      if (server.shared != null && !server.shared.lendable(generation.getAsLong(), clock.instant())) {
-        server.shared.retired = true;
-        server.shared = null;
+  void retireUnlendable() {
+    List<SharedConnection> idle = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Server> it = servers.values().iterator(); it.hasNext(); ) {
+        Server server = it.next();
+        if (server.shared != null && !server.shared.lendable(generation.getAsLong(), clock.instant())) {
+          retire(server, idle);
+          if (!server.opening && server.waiting.isEmpty()) {
+            it.remove();
+          }
+        }
       }
     }
+    idle.forEach(this::giveBack);
   }
 
   @Override
@@ -230,19 +229,37 @@ final class SharingConnectionManager implements AsyncClientConnectionManager {
     close(CloseMode.GRACEFUL);
   }
 
-  /** A part of {@code server}'s shared connection, if it has one that may be lent; retires one that may not. */
-  private LentEndpoint lendShared(Server server) {
+  /**
+   * A part of {@code server}'s shared connection, if it has one that may be lent; retires one that may not (into
+   * {@code idle} when no request holds it: to give back to the pool).
+   */
+  private LentEndpoint lendShared(Server server, List<SharedConnection> idle) {
     SharedConnection shared = server.shared;
     if (shared == null) {
       return null;
     }
     if (!shared.lendable(generation.getAsLong(), clock.instant())) {
-      shared.retired = true;
-      server.shared = null;
+      retire(server, idle);
       return null;
     }
     shared.users++;
     return new LentEndpoint(shared);
+  }
+
+  /** Lends {@code server}'s shared connection no more; one no request holds goes into {@code idle}. */
+  private void retire(Server server, List<SharedConnection> idle) {
+    SharedConnection shared = server.shared;
+    shared.retired = true;
+    server.shared = null;
+    if (shared.users == 0) {
+      idle.add(shared);
+    }
+  }
+
+  /** Closes a retired connection whose last stream has ended, and gives its place in the pool back. */
+  private void giveBack(SharedConnection retired) {
+    retired.endpoint.close(CloseMode.GRACEFUL);
+    pool.release(retired.endpoint, null, TimeValue.ZERO_MILLISECONDS);
   }
 
   private void leaseFromPool(String id, HttpRoute route, Object state, Timeout timeout,
