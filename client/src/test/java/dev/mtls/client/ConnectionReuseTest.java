@@ -55,12 +55,26 @@ class ConnectionReuseTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.tls().newConnection()).isEqualTo(i == 0);
         assertThat(response.tls().protocol()).isEqualTo(protocol);
+        // Read to its Content-Length, not to the end of the stream: the connection goes back to the pool.
+        assertThat(response.bodyText()).isEqualTo("hello " + PKI.alice.certificate().getSubjectX500Principal().getName());
       }
       assertThat(client.handshakes()).isEqualTo(1);
     }
     assertThat(server.connections.get()).isEqualTo(1);
     assertThat(server.handshakes.get()).isEqualTo(1);
     assertThat(server.fullHandshakes.get()).isEqualTo(1);
+  }
+
+  @Test
+  void a_body_cut_short_of_its_content_length_fails_instead_of_arriving_truncated() throws Exception {
+    server = TlsTestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3"));
+    try (MtlsClient client = client()) {
+      assertThatThrownBy(() -> client.get(server.url("/truncated"))).isInstanceOf(MtlsException.class);
+      // The broken connection is not pooled: the next request makes a new one and is answered whole.
+      MtlsResponse next = client.get(server.url("/orders"));
+      assertThat(next.tls().newConnection()).isTrue();
+      assertThat(next.bodyText()).startsWith("hello ");
+    }
   }
 
   @ParameterizedTest

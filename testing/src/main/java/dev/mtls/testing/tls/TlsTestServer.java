@@ -44,7 +44,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * A small JSSE HTTPS/1.1 server for the client's tests: the JDK's own TLS and PKIX, not the project's server. It
  * requires client certificates, keeps connections alive, answers {@code 200 hello <client subject>} (or the status
- * in a {@code /status/NNN} path), and counts requests, accepted connections, completed handshakes and full
+ * in a {@code /status/NNN} path; on {@code /truncated} it announces more body than it sends and closes), and counts requests, accepted connections, completed handshakes and full
  * handshakes (those in which it checked a client certificate, which a session resumption does not: counting the
  * server's own certificate choice would not do, because a JDK 25 server resuming from a stateless ticket chooses
  * it again).
@@ -140,12 +140,16 @@ public final class TlsTestServer implements AutoCloseable {
         String answer = "hello " + peer.getName() + (body.length > 0 ? " got " + body.length + " bytes" : "");
         byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
         // One write, one TLS record: head and body in two small writes meet Nagle and delayed ACK (40 ms each).
+        boolean truncated = path.equals("/truncated");
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         response.write(("HTTP/1.1 " + status + " Test\r\nContent-Type: text/plain\r\nContent-Length: "
-            + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            + (truncated ? bytes.length + 100 : bytes.length) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         response.write(bytes);
         out.write(response.toByteArray());
         out.flush();
+        if (truncated) {
+          return;
+        }
       }
     } catch (IOException | RuntimeException e) {
       failures.add(String.valueOf(e.getMessage()));

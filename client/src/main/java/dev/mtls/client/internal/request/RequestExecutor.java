@@ -13,12 +13,12 @@ import dev.mtls.client.internal.events.Listeners;
 import dev.mtls.client.internal.tls.Generation;
 import dev.mtls.client.internal.tls.Handshake;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -105,13 +105,31 @@ public final class RequestExecutor {
   }
 
   private static MtlsResponse read(ClassicHttpResponse response, HttpClientContext context) throws IOException {
-    List<Map.Entry<String, String>> headers = new ArrayList<>();
-    for (Header header : response.getHeaders()) {
-      headers.add(Map.entry(header.getName(), header.getValue()));
+    Header[] received = response.getHeaders();
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, String>[] headers = new Map.Entry[received.length];
+    for (int i = 0; i < received.length; i++) {
+      headers[i] = Map.entry(received[i].getName(), received[i].getValue());
     }
-    HttpEntity entity = response.getEntity();
-    byte[] body = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
-    return new MtlsResponse(response.getCode(), headers, body, tlsInfo(context));
+    return new MtlsResponse(response.getCode(), List.of(headers), body(response.getEntity()), tlsInfo(context));
+  }
+
+  /**
+   * The whole body. With a Content-Length it is read straight into an array of that size; EntityUtils would copy it
+   * through a 4 KiB scratch buffer and a growing one. Closing the stream hands the connection back to the pool.
+   */
+  private static byte[] body(HttpEntity entity) throws IOException {
+    if (entity == null) {
+      return new byte[0];
+    }
+    long length = entity.getContentLength();
+    if (length < 0 || length > Integer.MAX_VALUE) {
+      byte[] body = EntityUtils.toByteArray(entity);
+      return body == null ? new byte[0] : body;
+    }
+    try (InputStream in = entity.getContent()) {
+      return in == null ? new byte[0] : in.readNBytes((int) length);
+    }
   }
 
   /** The TLS side of a response: from this request's handshake, or from the one that made a reused connection. */
