@@ -31,6 +31,11 @@ final class ClientLog implements ClientListener {
     }
   }
 
+  /** Whether {@link #completed} writes anything. */
+  boolean logsCompleted() {
+    return LOG.isDebugEnabled();
+  }
+
   @Override
   public void completed(CompletedRequest request) {
     LOG.debug("{} {} -> {} in {} ms", request.method(), request.uri(), request.status(),

@@ -74,9 +74,11 @@ public final class RequestExecutor {
       int port = authority.getPort() < 0 ? 443 : authority.getPort();
       throw failed(request, new MtlsException(explain(e, authority.getHostName(), port, context), e), start);
     }
-    CompletedRequest completed = new CompletedRequest(request.getMethod(), uri(request), response.status(),
-        Duration.between(start, clock.instant()), response.tls().newConnection());
-    listeners.tell(listener -> listener.completed(completed));
+    if (listeners.wantCompleted()) {
+      CompletedRequest completed = new CompletedRequest(request.getMethod(), uri(request), response.status(),
+          Duration.between(start, clock.instant()), response.tls().newConnection());
+      listeners.tell(listener -> listener.completed(completed));
+    }
     return response;
   }
 
