@@ -245,9 +245,11 @@ public final class AsyncRequestExecutor implements AutoCloseable {
       HttpVersion version = used != null && used.getMajor() >= 2 ? HttpVersion.HTTP_2 : HttpVersion.HTTP_1_1;
       MtlsResponse answer = new MtlsResponse(response.getCode(), headers, body, RequestExecutor.tlsInfo(context),
           version);
-      CompletedRequest completed = new CompletedRequest(request.getMethod(), uri(), answer.status(),
-          Duration.between(start, clock.instant()), answer.tls().newConnection(), version);
-      listeners.tell(listener -> listener.completed(completed));
+      if (listeners.wantCompleted()) {
+        CompletedRequest completed = new CompletedRequest(request.getMethod(), uri(), answer.status(),
+            Duration.between(start, clock.instant()), answer.tls().newConnection(), version);
+        listeners.tell(listener -> listener.completed(completed));
+      }
       result.complete(answer);
     }
 
