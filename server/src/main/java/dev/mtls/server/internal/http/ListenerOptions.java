@@ -22,7 +22,7 @@ public record ListenerOptions(OptionMap server, OptionMap socket) {
       SSLParameters parameters) {
     // Idle connections get no request to close them after, so the idle timeout also bounds their lifetime.
     OptionMap server = OptionMap.builder()
-        .set(UndertowOptions.ENABLE_HTTP2, false)
+        .set(UndertowOptions.ENABLE_HTTP2, true)
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(min(limits.idleTimeout(), maxConnectionLifetime)))
         .set(UndertowOptions.IDLE_TIMEOUT, millis(limits.idleTimeout()))
         .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(limits.requestHeaderTimeout()))
