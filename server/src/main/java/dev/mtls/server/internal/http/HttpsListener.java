@@ -4,6 +4,7 @@ import dev.mtls.server.Balancers;
 import dev.mtls.server.ServerListener;
 import dev.mtls.server.internal.tls.BalancedListener;
 import io.undertow.Undertow;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,13 +12,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
-import org.xnio.Option;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
- * The server's HTTPS listener: Undertow's own, or, behind L4 balancers, a {@link BalancedListener} opened on the
- * worker Undertow started (Undertow's builder offers the PROXY protocol but no say over who may speak it), where a
- * PROXY header must arrive within {@code proxyHeaderTimeout}.
+ * The server's HTTPS listener, on the worker Undertow started: TLS, then the {@link Protocols} ALPN chose; behind L4
+ * balancers, a {@link BalancedListener} (Undertow's builder offers the PROXY protocol but no say over who may speak
+ * it). A PROXY header must arrive within {@code handshakeTimeout}, and a TLS handshake complete within it.
  */
 public final class HttpsListener {
   private final String host;
@@ -26,11 +33,12 @@ public final class HttpsListener {
   private final ListenerOptions options;
   private final HttpHandler root;
   private final Balancers balancers;
-  private final Duration proxyHeaderTimeout;
+  private final Duration handshakeTimeout;
   private final ServerListener listener;
   private final Clock clock;
   private final Executor handshakes;
   private final Undertow undertow;
+  private volatile AcceptingChannel<SslConnection> direct;
   private volatile BalancedListener balanced;
 
   /**
@@ -38,44 +46,46 @@ public final class HttpsListener {
    *                   fetches), so that none runs on an I/O thread
    */
   public HttpsListener(String host, int port, SSLContext tls, Executor handshakes, ListenerOptions options,
-      HttpHandler root, Balancers balancers, Duration proxyHeaderTimeout, ServerListener listener, Clock clock) {
+      HttpHandler root, Balancers balancers, Duration handshakeTimeout, ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
     this.options = options;
     this.root = root;
     this.balancers = balancers;
-    this.proxyHeaderTimeout = proxyHeaderTimeout;
+    this.handshakeTimeout = handshakeTimeout;
     this.listener = listener;
     this.clock = clock;
     this.handshakes = handshakes;
-    Undertow.Builder builder = Undertow.builder().setSslEngineDelegatedTaskExecutor(handshakes);
-    if (balancers == null) {
-      builder.addHttpsListener(port, host, tls);
-    }
-    copy(options.socket(), builder::setSocketOption);
-    copy(options.server(), builder::setServerOption);
-    this.undertow = builder.setHandler(root).build();
+    // Undertow runs the worker (I/O and worker threads); the listener is put together here (Protocols).
+    this.undertow = Undertow.builder().build();
   }
 
   /** Binds; fails with a one-line {@link dev.mtls.server.ConfigException} when the port is taken. */
   public void start() {
     Endpoint.start(undertow, host, port, "HTTPS");
-    if (balancers != null) {
-      ListenerOptions own = options.forOwnListener();
-      try {
-        balanced = BalancedListener.open(undertow.getWorker(), new InetSocketAddress(host, port), tls, handshakes,
-            own.socket(), own.server(), root, balancers, proxyHeaderTimeout, listener, clock);
-      } catch (IOException e) {
-        undertow.stop();
-        throw Endpoint.bindFailure(e, host, port, "HTTPS");
+    ListenerOptions own = options.forOwnListener();
+    ChannelListener<StreamConnection> protocols = Protocols.of(own.server(), handshakeTimeout, root, listener, clock);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    try {
+      if (balancers == null) {
+        direct = new UndertowXnioSsl(undertow.getWorker().getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS,
+            true), tls, handshakes).createSslConnectionServer(undertow.getWorker(), address,
+            ChannelListeners.<SslConnection>openListenerAdapter(protocols), own.socket());
+        direct.resumeAccepts();
+      } else {
+        balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, own.socket(), protocols,
+            balancers, handshakeTimeout, listener, clock);
       }
+    } catch (IOException e) {
+      undertow.stop();
+      throw Endpoint.bindFailure(e, host, port, "HTTPS");
     }
   }
 
   /** The bound port (useful after asking for port 0). */
   public int port() {
-    return balanced != null ? balanced.port() : Endpoint.boundPort(undertow);
+    return balanced != null ? balanced.port() : direct.getLocalAddress(InetSocketAddress.class).getPort();
   }
 
   /** Behind balancers: no new connection from now on, so they send new clients elsewhere. */
@@ -86,14 +96,7 @@ public final class HttpsListener {
   }
 
   public void stop() {
+    IoUtils.safeClose(direct);
     undertow.stop();
-  }
-
-  /** Copies every option into a builder's setter (Undertow's builder takes them one by one). */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void copy(OptionMap options, java.util.function.BiConsumer<Option, Object> setter) {
-    for (Option option : options) {
-      setter.accept(option, options.get(option));
-    }
   }
 }

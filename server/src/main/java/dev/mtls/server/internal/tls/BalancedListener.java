@@ -10,8 +10,6 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
-import io.undertow.server.HttpHandler;
-import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.util.PooledAdaptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,7 +38,7 @@ import org.xnio.conduits.PushBackStreamSourceConduit;
  *
  * <p>Undertow's builder offers the PROXY protocol but no say over who may speak it, and its own reader takes
  * {@code 999.1.1.1} for {@code 231.1.1.1}; so this listener is put together from Undertow's parts on the server's
- * worker (the same HTTP listener, TLS and options) around a header reader of our own.
+ * worker (the same TLS, protocols and options) around a header reader of our own.
  */
 public final class BalancedListener implements AutoCloseable {
   private final AcceptingChannel<StreamConnection> channel;
@@ -50,15 +48,14 @@ public final class BalancedListener implements AutoCloseable {
   }
 
   /**
-   * Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout}, and
-   * {@code handshakes} runs the TLS engines' delegated tasks (never an I/O thread).
+   * Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout},
+   * {@code handshakes} runs the TLS engines' delegated tasks (never an I/O thread), and {@code protocols} serves
+   * the connection once it is TLS.
    */
   public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl,
-      Executor handshakes, OptionMap socketOptions, OptionMap serverOptions, HttpHandler root, Balancers balancers,
+      Executor handshakes, OptionMap socketOptions, ChannelListener<StreamConnection> protocols, Balancers balancers,
       Duration headerTimeout, ServerListener listener, Clock clock) throws IOException {
     ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
-    HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
-    http.setRootHandler(root);
     UndertowXnioSsl tls = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
         ssl, handshakes);
     ProxyHeaderReader.Outcome outcome = new ProxyHeaderReader.Outcome() {
@@ -72,7 +69,7 @@ public final class BalancedListener implements AutoCloseable {
           pushBack.pushBack(new PooledAdaptor(rest));
           client.getSourceChannel().setConduit(pushBack);
         }
-        http.handleEvent(tls.wrapExistingConnection(client, socketOptions, false), null);
+        protocols.handleEvent(tls.wrapExistingConnection(client, socketOptions, false));
       }
 
       @Override
