@@ -25,6 +25,8 @@ public record Http2Abuse(String peer, Reason reason, int errorCode, String sente
      * server answering what the client sent: rapid reset (CVE-2023-44487). Counted by Undertow.
      */
     RAPID_RESET("rapid reset"),
+    /** A frame larger than the server announced ({@code http2-max-frame-size}). */
+    FRAME_TOO_LARGE("frame too large"),
     /** A header block in more than 8 CONTINUATION frames (CVE-2024-27316), the limit nghttp2 set. */
     CONTINUATION_FLOOD("CONTINUATION flood"),
     /** More PING frames within {@code http2-flood-window} than {@code http2-max-control-frames}. */
@@ -34,7 +36,7 @@ public record Http2Abuse(String peer, Reason reason, int errorCode, String sente
     /**
      * Any other connection error Undertow found in what the client sent, named by the GOAWAY's error code: a header
      * list larger than the limit once decoded (an HPACK bomb), an HPACK table size above the one announced, invalid
-     * HPACK, a frame larger than {@code http2-max-frame-size}, a flow control violation.
+     * HPACK, a flow control violation.
      */
     PROTOCOL_ERROR("protocol error");
 

@@ -12,6 +12,8 @@ import java.util.function.LongSupplier;
  * ({@link FrameScanner}); decides nothing from what a frame carries. Its memory is bounded by the stream limit.
  *
  * <ul>
+ *   <li>Frame size: Undertow refuses a frame above the size it announced, but may close the connection before
+ *       its GOAWAY is written, unseen.
  *   <li>Streams open at once: a stream is open from the client's HEADERS until the server ends it (END_STREAM) or
  *       either side resets it. Undertow announces SETTINGS_MAX_CONCURRENT_STREAMS and counts, but lets a client
  *       open any number of streams.
@@ -49,6 +51,7 @@ final class FrameBudget {
   record Refusal(Reason reason, int errorCode, String sentence) {}
 
   private final int maxStreams;
+  private final int maxFrameSize;
   private final int maxResets;
   private final Duration window;
   private final Window pings;
@@ -60,8 +63,10 @@ final class FrameBudget {
   private int continuations = -1;
   private boolean ended;
 
-  FrameBudget(int maxStreams, int maxResets, int maxControlFrames, Duration window, LongSupplier nanoTime) {
+  FrameBudget(int maxStreams, int maxFrameSize, int maxResets, int maxControlFrames, Duration window,
+      LongSupplier nanoTime) {
     this.maxStreams = maxStreams;
+    this.maxFrameSize = maxFrameSize;
     this.maxResets = maxResets;
     this.window = window;
     this.pings = new Window("PING", maxControlFrames, window);
@@ -70,9 +75,13 @@ final class FrameBudget {
   }
 
   /** A frame from the client: null, or why the connection must end now. */
-  synchronized Refusal fromClient(int type, int flags, int streamId) {
+  synchronized Refusal fromClient(int type, int flags, int streamId, int length) {
     if (ended) {
       return null;
+    }
+    if (length > maxFrameSize) {
+      return end(Reason.FRAME_TOO_LARGE, FRAME_SIZE_ERROR, "sent a frame of " + length + " bytes, above the "
+          + maxFrameSize + " the server announced");
     }
     switch (type) {
       case HEADERS -> {

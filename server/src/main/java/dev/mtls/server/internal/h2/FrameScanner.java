@@ -15,7 +15,7 @@ final class FrameScanner {
 
   /** Told each frame once its header (and a GOAWAY's error code) has passed; may refuse it. */
   interface Frames {
-    void frame(int type, int flags, int streamId, int errorCode) throws IOException;
+    void frame(int type, int flags, int streamId, int length, int errorCode) throws IOException;
   }
 
   private final Frames frames;
@@ -60,6 +60,6 @@ final class FrameScanner {
     skip = length - (want - 9);
     have = 0;
     want = 9;
-    frames.frame(type, header[4] & 0xff, ByteBuffer.wrap(header, 5, 4).getInt() & 0x7fffffff, errorCode);
+    frames.frame(type, header[4] & 0xff, ByteBuffer.wrap(header, 5, 4).getInt() & 0x7fffffff, length, errorCode);
   }
 }

@@ -62,6 +62,7 @@ public final class Http2Guard implements DelegateOpenListener {
   private static FrameBudget budget(OptionMap options) {
     int streams = options.get(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, -1);
     return new FrameBudget(streams > 0 ? streams : Integer.MAX_VALUE,
+        options.get(UndertowOptions.HTTP2_SETTINGS_MAX_FRAME_SIZE, 16 * 1024),
         options.get(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, UndertowOptions.DEFAULT_MAX_RST_FRAMES_PER_WINDOW),
         options.get(Http2Options.MAX_CONTROL_FRAMES, Integer.MAX_VALUE),
         Duration.ofMillis(options.get(UndertowOptions.RST_FRAMES_TIME_WINDOW,
@@ -80,9 +81,9 @@ public final class Http2Guard implements DelegateOpenListener {
     Guarded(StreamConnection connection, FrameBudget budget) {
       this.peer = peer(connection);
       this.budget = budget;
-      this.fromClient = new FrameScanner(FrameScanner.CLIENT_PREFACE_LENGTH, (type, flags, stream, code) ->
-          refuse(budget.fromClient(type, flags, stream)));
-      this.fromServer = new FrameScanner(0, (type, flags, stream, code) -> {
+      this.fromClient = new FrameScanner(FrameScanner.CLIENT_PREFACE_LENGTH, (type, flags, stream, length, code) ->
+          refuse(budget.fromClient(type, flags, stream, length)));
+      this.fromServer = new FrameScanner(0, (type, flags, stream, length, code) -> {
         FrameBudget.Refusal undertows = budget.fromServer(type, flags, stream, code);
         if (undertows != null) {
           report(undertows);

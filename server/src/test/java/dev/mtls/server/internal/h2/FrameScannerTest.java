@@ -27,7 +27,7 @@ class FrameScannerTest {
     for (int piece : new int[] {1, 7, 9, 4096, bytes.length}) {
       frames.clear();
       FrameScanner scanner = new FrameScanner(FrameScanner.CLIENT_PREFACE_LENGTH,
-          (type, flags, id, code) -> frames.add(type + "/" + flags + "/" + id + "/" + code));
+          (type, flags, id, length, code) -> frames.add(type + "/" + flags + "/" + id + "/" + length + "/" + code));
       for (int at = 0; at < bytes.length; at += piece) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, at, Math.min(piece, bytes.length - at));
         int position = buffer.position();
@@ -35,8 +35,8 @@ class FrameScannerTest {
         assertThat(buffer.position()).isEqualTo(position);
       }
 
-      assertThat(frames).as("in pieces of %d", piece).containsExactly("4/0/0/0", "1/5/1/0", "0/1/1/0", "7/0/0/11",
-          "6/0/0/0");
+      assertThat(frames).as("in pieces of %d", piece).containsExactly("4/0/0/6/0", "1/5/1/40/0", "0/1/1/70000/0",
+          "7/0/0/12/11", "6/0/0/8/0");
     }
   }
 
