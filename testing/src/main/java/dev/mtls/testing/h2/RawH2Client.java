@@ -45,6 +45,7 @@ public final class RawH2Client implements AutoCloseable {
   /** Error codes (section 7). */
   public static final int NO_ERROR = 0x0;
   public static final int PROTOCOL_ERROR = 0x1;
+  public static final int FRAME_SIZE_ERROR = 0x6;
   public static final int CANCEL = 0x8;
   public static final int ENHANCE_YOUR_CALM = 0xb;
 
@@ -54,6 +55,7 @@ public final class RawH2Client implements AutoCloseable {
   public record GoAway(int lastStreamId, int errorCode) {}
 
   private final SSLSocket socket;
+  private final String local;
   private final OutputStream out;
   private final AtomicIntegerArray received = new AtomicIntegerArray(16);
   private final AtomicInteger ended = new AtomicInteger();
@@ -62,6 +64,7 @@ public final class RawH2Client implements AutoCloseable {
 
   private RawH2Client(SSLSocket socket) throws IOException {
     this.socket = socket;
+    this.local = socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     this.out = socket.getOutputStream();
   }
 
@@ -131,6 +134,11 @@ public final class RawH2Client implements AutoCloseable {
 
   public void windowUpdate(int streamId, int increment) throws IOException {
     frame(WINDOW_UPDATE, 0, streamId, ByteBuffer.allocate(4).putInt(increment).array());
+  }
+
+  /** This end of the connection, {@code host:port}: the peer the server's events name. */
+  public String local() {
+    return local;
   }
 
   /** How many frames of {@code type} the server has sent so far. */
