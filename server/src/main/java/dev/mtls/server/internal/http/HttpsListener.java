@@ -38,7 +38,8 @@ public final class HttpsListener {
   private final Clock clock;
   private final Executor handshakes;
   private final Undertow undertow;
-  private volatile AcceptingChannel<SslConnection> direct;
+  private AcceptingChannel<SslConnection> direct;
+  private volatile int directPort;
   private volatile BalancedListener balanced;
 
   /**
@@ -62,7 +63,7 @@ public final class HttpsListener {
   }
 
   /** Binds; fails with a one-line {@link dev.mtls.server.ConfigException} when the port is taken. */
-  public void start() {
+  public synchronized void start() {
     Endpoint.start(undertow, host, port, "HTTPS");
     ListenerOptions own = options.forOwnListener();
     ChannelListener<StreamConnection> protocols = Protocols.of(own.server(), handshakeTimeout, root, listener, clock);
@@ -73,6 +74,7 @@ public final class HttpsListener {
             true), tls, handshakes).createSslConnectionServer(undertow.getWorker(), address,
             ChannelListeners.<SslConnection>openListenerAdapter(protocols), own.socket());
         direct.resumeAccepts();
+        directPort = direct.getLocalAddress(InetSocketAddress.class).getPort();
       } else {
         balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, own.socket(), protocols,
             balancers, handshakeTimeout, listener, clock);
@@ -85,7 +87,7 @@ public final class HttpsListener {
 
   /** The bound port (useful after asking for port 0). */
   public int port() {
-    return balanced != null ? balanced.port() : direct.getLocalAddress(InetSocketAddress.class).getPort();
+    return balanced != null ? balanced.port() : directPort;
   }
 
   /** Behind balancers: no new connection from now on, so they send new clients elsewhere. */
@@ -95,8 +97,12 @@ public final class HttpsListener {
     }
   }
 
-  public void stop() {
-    IoUtils.safeClose(direct);
+  /** Stops; again is a no-op (closing the listener again would wait for the worker stopped the first time). */
+  public synchronized void stop() {
+    if (direct != null) {
+      IoUtils.safeClose(direct);
+      direct = null;
+    }
     undertow.stop();
   }
 }
