@@ -18,13 +18,14 @@ import java.util.function.LongSupplier;
  *       either side resets it. Undertow announces SETTINGS_MAX_CONCURRENT_STREAMS and counts, but lets a client
  *       open any number of streams.
  *   <li>CONTINUATION frames per header block: at most 8, as nghttp2 allows (CVE-2024-27316). Undertow bounds a
- *       block's bytes, not its frames: empty CONTINUATION frames would never end it.
+ *       block's bytes, not its frames: empty CONTINUATION frames went on until its parser lost track of the
+ *       frames (after 300 to 8000 of them).
  *   <li>PING and SETTINGS frames per window, each kind on its own: the server answers every one. Undertow answers
  *       them all.
  * </ul>
  *
  * Undertow's own refusals are read from the GOAWAY it sends: ENHANCE_YOUR_CALM is its reset limit (rapid reset,
- * CVE-2023-44487), the others a protocol error it found (an HPACK bomb, a frame too large...).
+ * CVE-2023-44487), the others a protocol error it found (an HPACK bomb, an HPACK table above the announced size).
  */
 final class FrameBudget {
   static final int DATA = 0x0;
