@@ -7,6 +7,8 @@ module dev.mtls.client {
   requires transitive dev.mtls.pki.material;
   requires transitive org.apache.httpcomponents.client5.httpclient5;
   requires transitive org.apache.httpcomponents.core5.httpcore5;
+  // HTTP/2 (ALPN policy, limits) for the async client; internal only.
+  requires org.apache.httpcomponents.core5.httpcore5.h2;
   requires java.logging;
   requires org.slf4j;
 

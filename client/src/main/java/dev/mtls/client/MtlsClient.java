@@ -4,7 +4,9 @@ import dev.mtls.client.internal.diagnosis.Preflight;
 import dev.mtls.client.internal.events.Listeners;
 import dev.mtls.client.internal.pool.Connections;
 import dev.mtls.client.internal.pool.PoolSettings;
+import dev.mtls.client.internal.request.AsyncRequestExecutor;
 import dev.mtls.client.internal.request.RequestExecutor;
+import dev.mtls.client.internal.request.SimpleRequests;
 import dev.mtls.client.internal.tls.ClientTls;
 import dev.mtls.client.internal.tls.MaterialSources;
 import dev.mtls.pki.material.Identity;
@@ -23,12 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpRequest;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Connections are pooled without HttpClient's per-user connection state: by default HttpClient tags a
- * TLS connection with our certificate's principal and then never hands it to a request that has no such
- * tag, so every request would make a new handshake. With one identity per client the tag carries nothing.
+ * <p>It speaks HTTP/1.1 by default, through HttpClient's classic client: what costs least per request for callers
+ * that send one at a time. {@link Builder#httpVersion} HTTP/2 offers h2 by ALPN (HTTP/1.1 when the server picks
+ * it), and {@link #executeAsync} sends without waiting; then requests in flight to a server share one connection.
  */
 public final class MtlsClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MtlsClient.class);
@@ -59,16 +59,21 @@ public final class MtlsClient implements AutoCloseable {
   private final Connections connections;
   private final Preflight preflight;
   private final RequestExecutor requests;
+  private final AsyncRequestExecutor async;
+  private final boolean http2;
 
   private MtlsClient(Builder builder, MaterialSources sources) {
     List<String> protocols = List.of(TlsPolicy.protocols(builder.protocols));
     Listeners told = new Listeners(builder.listeners);
     this.tls = new ClientTls(sources, protocols, builder.clock, told::connected, told::materialChanged);
-    this.connections = new Connections(tls, new PoolSettings(builder.connectTimeout, builder.handshakeTimeout,
-        builder.responseTimeout, builder.maxConnections, builder.userAgent), builder.clock);
+    PoolSettings pool = new PoolSettings(builder.connectTimeout, builder.handshakeTimeout, builder.responseTimeout,
+        builder.maxConnections, builder.userAgent);
+    this.connections = new Connections(tls, pool, builder.clock);
     this.preflight = new Preflight(tls::current, builder.clock, builder.expiryWarning, builder.enforcePreflight,
         builder.askOwnStatus);
     this.requests = new RequestExecutor(connections.http(), tls::current, preflight, protocols, told, builder.clock);
+    this.http2 = builder.httpVersion == HttpVersion.HTTP_2;
+    this.async = new AsyncRequestExecutor(tls, pool, http2, requests, preflight, told, builder.clock);
     tls.start(builder.reloadInterval);
     PreflightCheck.Report report = preflight.report();
     if (report != null) {
@@ -94,12 +99,7 @@ public final class MtlsClient implements AutoCloseable {
 
   /** Sends {@code method} to {@code uri} with an optional body ({@code null} for none). */
   public MtlsResponse send(String method, URI uri, byte[] body, String contentType) throws MtlsException {
-    BasicClassicHttpRequest request = new BasicClassicHttpRequest(method, uri);
-    if (body != null) {
-      request.setEntity(new ByteArrayEntity(body,
-          contentType == null ? ContentType.APPLICATION_OCTET_STREAM : ContentType.parse(contentType)));
-    }
-    return execute(request);
+    return execute(SimpleRequests.of(method, uri, body, contentType));
   }
 
   /**
@@ -107,7 +107,23 @@ public final class MtlsClient implements AutoCloseable {
    * failure becomes an {@link MtlsException} carrying a {@link Diagnosis}.
    */
   public MtlsResponse execute(ClassicHttpRequest request) throws MtlsException {
-    return requests.execute(request);
+    return http2 ? AsyncRequestExecutor.await(async.execute(request)) : requests.execute(request);
+  }
+
+  /** Like {@link #send}, without waiting for the response (see {@link #executeAsync}). */
+  public CompletableFuture<MtlsResponse> sendAsync(String method, URI uri, byte[] body, String contentType) {
+    return executeAsync(SimpleRequests.of(method, uri, body, contentType));
+  }
+
+  /**
+   * Sends {@code request} without waiting: the future completes with the whole response, or fails with an
+   * {@link MtlsException}. Through HttpClient's async client, with a pool of its own made at the first call: over
+   * HTTP/2 ({@link Builder#httpVersion}) requests in flight to one server share one connection; over HTTP/1.1 each
+   * has its own (at most {@link Builder#maxConnections}). Futures complete, and listeners are told, on the client's
+   * own threads; each request is bounded by the connect, handshake and response timeouts together.
+   */
+  public CompletableFuture<MtlsResponse> executeAsync(ClassicHttpRequest request) {
+    return async.execute(request);
   }
 
   /**
@@ -161,6 +177,7 @@ public final class MtlsClient implements AutoCloseable {
   public void close() {
     tls.close();
     connections.close();
+    async.close();
     preflight.close();
   }
 
@@ -179,6 +196,7 @@ public final class MtlsClient implements AutoCloseable {
     boolean askOwnStatus = true;
     Clock clock = Clock.systemUTC();
     String userAgent = "mtls-client";
+    HttpVersion httpVersion = HttpVersion.HTTP_1_1;
 
     private Builder() {}
 
@@ -358,6 +376,16 @@ public final class MtlsClient implements AutoCloseable {
     /** The clock for trust decisions: the server's certificate and our own. If unset, the system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * The HTTP version to speak, as {@link HttpVersion} describes each. If unset, HTTP/1.1. With HTTP/2, blocking
+     * calls go through the async client too (requests from many threads share a connection); {@link
+     * MtlsClient#httpClient()} stays HTTP/1.1.
+     */
+    public Builder httpVersion(HttpVersion version) {
+      this.httpVersion = Objects.requireNonNull(version, "version == null");
       return this;
     }
 

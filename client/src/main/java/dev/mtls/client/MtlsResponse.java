@@ -11,11 +11,18 @@ import java.util.Map;
  * @param headers response headers in arrival order, as name/value pairs
  * @param body    the body bytes (empty when there was none)
  * @param tls     how the connection was secured
+ * @param version the HTTP version the response came over
  */
-public record MtlsResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, TlsInfo tls) {
+public record MtlsResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, TlsInfo tls,
+    HttpVersion version) {
 
   public MtlsResponse {
     headers = List.copyOf(headers);
+  }
+
+  /** A response that came over HTTP/1.1, as every response of the classic client does. */
+  public MtlsResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, TlsInfo tls) {
+    this(status, headers, body, tls, HttpVersion.HTTP_1_1);
   }
 
   /** The body decoded as UTF-8. */

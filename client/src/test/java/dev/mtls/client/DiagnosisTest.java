@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.Jdk;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.Issued;
 import dev.mtls.testing.tls.TlsTestServer;
@@ -119,7 +120,8 @@ class DiagnosisTest {
         + " CA: CA certificate \"CN=Foreign Issuing CA,O=elsewhere\" was issued by \"CN=Foreign Root CA,O=elsewhere\","
         + " which is not a trust anchor here.");
     assertThat(diagnosis.hint()).isEqualTo("We trust CN=Test Root CA,O=mtls-reference test. "
-        + "Pass the CA that issued the server's certificate with --cacert.");
+        + "Pass the CA that issued the server's certificate with --cacert."
+        + Jdk.sentAlertSentence("certificate_unknown"));
     assertThat(server.connections.get()).isEqualTo(1);
   }
 

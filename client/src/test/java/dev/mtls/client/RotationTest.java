@@ -52,7 +52,7 @@ class RotationTest {
     server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.alice, chain, key);
+    PKI.alice.installPem(chain, key);
     Issued renewed = PKI.issuing.client("CN=alice,OU=orders");
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
@@ -63,7 +63,7 @@ class RotationTest {
           threads.submit(() -> requestUntilStopped(client, running, ok)));
       awaitAtLeast(ok, 50);
 
-      install(renewed, chain, key);
+      renewed.installPem(chain, key);
       List<MaterialEvent> reload = client.reload();
       int atRotation = ok.get();
       awaitAtLeast(ok, atRotation + 100);
@@ -98,10 +98,10 @@ class RotationTest {
     server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.alice, chain, key);
+    PKI.alice.installPem(chain, key);
     try (MtlsClient client = client().identityPem(chain, key, null).build()) {
       client.get(server.url("/orders"));
-      install(PKI.bob, chain, key);
+      PKI.bob.installPem(chain, key);
       client.reload();
 
       MtlsResponse response = client.get(server.url("/orders"));
@@ -118,7 +118,7 @@ class RotationTest {
     server = TlsTestServer.start(PKI.server, PKI.anchors(), TlsPolicy.PROTOCOLS);
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.alice, chain, key);
+    PKI.alice.installPem(chain, key);
     try (MtlsClient client = client().identityPem(chain, key, null).build()) {
       Files.writeString(chain, Pems.of(PKI.bob.chain()));
 
@@ -137,9 +137,9 @@ class RotationTest {
   void an_expired_replacement_is_refused() throws Exception {
     Path chain = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    install(PKI.alice, chain, key);
+    PKI.alice.installPem(chain, key);
     try (MtlsClient client = client().identityPem(chain, key, null).build()) {
-      install(PKI.expired, chain, key);
+      PKI.expired.installPem(chain, key);
 
       assertThat(client.reload()).singleElement().satisfies(event -> assertThat(event.applied()).isFalse());
       assertThat(client.certificate()).contains(PKI.alice.certificate());
@@ -238,12 +238,6 @@ class RotationTest {
 
   private static void awaitAtLeast(AtomicInteger counter, int target) {
     Eventually.within(Duration.ofSeconds(20)).until(target + " successful requests", () -> counter.get() >= target);
-  }
-
-  /** Writes {@code issued}'s chain and key the way cert-manager does: each file replaced atomically. */
-  private static void install(Issued issued, Path chain, Path key) throws Exception {
-    replace(key, Pems.of(issued.privateKey()));
-    replace(chain, Pems.of(issued.chain()));
   }
 
   private static void replace(Path file, String content) throws Exception {

@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PROXY v1), run from the repository's examples ({@code deploy/passthrough/}): eight clients see no failure
  * while one instance is stopped (SIGTERM) and started again, their requests reach every instance, the server sees
  * the client's own address through the balancer, and a client revoked at the CA is refused by every instance within
- * the revocation max age, learnt from the CA's publication server (no file copied to any instance).
+ * the revocation max age, learnt from the CA's publication server (no file copied to any instance), and HTTP/2
+ * negotiated by ALPN passes through them.
  */
 @Tag("long")
 @Isolated // Long and timed: nothing else runs beside it.
@@ -211,6 +212,13 @@ class BalancedInstancesScenarioTest {
           "--interface", "127.0.0.2", "--cacert", ca.rootPem().toString(), "--cert", ca.chain("alice").toString(),
           "--key", ca.key("alice").toString(), balancer.url("/whoami").toString()), Duration.ofSeconds(30));
       assertThat(curl.stdout()).contains("\"peer\":\"127.0.0.2:");
+
+      // The balancer passes TLS through untouched, ALPN included: h2 end to end.
+      ExternalProcess.Result h2 = ExternalProcess.run(List.of(Peer.CURL.path(), "-s", "--http2",
+          "--write-out", "\n%{http_version}", "--cacert", ca.rootPem().toString(), "--cert",
+          ca.chain("alice").toString(), "--key", ca.key("alice").toString(), balancer.url("/whoami").toString()),
+          Duration.ofSeconds(30));
+      assertThat(h2.stdout()).as(h2.describe()).contains("\"subject\":\"CN=alice").endsWith("\n2");
     }
   }
 

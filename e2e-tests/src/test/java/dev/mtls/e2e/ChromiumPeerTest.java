@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real browser as a client of our server: headless Chromium with alice's PKCS#12 imported into an NSS database
- * (the certificate store Chromium uses on Linux), opening the server's HTML page. The screenshot stays in
+ * (the certificate store Chromium uses on Linux), opening the server's HTML page over HTTP/2. The screenshot stays in
  * {@code e2e-tests/target/chromium-whoami.png}.
  *
  * <p>Without a policy, Chromium asks the user to pick a certificate and headless Chromium waits forever. The
@@ -105,6 +105,8 @@ class ChromiumPeerTest {
         .contains("<tr><th>Serial</th><td>" + pki.get("alice").x509().getSerialNumber().toString(16) + "</td></tr>")
         .contains("<tr><th>Roles</th><td>admin</td></tr>");
     assertThat(server.rejections()).isEmpty();
+    // Chromium asks for h2 by ALPN, and the server's default is to agree.
+    assertThat(server.awaitRequest("GET", "/", "CN=alice").protocol()).isEqualTo("HTTP/2");
 
     Path screenshot = Artifacts.basedir().resolve("target/chromium-whoami.png");
     Files.createDirectories(screenshot.getParent());

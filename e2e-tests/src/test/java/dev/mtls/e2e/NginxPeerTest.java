@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.mtls.client.Diagnosis;
+import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
@@ -14,12 +15,14 @@ import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.ExternalProcess;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.FreePort;
+import dev.mtls.testing.peers.Jdk;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.CastFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * nginx with {@code ssl_verify_client on} as the server for our client library and CLI: the reference mTLS server
  * most teams already run. nginx completes the handshake even when it does not like the client's certificate and
- * answers HTTP 400 with its own reason, so these refusals reach our client as responses, not TLS failures.
+ * answers HTTP 400 with its own reason, so these refusals reach our client as responses, not TLS failures. It
+ * listens with {@code http2} on, as most do: a client that offers h2 by ALPN speaks HTTP/2, the others HTTP/1.1.
  */
 @RequiresPeer(Peer.NGINX)
 class NginxPeerTest {
@@ -151,7 +156,7 @@ class NginxPeerTest {
       assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + Cast.ISSUING_DN
           + "\" was issued by \"" + Cast.ROOT_DN + "\", which is not a trust anchor here.");
       assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=elsewhere. Pass the CA that issued"
-          + " the server's certificate with --cacert.");
+          + " the server's certificate with --cacert." + Jdk.sentAlertSentence("certificate_unknown"));
     }
   }
 
@@ -179,6 +184,71 @@ class NginxPeerTest {
     assertThat(result.stdout()).isEqualTo("refused: NONE\n");
     assertThat(result.stderr()).contains("error: the server answered HTTP 400",
         "hint: the server asked for a client certificate and none was sent; give --cert/--key or --p12");
+  }
+
+  @Test
+  void our_client_over_http2_sends_concurrent_requests_as_streams_on_one_connection() throws Exception {
+    try (MtlsClient client = client().identity(Clients.identity(pki.get("alice"))).httpVersion(HttpVersion.HTTP_2)
+        .build()) {
+      List<CompletableFuture<MtlsResponse>> responses = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        responses.add(client.sendAsync("GET", URI.create(url()), null, null));
+      }
+      for (CompletableFuture<MtlsResponse> response : responses) {
+        assertThat(response.get().status()).isEqualTo(200);
+        assertThat(response.get().version()).isEqualTo(HttpVersion.HTTP_2);
+        assertThat(response.get().bodyText()).isEqualTo("CN=alice,OU=admins," + Cast.ORG + "\n");
+      }
+      assertThat(client.handshakes()).isEqualTo(1);
+      // A blocking call over HTTP/2 says what the handshake saw, as over HTTP/1.1.
+      MtlsResponse response = client.get(url());
+      assertThat(response.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(response.tls().certificateSent()).isTrue();
+      assertThat(response.tls().serverChain().get(0)).isEqualTo(pki.server().x509());
+    }
+  }
+
+  @Test
+  void our_client_over_http2_without_identity_gets_nginx_400_no_required_certificate() throws MtlsException {
+    try (MtlsClient client = client().httpVersion(HttpVersion.HTTP_2).build()) {
+      MtlsResponse response = client.get(url());
+
+      assertThat(response.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.bodyText()).isEqualTo("refused: NONE\n");
+      assertThat(response.tls().certificateRequested()).isTrue();
+      assertThat(response.tls().certificateSent()).isFalse();
+    }
+  }
+
+  @Test
+  void our_client_over_http2_that_trusts_another_ca_is_told_as_over_http1() {
+    Diagnosis http1 = untrusted(HttpVersion.HTTP_1_1);
+    Diagnosis http2 = untrusted(HttpVersion.HTTP_2);
+
+    assertThat(http2.kind()).isEqualTo(Diagnosis.Kind.SERVER_NOT_TRUSTED);
+    assertThat(http2).usingRecursiveComparison().ignoringFields("technical").isEqualTo(http1);
+  }
+
+  @Test
+  void client_cli_jar_load_run_over_http2_uses_one_connection() {
+    CastFiles.Credential alice = pki.get("alice");
+
+    List<String> command = new ArrayList<>(Artifacts.runOnce(Artifacts.clientJar()));
+    command.addAll(List.of("--http2", "--cert", alice.chain().toString(), "--key", alice.key().toString(),
+        "--cacert", pki.rootPem().toString(), "--repeat", "40", "--concurrency", "8", url()));
+    Result result = ExternalProcess.run(command, Duration.ofSeconds(60));
+
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+    assertThat(result.stdout()).contains("handshakes: 1 (full: 1, resumed: 0)\n", "statuses: {200=40}\n",
+        "protocol: HTTP/2\n");
+  }
+
+  private Diagnosis untrusted(HttpVersion version) {
+    try (MtlsClient client = MtlsClient.builder().identity(Clients.identity(pki.get("alice")))
+        .trust(TrustAnchors.loadPem(pki.foreignRootPem())).httpVersion(version).build()) {
+      return catchThrowableOfType(() -> client.get(url()), MtlsException.class).getDiagnosis();
+    }
   }
 
   private static MtlsClient.Builder client() {
@@ -209,7 +279,7 @@ class NginxPeerTest {
           uwsgi_temp_path %1$s/uwsgi;
           scgi_temp_path %1$s/scgi;
           server {
-            listen 127.0.0.1:%2$d ssl;
+            listen 127.0.0.1:%2$d ssl http2;
             server_name localhost;
             ssl_protocols TLSv1.2 TLSv1.3;
             ssl_certificate %3$s;

@@ -93,7 +93,8 @@ class ServerProcessScenarioTest {
 
     assertThat(result.exitCode()).as(result.describe()).isEqualTo(0);
     assertThat(result.stdout()).isEqualTo("{\"applied\":[],\"refused\":[]}\n");
-    server.awaitMetric("mtls_requests_total{method=\"POST\",route=\"POST /api/admin/reload\",status=\"200\"}", 1);
+    server.awaitMetric("mtls_requests_total{method=\"POST\",protocol=\"HTTP/1.1\",route=\"POST /api/admin/reload\","
+        + "status=\"200\"}", 1);
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
+import dev.mtls.testing.peers.Jdk;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.CastFiles;
 import java.nio.file.Path;
@@ -82,7 +83,8 @@ class ServerVerificationScenarioTest {
     assertThat(diagnosis.sentence()).isEqualTo("We do not trust the server's certificate: not issued by a trusted CA: CA certificate \"" + Cast.ISSUING_DN
           + "\" was issued by \"" + Cast.ROOT_DN + "\", which is not a trust anchor here.");
     assertThat(diagnosis.hint()).isEqualTo("We trust CN=Foreign Root CA,O=elsewhere. "
-        + "Pass the CA that issued the server's certificate with --cacert.");
+        + "Pass the CA that issued the server's certificate with --cacert."
+        + Jdk.sentAlertSentence("certificate_unknown"));
     assertThat(server.rejections()).as("the client gave up on the server: not a refusal").isEmpty();
     assertThat(server.requests()).isEmpty();
   }

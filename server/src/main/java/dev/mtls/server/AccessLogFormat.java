@@ -4,7 +4,7 @@ package dev.mtls.server;
 public enum AccessLogFormat {
   /**
    * One line on logger {@value ServerLoggers#ACCESS}, e.g.
-   * {@code GET /api/reports 200 3ms subject="CN=bob,OU=readers,O=Demo" serial=5f2e roles=[reader] peer=127.0.0.1:53122}.
+   * {@code GET /api/reports 200 3ms protocol=HTTP/2 subject="CN=bob,OU=readers,O=Demo" serial=5f2e roles=[reader] peer=127.0.0.1:53122}.
    */
   TEXT(ServerLoggers.ACCESS),
   /** One event on logger {@value ServerLoggers#ACCESS_JSON}, the same fields as key-value pairs. */

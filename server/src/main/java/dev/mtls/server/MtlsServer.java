@@ -97,8 +97,8 @@ public final class MtlsServer implements AutoCloseable {
         new ServerMaterial.Rules<>(builder.routeRules, builder.routeRulesFile), builder.clock, listeners);
     this.crlDeadlines = new CrlDeadlines(trust, builder.clock, listeners);
 
-    this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.staplingTimeout,
-        builder.maxConnectionLifetime, builder.limits, listeners);
+    this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.http2,
+        builder.staplingTimeout, builder.maxConnectionLifetime, builder.limits, listeners);
     Gauge.builder("mtls.open.connections", tls, ServerSslContext::openConnections)
         .description("TLS connections open now").register(metrics.registry());
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
@@ -106,8 +106,8 @@ public final class MtlsServer implements AutoCloseable {
         builder.trustedProxies, builder.forwardedIntermediates, material::routes));
     this.handshakes = HandshakeThreads.forConnections(builder.limits.maxConnections());
     this.https = new HttpsListener(builder.host, builder.port, tls, handshakes, ListenerOptions.of(builder.limits,
-        builder.maxConnectionLifetime, builder.clientAuth, tls.parameters()), chain, builder.balancers,
-        builder.limits.handshakeTimeout(), listeners, builder.clock);
+        builder.maxConnectionLifetime, builder.clientAuth, tls.parameters(), builder.http2), chain,
+        builder.balancers, builder.limits.handshakeTimeout(), listeners, builder.clock);
     StatusDocument status = new StatusDocument(metrics, identity::current, trust, builder.clock, builder.clientAuth,
         List.of(TlsPolicy.protocols(builder.protocols)));
     this.management = builder.managementPort < 0 ? null : new ManagementListener(builder.managementHost,
@@ -218,8 +218,8 @@ public final class MtlsServer implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
-    https.stopAccepting();
     drain.start();
+    https.drain();
     material.close();
     crlDeadlines.close();
     try {

@@ -46,6 +46,7 @@ public final class MtlsServerBuilder {
   int managementPort = ServerSettings.MANAGEMENT_PORT.defaultValue();
   ClientAuthMode clientAuth = ServerSettings.CLIENT_AUTH.defaultValue();
   List<String> protocols = ServerSettings.PROTOCOLS.defaultValue();
+  boolean http2 = ServerSettings.HTTP2.defaultValue();
   Duration maxConnectionLifetime = ServerSettings.MAX_CONNECTION_LIFETIME.defaultValue();
   Limits limits = Limits.DEFAULTS;
   AccessLogFormat accessLogFormat = ServerSettings.ACCESS_LOG_FORMAT.defaultValue();
@@ -270,6 +271,15 @@ public final class MtlsServerBuilder {
   /** See {@link ServerSettings#PROTOCOLS}. */
   public MtlsServerBuilder protocols(List<String> protocols) {
     this.protocols = ServerSettings.PROTOCOLS.check(List.copyOf(protocols));
+    return this;
+  }
+
+  /**
+   * Whether clients may speak HTTP/2, chosen by ALPN over TLS ({@link ServerSettings#HTTP2}); each stream is judged,
+   * routed and reported like an HTTP/1.1 request. If unset: on.
+   */
+  public MtlsServerBuilder http2(boolean enabled) {
+    this.http2 = ServerSettings.HTTP2.check(enabled);
     return this;
   }
 

@@ -39,6 +39,8 @@ public final class ServerSettings {
   public static final Setting<List<String>> PROTOCOLS = Setting.of("protocols",
       list(text("PROTOCOL")).where(protocols -> !protocols.isEmpty() && TlsPolicy.PROTOCOLS.containsAll(protocols),
           "expected TLSv1.3, TLSv1.2 or both"), TlsPolicy.PROTOCOLS, "TLS protocols, within TLSv1.3 and TLSv1.2");
+  public static final Setting<Boolean> HTTP2 = Setting.of("http2", onOff(), true, "on: HTTP/2 for clients that"
+      + " choose it by ALPN (h2, else http/1.1); off: HTTP/1.1 only. Never over cleartext (no h2c)");
 
   public static final Setting<MissingCrlPolicy> MISSING_CRL = Setting.of("missing-crl",
       choice(MissingCrlPolicy.class), MissingCrlPolicy.REFUSE, "with revocation checked, refuse or accept (and say so"
@@ -113,9 +115,9 @@ public final class ServerSettings {
   /** Every setting above, in the order the reference lists them. */
   public static final List<Setting<?>> ALL = List.of(HOST, PORT, MANAGEMENT_HOST, MANAGEMENT_PORT, MISSING_CRL,
       OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_KEYS, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
-      CLIENT_AUTH, PROTOCOLS, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT, REQUEST_HEADER_TIMEOUT,
-      IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_BODY,
-      HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FRAME_SIZE, HTTP2_INITIAL_WINDOW_SIZE, HTTP2_MAX_RESETS,
+      CLIENT_AUTH, PROTOCOLS, HTTP2, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT,
+      REQUEST_HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS,
+      MAX_REQUEST_BODY, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FRAME_SIZE, HTTP2_INITIAL_WINDOW_SIZE, HTTP2_MAX_RESETS,
       HTTP2_MAX_CONTROL_FRAMES, HTTP2_FLOOD_WINDOW, ACCESS_LOG_FORMAT);
 
   private ServerSettings() {}

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
+import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
+import dev.mtls.testing.tls.TcpRelay;
 import dev.mtls.testing.tls.TlsProbe;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +59,29 @@ class BalancedListenerTest {
 
       assertThat(response.status()).isEqualTo(200);
       assertThat(events.all(ServedRequest.class)).extracting(ServedRequest::peer).containsExactly("203.0.113.7:4242");
+    }
+  }
+
+  @Test
+  void serves_http2_to_the_client_a_balancers_proxy_header_names() throws Exception {
+    try (MtlsServer server = server("127.0.0.1");
+        TcpRelay balancer = TcpRelay.to(server.port(), proxyV2("203.0.113.7", 4242, server.port()))) {
+      HttpClient alice = pki.http2Client(pki.alice);
+      URI whoami = URI.create("https://localhost:" + balancer.port() + "/whoami");
+
+      HttpResponse<String> first = alice.send(HttpRequest.newBuilder(whoami).build(), BodyHandlers.ofString());
+      HttpResponse<String> second = alice.send(HttpRequest.newBuilder(whoami).build(), BodyHandlers.ofString());
+
+      assertThat(List.of(first, second)).allSatisfy(response -> {
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.body()).contains("\"subject\":\"CN=alice,OU=admins,O=Demo\"");
+      });
+      Eventually.await("both requests reported", () -> events.all(ServedRequest.class).size() == 2);
+      assertThat(events.all(ServedRequest.class)).allSatisfy(served -> {
+        assertThat(served.protocol()).isEqualTo("HTTP/2");
+        assertThat(served.peer()).isEqualTo("203.0.113.7:4242");
+      });
+      assertThat(events.all(AcceptedHandshake.class)).as("one connection through the balancer").hasSize(1);
     }
   }
 

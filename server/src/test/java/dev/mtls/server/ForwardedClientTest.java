@@ -13,6 +13,9 @@ import dev.mtls.testing.pki.TestPki;
 import dev.mtls.testing.tls.TlsProbe;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -103,6 +106,27 @@ class ForwardedClientTest {
       assertThat(reports.body()).contains("\"requestedBy\":\"CN=alice,OU=admins,O=Demo\"");
       assertThat(whoami.body()).contains("\"subject\":\"CN=alice,OU=admins,O=Demo\"", "\"roles\":[\"admin\"]",
           "\"forwardedBy\":\"CN=edge-proxy,O=Demo\"");
+    }
+  }
+
+  @Test
+  void forwards_over_http2_as_over_http1_and_refuses_a_client_that_is_not_a_proxy() throws Exception {
+    try (MtlsServer server = server()) {
+      HttpClient edge = pki.http2Client(proxy);
+      HttpRequest.Builder whoami = HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/whoami"))
+          .header("Client-Cert", sf(pki.alice.certificate()))
+          .header("Client-Cert-Chain", sf(pki.issuing.certificate()));
+
+      HttpResponse<String> forwarded = edge.send(whoami.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> forged = pki.http2Client(pki.bob).send(whoami.build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(forwarded.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(forwarded.body()).contains("\"subject\":\"CN=alice,OU=admins,O=Demo\"",
+          "\"forwardedBy\":\"CN=edge-proxy,O=Demo\"");
+      assertThat(forged.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(forged.statusCode()).isEqualTo(400);
+      assertThat(events.awaitOnly(Rejection.class).verdict().reason()).isEqualTo(Reason.NOT_A_TRUSTED_PROXY);
     }
   }
 

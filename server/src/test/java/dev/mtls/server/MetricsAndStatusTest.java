@@ -44,12 +44,12 @@ class MetricsAndStatusTest {
           .isEqualTo(1.0);
       assertThat(value(after, "mtls_handshakes_total{outcome=\"accepted\",reason=\"TRUSTED\",resumed=\"false\"}"))
           .isGreaterThanOrEqualTo(3.0);
-      assertThat(value(after, "mtls_requests_total{method=\"GET\",route=\"GET /whoami\",status=\"200\"}"))
-          .isEqualTo(1.0);
-      assertThat(value(after, "mtls_requests_total{method=\"POST\",route=\"POST /api/admin/reload\","
-          + "status=\"403\"}")).isEqualTo(1.0);
-      assertThat(value(after, "mtls_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}"))
-          .isEqualTo(1.0);
+      assertThat(value(after, "mtls_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",route=\"GET /whoami\","
+          + "status=\"200\"}")).isEqualTo(1.0);
+      assertThat(value(after, "mtls_requests_total{method=\"POST\",protocol=\"HTTP/1.1\","
+          + "route=\"POST /api/admin/reload\",status=\"403\"}")).isEqualTo(1.0);
+      assertThat(value(after, "mtls_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",route=\"unmatched\","
+          + "status=\"404\"}")).isEqualTo(1.0);
       assertThat(value(after, "mtls_trust_anchor_expiry_seconds{anchor=\"CN=Test Root CA,O=mtls-reference test\"}"))
           .isGreaterThan(365.0 * 86400);
       assertThat(value(after, "mtls_crl_next_update_seconds{issuer=\"CN=Test Issuing CA,O=mtls-reference test\","
@@ -91,10 +91,10 @@ class MetricsAndStatusTest {
       String after = scrape(server, "/metrics");
       assertThat(after.lines().count()).as("lines of /metrics after 3,000 invented methods").isBetween(before,
           before + 4);
-      assertThat(value(after, "mtls_requests_total{method=\"OTHER\",route=\"unmatched\",status=\"405\"}"))
-          .isEqualTo(3000.0);
-      assertThat(value(after, "mtls_requests_total{method=\"GET\",route=\"GET /whoami\",status=\"200\"}"))
-          .isEqualTo(1.0);
+      assertThat(value(after, "mtls_requests_total{method=\"OTHER\",protocol=\"HTTP/1.1\",route=\"unmatched\","
+          + "status=\"405\"}")).isEqualTo(3000.0);
+      assertThat(value(after, "mtls_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",route=\"GET /whoami\","
+          + "status=\"200\"}")).isEqualTo(1.0);
     }
   }
 

@@ -164,11 +164,11 @@ public final class ClientCommand implements Callable<Integer> {
         }
       }
       if (load.isLoadRun()) {
-        return load.run(client, () -> request(method, url, body), out, err);
+        return load.run(client, () -> request(method, url, body), tls.http2, out, err);
       }
       MtlsResponse response;
       try {
-        response = output.send(client, request(method, url, body), err);
+        response = output.send(client, request(method, url, body), tls.http2, err);
       } catch (MtlsException e) {
         return report(e.getDiagnosis(), err);
       }

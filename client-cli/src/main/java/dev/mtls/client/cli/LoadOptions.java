@@ -1,8 +1,12 @@
 package dev.mtls.client.cli;
 
+import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import picocli.CommandLine;
@@ -18,8 +22,8 @@ final class LoadOptions {
       + "so the figures are those of a warmed-up JVM. Default: 0.")
   int warmup;
 
-  @Option(names = "--concurrency", paramLabel = "C", description = "With --repeat: C threads (and at most C "
-      + "connections). Default: 1.")
+  @Option(names = "--concurrency", paramLabel = "C", description = "With --repeat: C requests at a time: C threads "
+      + "with a connection each, or with --http2 C streams on one connection. Default: 1.")
   int concurrency = 1;
 
   /** Refuses counts that make no sense, and a load run together with {@code --trace} ({@code tracing}). */
@@ -43,24 +47,36 @@ final class LoadOptions {
     return repeat > 1;
   }
 
+  /** The HTTP versions the responses came over: {@code HTTP/2}, or each with its count when they differ. */
+  private static String protocols(Map<HttpVersion, Integer> versions) {
+    List<String> used = new ArrayList<>();
+    versions.forEach((version, count) -> used.add((version == HttpVersion.HTTP_2 ? "HTTP/2" : "HTTP/1.1")
+        + (versions.size() > 1 ? " x" + count : "")));
+    return used.isEmpty() ? "none (no response)" : String.join(", ", used);
+  }
+
   /** Connections the client may open: one per thread. */
   int connections() {
     return Math.max(1, concurrency);
   }
 
-  /** Runs the warm-up and the counted requests; prints the figures and returns the exit code. */
-  int run(MtlsClient client, Supplier<ClassicHttpRequest> request, PrintWriter out, PrintWriter err)
+  /**
+   * Runs the warm-up and the counted requests, {@code async}ly (the --http2 way: requests in flight through the
+   * async client) or on threads; prints the figures and returns the exit code.
+   */
+  int run(MtlsClient client, Supplier<ClassicHttpRequest> request, boolean async, PrintWriter out, PrintWriter err)
       throws Exception {
     if (warmup > 0) {
-      new LoadRun(client, request, warmup, concurrency).run();
+      new LoadRun(client, request, warmup, concurrency, async).run();
     }
-    LoadRun.Result result = new LoadRun(client, request, repeat, concurrency).run();
+    LoadRun.Result result = new LoadRun(client, request, repeat, concurrency, async).run();
     out.printf(Locale.ROOT, "%d requests, concurrency %d, in %.3f s: %.1f requests/s%n", repeat, concurrency,
         result.seconds(), repeat / result.seconds());
     out.printf(Locale.ROOT, "handshakes: %d (full: %d, resumed: %d)%n", client.handshakes(),
         client.fullHandshakes(), client.handshakes() - client.fullHandshakes());
     out.println("statuses: " + result.statuses() + (result.failures().isEmpty() ? ""
         : ", failures: " + result.failures().size()));
+    out.println("protocol: " + protocols(result.versions()));
     out.flush();
     if (!result.failures().isEmpty()) {
       return ClientCommand.report(result.failures().get(0), err);

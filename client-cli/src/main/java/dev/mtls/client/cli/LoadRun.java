@@ -1,53 +1,76 @@
 package dev.mtls.client.cli;
 
 import dev.mtls.client.Diagnosis;
+import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
+import dev.mtls.client.MtlsResponse;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 
-/** {@code --repeat N --concurrency C}: N requests over C threads sharing one client, counted by status. */
+/**
+ * {@code --repeat N --concurrency C}: N requests, C at a time, sharing one client, counted by status and HTTP
+ * version. Over HTTP/1.1, C threads each send one request at a time (and hold a connection each); with
+ * {@code --http2}, one thread keeps C requests in flight through the async client, as streams on one connection.
+ */
 final class LoadRun {
-  /** What the run saw: seconds taken, responses by status, and the failures' diagnoses. */
-  record Result(double seconds, Map<Integer, Integer> statuses, List<Diagnosis> failures) {}
+  /** What the run saw: seconds taken, responses by status and by HTTP version, and the failures' diagnoses. */
+  record Result(double seconds, Map<Integer, Integer> statuses, Map<HttpVersion, Integer> versions,
+      List<Diagnosis> failures) {}
 
   private final MtlsClient client;
   private final Supplier<ClassicHttpRequest> request;
   private final int requests;
   private final int concurrency;
+  private final boolean async;
+  private final Map<Integer, Integer> statuses = new TreeMap<>();
+  private final Map<HttpVersion, Integer> versions = new EnumMap<>(HttpVersion.class);
+  private final List<Diagnosis> failures = Collections.synchronizedList(new ArrayList<>());
 
-  LoadRun(MtlsClient client, Supplier<ClassicHttpRequest> request, int requests, int concurrency) {
+  LoadRun(MtlsClient client, Supplier<ClassicHttpRequest> request, int requests, int concurrency, boolean async) {
     this.client = client;
     this.request = request;
     this.requests = requests;
     this.concurrency = concurrency;
+    this.async = async;
   }
 
   Result run() throws Exception {
-    AtomicInteger next = new AtomicInteger();
-    Map<Integer, Integer> statuses = new TreeMap<>();
-    List<Diagnosis> failures = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService threads = Executors.newFixedThreadPool(concurrency);
     long start = System.nanoTime();
+    if (async) {
+      runInFlight();
+    } else {
+      runOnThreads();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    synchronized (this) {
+      return new Result(seconds, new TreeMap<>(statuses), new EnumMap<>(versions), List.copyOf(failures));
+    }
+  }
+
+  private void runOnThreads() throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(concurrency);
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < concurrency; t++) {
         workers.add(threads.submit(() -> {
           while (next.getAndIncrement() < requests) {
             try {
-              int status = client.execute(request.get()).status();
-              synchronized (statuses) {
-                statuses.merge(status, 1, Integer::sum);
-              }
+              answered(client.execute(request.get()));
             } catch (MtlsException e) {
               failures.add(e.getDiagnosis());
             }
@@ -61,6 +84,31 @@ final class LoadRun {
     } finally {
       threads.shutdownNow();
     }
-    return new Result((System.nanoTime() - start) / 1e9, statuses, List.copyOf(failures));
+  }
+
+  /** Each request ends within the client's timeouts, so the run does too. */
+  private void runInFlight() throws InterruptedException {
+    Semaphore slots = new Semaphore(concurrency);
+    CountDownLatch ended = new CountDownLatch(requests);
+    for (int i = 0; i < requests; i++) {
+      slots.acquire();
+      client.executeAsync(request.get()).whenComplete((response, failure) -> {
+        if (response != null) {
+          answered(response);
+        } else {
+          Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+          failures.add(cause instanceof MtlsException e ? e.getDiagnosis()
+              : new Diagnosis(Diagnosis.Kind.OTHER, "The request failed.", "See the cause.", String.valueOf(cause)));
+        }
+        slots.release();
+        ended.countDown();
+      });
+    }
+    ended.await();
+  }
+
+  private synchronized void answered(MtlsResponse response) {
+    statuses.merge(response.status(), 1, Integer::sum);
+    versions.merge(response.version(), 1, Integer::sum);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mtls.client.cli;
 
+import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.client.TlsInfo;
@@ -32,13 +33,18 @@ final class OutputOptions {
           + "(with the certificates' subjects), as text and as a Mermaid sequence diagram.")
   boolean trace;
 
-  /** Sends {@code request}; with --trace, prints the handshake it made, whether or not it failed. */
-  MtlsResponse send(MtlsClient client, ClassicHttpRequest request, PrintWriter err) throws IOException {
+  /**
+   * Sends {@code request}; with --trace, prints the handshake it made, whether or not it failed. Over HTTP/2
+   * ({@code async}) the handshake runs on the client's I/O threads.
+   */
+  MtlsResponse send(MtlsClient client, ClassicHttpRequest request, boolean async, PrintWriter err)
+      throws IOException {
     if (!trace) {
       return client.execute(request);
     }
     HandshakeTracer.enable();
-    HandshakeTracer.Captured<MtlsResponse> captured = HandshakeTracer.capture(() -> client.execute(request));
+    HandshakeTracer.Captured<MtlsResponse> captured = async ? HandshakeTracer.captureAsync(() -> client.execute(request))
+        : HandshakeTracer.capture(() -> client.execute(request));
     HandshakeTrace handshake = captured.trace();
     err.println("* TLS handshake, as this connection performed it:");
     err.print(handshake.toText().indent(2));
@@ -62,6 +68,7 @@ final class OutputOptions {
       return;
     }
     printTls(response.tls(), ours == null ? null : ours.certificate(), err);
+    err.println("* " + (response.version() == HttpVersion.HTTP_2 ? "HTTP/2" : "HTTP/1.1"));
     err.println("< HTTP " + response.status());
     for (Map.Entry<String, String> header : response.headers()) {
       // The server chose these bytes: escaped, they cannot move the cursor or forge a line.

@@ -1,5 +1,6 @@
 package dev.mtls.client.cli;
 
+import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.pki.material.SafeText;
 import java.time.Duration;
@@ -7,10 +8,14 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** How we connect: the TLS version, the timeouts, and the check of our own certificate before we do. */
+/** How we connect: the TLS and HTTP versions, the timeouts, and the check of our own certificate before we do. */
 final class TlsOptions {
   @Option(names = "--tls-version", paramLabel = "1.2|1.3", description = "Allow only this TLS version.")
   String tlsVersion;
+
+  @Option(names = "--http2", description = "Offer HTTP/2 (then HTTP/1.1) by ALPN and speak what the server picks. "
+      + "With --repeat, the --concurrency requests in flight are then streams on one connection. Default: HTTP/1.1.")
+  boolean http2;
 
   @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Default: 5.")
   double connectTimeout = 5;
@@ -41,6 +46,9 @@ final class TlsOptions {
         .enforcePreflight(!noPreflight);
     if (tlsVersion != null) {
       builder.protocols(List.of("TLSv" + tlsVersion));
+    }
+    if (http2) {
+      builder.httpVersion(HttpVersion.HTTP_2);
     }
   }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.testing.peers.Jdk;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.KeyStores;
 import dev.mtls.testing.pki.Pems;
+import dev.mtls.testing.tls.H2TestServer;
 import dev.mtls.testing.tls.TlsTestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -145,7 +147,7 @@ class ClientCommandTest {
         + " CA: CA certificate \"CN=Test Issuing CA,O=mtls-reference test\" was issued by \"CN=Test Root CA,O=mtls-reference test\","
         + " which is not a trust anchor here.\n"
         + "hint: We trust CN=Foreign Root CA,O=elsewhere. Pass the CA that issued the server's certificate with "
-        + "--cacert.\n");
+        + "--cacert." + Jdk.sentAlertSentence("certificate_unknown") + "\n");
   }
 
   @Test
@@ -192,8 +194,56 @@ class ClientCommandTest {
         server.url("/"));
     assertThat(code).isEqualTo(0);
     assertThat(out.toString()).containsPattern("40 requests, concurrency 2, in [0-9.]+ s: [0-9.]+ requests/s\n"
-        + "handshakes: [12] \\(full: [12], resumed: [01]\\)\nstatuses: \\{200=40\\}\n");
+        + "handshakes: [12] \\(full: [12], resumed: [01]\\)\nstatuses: \\{200=40\\}\nprotocol: HTTP/1.1\n");
     assertThat(server.connections.get()).isBetween(1, 2);
+  }
+
+  @Test
+  void http2_is_offered_with_its_option_and_verbose_says_it_was_used() throws Exception {
+    try (H2TestServer h2 = H2TestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3", "TLSv1.2"))) {
+      int code = run("-v", "--http2", "--cert", chain, "--key", key, "--cacert", cacert, h2.url("/orders"));
+
+      assertThat(code).isEqualTo(0);
+      assertThat(out.toString()).isEqualTo("hello CN=alice,OU=admins,O=mtls-reference test over HTTP/2.0");
+      assertThat(err.toString()).contains("* HTTP/2\n< HTTP 200");
+    }
+  }
+
+  @Test
+  void http2_load_run_sends_its_concurrency_as_streams_on_one_connection() throws Exception {
+    try (H2TestServer h2 = H2TestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3", "TLSv1.2"))) {
+      int code = run("--http2", "--cert", chain, "--key", key, "--cacert", cacert, "--repeat", "48",
+          "--concurrency", "8", h2.url("/together/8"));
+
+      assertThat(code).isEqualTo(0);
+      assertThat(out.toString()).containsPattern("48 requests, concurrency 8, in [0-9.]+ s: [0-9.]+ requests/s\n"
+          + "handshakes: 1 \\(full: 1, resumed: 0\\)\nstatuses: \\{200=48\\}\nprotocol: HTTP/2\n");
+      assertThat(h2.connections()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void http2_load_run_falls_back_to_http1_against_a_server_without_h2() {
+    int code = run("--http2", "--cert", chain, "--key", key, "--cacert", cacert, "--repeat", "20", "--concurrency",
+        "4", server.url("/"));
+
+    assertThat(code).isEqualTo(0);
+    assertThat(out.toString()).contains("statuses: {200=20}\nprotocol: HTTP/1.1\n");
+    assertThat(server.connections.get()).isBetween(1, 4);
+  }
+
+  @Test
+  void http2_refusal_is_explained_and_exits_as_over_http1() throws Exception {
+    Path otherCa = write(directory.resolve("other.pem"), Pems.of(PKI.foreignRoot.certificate()));
+    try (H2TestServer h2 = H2TestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3", "TLSv1.2"))) {
+      int http1 = run("--cert", chain, "--key", key, "--cacert", otherCa, h2.url("/"));
+      String http1Error = err.toString();
+      err.getBuffer().setLength(0);
+      int http2 = run("--http2", "--cert", chain, "--key", key, "--cacert", otherCa, h2.url("/"));
+
+      assertThat(http2).isEqualTo(http1).isEqualTo(ClientCommand.TLS_FAILURE);
+      assertThat(err.toString().lines().limit(2)).containsExactlyElementsOf(http1Error.lines().limit(2).toList());
+    }
   }
 
   @Test

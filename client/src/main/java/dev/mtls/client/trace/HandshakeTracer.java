@@ -3,6 +3,7 @@ package dev.mtls.client.trace;
 import dev.mtls.client.trace.HandshakeTrace.Direction;
 import dev.mtls.client.trace.HandshakeTrace.Step;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * HttpClient handshakes on the caller's thread), and turns "Produced ClientHello handshake message" and
  * "Consuming server Certificate handshake message" into an ordered trace.
  *
+ * <p>The async client (HTTP/2) handshakes on its I/O threads: {@link #captureAsync} also records theirs, for one
+ * request at a time.
+ *
  * <p>JSSE reads {@code javax.net.debug} once, when its logger class loads: {@link #enable()} must run
  * before anything touches TLS (first thing in {@code main}). Tracing slows every handshake of the JVM,
  * so it is for the CLI's {@code --trace} and the demo, not for services.
@@ -25,6 +29,9 @@ import java.util.regex.Pattern;
 public final class HandshakeTracer {
   private static final Logger JSSE_LOG = Logger.getLogger("javax.net.ssl");
   private static final ThreadLocal<List<LogRecord>> RECORDING = new ThreadLocal<>();
+  /** The name of every I/O thread of the clients' async side starts with this. */
+  public static final String IO_THREADS = "mtls-client-io";
+  private static volatile List<LogRecord> ioThreads;
   private static final Pattern EVENT = Pattern.compile(
       "^(Produced|Consuming) (?:(client|server) )?(?:ECDHE? |RSA )?(\\w+)(?: stateless)?(?: post-handshake)?(?: handshake)? message");
   private static final Pattern SUBJECT = Pattern.compile("\"subject\"\\s*:\\s*\"(.*)\",?\\s*$", Pattern.MULTILINE);
@@ -51,6 +58,10 @@ public final class HandshakeTracer {
       @Override
       public void publish(LogRecord record) {
         List<LogRecord> recording = RECORDING.get();
+        List<LogRecord> io = ioThreads;
+        if (recording == null && io != null && Thread.currentThread().getName().startsWith(IO_THREADS)) {
+          recording = io;
+        }
         if (recording != null) {
           recording.add(record);
         }
@@ -76,11 +87,27 @@ public final class HandshakeTracer {
 
   /** Runs {@code action} on this thread and records the handshake messages it caused. */
   public static <T> Captured<T> capture(Action<T> action) {
+    return capture(action, false);
+  }
+
+  /**
+   * Runs {@code action} on this thread and records the handshake messages it and the async client's I/O threads
+   * caused: for a request over HTTP/2, whose handshake runs on an I/O thread. One capture at a time; what another
+   * request's handshake does meanwhile is recorded too.
+   */
+  public static synchronized <T> Captured<T> captureAsync(Action<T> action) {
+    return capture(action, true);
+  }
+
+  private static <T> Captured<T> capture(Action<T> action, boolean async) {
     if (!enabled) {
       throw new IllegalStateException("call HandshakeTracer.enable() before any TLS use");
     }
-    List<LogRecord> records = new ArrayList<>();
+    List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
     RECORDING.set(records);
+    if (async) {
+      ioThreads = records;
+    }
     T result = null;
     Exception failure = null;
     try {
@@ -88,9 +115,16 @@ public final class HandshakeTracer {
     } catch (Exception e) {
       failure = e;
     } finally {
+      if (async) {
+        ioThreads = null;
+      }
       RECORDING.remove();
     }
-    HandshakeTrace trace = parse(records);
+    List<LogRecord> recorded;
+    synchronized (records) {
+      recorded = new ArrayList<>(records);
+    }
+    HandshakeTrace trace = parse(recorded);
     if (failure != null && !trace.isEmpty() && !endsInFailure(trace)) {
       // With TLS 1.3 a refusal often reaches the client as a reset or EOF on its first read, which JSSE does not
       // log as an alert: end the trace with what the client actually saw.

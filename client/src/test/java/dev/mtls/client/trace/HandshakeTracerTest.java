@@ -2,6 +2,7 @@ package dev.mtls.client.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
@@ -11,6 +12,7 @@ import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.Issued;
+import dev.mtls.testing.tls.H2TestServer;
 import dev.mtls.testing.tls.TlsTestServer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +87,23 @@ class HandshakeTracerTest {
     assertThat(messages.get(messages.size() - 1)).isIn("Alert", "ConnectionFailure");
     assertThat(messages.stream().filter(m -> m.equals("Finished")).count()).isLessThanOrEqualTo(1);
     assertThat(captured.trace().steps().get(6).subjects()).containsExactly("CN=alice, OU=admins, O=mtls-reference test");
+  }
+
+  @Test
+  void an_http2_requests_handshake_is_traced_from_the_io_thread_that_made_it() throws Exception {
+    try (H2TestServer server = H2TestServer.start(PKI.server, PKI.anchors(), List.of("TLSv1.3"));
+        MtlsClient client = MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain()))
+            .trust(TrustAnchors.of(PKI.anchors())).httpVersion(HttpVersion.HTTP_2).build()) {
+      HandshakeTracer.Captured<MtlsResponse> captured =
+          HandshakeTracer.captureAsync(() -> client.get(server.url("/")));
+
+      assertThat(captured.result().version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(handshakeOnly(captured.trace())).containsExactly("ClientHello", "ServerHello",
+          "EncryptedExtensions", "CertificateRequest", "Certificate", "CertificateVerify", "Finished", "Certificate",
+          "CertificateVerify", "Finished");
+      assertThat(HandshakeTracer.capture(() -> client.get(server.url("/"))).trace().isEmpty())
+          .as("the classic capture sees only this thread").isTrue();
+    }
   }
 
   @Test

@@ -11,10 +11,17 @@ import dev.mtls.testing.pki.TestCa;
 import dev.mtls.testing.pki.TestPki;
 import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 
 /**
  * The test kit's PKI wired into {@link MtlsServer}: a root, an issuing CA, the server's certificate, the demo clients
@@ -85,6 +92,32 @@ public final class ServerFixture {
   /** A plain JSSE client presenting {@code identity} (loaded from files, say) and trusting the root. */
   public TlsProbe clientFor(Identity identity) {
     return TlsProbe.of(identity.keyManager(), root.certificate());
+  }
+
+  /** A JSSE context presenting {@code certificate} (null: none) and trusting the root, for clients of any kind. */
+  public SSLContext sslContext(Issued certificate) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(certificate == null ? null : new KeyManager[] {certificate.keyManager()},
+          new TrustManager[] {TlsProbe.trustManager(List.of(root.certificate()))}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up a TLS client", e);
+    }
+  }
+
+  /**
+   * The JDK's HttpClient, an HTTP/2 peer independent of the server's code: it offers h2 and http/1.1 by ALPN,
+   * presents {@code certificate} (null: none) and trusts the root; {@code parameters} narrow its TLS (protocols...).
+   */
+  public HttpClient http2Client(Issued certificate, SSLParameters parameters) {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(sslContext(certificate))
+        .sslParameters(parameters).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  public HttpClient http2Client(Issued certificate) {
+    // The JDK's defaults: the client offers h2 only when its parameters name a TLS version that allows it.
+    return http2Client(certificate, sslContext(certificate).getDefaultSSLParameters());
   }
 
   /** A plain JSSE client that presents no certificate. */

@@ -10,6 +10,14 @@ import java.util.Map;
 public final class Jdk {
   private Jdk() {}
 
+  /**
+   * What the client's diagnosis adds when we end a handshake with {@code alert}: JDK 23 and later name the alert
+   * we sent in the exception, older ones do not (then the diagnosis cannot say it, and this is empty).
+   */
+  public static String sentAlertSentence(String alert) {
+    return Runtime.version().feature() >= 23 ? " We sent the server the alert " + alert + "." : "";
+  }
+
   /** {@code bin/NAME} of the running JDK. */
   public static Path tool(String name) {
     return Path.of(System.getProperty("java.home"), "bin", name);

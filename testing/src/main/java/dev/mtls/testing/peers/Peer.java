@@ -22,7 +22,9 @@ public enum Peer {
   CHROMIUM("chromium", "chromium"),
   CERTUTIL("certutil", "libnss3-tools"),
   PK12UTIL("pk12util", "libnss3-tools"),
-  AB("ab", "apache2-utils");
+  AB("ab", "apache2-utils"),
+  /** An HTTP/2-only client from the nghttp2 project, with client certificates ({@code --cert/--key}). */
+  NGHTTP("nghttp", "nghttp2-client");
 
   /** The environment variable (or system property {@code mtls.peers}) that makes a missing peer a failure. */
   public static final String REQUIRED_SWITCH = "MTLS_PEERS";

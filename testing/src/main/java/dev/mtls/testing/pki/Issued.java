@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.Principal;
@@ -46,6 +47,26 @@ public record Issued(X509Certificate certificate, KeyPair keyPair, List<X509Cert
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + name + " into " + directory, e);
     }
+  }
+
+  /**
+   * Replaces {@code keyFile} and {@code chainFile} with this key and chain the way cert-manager renews a mounted
+   * secret: the key first, each file moved into place atomically, so a reader sees one old file or one new one.
+   */
+  public void installPem(Path chainFile, Path keyFile) {
+    try {
+      replace(keyFile, Pems.of(privateKey()));
+      replace(chainFile, Pems.of(chain));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot install " + certificate.getSubjectX500Principal() + " into "
+          + chainFile, e);
+    }
+  }
+
+  private static void replace(Path file, String content) throws IOException {
+    Path next = file.resolveSibling(file.getFileName() + ".next");
+    Files.writeString(next, content);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** A PKCS#12 file holding this key and chain under {@code alias}, written by the JDK's own KeyStore. */

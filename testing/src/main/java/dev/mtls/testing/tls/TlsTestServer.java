@@ -66,7 +66,7 @@ public final class TlsTestServer implements AutoCloseable {
     X509TrustManager judge = crls.isEmpty() ? TlsProbe.trustManager(anchors) : revocationChecking(anchors, crls);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(new KeyManager[] {identity.keyManager()},
-        new TrustManager[] {new CountingTrustManager((X509ExtendedTrustManager) judge)}, new SecureRandom());
+        new TrustManager[] {new CountingTrustManager((X509ExtendedTrustManager) judge, fullHandshakes)}, new SecureRandom());
     serverSocket = (SSLServerSocket) context.getServerSocketFactory()
         .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     serverSocket.setEnabledProtocols(protocols.toArray(new String[0]));
@@ -166,7 +166,7 @@ public final class TlsTestServer implements AutoCloseable {
   }
 
   /** PKIX with CRLs for the end entity only (the test's intermediate has no CRL of its own issuer). */
-  private static X509TrustManager revocationChecking(List<X509Certificate> anchors, List<X509CRL> crls)
+  static X509TrustManager revocationChecking(List<X509Certificate> anchors, List<X509CRL> crls)
       throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
@@ -188,56 +188,5 @@ public final class TlsTestServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no X509TrustManager");
-  }
-
-  /** The JDK's trust manager, counting the client certificates it checks: one per full handshake. */
-  private final class CountingTrustManager extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager delegate;
-
-    CountingTrustManager(X509ExtendedTrustManager delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      fullHandshakes.incrementAndGet();
-      delegate.checkClientTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      fullHandshakes.incrementAndGet();
-      delegate.checkClientTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      fullHandshakes.incrementAndGet();
-      delegate.checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      delegate.checkServerTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      delegate.checkServerTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      delegate.checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegate.getAcceptedIssuers();
-    }
   }
 }

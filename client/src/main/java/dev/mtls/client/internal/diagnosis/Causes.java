@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.RequestNotExecutedException;
 
 /** A failure's exception chain (causes and suppressed exceptions), read for what it says. */
 final class Causes {
@@ -70,14 +71,17 @@ final class Causes {
     return null;
   }
 
-  /** The ways a TLS 1.3 rejection reaches a client after its handshake: reset, broken pipe, EOF, no response. */
+  /**
+   * The ways a TLS 1.3 rejection reaches a client after its handshake: reset, broken pipe, EOF, no response, or
+   * (HTTP/2) a request that never left because its connection closed.
+   */
   boolean closedOrReset() {
     for (Throwable cause : chain) {
       if (cause instanceof SocketTimeoutException) {
         continue;
       }
       if (cause instanceof SocketException || cause instanceof EOFException
-          || cause instanceof NoHttpResponseException
+          || cause instanceof NoHttpResponseException || cause instanceof RequestNotExecutedException
           || (cause instanceof SSLException
               && CLOSED.matcher(String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT)).matches())) {
         return true;

@@ -66,7 +66,7 @@ final class DrainingReuseStrategy implements ConnectionReuseStrategy, Connection
   }
 
   /** Until when the full handshake's verdict on the server holds, else its certificate's notAfter. */
-  private static Instant validUntil(SSLSession session) {
+  static Instant validUntil(SSLSession session) {
     Handshake handshake = Handshake.ofSession(session);
     if (handshake != null && handshake.serverVerdict() != null && handshake.serverVerdict().validUntil().isPresent()) {
       return handshake.serverVerdict().validUntil().get();

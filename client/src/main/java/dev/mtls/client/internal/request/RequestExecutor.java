@@ -96,7 +96,7 @@ public final class RequestExecutor {
     return failure;
   }
 
-  private static URI uri(ClassicHttpRequest request) {
+  static URI uri(ClassicHttpRequest request) {
     try {
       return request.getUri();
     } catch (URISyntaxException e) {
@@ -115,7 +115,7 @@ public final class RequestExecutor {
   }
 
   /** The TLS side of a response: from this request's handshake, or from the one that made a reused connection. */
-  private static TlsInfo tlsInfo(HttpClientContext context) {
+  static TlsInfo tlsInfo(HttpClientContext context) {
     Handshake fresh = Handshake.ofRequest(context);
     SSLSession session = context.getSSLSession();
     Handshake handshake = fresh != null ? fresh : Handshake.ofSession(session);

@@ -92,7 +92,7 @@ final class ClientMaterial implements AutoCloseable {
     Trust servers = trust.get();
     SSLContext context = TlsPolicy.context(recorder.keyManager(ours == null ? null : ours.keyManager()),
         // The trust manager reads the trust in service at each handshake; the generation only pins what it was.
-        PeerTrustManager.forServers(trust, clock, HttpClientHostnames.CHECK).observedBy(recorder::serverVerdict));
+        PeerTrustManager.forServers(trust, clock, HttpClientHostnames.CHECK).observedWithEngine(recorder::serverVerdict));
     Generation next = new Generation(number, context, ours, servers);
     boolean first = current == null;
     current = next;

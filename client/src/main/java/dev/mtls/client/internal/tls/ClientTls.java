@@ -4,18 +4,20 @@ import dev.mtls.pki.material.reload.MaterialEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
 /**
- * The client's TLS side: our material in generations, and the socket strategy HttpClient5 handshakes through,
- * which always uses the generation in service and records every handshake.
+ * The client's TLS side: our material in generations, and the strategies HttpClient5 handshakes through (classic and
+ * async), which always use the generation in service and record every handshake.
  */
 public final class ClientTls implements AutoCloseable {
   private final HandshakeRecorder recorder = new HandshakeRecorder();
   private final TlsSocketAdapter adapter;
+  private final AsyncTlsAdapter async;
   private final ClientMaterial material;
-  private volatile Consumer<Generation> onChange = generation -> {};
+  private final List<Consumer<Generation>> onChange = new CopyOnWriteArrayList<>();
 
   /**
    * Loads the material (a failure to load it is thrown here) and makes the first generation.
@@ -26,25 +28,33 @@ public final class ClientTls implements AutoCloseable {
   public ClientTls(MaterialSources sources, List<String> protocols, Clock clock, Consumer<Handshake> handshakes,
       Consumer<MaterialEvent> events) {
     this.adapter = new TlsSocketAdapter(protocols, recorder, clock, handshakes);
+    this.async = new AsyncTlsAdapter(protocols, recorder, clock);
     this.material = new ClientMaterial(sources, recorder, clock, events);
     adapter.use(material.current());
+    async.use(material.current());
     material.onChange(generation -> {
       adapter.use(generation);
-      onChange.accept(generation);
+      async.use(generation);
+      onChange.forEach(listener -> listener.accept(generation));
     });
   }
 
-  /** The strategy for HttpClient5's connection manager. */
+  /** The strategy for HttpClient5's classic connection manager. */
   public TlsSocketStrategy socketStrategy() {
     return adapter;
   }
 
+  /** The strategy for HttpClient5's async connection manager. */
+  public AsyncTlsAdapter asyncStrategy() {
+    return async;
+  }
+
   /**
-   * Tells {@code listener} of each new generation, after new connections have begun to use it, on the thread that
-   * applied the change.
+   * Also tells {@code listener} of each new generation, after new connections have begun to use it, on the thread
+   * that applied the change.
    */
   public void onChange(Consumer<Generation> listener) {
-    this.onChange = listener;
+    onChange.add(listener);
   }
 
   /** Starts polling the material's files every {@code interval} (zero: never). */
@@ -61,9 +71,9 @@ public final class ClientTls implements AutoCloseable {
     return material.reload();
   }
 
-  /** TLS handshakes completed: full ones and resumptions. */
+  /** TLS handshakes completed, by the classic and the async client: full ones and resumptions. */
   public int handshakes() {
-    return adapter.handshakes();
+    return adapter.handshakes() + async.handshakes();
   }
 
   /** Full handshakes: the server sent its certificate and we checked it (a resumption does not). */

@@ -28,6 +28,9 @@ public final class Handshake {
   private volatile List<X509Certificate> serverChain = List.of();
   private volatile Verdict serverVerdict;
   private volatile Completion completion;
+  private volatile String applicationProtocol = "";
+  private volatile boolean inService;
+  private volatile Throwable connectionFailure;
 
   /**
    * What the session of a completed handshake says.
@@ -63,8 +66,10 @@ public final class Handshake {
     context.setAttribute(KEY, this);
   }
 
+  /** Marks {@code session} as made by this handshake, whose connection now goes into service. */
   void attachTo(SSLSession session) {
     session.putValue(KEY, this);
+    inService = true;
   }
 
   public String host() {
@@ -112,6 +117,26 @@ public final class Handshake {
     return completion != null;
   }
 
+  /** Whether the handshake put its connection in service (a resumed session our trust refused again is not). */
+  public boolean inService() {
+    return inService;
+  }
+
+  /**
+   * What ended the connection after its handshake, as its I/O layer saw it (a TLS 1.3 server's alert refusing our
+   * certificate, say); null while nothing did. The async client's requests see only that the connection closed.
+   */
+  public Throwable connectionFailure() {
+    return connectionFailure;
+  }
+
+  /** Records {@code failure} as what ended the connection, unless something already did. */
+  public void connectionFailed(Throwable failure) {
+    if (connectionFailure == null) {
+      connectionFailure = failure;
+    }
+  }
+
   /** How the handshake completed; null while it has not. */
   public Completion completion() {
     return completion;
@@ -131,5 +156,14 @@ public final class Handshake {
 
   void complete(Completion completion) {
     this.completion = completion;
+  }
+
+  /** What ALPN agreed on, e.g. {@code h2} or {@code http/1.1}; empty when nothing was (always for the classic client). */
+  public String applicationProtocol() {
+    return applicationProtocol;
+  }
+
+  void applicationProtocol(String protocol) {
+    this.applicationProtocol = protocol == null ? "" : protocol;
   }
 }

@@ -1,25 +1,15 @@
 package dev.mtls.client.internal.tls;
 
-import dev.mtls.pki.material.trust.CertificateRejectedException;
-import dev.mtls.pki.material.trust.Purpose;
-import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
-import dev.mtls.pki.material.trust.Verdict;
 import java.io.IOException;
 import java.net.Socket;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
@@ -52,14 +42,7 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
    * manager is not ours to repeat).
    */
   void use(Generation generation) {
-    TlsSocketStrategy strategy = ClientTlsStrategyBuilder.create()
-        .setSslContext(generation.context())
-        .setTlsVersions(protocols.toArray(new String[0]))
-        // Narrowed to AEAD with ECDHE even when the caller gave its own SSLContext.
-        .setCiphers(TlsPolicy.cipherSuites(generation.context()))
-        // JSSE checks the host name inside the handshake, against the SANs; there is no switch to turn it off.
-        .setHostVerificationPolicy(HostnameVerificationPolicy.BUILTIN)
-        .buildClassic();
+    TlsSocketStrategy strategy = Sessions.strategy(generation, protocols).buildClassic();
     current = new Current(strategy, generation.number(), generation.trust());
   }
 
@@ -79,43 +62,19 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
       recorder.end();
     }
     SSLSession session = upgraded.getSession();
-    boolean resumed = handshake.serverVerdict() == null;
-    handshake.complete(new Handshake.Completion(session.getProtocol(), session.getCipherSuite(), resumed,
-        leaf(session.getPeerCertificates()), leaf(session.getLocalCertificates()), clock.instant()));
+    boolean resumed = Sessions.complete(handshake, session, clock);
     handshakes.incrementAndGet();
     if (resumed && now.trust() != null) {
-      recheckResumed(upgraded, session, now.trust());
+      try {
+        Sessions.recheckResumed(session, now.trust(), clock);
+      } catch (SSLHandshakeException refused) {
+        upgraded.close();
+        throw refused;
+      }
     }
     handshake.attachTo(session);
     completed.accept(handshake);
     return upgraded;
-  }
-
-  /**
-   * A resumption skips the trust manager, but what the full handshake decided can have expired since (the server
-   * certificate's notAfter, an intermediate's, a CRL's nextUpdate): the trust in service judges the session's chain
-   * again (a cached verdict while it holds) and a session it no longer trusts is invalidated and the connection
-   * refused.
-   */
-  private void recheckResumed(SSLSocket socket, SSLSession session, Trust trust) throws IOException {
-    List<X509Certificate> chain = new ArrayList<>();
-    for (Certificate certificate : session.getPeerCertificates()) {
-      if (certificate instanceof X509Certificate x509) {
-        chain.add(x509);
-      }
-    }
-    // A resumed session keeps the OCSP responses stapled in the full handshake that made it: they still answer
-    // (a must-staple certificate needs them) until their nextUpdate.
-    List<byte[]> stapled = session instanceof ExtendedSSLSession extended ? extended.getStatusResponses() : List.of();
-    Verdict verdict = trust.verify(chain, Purpose.SERVER, clock.instant(), stapled);
-    if (!verdict.isTrusted()) {
-      session.invalidate();
-      socket.close();
-      SSLHandshakeException refused = new SSLHandshakeException("resumed TLS session refused: "
-          + verdict.sentence());
-      refused.initCause(new CertificateRejectedException(verdict));
-      throw refused;
-    }
   }
 
   /** TLS handshakes completed by this client: full ones and resumptions. */
@@ -123,7 +82,4 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
     return handshakes.get();
   }
 
-  private static X509Certificate leaf(Certificate[] chain) {
-    return chain != null && chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
-  }
 }

@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Closes a connection after the response once it is older than the maximum lifetime, so a client must handshake
- * again: rotated server certificates, new trust anchors and revocations then reach even long-lived keep-alive
- * connections. Idle connections are closed by the server's idle timeout, set to the same lifetime.
+ * Ends a connection after the response once it is older than the maximum lifetime ({@link ConnectionEnd}: HTTP/2
+ * connections with a GOAWAY), so a client must handshake again: rotated server certificates, new trust anchors and
+ * revocations then reach even long-lived keep-alive connections. Idle connections are closed by the server's idle
+ * timeout, set to the same lifetime.
  */
 final class ConnectionLifetimeHandler implements HttpHandler {
   private final HttpHandler next;
@@ -26,7 +27,7 @@ final class ConnectionLifetimeHandler implements HttpHandler {
     SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
     if (info != null && info.getSSLSession() instanceof TlsConnection connection
         && System.nanoTime() - connection.startedAtNanos() >= maxNanos) {
-      exchange.setPersistent(false);
+      ConnectionEnd.afterResponse(exchange);
     }
     next.handleRequest(exchange);
   }

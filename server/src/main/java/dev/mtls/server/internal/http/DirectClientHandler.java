@@ -25,12 +25,13 @@ import javax.net.ssl.SSLSession;
 /**
  * Admits a request only on a trust decision that still holds, and attaches its {@link Caller}.
  *
- * <p>The first request of a connection starts from the verdict its handshake reached; a resumed session, which
- * judged no certificate, starts from none. The decision is kept with the connection and used while it holds (same
- * trust generation, before its end); then the chain is judged again. A chain no longer trusted gets 401 with the
- * reason, its TLS session is invalidated (no resumption) and the connection is closed: a client whose certificate
- * expires, is revoked or whose CRL goes stale loses even the connections and sessions it already has. The roles are
- * the role rules' answer at this request (the rules are reloadable).
+ * <p>The first request of a connection starts from the verdict its handshake reached; a resumed session, which judged
+ * no certificate, starts from none. The decision is kept with the connection and used while it holds (same trust
+ * generation, before its end); then the chain is judged again. The streams of an HTTP/2 connection share it: Undertow
+ * keeps a stream's attachments on its connection's channel. A chain no longer trusted gets 401 with the reason, its TLS
+ * session is invalidated (no resumption) and the connection is ended ({@link ConnectionEnd}): a client whose
+ * certificate expires, is revoked or whose CRL goes stale loses even the connections and sessions it already has. The
+ * roles are the role rules' answer at this request (the rules are reloadable).
  */
 final class DirectClientHandler implements HttpHandler {
   private static final AttachmentKey<Admitted> ADMITTED = AttachmentKey.create(Admitted.class);
@@ -90,7 +91,7 @@ final class DirectClientHandler implements HttpHandler {
     // No resumption of a session whose client is no longer trusted, and no further request on this connection.
     session.invalidate();
     exchange.getConnection().removeAttachment(ADMITTED);
-    exchange.setPersistent(false);
+    ConnectionEnd.afterResponse(exchange);
     Responses.text(exchange, 401, "Your client certificate is no longer accepted: " + verdict.reason().words() + ": "
         + verdict.sentence() + ". The connection will be closed.");
   }

@@ -5,10 +5,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lets a server stop without failing a request. While draining, requests that arrive on connections already open are
- * still served, each answered with {@code Connection: close}, so clients move to another instance after their
- * response instead of receiving 503 (Undertow's graceful-shutdown handler refuses them, which a client behind a
- * balancer sees as a failed request). The server stops once the requests in progress are done; a client whose idle
- * keep-alive connection is closed then retries an idempotent request on a new connection.
+ * still served, each answered with {@code Connection: close} (HTTP/2: the connection gets a GOAWAY once its streams are
+ * done), so clients move to another instance after their response instead of receiving 503 (Undertow's
+ * graceful-shutdown handler refuses them, which a client behind a balancer sees as a failed request). The server stops
+ * once the requests in progress are done; a client whose idle keep-alive connection is closed then retries an
+ * idempotent request on a new connection.
  */
 public final class Drain {
   private final AtomicInteger active = new AtomicInteger();
@@ -28,13 +29,13 @@ public final class Drain {
         nextListener.proceed();
       });
       if (draining) {
-        exchange.setPersistent(false);
+        ConnectionEnd.afterResponse(exchange);
       }
       next.handleRequest(exchange);
     };
   }
 
-  /** From now on every response closes its connection. */
+  /** From now on every response ends its connection. */
   public void start() {
     draining = true;
   }

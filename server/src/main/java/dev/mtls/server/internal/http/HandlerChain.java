@@ -27,15 +27,17 @@ public final class HandlerChain {
   public static HttpHandler of(Parts parts) {
     HttpHandler routes = exchange -> parts.routes().get().handleRequest(exchange);
     return outermostFirst(routes,
-        // 1. While the server stops, every response closes its connection; it waits for requests in progress.
+        // 0. The streams of each HTTP/2 connection are counted while in progress: a GOAWAY waits for them.
+        Http2Connection::countingStreams,
+        // 1. While the server stops, every response ends its connection; it waits for requests in progress.
         parts.drain()::around,
         // 2. HSTS on every answer, whoever writes it.
         SecurityHeaders::new,
         // 3. A ServedRequest event for every request, whatever answers it.
         next -> new RequestEvents(next, parts.listener(), parts.clock()),
-        // 4. Connections older than the maximum lifetime close after this response.
+        // 4. Connections older than the maximum lifetime end after this response.
         next -> new ConnectionLifetimeHandler(next, parts.maxConnectionLifetime()),
-        // 5. The client of the connection becomes the Caller, on a verdict that still holds; else 401 and close.
+        // 5. The client of the connection becomes the Caller, on a verdict that still holds; else 401 and its end.
         next -> new DirectClientHandler(next, parts.authenticator(), parts.listener(), parts.clock()),
         // 6. A pinned proxy's forwarded client certificate replaces the Caller; from anyone else, 400.
         next -> new ForwardedClientHandler(next, parts.trustedProxies(), parts.forwardedIntermediates(),

@@ -2,15 +2,21 @@ package dev.mtls.server.internal.http;
 
 import dev.mtls.server.Balancers;
 import dev.mtls.server.ServerListener;
+import dev.mtls.server.internal.h2.Http2Guard;
 import dev.mtls.server.internal.tls.BalancedListener;
+import dev.mtls.server.internal.tls.HandshakeDeadline;
 import io.undertow.Undertow;
+import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -22,24 +28,30 @@ import org.xnio.channels.AcceptingChannel;
 import org.xnio.ssl.SslConnection;
 
 /**
- * The server's HTTPS listener, on the worker Undertow started: TLS, then the {@link Protocols} ALPN chose; behind L4
- * balancers, a {@link BalancedListener} (Undertow's builder offers the PROXY protocol but no say over who may speak
- * it). A PROXY header must arrive within {@code handshakeTimeout}, and a TLS handshake complete within it.
+ * The server's HTTPS listener, put together from Undertow's parts on the worker Undertow started: TLS, then by ALPN
+ * ({@link AlpnListener}) HTTP/2 ({@link Http2Listener}) or HTTP/1.1, or HTTP/1.1 alone when HTTP/2 is off. Behind L4
+ * balancers it is a {@link BalancedListener}, where a PROXY header must arrive within {@code handshakeTimeout}. Either
+ * way a TLS handshake must complete within it ({@link HandshakeDeadline}), and every HTTP/2 connection has a frame
+ * budget ({@link Http2Guard}).
+ * Undertow's builder would open the listener itself, but its HTTP/2 listener keeps its connections from the handlers
+ * (which must be able to end one with a GOAWAY), and it offers the PROXY protocol with no say over who may speak it.
  */
 public final class HttpsListener {
   private final String host;
   private final int port;
   private final SSLContext tls;
+  private final Executor handshakes;
   private final ListenerOptions options;
-  private final HttpHandler root;
+  private final ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
+  private final Http2Listener http2;
+  private final ChannelListener<StreamConnection> protocols;
   private final Balancers balancers;
   private final Duration handshakeTimeout;
   private final ServerListener listener;
   private final Clock clock;
-  private final Executor handshakes;
   private final Undertow undertow;
-  private AcceptingChannel<SslConnection> direct;
-  private volatile int directPort;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile AcceptingChannel<SslConnection> direct;
   private volatile BalancedListener balanced;
 
   /**
@@ -51,33 +63,40 @@ public final class HttpsListener {
     this.host = host;
     this.port = port;
     this.tls = tls;
-    this.options = options;
-    this.root = root;
+    this.handshakes = handshakes;
+    this.options = options.forOwnListener();
     this.balancers = balancers;
     this.handshakeTimeout = handshakeTimeout;
     this.listener = listener;
     this.clock = clock;
-    this.handshakes = handshakes;
-    // Undertow runs the worker (I/O and worker threads); the listener is put together here (Protocols).
+    HttpOpenListener http1 = new HttpOpenListener(buffers, this.options.server());
+    http1.setRootHandler(root);
+    if (options.http2()) {
+      http2 = new Http2Listener(buffers, this.options.server(), root);
+      protocols = HandshakeDeadline.around(new AlpnListener(buffers, this.options.server(),
+          Http2Guard.around(http2, listener, clock), http1), handshakeTimeout);
+    } else {
+      http2 = null;
+      protocols = HandshakeDeadline.around(http1, handshakeTimeout);
+    }
+    // Undertow runs the I/O and worker threads; it opens no listener of its own.
     this.undertow = Undertow.builder().build();
   }
 
   /** Binds; fails with a one-line {@link dev.mtls.server.ConfigException} when the port is taken. */
-  public synchronized void start() {
+  public void start() {
     Endpoint.start(undertow, host, port, "HTTPS");
-    ListenerOptions own = options.forOwnListener();
-    ChannelListener<StreamConnection> protocols = Protocols.of(own.server(), handshakeTimeout, root, listener, clock);
     InetSocketAddress address = new InetSocketAddress(host, port);
     try {
       if (balancers == null) {
-        direct = new UndertowXnioSsl(undertow.getWorker().getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS,
-            true), tls, handshakes).createSslConnectionServer(undertow.getWorker(), address,
-            ChannelListeners.<SslConnection>openListenerAdapter(protocols), own.socket());
+        UndertowXnioSsl ssl = new UndertowXnioSsl(undertow.getWorker().getXnio(),
+            OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls, handshakes);
+        direct = ssl.createSslConnectionServer(undertow.getWorker(), address,
+            ChannelListeners.<SslConnection>openListenerAdapter(protocols), options.socket());
         direct.resumeAccepts();
-        directPort = direct.getLocalAddress(InetSocketAddress.class).getPort();
       } else {
-        balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, own.socket(), protocols,
-            balancers, handshakeTimeout, listener, clock);
+        balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, options.socket(), buffers,
+            protocols, balancers, handshakeTimeout, listener, clock);
       }
     } catch (IOException e) {
       undertow.stop();
@@ -87,22 +106,28 @@ public final class HttpsListener {
 
   /** The bound port (useful after asking for port 0). */
   public int port() {
-    return balanced != null ? balanced.port() : directPort;
+    return balanced != null ? balanced.port() : direct.getLocalAddress(InetSocketAddress.class).getPort();
   }
 
-  /** Behind balancers: no new connection from now on, so they send new clients elsewhere. */
-  public void stopAccepting() {
+  /**
+   * The server drains: HTTP/2 connections end once their streams in progress are done (HTTP/1.1 ones after their
+   * next response, see {@link Drain}); behind balancers, no new connection from now on, so they send new clients
+   * elsewhere.
+   */
+  public void drain() {
     if (balanced != null) {
       balanced.close();
     }
+    if (http2 != null) {
+      http2.closeAll();
+    }
   }
 
-  /** Stops; again is a no-op (closing the listener again would wait for the worker stopped the first time). */
-  public synchronized void stop() {
-    if (direct != null) {
+  /** Stops (once: the acceptor cannot be closed after the worker has stopped). */
+  public void stop() {
+    if (stopped.compareAndSet(false, true)) {
       IoUtils.safeClose(direct);
-      direct = null;
+      undertow.stop();
     }
-    undertow.stop();
   }
 }

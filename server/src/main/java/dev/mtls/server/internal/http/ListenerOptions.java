@@ -17,13 +17,17 @@ import org.xnio.SslClientAuthMode;
  *
  * @param server options of the HTTP layer
  * @param socket options of the connections
+ * @param http2  whether a client may choose HTTP/2 by ALPN
  */
-public record ListenerOptions(OptionMap server, OptionMap socket) {
+public record ListenerOptions(OptionMap server, OptionMap socket, boolean http2) {
   public static ListenerOptions of(Limits limits, Duration maxConnectionLifetime, ClientAuthMode clientAuth,
-      SSLParameters parameters) {
+      SSLParameters parameters, boolean http2) {
     // Idle connections get no request to close them after, so the idle timeout also bounds their lifetime.
     OptionMap server = OptionMap.builder()
-        .set(UndertowOptions.ENABLE_HTTP2, true)
+        // Undertow's switch would also turn an HTTP/1.1 connection into HTTP/2 when it starts with the HTTP/2
+        // preface (prior knowledge, RFC 9113 3.3: for cleartext only). Over TLS, HTTP/2 comes by ALPN alone:
+        // HttpsListener puts its HTTP/2 listener behind ALPN when http2 is on.
+        .set(UndertowOptions.ENABLE_HTTP2, false)
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(min(limits.idleTimeout(), maxConnectionLifetime)))
         .set(UndertowOptions.IDLE_TIMEOUT, millis(limits.idleTimeout()))
         .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(limits.requestHeaderTimeout()))
@@ -41,14 +45,14 @@ public record ListenerOptions(OptionMap server, OptionMap socket) {
         .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
         .set(Options.CONNECTION_LOW_WATER, limits.maxConnections() * 9 / 10)
         .getMap();
-    return new ListenerOptions(server, socket);
+    return new ListenerOptions(server, socket, http2);
   }
 
   /** What Undertow's builder would add for a listener it opens itself, for one we open ourselves. */
   ListenerOptions forOwnListener() {
     return new ListenerOptions(OptionMap.builder().set(UndertowOptions.BUFFER_PIPELINED_DATA, true).addAll(server)
         .getMap(), OptionMap.builder().addAll(socket).set(Options.TCP_NODELAY, true)
-        .set(Options.REUSE_ADDRESSES, true).set(Options.BACKLOG, 1000).getMap());
+        .set(Options.REUSE_ADDRESSES, true).set(Options.BACKLOG, 1000).getMap(), http2);
   }
 
   /** At least one second: Undertow treats tiny timeouts as "at once". */

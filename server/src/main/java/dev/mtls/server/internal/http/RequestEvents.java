@@ -7,6 +7,7 @@ import dev.mtls.server.ServerListener;
 import dev.mtls.server.internal.routing.RouteTable;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Protocols;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,12 +31,17 @@ final class RequestEvents implements HttpHandler {
       try {
         Route route = done.getAttachment(RouteTable.MATCHED);
         listener.served(new ServedRequest(PeerAddress.of(done), done.getRequestMethod().toString(),
-            done.getRequestPath(), route == null ? null : route.name(), done.getStatusCode(),
+            done.getRequestPath(), protocol(done), route == null ? null : route.name(), done.getStatusCode(),
             Duration.ofNanos(System.nanoTime() - start), done.getAttachment(Caller.KEY), clock.instant()));
       } finally {
         nextListener.proceed();
       }
     });
     next.handleRequest(exchange);
+  }
+
+  /** {@code HTTP/2} for a stream, else the request line's version (Undertow answers one it does not know with 400). */
+  private static String protocol(HttpServerExchange exchange) {
+    return Protocols.HTTP_2_0.equals(exchange.getProtocol()) ? "HTTP/2" : exchange.getProtocol().toString();
   }
 }

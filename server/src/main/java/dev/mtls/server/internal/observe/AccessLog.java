@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link AccessLogFormat#TEXT} (logger {@value ServerLoggers#ACCESS}):
- *       {@code GET /api/reports 200 3ms subject="CN=bob,OU=readers,O=Demo" serial=5f2e roles=[reader] peer=127.0.0.1:53122}
+ *       {@code GET /api/reports 200 3ms protocol=HTTP/2 subject="CN=bob,OU=readers,O=Demo" serial=5f2e roles=[reader]
+ *       peer=127.0.0.1:53122}
  *   <li>{@link AccessLogFormat#JSON} (logger {@value ServerLoggers#ACCESS_JSON}): message {@code request} with the same fields as SLF4J
  *       key-value pairs, for logback's {@code JsonEncoder} (the shipped logback.xml routes this logger to it).
  * </ul>
@@ -45,14 +46,16 @@ public final class AccessLog implements ServerListener {
     String via = caller == null ? null : caller.forwardedBy().map(proxy -> proxy.subject().toDisplayString())
         .orElse(null);
     if (format == AccessLogFormat.TEXT) {
-      logger.info("{} {} {} {}ms subject=\"{}\" serial={} roles=[{}] peer={}{}", method, path, request.status(),
-          millis, subject, serial, roles, request.peer(), via == null ? "" : " via=\"" + via + "\"");
+      logger.info("{} {} {} {}ms protocol={} subject=\"{}\" serial={} roles=[{}] peer={}{}", method, path,
+          request.status(), millis, request.protocol(), subject, serial, roles, request.peer(),
+          via == null ? "" : " via=\"" + via + "\"");
     } else {
       org.slf4j.spi.LoggingEventBuilder entry = logger.atInfo().setMessage("request")
           .addKeyValue("method", method)
           .addKeyValue("path", path)
           .addKeyValue("status", request.status())
           .addKeyValue("durationMs", millis)
+          .addKeyValue("protocol", request.protocol())
           .addKeyValue("subject", subject)
           .addKeyValue("serial", serial)
           .addKeyValue("roles", roles)

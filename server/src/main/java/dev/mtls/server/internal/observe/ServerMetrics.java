@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  *   <li>{@code mtls_connection_refusals_total{reason}}: requests refused on an open connection (401 and closed);
  *   <li>{@code mtls_http2_abuse_total{reason}}: HTTP/2 connections ended for a flood, too many streams or a
  *       protocol error ({@link Http2Abuse.Reason});
- *   <li>{@code mtls_requests_total{route, method, status}} and {@code mtls_request_duration_seconds{route, method}};
+ *   <li>{@code mtls_requests_total{route, method, status, protocol}} and
+ *       {@code mtls_request_duration_seconds{route, method}};
  *   <li>{@code mtls_server_certificate_expiry_seconds}, {@code mtls_trust_anchor_expiry_seconds{anchor}},
  *       {@code mtls_crl_next_update_seconds{issuer, number, source}}: seconds until each runs out (negative once it
  *       has), and {@code mtls_crl_validity_seconds} (nextUpdate - thisUpdate) beside it: a CRL with a quarter of its
@@ -51,7 +52,8 @@ import java.util.function.Supplier;
  * Every tag value comes from a bounded set, so no client can make the registry grow (each new value is a new
  * series, held for the process's life): outcomes and reasons are enum names, {@code route} is a registered route's
  * pattern or {@code unmatched}, never the path, {@code method} is one of the methods of RFC 9110 and PATCH or else
- * {@code OTHER}, {@code status} is what the server answered. Anchors, CRLs and units come from the operator's
+ * {@code OTHER}, {@code protocol} is {@code HTTP/2}, {@code HTTP/1.1} or {@code HTTP/1.0} or else {@code OTHER},
+ * {@code status} is what the server answered. Anchors, CRLs and units come from the operator's
  * material, not from peers.
  */
 public final class ServerMetrics implements ServerListener {
@@ -61,6 +63,8 @@ public final class ServerMetrics implements ServerListener {
   /** The methods a {@code method} tag names as they are; RFC 9110's and PATCH (RFC 5789). */
   private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
       "OPTIONS", "TRACE", "PATCH");
+  /** The protocols a {@code protocol} tag names as they are. */
+  private static final Set<String> KNOWN_PROTOCOLS = Set.of("HTTP/2", "HTTP/1.1", "HTTP/1.0");
 
   private final PrometheusMeterRegistry registry;
   private final Supplier<Trust> trust;
@@ -134,8 +138,9 @@ public final class ServerMetrics implements ServerListener {
   public void served(ServedRequest request) {
     String route = request.route() == null ? "unmatched" : request.route();
     String method = methodTag(request.method());
-    Counter.builder("mtls.requests").description("Requests by route and status")
-        .tags("route", route, "method", method, "status", String.valueOf(request.status()))
+    String protocol = KNOWN_PROTOCOLS.contains(request.protocol()) ? request.protocol() : "OTHER";
+    Counter.builder("mtls.requests").description("Requests by route, status and protocol")
+        .tags("route", route, "method", method, "status", String.valueOf(request.status()), "protocol", protocol)
         .register(registry).increment();
     Timer.builder("mtls.request.duration").description("Request duration by route")
         .tags("route", route, "method", method).register(registry).record(request.duration());

@@ -9,7 +9,6 @@ import dev.mtls.server.ServerListener;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.util.PooledAdaptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,7 +37,7 @@ import org.xnio.conduits.PushBackStreamSourceConduit;
  *
  * <p>Undertow's builder offers the PROXY protocol but no say over who may speak it, and its own reader takes
  * {@code 999.1.1.1} for {@code 231.1.1.1}; so this listener is put together from Undertow's parts on the server's
- * worker (the same TLS, protocols and options) around a header reader of our own.
+ * worker (the same TLS, protocol listeners and options as a direct client's) around a header reader of our own.
  */
 public final class BalancedListener implements AutoCloseable {
   private final AcceptingChannel<StreamConnection> channel;
@@ -48,14 +47,13 @@ public final class BalancedListener implements AutoCloseable {
   }
 
   /**
-   * Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout},
-   * {@code handshakes} runs the TLS engines' delegated tasks (never an I/O thread), and {@code protocols} serves
-   * the connection once it is TLS.
+   * Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout}, and
+   * {@code handshakes} runs the TLS engines' delegated tasks (never an I/O thread). Each TLS connection goes to
+   * {@code https}, the listener that picks its HTTP version.
    */
   public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl,
-      Executor handshakes, OptionMap socketOptions, ChannelListener<StreamConnection> protocols, Balancers balancers,
-      Duration headerTimeout, ServerListener listener, Clock clock) throws IOException {
-    ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
+      Executor handshakes, OptionMap socketOptions, ByteBufferPool buffers, ChannelListener<StreamConnection> https,
+      Balancers balancers, Duration headerTimeout, ServerListener listener, Clock clock) throws IOException {
     UndertowXnioSsl tls = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
         ssl, handshakes);
     ProxyHeaderReader.Outcome outcome = new ProxyHeaderReader.Outcome() {
@@ -69,7 +67,7 @@ public final class BalancedListener implements AutoCloseable {
           pushBack.pushBack(new PooledAdaptor(rest));
           client.getSourceChannel().setConduit(pushBack);
         }
-        protocols.handleEvent(tls.wrapExistingConnection(client, socketOptions, false));
+        https.handleEvent(tls.wrapExistingConnection(client, socketOptions, false));
       }
 
       @Override

@@ -25,9 +25,10 @@ import javax.net.ssl.TrustManager;
 
 /**
  * The server's SSLContext: every engine it creates starts with the project's TLS parameters (protocols, suites,
- * signature schemes and groups from {@link TlsPolicy}) and is an {@link ObservedSslEngine}, so each handshake's end
- * becomes an event and its verdict stays with its connection. Undertow asks it for one engine per accepted
- * connection, with the peer's address: that is where connections per address are counted.
+ * signature schemes and groups from {@link TlsPolicy}), answers ALPN offers ({@link ApplicationProtocols}) and is an
+ * {@link ObservedSslEngine}, so each handshake's end becomes an event and its verdict stays with its connection.
+ * Undertow asks it for one engine per accepted connection, with the peer's address: that is where connections per
+ * address are counted.
  */
 public final class ServerSslContext extends SSLContext {
   private final Spi spi;
@@ -40,11 +41,12 @@ public final class ServerSslContext extends SSLContext {
   /**
    * The server's context: {@code identity}'s key manager; the trust core judging clients, each verdict kept with the
    * connection it admits; the policy's parameters for {@code protocols}; TLS sessions that cannot be resumed after
-   * {@code sessionLifetime} (a resumable session carries a validation, which must not outlive a connection); and,
-   * when {@code staplingTimeout} is not null, OCSP stapling for our own certificate.
+   * {@code sessionLifetime} (a resumable session carries a validation, which must not outlive a connection); ALPN
+   * answering {@code h2} when {@code http2}, else {@code http/1.1} only; and, when {@code staplingTimeout} is not
+   * null, OCSP stapling for our own certificate.
    */
   public static ServerSslContext create(ReloadableIdentity identity, Supplier<Trust> trust, Clock clock,
-      List<String> protocols, Duration staplingTimeout, Duration sessionLifetime, Limits limits,
+      List<String> protocols, boolean http2, Duration staplingTimeout, Duration sessionLifetime, Limits limits,
       ServerListener listener) {
     HandshakeVerdicts verdicts = new HandshakeVerdicts();
     Supplier<SSLContext> create = () -> TlsPolicy.context(identity.keyManager(),
@@ -53,8 +55,8 @@ public final class ServerSslContext extends SSLContext {
     context.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, sessionLifetime.toSeconds())));
     SSLParameters parameters = TlsPolicy.parameters(context, protocols);
-    return new ServerSslContext(new Spi(context, parameters, new HandshakeOutcomes(listener, clock), verdicts,
-        limits), context);
+    return new ServerSslContext(new Spi(context, parameters, new ApplicationProtocols(http2),
+        new HandshakeOutcomes(listener, clock), verdicts, limits), context);
   }
 
   /** The parameters every engine starts with (Undertow applies its own protocol and suite options after them). */
@@ -70,15 +72,17 @@ public final class ServerSslContext extends SSLContext {
   private static final class Spi extends SSLContextSpi {
     private final SSLContext context;
     private final SSLParameters parameters;
+    private final ApplicationProtocols applicationProtocols;
     private final HandshakeOutcomes outcomes;
     private final HandshakeVerdicts verdicts;
     private final Limits limits;
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
-    Spi(SSLContext context, SSLParameters parameters, HandshakeOutcomes outcomes, HandshakeVerdicts verdicts,
-        Limits limits) {
+    Spi(SSLContext context, SSLParameters parameters, ApplicationProtocols applicationProtocols,
+        HandshakeOutcomes outcomes, HandshakeVerdicts verdicts, Limits limits) {
       this.context = context;
       this.parameters = parameters;
+      this.applicationProtocols = applicationProtocols;
       this.outcomes = outcomes;
       this.verdicts = verdicts;
       this.limits = limits;
@@ -107,6 +111,7 @@ public final class ServerSslContext extends SSLContext {
     private SSLEngine configure(SSLEngine engine) {
       engine.setUseClientMode(false);
       engine.setSSLParameters(parameters);
+      engine.setHandshakeApplicationProtocolSelector(applicationProtocols);
       String address = engine.getPeerHost() == null ? "" : engine.getPeerHost();
       int open = perAddress.merge(address, 1, Integer::sum);
       String refusal = open > limits.maxConnectionsPerAddress() ? "this address already has "

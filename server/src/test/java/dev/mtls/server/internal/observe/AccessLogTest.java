@@ -30,7 +30,7 @@ class AccessLogTest {
   static final ServerFixture PKI = new ServerFixture();
   static final Issued EVE = PKI.issuing.issue(new X500Principal("CN=eve\r\nINFO forged,O=Demo")).build();
   static final ServedRequest HOSTILE = new ServedRequest("127.0.0.1:5000", "GET", "/whoami\n200 forged",
-      "GET /whoami", 200, Duration.ofMillis(3), caller(), Instant.now());
+      "HTTP/2", "GET /whoami", 200, Duration.ofMillis(3), caller(), Instant.now());
 
   private static Caller caller() {
     Verdict verdict = Trust.of(PKI.anchors()).verify(EVE.chain(), Purpose.CLIENT, Instant.now());
@@ -43,7 +43,8 @@ class AccessLogTest {
       new AccessLog(AccessLogFormat.TEXT).served(HOSTILE);
 
       assertThat(log.events()).singleElement().extracting(ILoggingEvent::getFormattedMessage).isEqualTo(
-          "GET /whoami\\u000A200 forged 200 3ms subject=\"CN=eve\\u000D\\u000AINFO forged,O=Demo\" serial="
+          "GET /whoami\\u000A200 forged 200 3ms protocol=HTTP/2 subject=\"CN=eve\\u000D\\u000AINFO forged,O=Demo\""
+              + " serial="
               + EVE.certificate().getSerialNumber().toString(16) + " roles=[admin,reader] peer=127.0.0.1:5000");
     }
   }
@@ -65,7 +66,8 @@ class AccessLogTest {
           .contains("{\"subject\":\"CN=eve\\\\u000D\\\\u000AINFO forged,O=Demo\"}")
           .contains("{\"status\":\"200\"}", "{\"roles\":\"admin,reader\"}");
       assertThat(event.getKeyValuePairs()).extracting(pair -> pair.key)
-          .isEqualTo(List.of("method", "path", "status", "durationMs", "subject", "serial", "roles", "peer"));
+          .isEqualTo(List.of("method", "path", "status", "durationMs", "protocol", "subject", "serial", "roles",
+              "peer"));
     }
   }
 
@@ -74,7 +76,7 @@ class AccessLogTest {
     Issued proxy = PKI.issuing.issue(new X500Principal("CN=edge-proxy,O=Demo")).build();
     Caller forwarded = new Caller(ClientIdentity.of(PKI.alice.certificate()), Set.of("admin"), caller().verdict(),
         false, ClientIdentity.of(proxy.certificate()));
-    ServedRequest request = new ServedRequest("198.51.100.7:4242", "GET", "/whoami", "GET /whoami", 200,
+    ServedRequest request = new ServedRequest("198.51.100.7:4242", "GET", "/whoami", "HTTP/1.1", "GET /whoami", 200,
         Duration.ofMillis(2), forwarded, Instant.now());
 
     try (LogCapture text = LogCapture.of(ServerLoggers.ACCESS);
