@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * Told what the server does, as typed events, on the thread that did it: every completed handshake, every refused
- * client, every served request, every load and reload of material, every CRL about to run out. Logging is one
+ * client, every served request, every load and reload of material, every CRL about to run out, every HTTP/2
+ * connection ended for abuse. Logging is one
  * listener among others (the server always has it); metrics are another. A listener must be quick; one that throws is logged and does not disturb the server.
  */
 public interface ServerListener {
@@ -28,10 +29,13 @@ public interface ServerListener {
   /** A CRL in service is in the last quarter of its validity: publish a fresh one before its clients are refused. */
   default void crlRunningOut(CrlRunningOut warning) {}
 
+  /** An HTTP/2 connection was ended (GOAWAY) for a flood, too many streams or a protocol error of its client. */
+  default void http2Abuse(Http2Abuse abuse) {}
+
   /**
    * A listener that hands every event, whatever its type, to {@code events}: an event bus, a queue, a test's
    * recorder. The types are {@link AcceptedHandshake}, {@link AbortedHandshake}, {@link Rejection},
-   * {@link ServedRequest}, {@link MaterialEvent} and {@link CrlRunningOut}.
+   * {@link ServedRequest}, {@link MaterialEvent}, {@link CrlRunningOut} and {@link Http2Abuse}.
    */
   static ServerListener forwardingTo(Consumer<Object> events) {
     Objects.requireNonNull(events, "events == null");
@@ -64,6 +68,11 @@ public interface ServerListener {
       @Override
       public void crlRunningOut(CrlRunningOut warning) {
         events.accept(warning);
+      }
+
+      @Override
+      public void http2Abuse(Http2Abuse abuse) {
+        events.accept(abuse);
       }
     };
   }

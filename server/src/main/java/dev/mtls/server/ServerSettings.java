@@ -71,8 +71,8 @@ public final class ServerSettings {
   public static final Setting<Duration> RELOAD_INTERVAL = Setting.of("reload-interval", duration(),
       Duration.ofSeconds(10), "how often material files are checked for changed content; 0 turns it off");
   public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout", positiveDuration(),
-      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's first byte (behind"
-          + " balancers, a PROXY header within this of the connection's start)");
+      Duration.ofSeconds(10), "a TLS handshake must complete within this of the connection's start (behind"
+          + " balancers, a PROXY header within this, then the handshake within this of the header)");
   public static final Setting<Duration> REQUEST_HEADER_TIMEOUT = Setting.of("request-header-timeout",
       positiveDuration(), Duration.ofSeconds(10), "a request's line and headers must arrive within this of their"
           + " first byte (slowloris)");
@@ -90,6 +90,24 @@ public final class ServerSettings {
   public static final Setting<Long> MAX_REQUEST_BODY = Setting.of("max-request-body", size(0), 1024L * 1024,
       "request body size unless a route says otherwise; more gets 413");
 
+  public static final Setting<Integer> HTTP2_MAX_CONCURRENT_STREAMS = Setting.of("http2-max-concurrent-streams",
+      count(1), 100, "HTTP/2 streams a client may have open at once on a connection (announced); opening more ends"
+          + " the connection");
+  public static final Setting<Long> HTTP2_MAX_FRAME_SIZE = Setting.of("http2-max-frame-size", size(16 * 1024)
+      .where(bytes -> bytes <= 16 * 1024 * 1024 - 1, "must be at least 16384 and at most 16777215"), 16L * 1024,
+      "the largest HTTP/2 frame a client may send (announced); a larger one ends the connection");
+  public static final Setting<Long> HTTP2_INITIAL_WINDOW_SIZE = Setting.of("http2-initial-window-size", size(1)
+      .where(bytes -> bytes <= Integer.MAX_VALUE, "must be at least 1 and at most 2147483647"), 65_535L,
+      "request body bytes a client may send on an HTTP/2 stream before the server asks for more (announced)");
+  public static final Setting<Integer> HTTP2_MAX_RESETS = Setting.of("http2-max-resets", count(1), 200,
+      "HTTP/2 streams a client may reset, or make the server reset, per http2-flood-window; more ends the connection"
+          + " (rapid reset)");
+  public static final Setting<Integer> HTTP2_MAX_CONTROL_FRAMES = Setting.of("http2-max-control-frames", count(1),
+      1000, "HTTP/2 PING frames a client may send per http2-flood-window, and as many SETTINGS frames; more ends the"
+          + " connection");
+  public static final Setting<Duration> HTTP2_FLOOD_WINDOW = Setting.of("http2-flood-window", positiveDuration(),
+      Duration.ofSeconds(30), "the time http2-max-resets and http2-max-control-frames count over");
+
   public static final Setting<AccessLogFormat> ACCESS_LOG_FORMAT = Setting.of("access-log-format",
       choice(AccessLogFormat.class), AccessLogFormat.TEXT, "text, or json for logback's JsonEncoder (logger "
           + ServerLoggers.ACCESS_JSON + ")");
@@ -99,7 +117,8 @@ public final class ServerSettings {
       OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_KEYS, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
       CLIENT_AUTH, PROTOCOLS, HTTP2, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT,
       REQUEST_HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS,
-      MAX_REQUEST_BODY, ACCESS_LOG_FORMAT);
+      MAX_REQUEST_BODY, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FRAME_SIZE, HTTP2_INITIAL_WINDOW_SIZE, HTTP2_MAX_RESETS,
+      HTTP2_MAX_CONTROL_FRAMES, HTTP2_FLOOD_WINDOW, ACCESS_LOG_FORMAT);
 
   private ServerSettings() {}
 

@@ -8,6 +8,7 @@ import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.Eventually;
 import dev.mtls.testing.LogCapture;
 import dev.mtls.testing.Recorder;
+import dev.mtls.testing.SteadyClient;
 import dev.mtls.testing.tls.TlsProbe;
 import io.undertow.util.Methods;
 import java.io.IOException;
@@ -20,12 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,12 +52,12 @@ class AbuseTest {
                 .receiveFullBytes((done, body) -> Responses.text(done, 200, "got " + body.length),
                     (failed, error) -> Responses.text(failed, 413, "too large")))
             .build().start()) {
-      GoodClient good = new GoodClient(pki.clientFor(pki.bob).from("127.0.0.2"), server.port());
-      good.start();
+      TlsProbe bob = pki.clientFor(pki.bob).from("127.0.0.2");
+      SteadyClient good = SteadyClient.start("good-client", () -> bob.get(server.port(), "/whoami").status());
       good.awaitServed(20);
       long fdsBefore = openFileDescriptors();
       int threadsBefore = Thread.activeCount();
-      int servedBeforeAttacks = good.served.get();
+      int servedBeforeAttacks = good.served();
 
       List<Socket> idle = openRaw(server, 300, new byte[0]);
       List<Socket> halfHellos = openRaw(server, 100, new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
@@ -84,7 +83,7 @@ class AbuseTest {
         assertThat(bigBody.get(30, TimeUnit.SECONDS)).as("50 MB body refused").isTrue();
         int refused = refusals.get(20, TimeUnit.SECONDS);
         // Served throughout: the good client made progress while the attacks ran, not only before them.
-        assertThat(good.served.get() - servedBeforeAttacks).as("good requests served during the attacks")
+        assertThat(good.served() - servedBeforeAttacks).as("good requests served during the attacks")
             .isGreaterThanOrEqualTo(10);
 
         assertThat(refused).isGreaterThan(20);
@@ -106,9 +105,9 @@ class AbuseTest {
       // The idle, half-hello and junk connections were closed by the server (idle and handshake timeouts).
       awaitCount(() -> (long) server.openConnections(), 1);
       // The good client is still served once the attacks are over.
-      good.awaitServed(good.served.get() + 5);
+      good.awaitServed(good.served() + 5);
       good.stop();
-      assertThat(good.failures).as("good client failures").isEmpty();
+      assertThat(good.failures()).as("good client failures").isEmpty();
       assertThat(openFileDescriptors()).as("file descriptors").isLessThanOrEqualTo(fdsBefore + 5);
       assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threadsBefore + 4);
     }
@@ -222,51 +221,5 @@ class AbuseTest {
   private static void awaitCount(java.util.function.LongSupplier actual, long expected) {
     Eventually.within(Duration.ofSeconds(10)).await("the count to reach " + expected, actual::getAsLong,
         count -> count == expected);
-  }
-
-  /** A client that makes a request every 20 ms on one keep-alive connection, reconnecting when it is closed. */
-  private static final class GoodClient {
-    final List<String> failures = new CopyOnWriteArrayList<>();
-    final AtomicInteger served = new AtomicInteger();
-    private final TlsProbe client;
-    private final int port;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private Thread thread;
-
-    GoodClient(TlsProbe client, int port) {
-      this.client = client;
-      this.port = port;
-    }
-
-    void start() {
-      thread = new Thread(() -> {
-        while (running.get()) {
-          try {
-            int status = client.get(port, "/whoami").status();
-            if (status == 200) {
-              served.incrementAndGet();
-            } else {
-              failures.add("HTTP " + status);
-            }
-            // The pace of a legitimate client beside the attacks, not a wait for anything.
-            Thread.sleep(20);
-          } catch (IOException e) {
-            failures.add(String.valueOf(e));
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "good-client");
-      thread.start();
-    }
-
-    void awaitServed(int count) {
-      Eventually.within(Duration.ofSeconds(10)).until(count + " requests served", () -> served.get() >= count);
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join(5000);
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.pki.material.settings.SettingException;
 import dev.mtls.pki.material.settings.SettingValues;
 import dev.mtls.server.ConfigException;
+import dev.mtls.server.Http2Limits;
 import dev.mtls.server.Limits;
 import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.ServerSettings;
@@ -181,7 +182,12 @@ public final class ServerConfig implements SettingValues {
         getOrDefault(ServerSettings.REQUEST_HEADER_TIMEOUT), getOrDefault(ServerSettings.IDLE_TIMEOUT),
         getOrDefault(ServerSettings.MAX_CONNECTIONS), getOrDefault(ServerSettings.MAX_CONNECTIONS_PER_ADDRESS),
         Math.toIntExact(getOrDefault(ServerSettings.MAX_HEADER_SIZE)), getOrDefault(ServerSettings.MAX_HEADERS),
-        getOrDefault(ServerSettings.MAX_REQUEST_BODY));
+        getOrDefault(ServerSettings.MAX_REQUEST_BODY), new Http2Limits(
+            getOrDefault(ServerSettings.HTTP2_MAX_CONCURRENT_STREAMS),
+            Math.toIntExact(getOrDefault(ServerSettings.HTTP2_MAX_FRAME_SIZE)),
+            Math.toIntExact(getOrDefault(ServerSettings.HTTP2_INITIAL_WINDOW_SIZE)),
+            getOrDefault(ServerSettings.HTTP2_MAX_RESETS), getOrDefault(ServerSettings.HTTP2_MAX_CONTROL_FRAMES),
+            getOrDefault(ServerSettings.HTTP2_FLOOD_WINDOW)));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.server.ConfigException;
+import dev.mtls.server.Http2Limits;
 import dev.mtls.server.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +44,25 @@ class ServerConfigTest {
         max-connections-per-address = 16
         max-header-size = 16k
         max-request-body = 2m
+        http2-max-concurrent-streams = 32
+        http2-max-resets = 50
+        http2-flood-window = 10s
         """);
 
     Limits limits = ServerConfig.load(file).limits();
 
     assertThat(limits).isEqualTo(Limits.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(5))
         .withRequestHeaderTimeout(Duration.ofSeconds(2)).withMaxConnections(4096, 16)
-        .withMaxHeaders(16 * 1024, 100).withMaxRequestBodyBytes(2 * 1024 * 1024));
+        .withMaxHeaders(16 * 1024, 100).withMaxRequestBodyBytes(2 * 1024 * 1024)
+        .withHttp2(Http2Limits.DEFAULTS.withMaxConcurrentStreams(32).withFloods(50, 1000, Duration.ofSeconds(10))));
+  }
+
+  @Test
+  void names_the_line_of_an_http2_frame_size_the_protocol_does_not_allow() throws Exception {
+    Path file = Files.writeString(dir.resolve("frame.conf"), "http2-max-frame-size = 16m\n");
+
+    assertThatThrownBy(() -> ServerConfig.load(file).limits()).isInstanceOf(ConfigException.class)
+        .hasMessage(file + ":1: http2-max-frame-size = '16m': must be at least 16384 and at most 16777215");
   }
 
   @Test

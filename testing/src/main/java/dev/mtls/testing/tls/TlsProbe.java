@@ -116,6 +116,14 @@ public final class TlsProbe {
 
   /** A new connection to 127.0.0.1:{@code port}, handshake done. */
   public Connection connect(int port) throws IOException {
+    return new Connection(socket(port));
+  }
+
+  /**
+   * A TLS socket to 127.0.0.1:{@code port}, handshake done, that offered {@code applicationProtocols} by ALPN
+   * (none: no ALPN): what another protocol's client (HTTP/2) builds on.
+   */
+  public SSLSocket socket(int port, String... applicationProtocols) throws IOException {
     Socket plain = new Socket();
     if (localAddress != null) {
       plain.bind(new InetSocketAddress(localAddress, 0));
@@ -135,9 +143,12 @@ public final class TlsProbe {
     if (cipherSuites != null) {
       parameters.setCipherSuites(cipherSuites);
     }
+    if (applicationProtocols.length > 0) {
+      parameters.setApplicationProtocols(applicationProtocols);
+    }
     socket.setSSLParameters(parameters);
     socket.startHandshake();
-    return new Connection(socket);
+    return socket;
   }
 
   /** One keep-alive connection. */

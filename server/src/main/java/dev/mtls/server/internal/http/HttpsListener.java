@@ -2,7 +2,9 @@ package dev.mtls.server.internal.http;
 
 import dev.mtls.server.Balancers;
 import dev.mtls.server.ServerListener;
+import dev.mtls.server.internal.h2.Http2Guard;
 import dev.mtls.server.internal.tls.BalancedListener;
+import dev.mtls.server.internal.tls.HandshakeDeadline;
 import io.undertow.Undertow;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
@@ -28,7 +30,9 @@ import org.xnio.ssl.SslConnection;
 /**
  * The server's HTTPS listener, put together from Undertow's parts on the worker Undertow started: TLS, then by ALPN
  * ({@link AlpnListener}) HTTP/2 ({@link Http2Listener}) or HTTP/1.1, or HTTP/1.1 alone when HTTP/2 is off. Behind L4
- * balancers it is a {@link BalancedListener}, where a PROXY header must arrive within {@code proxyHeaderTimeout}.
+ * balancers it is a {@link BalancedListener}, where a PROXY header must arrive within {@code handshakeTimeout}. Either
+ * way a TLS handshake must complete within it ({@link HandshakeDeadline}), and every HTTP/2 connection has a frame
+ * budget ({@link Http2Guard}).
  * Undertow's builder would open the listener itself, but its HTTP/2 listener keeps its connections from the handlers
  * (which must be able to end one with a GOAWAY), and it offers the PROXY protocol with no say over who may speak it.
  */
@@ -42,7 +46,7 @@ public final class HttpsListener {
   private final Http2Listener http2;
   private final ChannelListener<StreamConnection> protocols;
   private final Balancers balancers;
-  private final Duration proxyHeaderTimeout;
+  private final Duration handshakeTimeout;
   private final ServerListener listener;
   private final Clock clock;
   private final Undertow undertow;
@@ -55,24 +59,25 @@ public final class HttpsListener {
    *                   fetches), so that none runs on an I/O thread
    */
   public HttpsListener(String host, int port, SSLContext tls, Executor handshakes, ListenerOptions options,
-      HttpHandler root, Balancers balancers, Duration proxyHeaderTimeout, ServerListener listener, Clock clock) {
+      HttpHandler root, Balancers balancers, Duration handshakeTimeout, ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
     this.handshakes = handshakes;
     this.options = options.forOwnListener();
     this.balancers = balancers;
-    this.proxyHeaderTimeout = proxyHeaderTimeout;
+    this.handshakeTimeout = handshakeTimeout;
     this.listener = listener;
     this.clock = clock;
     HttpOpenListener http1 = new HttpOpenListener(buffers, this.options.server());
     http1.setRootHandler(root);
     if (options.http2()) {
       http2 = new Http2Listener(buffers, this.options.server(), root);
-      protocols = new AlpnListener(buffers, this.options.server(), http2, http1);
+      protocols = HandshakeDeadline.around(new AlpnListener(buffers, this.options.server(),
+          Http2Guard.around(http2, listener, clock), http1), handshakeTimeout);
     } else {
       http2 = null;
-      protocols = http1;
+      protocols = HandshakeDeadline.around(http1, handshakeTimeout);
     }
     // Undertow runs the I/O and worker threads; it opens no listener of its own.
     this.undertow = Undertow.builder().build();
@@ -91,7 +96,7 @@ public final class HttpsListener {
         direct.resumeAccepts();
       } else {
         balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, options.socket(), buffers,
-            protocols, balancers, proxyHeaderTimeout, listener, clock);
+            protocols, balancers, handshakeTimeout, listener, clock);
       }
     } catch (IOException e) {
       undertow.stop();

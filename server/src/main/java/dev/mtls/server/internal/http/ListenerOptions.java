@@ -2,6 +2,7 @@ package dev.mtls.server.internal.http;
 
 import dev.mtls.server.ClientAuthMode;
 import dev.mtls.server.Limits;
+import dev.mtls.server.internal.h2.Http2Options;
 import io.undertow.UndertowOptions;
 import java.time.Duration;
 import javax.net.ssl.SSLParameters;
@@ -33,6 +34,7 @@ public record ListenerOptions(OptionMap server, OptionMap socket, boolean http2)
         .set(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderBytes())
         .set(UndertowOptions.MAX_HEADERS, limits.maxHeaders())
         .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxRequestBodyBytes())
+        .addAll(Http2Options.of(limits))
         .getMap();
     OptionMap socket = OptionMap.builder()
         .set(Options.SSL_CLIENT_AUTH_MODE, clientAuth == ClientAuthMode.REQUIRED

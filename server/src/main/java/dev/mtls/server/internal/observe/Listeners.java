@@ -6,6 +6,7 @@ import dev.mtls.pki.material.reload.MaterialListener;
 import dev.mtls.server.AbortedHandshake;
 import dev.mtls.server.AcceptedHandshake;
 import dev.mtls.server.CrlRunningOut;
+import dev.mtls.server.Http2Abuse;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ServedRequest;
 import dev.mtls.server.ServerListener;
@@ -52,6 +53,11 @@ public final class Listeners implements ServerListener, MaterialListener {
   @Override
   public void crlRunningOut(CrlRunningOut warning) {
     tell(listener -> listener.crlRunningOut(warning));
+  }
+
+  @Override
+  public void http2Abuse(Http2Abuse abuse) {
+    tell(listener -> listener.http2Abuse(abuse));
   }
 
   @Override

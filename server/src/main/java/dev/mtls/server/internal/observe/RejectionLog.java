@@ -3,6 +3,7 @@ package dev.mtls.server.internal.observe;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.pki.material.trust.Verdict;
 import dev.mtls.server.AbortedHandshake;
+import dev.mtls.server.Http2Abuse;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ServerListener;
 import dev.mtls.server.ServerLoggers;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * anyone's to invent). So the log has a budget per interval that no peer can widen ({@link LineBudget}): the first
  * refusal of each kind (reason and issuer) is logged whole, up to {@link #WHOLE_LINES} lines in all; every other is
  * counted and summed up, by reason, in one line when the interval ends. Aborted handshakes have a budget of their
- * own, by alert. Events and metrics still see every one. Undertow reports these failures only at DEBUG. Subject,
+ * own, by alert, and so do HTTP/2 connections ended for abuse ({@link Http2Abuse}), by reason. Events and metrics still see every one. Undertow reports these failures only at DEBUG. Subject,
  * issuer and sentence come from the peer's certificate and are escaped.
  */
 public final class RejectionLog implements ServerListener, AutoCloseable {
@@ -48,6 +49,7 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
   private final Duration interval;
   private final LineBudget refusals;
   private final LineBudget aborts;
+  private final LineBudget http2;
   private ScheduledExecutorService flusher;
 
   public RejectionLog(Duration interval) {
@@ -59,6 +61,7 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
     this.interval = interval;
     this.refusals = new LineBudget(interval, WHOLE_LINES, MAX_KINDS, MAX_GROUPS, nanoTime);
     this.aborts = new LineBudget(interval, WHOLE_LINES, MAX_KINDS, MAX_GROUPS, nanoTime);
+    this.http2 = new LineBudget(interval, WHOLE_LINES, MAX_KINDS, MAX_GROUPS, nanoTime);
   }
 
   @Override
@@ -86,10 +89,23 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
     }
   }
 
+  @Override
+  public void http2Abuse(Http2Abuse abuse) {
+    LineBudget.Decision decision = http2.offer(abuse.reason(), abuse.reason().words());
+    logHttp2(decision.ended());
+    if (decision.whole()) {
+      LOG.warn("ended the HTTP/2 connection of client {}: {}; it {} (GOAWAY 0x{})", abuse.peer(),
+          abuse.reason().words(), abuse.sentence(), Integer.toHexString(abuse.errorCode()));
+    } else {
+      scheduleFlush();
+    }
+  }
+
   /** Sums up the intervals that have ended. */
   public void flush() {
     logRefusals(refusals.flush());
     logAborts(aborts.flush());
+    logHttp2(http2.flush());
   }
 
   /** Sums up the intervals in progress, and stops the flushing thread. */
@@ -97,6 +113,7 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
   public void close() {
     logRefusals(refusals.end());
     logAborts(aborts.end());
+    logHttp2(http2.end());
     synchronized (this) {
       if (flusher != null) {
         flusher.shutdownNow();
@@ -114,6 +131,12 @@ public final class RejectionLog implements ServerListener, AutoCloseable {
   private static void logAborts(LineBudget.Summary summary) {
     if (summary != null) {
       LOG.info("{}", summary.line("client(s) aborted the TLS handshake"));
+    }
+  }
+
+  private static void logHttp2(LineBudget.Summary summary) {
+    if (summary != null) {
+      LOG.warn("{}", summary.line("HTTP/2 connection(s) ended"));
     }
   }
 

@@ -7,6 +7,7 @@ import dev.mtls.pki.material.trust.CrlSet;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.server.AbortedHandshake;
 import dev.mtls.server.AcceptedHandshake;
+import dev.mtls.server.Http2Abuse;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ServedRequest;
 import dev.mtls.server.ServerListener;
@@ -36,6 +37,8 @@ import java.util.function.Supplier;
  *   <li>{@code mtls_handshakes_total{outcome, reason, resumed}}: accepted (TRUSTED), refused, and
  *       aborted_by_client handshakes;
  *   <li>{@code mtls_connection_refusals_total{reason}}: requests refused on an open connection (401 and closed);
+ *   <li>{@code mtls_http2_abuse_total{reason}}: HTTP/2 connections ended for a flood, too many streams or a
+ *       protocol error ({@link Http2Abuse.Reason});
  *   <li>{@code mtls_requests_total{route, method, status, protocol}} and
  *       {@code mtls_request_duration_seconds{route, method}};
  *   <li>{@code mtls_server_certificate_expiry_seconds}, {@code mtls_trust_anchor_expiry_seconds{anchor}},
@@ -123,6 +126,12 @@ public final class ServerMetrics implements ServerListener {
           .description("Requests refused because the connection's trust decision no longer held")
           .tags("reason", reason).register(registry).increment();
     }
+  }
+
+  @Override
+  public void http2Abuse(Http2Abuse abuse) {
+    Counter.builder("mtls.http2.abuse").description("HTTP/2 connections ended (GOAWAY) for a flood, too many streams"
+        + " or a protocol error, by reason").tags("reason", abuse.reason().name()).register(registry).increment();
   }
 
   @Override

@@ -93,9 +93,26 @@ final class ObservedSslEngine extends ForwardingSslEngine {
       throw refuse(Reason.TOO_MANY_CONNECTIONS, refusal, Rejection.Stage.HANDSHAKE);
     }
     if (!handshakeDone && System.nanoTime() - handshakeDeadlineNanos > 0) {
-      throw refuse(Reason.HANDSHAKE_TIMEOUT, "the handshake did not complete within "
-          + Duration.ofNanos(handshakeDeadlineNanos - startedAtNanos).toMillis() + " ms", Rejection.Stage.HANDSHAKE);
+      throw handshakeTimedOut();
     }
+  }
+
+  /**
+   * The handshake's deadline has passed ({@link HandshakeDeadline}): whether the handshake is still unfinished, then
+   * refused. Needed when nothing calls the engine: a peer that sends nothing, or a ClientHello that Undertow's ALPN
+   * stage holds back until it is complete.
+   */
+  boolean expired() {
+    if (handshakeDone) {
+      return false;
+    }
+    handshakeTimedOut();
+    return true;
+  }
+
+  private SSLException handshakeTimedOut() {
+    return refuse(Reason.HANDSHAKE_TIMEOUT, "the handshake did not complete within "
+        + Duration.ofNanos(handshakeDeadlineNanos - startedAtNanos).toMillis() + " ms", Rejection.Stage.HANDSHAKE);
   }
 
   /**
