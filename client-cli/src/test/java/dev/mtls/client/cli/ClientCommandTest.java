@@ -229,7 +229,9 @@ class ClientCommandTest {
 
     assertThat(code).isEqualTo(0);
     assertThat(out.toString()).contains("statuses: {200=20}\nprotocol: HTTP/1.1\n");
-    assertThat(server.connections.get()).isBetween(1, 4);
+    // Connections are kept and reused: 4 here, one at a time per concurrent request. Seen once in CI (Temurin 25,
+    // loaded): 5, one of them replaced; the point is that 20 requests do not make 20 connections.
+    assertThat(server.connections.get()).isBetween(1, 8);
   }
 
   @Test
