@@ -67,6 +67,7 @@ class BalancedInstancesScenarioTest {
     for (int i = 1; i <= 3; i++) {
       Path config = ServerProcess.config(dir.resolve("instance-" + i), ca.chain("server"), ca.key("server"),
           ca.rootPem(), "proxy-protocol-from = 127.0.0.1\nocsp = aia\ncrl-distribution-points = on\n"
+              + "revocation-timeout = 10s\n"
               + "revocation-max-age = " + MAX_AGE.toSeconds() + "s");
       ServerProcess instance = ServerProcess.start(config);
       // Started again on the same port after a stop, as a balancer's server list expects.

@@ -127,10 +127,15 @@ class CurlPeerTest {
   void client_without_certificate_is_refused_on_tls13() {
     Result result = curl(List.of("--tlsv1.3"), server.url("/whoami").toString());
 
-    // On TLS 1.3 curl finishes its side of the handshake first and sees the server's alert on its first read:
-    // CURLE_RECV_ERROR. Which alert JSSE sends depends on the JDK (see MissingCertificateAlert).
-    assertThat(result.exitCode()).as(result.describe()).isEqualTo(56);
-    assertThat(result.stderr()).contains(MissingCertificateAlert.onTls13().openSslText());
+    // On TLS 1.3 curl finishes its side of the handshake first. Usually it sees the server's alert on its first
+    // read (CURLE_RECV_ERROR, 56); on a busy machine the server may already have closed the socket while curl was
+    // still sending its request (CURLE_SEND_ERROR, 55), and then curl never reads the alert. Either way no request
+    // was answered, and the server's typed event below says why. Which alert JSSE sends depends on the JDK (see
+    // MissingCertificateAlert).
+    assertThat(result.exitCode()).as(result.describe()).isIn(55, 56);
+    if (result.exitCode() == 56) {
+      assertThat(result.stderr()).contains(MissingCertificateAlert.onTls13().openSslText());
+    }
     assertThat(status(result)).isEqualTo("000");
     assertThat(server.awaitRejection(Reason.NO_CERTIFICATE).peer()).matches("127\\.0\\.0\\.1:\\d+");
   }
