@@ -72,6 +72,8 @@ final class LoadOptions {
     LoadRun.Result result = new LoadRun(client, request, repeat, concurrency, async).run();
     out.printf(Locale.ROOT, "%d requests, concurrency %d, in %.3f s: %.1f requests/s%n", repeat, concurrency,
         result.seconds(), repeat / result.seconds());
+    result.cpuNanos().ifPresent(cpu -> out.printf(Locale.ROOT, "client CPU: %.1f us per request (the process)%n",
+        cpu / 1e3 / repeat));
     out.printf(Locale.ROOT, "handshakes: %d (full: %d, resumed: %d)%n", client.handshakes(),
         client.fullHandshakes(), client.handshakes() - client.fullHandshakes());
     out.println("statuses: " + result.statuses() + (result.failures().isEmpty() ? ""

@@ -1,15 +1,18 @@
 package dev.mtls.client.cli;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +32,7 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
 final class LoadRun {
   /** What the run saw: seconds taken, responses by status and by HTTP version, and the failures' diagnoses. */
   record Result(double seconds, Map<Integer, Integer> statuses, Map<HttpVersion, Integer> versions,
-      List<Diagnosis> failures) {}
+      List<Diagnosis> failures, OptionalLong cpuNanos) {}
 
   private final MtlsClient client;
   private final Supplier<ClassicHttpRequest> request;
@@ -49,6 +52,7 @@ final class LoadRun {
   }
 
   Result run() throws Exception {
+    OptionalLong cpuBefore = processCpuNanos();
     long start = System.nanoTime();
     if (async) {
       runInFlight();
@@ -56,8 +60,11 @@ final class LoadRun {
       runOnThreads();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    OptionalLong cpuAfter = processCpuNanos();
+    OptionalLong cpu = cpuBefore.isPresent() && cpuAfter.isPresent()
+        ? OptionalLong.of(cpuAfter.getAsLong() - cpuBefore.getAsLong()) : OptionalLong.empty();
     synchronized (this) {
-      return new Result(seconds, new TreeMap<>(statuses), new EnumMap<>(versions), List.copyOf(failures));
+      return new Result(seconds, new TreeMap<>(statuses), new EnumMap<>(versions), List.copyOf(failures), cpu);
     }
   }
 
@@ -105,6 +112,15 @@ final class LoadRun {
       });
     }
     ended.await();
+  }
+
+  /** The CPU time of the whole process (every thread, the JIT's too), where the JVM tells it. */
+  private static OptionalLong processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+      long nanos = os.getProcessCpuTime();
+      return nanos >= 0 ? OptionalLong.of(nanos) : OptionalLong.empty();
+    }
+    return OptionalLong.empty();
   }
 
   private synchronized void answered(MtlsResponse response) {

@@ -194,6 +194,7 @@ class ClientCommandTest {
         server.url("/"));
     assertThat(code).isEqualTo(0);
     assertThat(out.toString()).containsPattern("40 requests, concurrency 2, in [0-9.]+ s: [0-9.]+ requests/s\n"
+        + "client CPU: [0-9.]+ us per request \\(the process\\)\n"
         + "handshakes: [12] \\(full: [12], resumed: [01]\\)\nstatuses: \\{200=40\\}\nprotocol: HTTP/1.1\n");
     assertThat(server.connections.get()).isBetween(1, 2);
   }
@@ -217,6 +218,7 @@ class ClientCommandTest {
 
       assertThat(code).isEqualTo(0);
       assertThat(out.toString()).containsPattern("48 requests, concurrency 8, in [0-9.]+ s: [0-9.]+ requests/s\n"
+          + "client CPU: [0-9.]+ us per request \\(the process\\)\n"
           + "handshakes: 1 \\(full: 1, resumed: 0\\)\nstatuses: \\{200=48\\}\nprotocol: HTTP/2\n");
       assertThat(h2.connections()).isEqualTo(1);
     }

@@ -42,7 +42,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * A small JSSE HTTPS/1.1 server for the client's tests: the JDK's own TLS and PKIX, not the project's server. It
  * requires client certificates, keeps connections alive, answers {@code 200 hello <client subject>} (or the status
- * in a {@code /status/NNN} path; on {@code /truncated} it announces more body than it sends and closes), and counts requests, accepted connections, completed handshakes and full
+ * in a {@code /status/NNN} path; {@link #pattern N bytes} on {@code /bytes/N}; on {@code /truncated} it announces
+ * more body than it sends and closes), and counts requests, accepted connections, completed handshakes and full
  * handshakes (those in which it checked a client certificate, which a session resumption does not: counting the
  * server's own certificate choice would not do, because a JDK 25 server resuming from a stateless ticket chooses
  * it again).
@@ -136,7 +137,8 @@ public final class TlsTestServer implements AutoCloseable {
         int status = path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200;
         Principal peer = socket.getSession().getPeerPrincipal();
         String answer = "hello " + peer.getName() + (body.length > 0 ? " got " + body.length + " bytes" : "");
-        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = path.startsWith("/bytes/") ? pattern(Integer.parseInt(path.substring(7)))
+            : answer.getBytes(StandardCharsets.UTF_8);
         // One write, one TLS record: head and body in two small writes meet Nagle and delayed ACK (40 ms each).
         boolean truncated = path.equals("/truncated");
         ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -152,6 +154,15 @@ public final class TlsTestServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       failures.add(String.valueOf(e.getMessage()));
     }
+  }
+
+  /** {@code /bytes/N} answers these N bytes: each byte its position modulo 251, so a lost or moved byte shows. */
+  public static byte[] pattern(int length) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = (byte) (i % 251);
+    }
+    return bytes;
   }
 
   private static String line(InputStream in) throws IOException {

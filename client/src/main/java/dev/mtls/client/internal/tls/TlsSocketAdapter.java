@@ -57,7 +57,8 @@ final class TlsSocketAdapter implements TlsSocketStrategy {
     recorder.begin(handshake);
     SSLSocket upgraded;
     try {
-      upgraded = now.strategy().upgrade(socket, target, port, attachment, context);
+      // JSSE reads each record's header and body apart: through ReadAheadSocket, one system call usually takes both.
+      upgraded = now.strategy().upgrade(new ReadAheadSocket(socket), target, port, attachment, context);
     } finally {
       recorder.end();
     }
