@@ -9,6 +9,8 @@ import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.Eventually;
 import dev.mtls.testing.Recorder;
+import dev.mtls.testing.h2.Hpack;
+import dev.mtls.testing.h2.RawH2Client;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
@@ -97,6 +99,28 @@ class Http2ConnectionEndTest {
           .isInstanceOf(IOException.class);
       assertThat(events.awaitFirst(Rejection.class, r -> r.stage() == Rejection.Stage.HANDSHAKE).verdict().reason())
           .isEqualTo(Reason.REVOKED);
+    }
+  }
+
+  @Test
+  void tells_a_revoked_client_goodbye_with_a_goaway_naming_its_last_stream() throws Exception {
+    Path crls = pki.writeCrls(dir.resolve("crl.pem"));
+    try (MtlsServer server = builder().addCrlFile(crls).build().start();
+        RawH2Client bob = RawH2Client.open(pki.clientFor(pki.bob), server.port())) {
+      bob.headers(1, RawH2Client.END_HEADERS | RawH2Client.END_STREAM, Hpack.request("GET", "/whoami"));
+      bob.awaitEnded(1);
+      assertThat(bob.goAway()).as("no GOAWAY while the client is trusted").isEmpty();
+
+      pki.writeCrls(crls, pki.bob.certificate());
+      server.reload();
+      bob.headers(3, RawH2Client.END_HEADERS | RawH2Client.END_STREAM, Hpack.request("GET", "/whoami"));
+
+      // The frames themselves: the refused stream is answered (401, above), then GOAWAY NO_ERROR says that no
+      // stream after it was or will be processed, and the server closes.
+      RawH2Client.GoAway goAway = bob.awaitGoAway(Duration.ofSeconds(15));
+      assertThat(bob.ended()).as("both streams answered").isEqualTo(2);
+      assertThat(goAway).isEqualTo(new RawH2Client.GoAway(3, RawH2Client.NO_ERROR));
+      bob.awaitClosed(Duration.ofSeconds(15));
     }
   }
 
