@@ -190,7 +190,8 @@ public final class EstService {
       return issued;
     } catch (EstRefusedException e) {
       String subject = subjectOf(csr);
-      LOG.info("EST {}: refused {} ({}): {}", operation, subject == null ? "-" : SafeText.escape(subject),
+      // Debug only: anyone who reaches the port can make refusals; the event carries each one.
+      LOG.debug("EST {}: refused {} ({}): {}", operation, subject == null ? "-" : SafeText.escape(subject),
           e.refusal(), SafeText.escape(e.getMessage()));
       observer.accept(new EstEvent(operation, clock.instant(), subject, null, e.refusal(), e.getMessage()));
       throw e;
