@@ -181,7 +181,7 @@ public final class EstService {
     Csr csr = null;
     try {
       csr = parse.get();
-      IssuedCertificate issued = work.apply(csr);
+      IssuedCertificate issued = unexpectedRefused(work, csr);
       X509Certificate leaf = issued.certificate();
       String subject = leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
       LOG.info("EST {}: issued serial {} to {}, valid until {}", operation, leaf.getSerialNumber().toString(16),
@@ -195,6 +195,21 @@ public final class EstService {
           e.refusal(), SafeText.escape(e.getMessage()));
       observer.accept(new EstEvent(operation, clock.instant(), subject, null, e.refusal(), e.getMessage()));
       throw e;
+    }
+  }
+
+  /**
+   * {@code work} on {@code csr}, where a failure that is no refusal (a corrupt file in the CA directory, say) is
+   * {@link EstRefusal#CA_UNAVAILABLE} with its message: the operator's to fix, and never a stack trace to the peer.
+   */
+  private static IssuedCertificate unexpectedRefused(Function<Csr, IssuedCertificate> work, Csr csr) {
+    try {
+      return work.apply(csr);
+    } catch (EstRefusedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warn("EST: cannot issue: {}", SafeText.escape(String.valueOf(e.getMessage())));
+      throw new EstRefusedException(EstRefusal.CA_UNAVAILABLE, "the CA cannot issue: " + e.getMessage());
     }
   }
 

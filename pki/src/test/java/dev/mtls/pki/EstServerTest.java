@@ -13,7 +13,9 @@ import dev.mtls.testing.pki.Keys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -249,6 +251,17 @@ class EstServerTest {
     X509Certificate current = enroll(key, DEVICE, DEVICE_NAMES, token(DEVICE, DEVICE_NAMES));
 
     assertRefused(() -> reenroll(identity(key, current), key, DEVICE, DEVICE_NAMES), EstRefusal.SAME_KEY);
+  }
+
+  @Test
+  void answers_a_corrupt_token_file_with_ca_unavailable_naming_the_file_and_line() throws Exception {
+    EnrolmentToken token = token(DEVICE, DEVICE_NAMES);
+    Files.writeString(ca.directory().resolve("enrolment-tokens.tsv"), "not a token line\n",
+        StandardOpenOption.APPEND);
+
+    assertRefused(() -> enroll(Keys.ec(), DEVICE, DEVICE_NAMES, token), EstRefusal.CA_UNAVAILABLE);
+    assertThat(events.awaitFirst(EstEvent.class, e -> e.refusal() == EstRefusal.CA_UNAVAILABLE).message())
+        .contains("enrolment-tokens.tsv:3");
   }
 
   @Test
