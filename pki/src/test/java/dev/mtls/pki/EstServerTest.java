@@ -7,11 +7,13 @@ import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.reload.ReloadingKeyManager;
+import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.testing.MutableClock;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Keys;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import javax.security.auth.x500.X500Principal;
@@ -262,6 +266,79 @@ class EstServerTest {
     assertRefused(() -> enroll(Keys.ec(), DEVICE, DEVICE_NAMES, token), EstRefusal.CA_UNAVAILABLE);
     assertThat(events.awaitFirst(EstEvent.class, e -> e.refusal() == EstRefusal.CA_UNAVAILABLE).message())
         .contains("enrolment-tokens.tsv:3");
+  }
+
+  @Test
+  void keeps_its_server_certificate_until_two_thirds_of_its_life_then_issues_and_records_a_new_one() {
+    List<SubjectAltName> names = List.of(SubjectAltName.dns("localhost"), SubjectAltName.ip("127.0.0.1"));
+    X509Certificate first = ca.estServerIdentity(names, Duration.ofDays(30)).certificate();
+
+    clock.advance(Duration.ofDays(19));
+    X509Certificate kept = ca.estServerIdentity(names, Duration.ofDays(30)).certificate();
+    clock.advance(Duration.ofDays(2));
+    X509Certificate renewed = ca.estServerIdentity(names, Duration.ofDays(30)).certificate();
+    X509Certificate renamed = ca.estServerIdentity(List.of(SubjectAltName.dns("ca.example.org")), Duration.ofDays(30))
+        .certificate();
+
+    assertThat(kept).isEqualTo(first);
+    assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+    assertThat(SubjectAltName.of(renamed)).containsExactly(SubjectAltName.dns("ca.example.org"));
+    assertThat(ca.entries()).extracting(IndexEntry::serial).contains(first.getSerialNumber(),
+        renewed.getSerialNumber(), renamed.getSerialNumber());
+  }
+
+  @Test
+  void answers_what_is_not_an_est_request_without_reading_it_all() throws Exception {
+    String basic = "Basic " + Base64.getEncoder().encodeToString("a:b".getBytes(StandardCharsets.UTF_8));
+
+    Answer huge = https("POST", "simpleenroll", "application/pkcs10", null, new byte[17 * 1024]);
+    Answer wrongType = https("POST", "simpleenroll", "text/plain", null, "MIIB".getBytes(StandardCharsets.US_ASCII));
+    Answer notBase64 = https("POST", "simpleenroll", "application/pkcs10", basic,
+        "%%%".getBytes(StandardCharsets.US_ASCII));
+    Answer get = https("GET", "simpleenroll", null, null, null);
+    Answer unknown = https("GET", "serverkeygen", null, null, null);
+
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(wrongType.status()).isEqualTo(415);
+    assertThat(notBase64.status()).isEqualTo(400);
+    assertThat(notBase64.body()).startsWith("MALFORMED_REQUEST: ");
+    assertThat(notBase64.refusal()).isEqualTo("MALFORMED_REQUEST");
+    assertThat(get.status()).isEqualTo(405);
+    assertThat(unknown.status()).isEqualTo(404);
+  }
+
+  private record Answer(int status, String refusal, String body) {}
+
+  /** One request over HTTPS to the EST operation {@code operation}, as a plain client sends it. */
+  private Answer https(String method, String operation, String type, String authorization, byte[] body)
+      throws IOException {
+    HttpsURLConnection connection = (HttpsURLConnection) URI.create("https://localhost:" + server.port()
+        + "/.well-known/est/" + operation).toURL().openConnection();
+    connection.setSSLSocketFactory(TlsPolicy.context(null, trusting(ca.root())).getSocketFactory());
+    connection.setRequestMethod(method);
+    if (type != null) {
+      connection.setRequestProperty("Content-Type", type);
+    }
+    if (authorization != null) {
+      connection.setRequestProperty("Authorization", authorization);
+    }
+    try {
+      if (body != null) {
+        connection.setDoOutput(true);
+        try (var out = connection.getOutputStream()) {
+          out.write(body);
+        }
+      }
+      int status = connection.getResponseCode();
+      var stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+      String text = stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      return new Answer(status, connection.getHeaderField("EST-Refusal"), text);
+    } catch (IOException e) {
+      // The server may close the connection while a body over the limit is still being sent.
+      return new Answer(connection.getResponseCode(), null, "");
+    } finally {
+      connection.disconnect();
+    }
   }
 
   @Test
