@@ -4,10 +4,12 @@ import dev.mtls.pki.internal.store.CaFiles;
 import dev.mtls.pki.internal.store.DirectoryLock;
 import dev.mtls.pki.material.AtomicFiles.Existing;
 import dev.mtls.pki.material.AtomicFiles.Visibility;
+import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.SubjectAltName;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -379,6 +381,22 @@ public final class CaDirectory implements AutoCloseable {
   /** The delegated OCSP signer's certificate on file, if any; needs no password. */
   public Optional<X509Certificate> ocspSignerCertificate() {
     return signers.certificate();
+  }
+
+  /**
+   * The EST listener's server certificate and key ({@code est-server.pem}, {@code est-server.key}), for {@code names}:
+   * the one on file until two thirds of its life have passed (or it is revoked, or the names differ), else a new one
+   * valid for {@code validity}, recorded in the index like every certificate.
+   */
+  public Identity estServerIdentity(List<SubjectAltName> names, Duration validity) {
+    issuing();
+    return new EstServerFiles(files, index, issuance, intermediate, password, keyEncryption, clock)
+        .current(names, validity);
+  }
+
+  /** How this directory issues: check, sign, deliver, record under its lock. */
+  CaIssuance issuance() {
+    return issuance;
   }
 
   /** Whether the index lists {@code certificate} (one the issuing CA issued) as revoked. */

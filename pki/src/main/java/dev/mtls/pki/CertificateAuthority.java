@@ -190,7 +190,7 @@ public final class CertificateAuthority {
     return CrlSigner.sign(certificate, privateKey, entries, crlNumber, thisUpdate, nextUpdate);
   }
 
-  private static Profile profileOf(X509Certificate certificate) {
+  static Profile profileOf(X509Certificate certificate) {
     try {
       List<String> usages = certificate.getExtendedKeyUsage();
       if (usages != null && usages.contains(CertificateProfiles.SERVER_AUTH)) {

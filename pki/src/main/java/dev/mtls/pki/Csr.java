@@ -76,6 +76,16 @@ public final class Csr {
     return parse(text, file.toString());
   }
 
+  /** A request in DER, as EST sends it (base64-decoded); a {@link KeyMaterialException} when it is not one. */
+  public static Csr fromDer(byte[] der, String source) {
+    try {
+      return new Csr(new PKCS10CertificationRequest(der));
+    } catch (IOException | RuntimeException e) {
+      throw new KeyMaterialException(source + ": not a DER PKCS#10 certificate request: "
+          + SafeText.escape(e.getMessage()), e);
+    }
+  }
+
   public static Csr parse(String pem, String source) {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object object = parser.readObject();

@@ -118,7 +118,7 @@ final class OcspSignerFiles {
   }
 
   /** By the key, not the name: a CA re-created under the same names has another key. */
-  private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
+  static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
     try {
       certificate.verify(issuer.getPublicKey());
       return true;

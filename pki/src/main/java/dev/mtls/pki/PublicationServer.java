@@ -1,9 +1,12 @@
 package dev.mtls.pki;
 
+import dev.mtls.pki.internal.est.EstHttpHandler;
+import dev.mtls.pki.internal.est.PresentedCertificates;
 import dev.mtls.pki.internal.http.CrlHttpHandler;
 import dev.mtls.pki.internal.http.OcspHttpHandler;
 import dev.mtls.pki.internal.http.PublicationListener;
 import dev.mtls.pki.internal.http.Router;
+import dev.mtls.pki.material.trust.TlsPolicy;
 import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * One HTTP server for what a CA publishes about revocation, each at a path of its own: its OCSP responder
@@ -43,6 +48,8 @@ public final class PublicationServer implements AutoCloseable {
   public static final String OCSP_PATH = "/ocsp";
   /** Where {@code pki serve} serves the CRLs ({@code /crl/issuing.crl}, {@code /crl/root.crl}). */
   public static final String CRL_PATH = "/crl";
+  /** Where EST lives (RFC 7030 section 3.2.2): {@code /.well-known/est/cacerts}, {@code .../simpleenroll}, ... */
+  public static final String EST_PATH = "/.well-known/est";
 
   /** How long a request's headers, and then its body, may take to arrive when none is given. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -55,10 +62,12 @@ public final class PublicationServer implements AutoCloseable {
 
   private final PublicationListener listener;
   private final String host;
+  private final String scheme;
 
-  private PublicationServer(PublicationListener listener, String host) {
+  private PublicationServer(PublicationListener listener, String host, String scheme) {
     this.listener = listener;
     this.host = host;
+    this.scheme = scheme;
   }
 
   public static Builder builder() {
@@ -73,7 +82,7 @@ public final class PublicationServer implements AutoCloseable {
   /** The URL of {@code path} on this server, such as {@code http://127.0.0.1:8081/crl/issuing.crl}. */
   public URI uri(String path) {
     try {
-      return new URI("http", null, host, port(), path, null, null);
+      return new URI(scheme, null, host, port(), path, null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("not a URL path: '" + path + "'", e);
     }
@@ -95,6 +104,8 @@ public final class PublicationServer implements AutoCloseable {
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private X509KeyManager tls;
+    private int maxBodyBytes = OcspResponder.MAX_REQUEST_BYTES;
     private final Map<String, HttpHandler> mounts = new LinkedHashMap<>();
 
     private Builder() {}
@@ -166,6 +177,26 @@ public final class PublicationServer implements AutoCloseable {
           "/root.crl", () -> publisher.current().root()), publisher::freshFor));
     }
 
+    /**
+     * Serves HTTPS (TLS 1.3 and 1.2, the project's cipher suites) with the certificate {@code serverKeys} chooses (a
+     * {@code ReloadingKeyManager} renews it in place); client certificates are requested, not required, and not
+     * judged in the handshake: the service that receives the request decides what a presented one is worth (EST
+     * re-enrolment does, through the trust core). If unset: plain HTTP.
+     */
+    public Builder tls(X509KeyManager serverKeys) {
+      this.tls = Objects.requireNonNull(serverKeys, "serverKeys == null");
+      return this;
+    }
+
+    /**
+     * Serves EST (RFC 7030) at {@code path} ({@link #EST_PATH} for clients that follow the RFC) with {@code est};
+     * needs {@link #tls}: EST runs over HTTPS only.
+     */
+    public Builder est(String path, EstService est) {
+      maxBodyBytes = Math.max(maxBodyBytes, EstHttpHandler.MAX_REQUEST_BYTES);
+      return mount(path, new EstHttpHandler(path, est.operations()));
+    }
+
     private Builder mount(String path, HttpHandler handler) {
       if (!path.startsWith("/") || (path.length() > 1 && path.endsWith("/"))) {
         throw new IllegalArgumentException("a mount path starts with '/' and does not end with one, got '" + path
@@ -181,13 +212,17 @@ public final class PublicationServer implements AutoCloseable {
     /** Binds and starts answering; a port in use is an {@link UncheckedIOException} naming the address. */
     public PublicationServer start() {
       if (mounts.isEmpty()) {
-        throw new IllegalStateException("nothing to serve: add an OCSP responder or CRLs");
+        throw new IllegalStateException("nothing to serve: add an OCSP responder, CRLs or EST");
+      }
+      if (tls == null && mounts.values().stream().anyMatch(EstHttpHandler.class::isInstance)) {
+        throw new IllegalStateException("EST needs HTTPS: give the server a certificate with tls(...)");
       }
       PublicationListener.Limits limits = new PublicationListener.Limits(requestTimeout, idleTimeout, maxConnections,
-          maxConnectionsPerAddress, OcspResponder.MAX_REQUEST_BYTES);
+          maxConnectionsPerAddress, maxBodyBytes);
+      SSLContext context = tls == null ? null : TlsPolicy.context(tls, PresentedCertificates.INSTANCE);
       try {
         return new PublicationServer(PublicationListener.open(new InetSocketAddress(host, port), limits,
-            new Router(mounts)), host);
+            new Router(mounts), context), host, tls == null ? "http" : "https");
       } catch (IOException e) {
         throw new UncheckedIOException(host + ":" + port + ": cannot listen: " + e.getMessage(), e);
       }

@@ -182,7 +182,7 @@ class PublicationServerTest {
     assertThatThrownBy(() -> PublicationServer.builder().crls("/x", publisher).crls("/x", publisher))
         .hasMessage("two services at /x");
     assertThatThrownBy(() -> PublicationServer.builder().start())
-        .hasMessage("nothing to serve: add an OCSP responder or CRLs");
+        .hasMessage("nothing to serve: add an OCSP responder, CRLs or EST");
     assertThatThrownBy(() -> PublicationServer.builder().port(65536))
         .hasMessage("port must be 0 to 65535, got 65536");
   }

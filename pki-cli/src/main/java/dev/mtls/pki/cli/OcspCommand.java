@@ -35,6 +35,6 @@ final class OcspCommand implements Callable<Integer> {
     return publishing.untilStopped(validity, out, (ca, responder) -> new Publication(
         server -> server.ocspResponder("/", responder),
         server -> out.println("OCSP responder for " + ca.intermediate().getSubjectX500Principal().getName() + " on "
-            + server.uri("/") + " (" + PublishingOptions.signer(responder) + ")"), null));
+            + server.uri("/") + " (" + PublishingOptions.signer(responder) + ")"), null, null));
   }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mtls-pki", mixinStandardHelpOptions = true, version = "mtls-pki 0.1.0",
     description = "A two-tier CA (root + intermediate) for mutual TLS: issue, sign CSRs, revoke, publish, inspect, verify.",
     subcommands = {InitCommand.class, IssueCommand.class, CsrCommand.class, SignCommand.class, RevokeCommand.class,
-        CrlCommand.class, OcspCommand.class, ServeCommand.class, RenewCommand.class, Pkcs12Command.class, ListCommand.class, InspectCommand.class, VerifyCommand.class,
+        CrlCommand.class, OcspCommand.class, ServeCommand.class, TokenCommand.class, RenewCommand.class, Pkcs12Command.class, ListCommand.class, InspectCommand.class, VerifyCommand.class,
         DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:the operation failed (the message says why)", "2:usage error",

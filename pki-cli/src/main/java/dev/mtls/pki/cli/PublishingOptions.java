@@ -25,11 +25,12 @@ final class PublishingOptions extends CaOptions {
   static final Duration UPKEEP_INTERVAL = Duration.ofSeconds(10);
 
   /**
-   * What a command publishes: what it mounts on the server, what it says once the server listens, and what it does
-   * every {@link #UPKEEP_INTERVAL} while it serves ({@code upkeep}, null for nothing).
+   * What a command publishes: what it mounts on the server, what it says once the server listens, what it does
+   * every {@link #UPKEEP_INTERVAL} while it serves ({@code upkeep}, null for nothing), and what else serves beside it
+   * until it stops ({@code alongside}, null for nothing).
    */
   record Publication(UnaryOperator<PublicationServer.Builder> mounts, Consumer<PublicationServer> announce,
-      Runnable upkeep) {}
+      Runnable upkeep, AutoCloseable alongside) {}
 
   /**
    * Opens the CA, makes its OCSP responder (answers cacheable for {@code ocspValidity}), and serves the
@@ -40,11 +41,16 @@ final class PublishingOptions extends CaOptions {
     try (CaDirectory directory = open()) {
       OcspResponder responder = OcspResponder.forCa(directory, ocspValidity, Clock.systemUTC());
       Publication publication = publish.apply(directory, responder);
-      try (PublicationServer server = publication.mounts().apply(listen.server()).start();
+      try (AutoCloseable alongside = publication.alongside();
+          PublicationServer server = publication.mounts().apply(listen.server()).start();
           Upkeep upkeep = Upkeep.every(UPKEEP_INTERVAL, publication.upkeep(), command.commandLine().getErr())) {
         publication.announce().accept(server);
         out.flush();
         UntilStopped.await();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop: " + e.getMessage(), e);
       }
     }
     return 0;

@@ -7,11 +7,13 @@ import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.CrlPublisher;
 import dev.mtls.pki.cli.PublishingOptions.Publication;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.SubjectAltName;
 import dev.mtls.pki.material.trust.CrlSet;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,10 @@ import picocli.CommandLine.Spec;
         "  init --dir DIR --crl-url http://127.0.0.1:8081/crl/issuing.crl \\",
         "      --root-crl-url http://127.0.0.1:8081/crl/root.crl \\",
         "      --ocsp-url http://127.0.0.1:8081/ocsp",
-        "or, for one certificate of an existing CA: issue ... --crl-url URL --ocsp-url URL."})
+        "or, for one certificate of an existing CA: issue ... --crl-url URL --ocsp-url URL.",
+        "With --est-port, also EST (RFC 7030) over HTTPS at /.well-known/est/ (cacerts, simpleenroll with a token"
+            + " from 'token', simplereenroll with the current certificate, csrattrs), with a server certificate"
+            + " for --est-name kept in DIR/est-server.pem (key est-server.key, encrypted with the CA password)."})
 final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -48,8 +53,23 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long an OCSP answer may be cached (default: ${DEFAULT-VALUE}).")
   int ocspValidityMinutes;
 
+  @Option(names = "--est-port", paramLabel = "PORT",
+      description = "Also serve EST over HTTPS on this port (0 picks a free one); off unless given.")
+  Integer estPort;
+
+  @Option(names = "--est-name", paramLabel = "NAME", split = ",", defaultValue = "localhost,127.0.0.1",
+      description = "DNS names and IP addresses of the EST server certificate (default: ${DEFAULT-VALUE}).")
+  List<String> estNames;
+
+  @Option(names = "--est-lifetime", paramLabel = "DURATION", defaultValue = "24h",
+      description = "How long the certificates EST issues are valid, such as 24h or 10m; never beyond the CA's own"
+          + " (default: ${DEFAULT-VALUE}).")
+  String estLifetime;
+
   @Override
   public Integer call() {
+    Duration estValidity = Durations.parse("--est-lifetime", estLifetime);
+    List<SubjectAltName> estSans = estNames.stream().map(SubjectAltName::parse).toList();
     Duration crlValidity = Durations.positive("--crl-validity", crlValidityMinutes, ChronoUnit.MINUTES);
     Duration ocspValidity = Durations.positive("--ocsp-validity", ocspValidityMinutes, ChronoUnit.MINUTES);
     PrintWriter out = spec.commandLine().getOut();
@@ -58,6 +78,8 @@ final class ServeCommand implements Callable<Integer> {
       // Signed now, so that a wrong root key or a locked CA is said here rather than to the first relying party.
       CaDirectory.PublishedCrls first = crls.current();
       ca.refreshCrlFile();
+      EstListener est = estPort == null ? null
+          : EstListener.start(ca, publishing.listen.host, estPort, estSans, estValidity, out);
       return new Publication(server -> server.ocspResponder(OCSP_PATH, responder).crls(CRL_PATH, crls), server -> {
         out.println("Publishing the revocation status of the CA in " + ca.directory() + " until stopped (Ctrl-C):");
         out.println("  OCSP responder:  " + server.uri(OCSP_PATH) + "  (" + PublishingOptions.signer(responder)
@@ -69,7 +91,20 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  for servers:     " + ca.directory().resolve("crl.pem") + "  (next update "
             + Pem.loadCrls(ca.directory().resolve("crl.pem")).get(0).getNextUpdate().toInstant()
             + ", kept current while this runs)");
-      }, ca::refreshCrlFile);
+        if (est != null) {
+          out.println("  EST (RFC 7030):  " + est.uri() + "  (server certificate serial "
+              + est.certificate().getSerialNumber().toString(16) + " for " + estSans + ", issuing for "
+              + estLifetime + "; tokens: 'token')");
+        }
+      }, () -> {
+        try {
+          if (est != null) {
+            est.renewIfDue();
+          }
+        } finally {
+          ca.refreshCrlFile();
+        }
+      }, est);
     });
   }
 }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.Pem;
-import dev.mtls.testing.Eventually;
 import dev.mtls.testing.PlainHttp;
 import dev.mtls.testing.peers.ExternalProcess.Result;
 import dev.mtls.testing.peers.FreePort;
 import dev.mtls.testing.peers.Peer;
 import dev.mtls.testing.peers.RequiresPeer;
 import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +21,6 @@ import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code pki serve} and {@code pki ocsp} publish the revocation status where a CA's certificates point, as openssl
@@ -45,7 +42,7 @@ class ServeAndOcspCommandTest extends PkiCliTestBase {
     String intermediate = served.resolve("intermediate.pem").toString();
     String ocspUrl = Peer.OPENSSL.run(dir, "x509", "-in", "dora.pem", "-noout", "-ocsp_uri").output().strip();
 
-    try (Served serve = new Served("serve", "--dir", served.toString(), "--password-file", password.toString(),
+    try (ServedCommand serve = new ServedCommand("serve", "--dir", served.toString(), "--password-file", password.toString(),
         "--port", String.valueOf(port))) {
       String printed = serve.awaitOutput("root CA CRL:");
       // openssl fetches each CRL from the distribution point the checked certificate names.
@@ -87,7 +84,7 @@ class ServeAndOcspCommandTest extends PkiCliTestBase {
     int port = FreePort.pick();
 
     X509CRL fetched;
-    try (Served serve = new Served("serve", "--dir", served.toString(), "--password-file", password.toString(),
+    try (ServedCommand serve = new ServedCommand("serve", "--dir", served.toString(), "--password-file", password.toString(),
         "--port", String.valueOf(port), "--crl-validity", "1")) {
       serve.awaitOutput("root CA CRL:");
       PlainHttp.Response response = PlainHttp.get(URI.create("http://127.0.0.1:" + port + "/crl/issuing.crl"));
@@ -146,7 +143,7 @@ class ServeAndOcspCommandTest extends PkiCliTestBase {
         "--subject", "CN=erin", "--out", dir.toString());
     int port = FreePort.pick();
 
-    try (Served ocsp = new Served("ocsp", "--dir", answering.toString(), "--password-file", password.toString(),
+    try (ServedCommand ocsp = new ServedCommand("ocsp", "--dir", answering.toString(), "--password-file", password.toString(),
         "--port", String.valueOf(port))) {
       String printed = ocsp.awaitOutput("OCSP responder for");
       Result good = Peer.OPENSSL.run(dir, "ocsp", "-issuer", answering.resolve("intermediate.pem").toString(),
@@ -170,41 +167,5 @@ class ServeAndOcspCommandTest extends PkiCliTestBase {
 
   private static Duration validity(X509CRL crl) {
     return Duration.between(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant());
-  }
-
-  /**
-   * A command that serves ({@code serve}, {@code ocsp}) as a user runs it, on a thread of its own; closing interrupts
-   * it, as Ctrl-C stops the JVM.
-   */
-  private static final class Served implements AutoCloseable {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private final Thread thread;
-    private volatile int exit = -1;
-
-    Served(String... args) {
-      CommandLine commandLine = commandLine(out, err);
-      thread = new Thread(() -> exit = commandLine.execute(args), "pki-" + args[0] + "-under-test");
-      thread.start();
-    }
-
-    /** What it printed once {@code marker} is in it; fails at once if the command ended without printing it. */
-    String awaitOutput(String marker) {
-      return Eventually.within(Duration.ofSeconds(30)).await("the command to print '" + marker + "'", () -> {
-        if (!thread.isAlive() && !out.toString().contains(marker)) {
-          throw new AssertionError("the command ended without printing '" + marker + "': exit " + exit + "\n" + out
-              + err);
-        }
-        return out.toString();
-      }, printed -> printed.contains(marker));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      thread.interrupt();
-      thread.join(10_000);
-      assertThat(thread.isAlive()).as("serve still running").isFalse();
-      assertThat(exit).as(err.toString()).isZero();
-    }
   }
 }

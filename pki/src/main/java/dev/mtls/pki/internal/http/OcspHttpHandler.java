@@ -3,17 +3,14 @@ package dev.mtls.pki.internal.http;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import org.xnio.IoUtils;
 
 /**
  * An OCSP responder over HTTP (RFC 6960 appendix A): {@code POST} with an {@code application/ocsp-request} body, or
@@ -40,7 +37,7 @@ public final class OcspHttpHandler implements HttpHandler {
     if (Methods.POST.equals(exchange.getRequestMethod())) {
       Receiver body = exchange.getRequestReceiver();
       body.setMaxBufferSize(maxRequestBytes);
-      body.receiveFullBytes((done, request) -> answer(done, request, false), OcspHttpHandler::unreadable);
+      body.receiveFullBytes((done, request) -> answer(done, request, false), Replies::unreadable);
     } else if (Methods.GET.equals(exchange.getRequestMethod())) {
       byte[] request = decodePath(Replies.rawPath(exchange));
       if (request == null) {
@@ -64,16 +61,6 @@ public final class OcspHttpHandler implements HttpHandler {
       }
       Replies.send(working, RESPONSE_TYPE, response);
     });
-  }
-
-  /** A body larger than an OCSP request can reasonably be gets 413, and the rest of it is not read. */
-  private static void unreadable(HttpServerExchange exchange, IOException error) {
-    if (error instanceof Receiver.RequestToLargeException || error instanceof RequestTooBigException) {
-      exchange.setPersistent(false);
-      Replies.status(exchange, 413);
-    } else {
-      IoUtils.safeClose(exchange.getConnection());
-    }
   }
 
   /** The request in the last path segment, or null when it is longer than a request of the size limit can be. */

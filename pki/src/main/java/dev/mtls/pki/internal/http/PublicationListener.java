@@ -1,7 +1,9 @@
 package dev.mtls.pki.internal.http;
 
+import dev.mtls.pki.material.trust.TlsPolicy;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -9,10 +11,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
@@ -46,18 +50,21 @@ public final class PublicationListener implements AutoCloseable {
   private final XnioWorker worker;
   private final DefaultByteBufferPool buffers;
   private final HttpOpenListener http;
-  private final AcceptingChannel<StreamConnection> channel;
+  private final AcceptingChannel<? extends StreamConnection> channel;
 
   private PublicationListener(XnioWorker worker, DefaultByteBufferPool buffers, HttpOpenListener http,
-      AcceptingChannel<StreamConnection> channel) {
+      AcceptingChannel<? extends StreamConnection> channel) {
     this.worker = worker;
     this.buffers = buffers;
     this.http = http;
     this.channel = channel;
   }
 
-  /** Listens on {@code address} and hands each request that arrives within the limits to {@code root}. */
-  public static PublicationListener open(InetSocketAddress address, Limits limits, HttpHandler root)
+  /**
+   * Listens on {@code address} and hands each request that arrives within the limits to {@code root}; over TLS with
+   * {@code tls} (client certificates requested, not required) when it is not null.
+   */
+  public static PublicationListener open(InetSocketAddress address, Limits limits, HttpHandler root, SSLContext tls)
       throws IOException {
     XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
         .set(Options.WORKER_IO_THREADS, IO_THREADS)
@@ -77,15 +84,22 @@ public final class PublicationListener implements AutoCloseable {
           .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxBodyBytes())
           .getMap());
       http.setRootHandler(new RequestDeadline(root, limits.requestTimeout()));
-      AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(address,
-          ChannelListeners.openListenerAdapter(new AddressLimit(limits.maxConnectionsPerAddress(), http)),
-          OptionMap.builder()
-              .set(Options.TCP_NODELAY, true)
-              .set(Options.REUSE_ADDRESSES, true)
-              .set(Options.BACKLOG, 1000)
-              .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
-              .set(Options.CONNECTION_LOW_WATER, limits.maxConnections() * 9 / 10)
-              .getMap());
+      OptionMap socketOptions = OptionMap.builder()
+          .set(Options.TCP_NODELAY, true)
+          .set(Options.REUSE_ADDRESSES, true)
+          .set(Options.BACKLOG, 1000)
+          .set(Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+          .set(Options.CONNECTION_LOW_WATER, limits.maxConnections() * 9 / 10)
+          .getMap();
+      AddressLimit limited = new AddressLimit(limits.maxConnectionsPerAddress(), http);
+      AcceptingChannel<? extends StreamConnection> channel = tls == null
+          ? worker.createStreamConnectionServer(address, ChannelListeners.openListenerAdapter(limited), socketOptions)
+          : new UndertowXnioSsl(worker.getXnio(), OptionMap.EMPTY, tls).createSslConnectionServer(worker, address,
+              ChannelListeners.openListenerAdapter(limited), OptionMap.builder().addAll(socketOptions)
+                  .set(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED)
+                  .setSequence(Options.SSL_ENABLED_PROTOCOLS, TlsPolicy.PROTOCOLS.toArray(String[]::new))
+                  .setSequence(Options.SSL_ENABLED_CIPHER_SUITES, TlsPolicy.cipherSuites(tls))
+                  .getMap());
       channel.resumeAccepts();
       return new PublicationListener(worker, buffers, http, channel);
     } catch (IOException | RuntimeException e) {

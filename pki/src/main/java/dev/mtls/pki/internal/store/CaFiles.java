@@ -32,6 +32,9 @@ public final class CaFiles {
   public static final String OCSP_URL = "ocsp-url";
   public static final String OCSP_SIGNER_CERTIFICATE = "ocsp-signer.pem";
   public static final String OCSP_SIGNER_KEY = "ocsp-signer.key";
+  public static final String EST_SERVER_CERTIFICATE = "est-server.pem";
+  public static final String EST_SERVER_KEY = "est-server.key";
+  public static final String ENROLMENT_TOKENS = "enrolment-tokens.tsv";
   private static final String CERTIFICATES = "certs";
 
   private final Path directory;
