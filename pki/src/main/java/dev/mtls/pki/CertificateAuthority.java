@@ -209,14 +209,24 @@ public final class CertificateAuthority {
       Instant requestedNotBefore, Duration validity) {
     KeyPolicy.check(key);
     LeafRules.check(profile, subject, names, chain);
-    Instant notBefore = requestedNotBefore == null ? clock.instant().minus(CLOCK_SKEW) : requestedNotBefore;
-    Instant notAfter = clamp(notBefore.plus(validity == null ? profile.defaultValidity() : validity));
+    Duration lifetime = validity == null ? profile.defaultValidity() : validity;
+    Instant notBefore = requestedNotBefore == null ? clock.instant().minus(backdating(lifetime)) : requestedNotBefore;
+    Instant notAfter = clamp(notBefore.plus(lifetime));
     if (!notAfter.isAfter(notBefore)) {
       throw new RequestRefusedException("the certificate would end before it starts: the issuing CA expires "
           + certificate.getNotAfter().toInstant());
     }
     return CertificateSigner.sign(issuer(), subject, key, notBefore, notAfter,
         CertificateProfiles.leaf(profile == Profile.SERVER, subject, key, names), urls);
+  }
+
+  /**
+   * How far a leaf's validity starts in the past: {@link #CLOCK_SKEW}, or a tenth of the lifetime when that is less,
+   * so that a short-lived certificate (minutes, or seconds in tests) is not mostly spent before it is issued.
+   */
+  private static Duration backdating(Duration lifetime) {
+    Duration tenth = lifetime.dividedBy(10);
+    return tenth.compareTo(CLOCK_SKEW) < 0 ? tenth : CLOCK_SKEW;
   }
 
   private Issuer issuer() {

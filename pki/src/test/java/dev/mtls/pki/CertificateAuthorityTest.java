@@ -41,6 +41,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class CertificateAuthorityTest {
@@ -235,6 +236,16 @@ class CertificateAuthorityTest {
 
     assertThat(server.certificate().getNotBefore().toInstant()).isEqualTo(notBefore);
     assertThat(server.certificate().getNotAfter().toInstant()).isEqualTo(notBefore.plus(Duration.ofDays(90)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"PT10S, PT1S", "PT10M, PT1M", "PT1H, PT5M", "PT24H, PT5M"})
+  void backdates_a_short_lived_leaf_by_a_tenth_of_its_lifetime_at_most_five_minutes(Duration lifetime,
+      Duration backdated) {
+    IssuedCertificate leaf = intermediate.issue(CertificateSpec.client("CN=short-lived").validity(lifetime).build());
+
+    assertThat(leaf.certificate().getNotBefore().toInstant()).isEqualTo(NOW.minus(backdated));
+    assertThat(leaf.certificate().getNotAfter().toInstant()).isEqualTo(NOW.minus(backdated).plus(lifetime));
   }
 
   @Test
