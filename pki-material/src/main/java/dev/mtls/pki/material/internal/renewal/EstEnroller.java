@@ -122,13 +122,19 @@ public final class EstEnroller implements Enroller {
   private EnrolmentException refusal(ESTException e) {
     int status = e.getStatusCode();
     String body = body(e);
-    String said = SafeText.escape(String.valueOf(e.getMessage())) + (body.isEmpty() ? "" : ": " + body);
+    // BouncyCastle appends " HTTP Status Code: N" to every message; the status is said once, below.
+    String message = String.valueOf(e.getMessage()).replaceFirst(" HTTP Status Code: -?\\d+$", "");
+    String said = SafeText.escape(message) + (body.isEmpty() ? "" : ": " + body);
     if (status >= 400 && status < 500) {
       return new EnrolmentException(RenewalFailure.REFUSED, "the EST server " + base + " refused the renewal (HTTP "
           + status + "): " + said, e);
     }
-    return new EnrolmentException(RenewalFailure.UNAVAILABLE, "the EST server " + base + " did not renew"
-        + (status > 0 ? " (HTTP " + status + ")" : "") + ": " + said, e);
+    if (status <= 0) {
+      return new EnrolmentException(RenewalFailure.UNAVAILABLE, "cannot reach the EST server " + base + ": " + said,
+          e);
+    }
+    return new EnrolmentException(RenewalFailure.UNAVAILABLE, "the EST server " + base + " did not renew (HTTP "
+        + status + "): " + said, e);
   }
 
   /** The first bytes of an error answer, which our CA fills with the reason: escaped, bounded. */

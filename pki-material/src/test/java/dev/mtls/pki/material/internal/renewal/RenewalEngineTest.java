@@ -2,6 +2,7 @@ package dev.mtls.pki.material.internal.renewal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyPairs;
 import dev.mtls.pki.material.SubjectAltName;
@@ -11,6 +12,7 @@ import dev.mtls.pki.material.renewal.RenewalEvent.Renewed;
 import dev.mtls.pki.material.renewal.RenewalFailure;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.testing.Eventually;
+import dev.mtls.testing.LogCapture;
 import dev.mtls.testing.MutableClock;
 import dev.mtls.testing.Recorder;
 import dev.mtls.testing.pki.Issued;
@@ -160,6 +162,21 @@ class RenewalEngineTest {
 
     Eventually.await("the due time of the replacement", () -> engine.nextAttempt() != null
         && engine.nextAttempt().isAfter(clock.instant().plus(LIFETIME.dividedBy(2))));
+  }
+
+  @Test
+  void warns_when_less_than_a_sixth_of_the_lifetime_is_left_and_renewal_still_fails() {
+    ca.mood = TestCaEnroller.Mood.DOWN;
+    try (LogCapture log = LogCapture.of(RenewalEngine.class)) {
+      engine.start();
+      clock.set(Eventually.value("the first decision", engine::nextAttempt));
+      events.awaitFirst(Failed.class);
+      assertThat(log.messages(Level.WARN)).isEmpty();
+
+      clock.advance(LIFETIME.dividedBy(4));
+
+      log.await(Level.WARN, line -> line.contains("less than a sixth of its lifetime"));
+    }
   }
 
   @Test
