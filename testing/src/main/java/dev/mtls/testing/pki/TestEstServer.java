@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.mtls.testing.tls.TlsProbe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -13,7 +12,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +30,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -61,7 +68,7 @@ public final class TestEstServer implements AutoCloseable {
     this.lifetime = lifetime;
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(new KeyManager[] {identity.keyManager()},
-        new TrustManager[] {TlsProbe.trustManager(anchors)}, new SecureRandom());
+        new TrustManager[] {new PathOnly(anchors)}, new SecureRandom());
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setHttpsConfigurator(new HttpsConfigurator(context) {
       @Override
@@ -153,6 +160,40 @@ public final class TestEstServer implements AutoCloseable {
           Base64.getMimeEncoder().encodeToString(certsOnly.generate(new CMSAbsentContent()).getEncoded()));
     } catch (Exception e) {
       answer(exchange, 500, "text/plain", "test EST server: " + e);
+    }
+  }
+
+  /**
+   * Accepts a client whose chain PKIX-validates to the anchors, whatever its extended key usage: a server
+   * re-enrols with its server certificate (serverAuth only), which the JDK's trust manager refuses as a TLS client.
+   */
+  private static final class PathOnly implements X509TrustManager {
+    private final Set<TrustAnchor> anchors;
+
+    PathOnly(List<X509Certificate> anchors) {
+      this.anchors = anchors.stream().map(anchor -> new TrustAnchor(anchor, null)).collect(Collectors.toSet());
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      try {
+        PKIXParameters parameters = new PKIXParameters(anchors);
+        parameters.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(
+            CertificateFactory.getInstance("X.509").generateCertPath(List.of(chain)), parameters);
+      } catch (GeneralSecurityException e) {
+        throw new CertificateException("not a client of this CA: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("a server only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return anchors.stream().map(TrustAnchor::getTrustedCert).toArray(X509Certificate[]::new);
     }
   }
 

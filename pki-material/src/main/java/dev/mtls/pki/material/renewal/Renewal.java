@@ -51,7 +51,12 @@ public final class Renewal implements AutoCloseable {
    * {@code /.well-known/est} or {@code /.well-known/est/LABEL}; anything else is refused here.
    */
   public static Builder from(URI est) {
-    return new Builder(EstEnroller.check(Objects.requireNonNull(est, "est == null")));
+    return new Builder(check(est));
+  }
+
+  /** Returns {@code est} if it is an EST base URL as {@link #from} takes; else throws IllegalArgumentException. */
+  public static URI check(URI est) {
+    return EstEnroller.check(Objects.requireNonNull(est, "est == null"));
   }
 
   /** Starts the renewal thread. */
