@@ -83,6 +83,7 @@ public final class EstEnroller implements Enroller {
   @Override
   public List<X509Certificate> reenroll(PKCS10CertificationRequest csr, Identity current)
       throws EnrolmentException {
+    // The trust core judges the chain; BouncyCastle's authorizer below matches the host (it does not ask JSSE to).
     JsseESTServiceBuilder builder = new JsseESTServiceBuilder(server,
         PeerTrustManager.forServers(trust, clock, (host, certificate) -> { }))
         .withKeyManager(current.keyManager())

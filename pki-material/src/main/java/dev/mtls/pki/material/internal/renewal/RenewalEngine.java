@@ -154,6 +154,9 @@ public final class RenewalEngine implements AutoCloseable {
       List<X509Certificate> answer = enroller.reenroll(request.csr(), current);
       List<X509Certificate> chain = IssuedAnswer.chain(answer, request.keyPair().getPublic(), current,
           parts.anchors().get(), parts.purpose(), parts.clock().instant());
+      if (closed) {
+        return;
+      }
       parts.files().replace(chain, request.keyPair().getPrivate());
       succeeded(leaf, chain.get(0));
     } catch (EnrolmentException e) {
