@@ -140,6 +140,23 @@ class RenewalEngineTest {
   }
 
   @Test
+  void a_failed_write_is_reported_and_leaves_the_current_pair_in_place() throws Exception {
+    Files.createDirectories(directory.resolve("me-chain.pem.renewing").resolve("in-the-way"));
+    String chainBefore = Files.readString(files.chain());
+    String keyBefore = Files.readString(files.key());
+    engine.start();
+    clock.set(Eventually.value("the first decision", engine::nextAttempt));
+
+    Failed failed = events.awaitFirst(Failed.class);
+
+    assertThat(failed.reason()).isEqualTo(RenewalFailure.WRITE_FAILED);
+    assertThat(Files.readString(files.chain())).isEqualTo(chainBefore);
+    assertThat(Files.readString(files.key())).isEqualTo(keyBefore);
+    assertThat(directory.resolve("me.key.renewing")).doesNotExist();
+    assertThat(reloads).hasValue(0);
+  }
+
+  @Test
   void does_not_ask_with_an_expired_certificate() {
     engine.start();
     clock.advance(LIFETIME.plusMinutes(1));
