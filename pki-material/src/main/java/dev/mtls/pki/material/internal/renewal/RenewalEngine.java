@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RenewalEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RenewalEngine.class);
-  /** The longest the thread sleeps before it looks at the clock and the files again. */
+  /**
+   * The longest the thread sleeps before it looks at the clock and the files again; shorter for a short-lived
+   * certificate (a hundredth of its lifetime, at least 100 ms), so that a clock that jumps is noticed in time.
+   */
   public static final Duration TICK = Duration.ofSeconds(30);
 
   /** What the engine needs besides the exchange itself. */
@@ -55,10 +58,12 @@ public final class RenewalEngine implements AutoCloseable {
   private BigInteger failingSerial;
   private int failures;
   private Instant retryAt;
+  private long tickMillis;
 
   public RenewalEngine(Enroller enroller, Parts parts) {
     this.enroller = Objects.requireNonNull(enroller, "enroller == null");
     this.parts = parts;
+    this.tickMillis = parts.tick().toMillis();
     this.thread = new Thread(this::run, "mtls-renewal");
     thread.setDaemon(true);
   }
@@ -99,7 +104,7 @@ public final class RenewalEngine implements AutoCloseable {
         attempt();
         continue;
       }
-      long millis = Math.max(1, Math.min(Duration.between(now, when).toMillis(), parts.tick().toMillis()));
+      long millis = Math.max(1, Math.min(Duration.between(now, when).toMillis(), tickMillis));
       synchronized (wakeUp) {
         try {
           if (!closed) {
@@ -121,6 +126,8 @@ public final class RenewalEngine implements AutoCloseable {
       return retryAt != null ? retryAt : now;
     }
     expiresAt = leaf.getNotAfter().toInstant();
+    long lifetime = Duration.between(leaf.getNotBefore().toInstant(), expiresAt).toMillis();
+    tickMillis = Math.min(parts.tick().toMillis(), Math.max(100, lifetime / 100));
     if (failingSerial != null && !failingSerial.equals(leaf.getSerialNumber())) {
       // Someone else replaced the files (a person, cert-manager): start afresh from the new certificate.
       failingSerial = null;
