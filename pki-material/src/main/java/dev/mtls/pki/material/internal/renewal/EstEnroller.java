@@ -83,12 +83,12 @@ public final class EstEnroller implements Enroller {
   @Override
   public List<X509Certificate> reenroll(PKCS10CertificationRequest csr, Identity current)
       throws EnrolmentException {
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     // The trust core judges the chain; BouncyCastle's authorizer below matches the host (it does not ask JSSE to).
-    JsseESTServiceBuilder builder = new JsseESTServiceBuilder(server,
-        PeerTrustManager.forServers(trust, clock, (host, certificate) -> { }))
-        .withKeyManager(current.keyManager())
+    JsseESTServiceBuilder builder = new JsseESTServiceBuilder(server, new BoundedConnect(current.keyManager(),
+        PeerTrustManager.forServers(trust, clock, (host, certificate) -> { }), millis))
         .withHostNameAuthorizer(new JsseDefaultHostnameAuthorizer(null))
-        .withTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+        .withTimeout(millis)
         .withReadLimit(READ_LIMIT);
     if (label != null) {
       builder.withLabel(label);

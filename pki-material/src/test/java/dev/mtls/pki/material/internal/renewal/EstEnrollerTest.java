@@ -11,10 +11,15 @@ import dev.mtls.testing.pki.Issued;
 import dev.mtls.testing.pki.TestCa;
 import dev.mtls.testing.pki.TestEstServer;
 import dev.mtls.testing.pki.TestPki;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -78,6 +83,38 @@ class EstEnrollerTest {
 
     assertFails(() -> enroller(gone).reenroll(RenewalRequest.like(client.certificate()).csr(), current()),
         RenewalFailure.UNAVAILABLE, "cannot reach");
+  }
+
+  @Test
+  void gives_up_connecting_within_its_timeout() throws Exception {
+    // A listener that never accepts, with its queue full: Linux drops further SYNs, so a connect would wait for the
+    // operating system's limit (minutes) without a timeout of its own.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket socket = new Socket();
+          try {
+            socket.connect(silent.getLocalSocketAddress(), 200);
+            queued.add(socket);
+          } catch (IOException full) {
+            socket.close();
+          }
+        }
+        URI unanswered = URI.create("https://localhost:" + silent.getLocalPort());
+        EstEnroller enroller = new EstEnroller(unanswered, () -> Trust.of(TrustAnchors.of(pki.anchors())),
+            Clock.systemUTC(), Duration.ofMillis(500));
+        long start = System.nanoTime();
+
+        assertFails(() -> enroller.reenroll(RenewalRequest.like(client.certificate()).csr(), current()),
+            RenewalFailure.UNAVAILABLE, "cannot reach");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      } finally {
+        for (Socket socket : queued) {
+          socket.close();
+        }
+      }
+    }
   }
 
   @Test
