@@ -1,12 +1,14 @@
 package dev.mtls.pki.material.internal.renewal;
 
+import dev.mtls.pki.material.trust.TlsPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.bouncycastle.est.jcajce.SSLSocketFactoryCreator;
@@ -26,11 +28,12 @@ final class BoundedConnect implements SSLSocketFactoryCreator {
     this.timeoutMillis = timeoutMillis;
   }
 
+  /** Sockets under the project's TLS policy (protocols, suites, algorithms), as every other connection is. */
   @Override
-  public SSLSocketFactory createFactory() throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, new SecureRandom());
-    return new Factory(context.getSocketFactory(), timeoutMillis);
+  public SSLSocketFactory createFactory() {
+    SSLContext context = TlsPolicy.context(keyManager, trustManager);
+    return new Factory(context.getSocketFactory(), TlsPolicy.parameters(context, TlsPolicy.PROTOCOLS),
+        timeoutMillis);
   }
 
   /** The trust manager is ours (the trust core), never a trust-all one. */
@@ -41,10 +44,12 @@ final class BoundedConnect implements SSLSocketFactoryCreator {
 
   private static final class Factory extends SSLSocketFactory {
     private final SSLSocketFactory tls;
+    private final SSLParameters parameters;
     private final int timeoutMillis;
 
-    Factory(SSLSocketFactory tls, int timeoutMillis) {
+    Factory(SSLSocketFactory tls, SSLParameters parameters, int timeoutMillis) {
       this.tls = tls;
+      this.parameters = parameters;
       this.timeoutMillis = timeoutMillis;
     }
 
@@ -53,7 +58,9 @@ final class BoundedConnect implements SSLSocketFactoryCreator {
       Socket plain = new Socket();
       try {
         plain.connect(new InetSocketAddress(host, port), timeoutMillis);
-        return tls.createSocket(plain, host, port, true);
+        SSLSocket socket = (SSLSocket) tls.createSocket(plain, host, port, true);
+        socket.setSSLParameters(parameters);
+        return socket;
       } catch (IOException | RuntimeException e) {
         plain.close();
         throw e;
