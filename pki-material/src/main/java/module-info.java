@@ -11,4 +11,5 @@ module dev.mtls.pki.material {
   exports dev.mtls.pki.material.reload;
   exports dev.mtls.pki.material.revocation;
   exports dev.mtls.pki.material.settings;
+  exports dev.mtls.pki.material.renewal;
 }

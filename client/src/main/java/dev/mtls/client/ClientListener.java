@@ -1,6 +1,7 @@
 package dev.mtls.client;
 
 import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.renewal.RenewalEvent;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -22,10 +23,13 @@ public interface ClientListener {
   /** Our identity, trust anchors or a CRL file was loaded, reloaded, or a reload was refused. */
   default void materialChanged(MaterialEvent event) {}
 
+  /** An attempt to renew our certificate ({@link MtlsClient.Builder#renewFrom}), on the renewal's own thread. */
+  default void renewal(RenewalEvent event) {}
+
   /**
    * A listener that hands every event, whatever its type, to {@code events}: an event bus, a queue, a test's
-   * recorder. The types are {@link ClientHandshake}, {@link CompletedRequest}, {@link FailedRequest} and
-   * {@link MaterialEvent}.
+   * recorder. The types are {@link ClientHandshake}, {@link CompletedRequest}, {@link FailedRequest},
+   * {@link MaterialEvent} and {@link RenewalEvent}.
    */
   static ClientListener forwardingTo(Consumer<Object> events) {
     Objects.requireNonNull(events, "events == null");
@@ -47,6 +51,11 @@ public interface ClientListener {
 
       @Override
       public void materialChanged(MaterialEvent event) {
+        events.accept(event);
+      }
+
+      @Override
+      public void renewal(RenewalEvent event) {
         events.accept(event);
       }
     };

@@ -12,6 +12,7 @@ import dev.mtls.client.internal.tls.MaterialSources;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.renewal.Renewal;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.TlsPolicy;
@@ -61,10 +62,12 @@ public final class MtlsClient implements AutoCloseable {
   private final RequestExecutor requests;
   private final AsyncRequestExecutor async;
   private final boolean http2;
+  private final Renewal renewal;
 
   private MtlsClient(Builder builder, MaterialSources sources) {
     List<String> protocols = List.of(TlsPolicy.protocols(builder.protocols));
     Listeners told = new Listeners(builder.listeners);
+    this.renewal = builder.material.renewal(builder.clock, this::trustNow, told::renewal, this::reload);
     this.tls = new ClientTls(sources, protocols, builder.clock, told::connected, told::materialChanged);
     PoolSettings pool = new PoolSettings(builder.connectTimeout, builder.handshakeTimeout, builder.responseTimeout,
         builder.maxConnections, builder.userAgent);
@@ -75,6 +78,9 @@ public final class MtlsClient implements AutoCloseable {
     this.http2 = builder.httpVersion == HttpVersion.HTTP_2;
     this.async = new AsyncRequestExecutor(tls, pool, http2, requests, preflight, told, builder.clock);
     tls.start(builder.reloadInterval);
+    if (renewal != null) {
+      renewal.start();
+    }
     PreflightCheck.Report report = preflight.report();
     if (report != null) {
       for (String warning : report.warnings()) {
@@ -173,8 +179,15 @@ public final class MtlsClient implements AutoCloseable {
     return tls.fullHandshakes();
   }
 
+  private Trust trustNow() {
+    return tls.current().trust();
+  }
+
   @Override
   public void close() {
+    if (renewal != null) {
+      renewal.close();
+    }
     tls.close();
     connections.close();
     async.close();
@@ -216,6 +229,19 @@ public final class MtlsClient implements AutoCloseable {
      */
     public Builder identityPem(Path chain, Path key, char[] password) {
       material.identityPem(chain, key, password);
+      return this;
+    }
+
+    /**
+     * Renews our certificate by ourselves from the EST server at {@code est} ({@code https://HOST:PORT}, see
+     * {@link Renewal}): at two thirds of its lifetime (up to a twentieth earlier), with a new key each time, over
+     * mTLS with the current certificate, trusting the EST server as we trust servers. The new key and chain
+     * replace the {@link #identityPem} files and are reloaded: new connections present them. While the CA is down
+     * or refuses, the current certificate is used and the attempt retried with back-off; each attempt is told to
+     * {@link ClientListener#renewal}. Needs {@link #identityPem}. If unset: no renewal.
+     */
+    public Builder renewFrom(URI est) {
+      material.renewFrom(est);
       return this;
     }
 

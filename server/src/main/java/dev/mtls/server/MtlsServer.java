@@ -5,6 +5,8 @@ import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.reload.MaterialLog;
 import dev.mtls.pki.material.reload.ReloadableIdentity;
 import dev.mtls.pki.material.reload.ReloadableTrust;
+import dev.mtls.pki.material.renewal.Renewal;
+import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.server.internal.http.Drain;
@@ -79,6 +81,7 @@ public final class MtlsServer implements AutoCloseable {
   private final ManagementListener management;
   private final StartupReport startup;
   private final Duration reloadInterval;
+  private final Renewal renewal;
   private volatile boolean ready;
 
   MtlsServer(MtlsServerBuilder builder) {
@@ -92,6 +95,10 @@ public final class MtlsServer implements AutoCloseable {
     all.addAll(builder.listeners);
     all.add(metrics);
     Listeners listeners = new Listeners(all);
+    // Before the material is loaded: building a renewal completes a replacement of the files a crash interrupted.
+    this.renewal = builder.renewFrom == null ? null : Renewal.from(builder.renewFrom)
+        .identityPem(builder.identityChain, builder.identityKey, builder.identityPassword).trust(trust)
+        .purpose(Purpose.SERVER).clock(builder.clock).listener(listeners).afterWrite(this::reload).build();
     this.material = new ServerMaterial(identity, trust,
         new ServerMaterial.Rules<>(builder.roleRules, builder.roleRulesFile), builder.routes,
         new ServerMaterial.Rules<>(builder.routeRules, builder.routeRulesFile), builder.clock, listeners);
@@ -150,6 +157,9 @@ public final class MtlsServer implements AutoCloseable {
     material.start(reloadInterval);
     crlDeadlines.check();
     crlDeadlines.start(reloadInterval);
+    if (renewal != null) {
+      renewal.start();
+    }
     ready = true;
     LOG.info("{}", startup.line(port(), managementPort(), identity().certificate(), trust(), roleRules()));
     return this;
@@ -218,6 +228,9 @@ public final class MtlsServer implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
+    if (renewal != null) {
+      renewal.close();
+    }
     drain.start();
     https.drain();
     material.close();

@@ -4,12 +4,14 @@ import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.reload.ReloadableIdentity;
 import dev.mtls.pki.material.reload.ReloadableTrust;
+import dev.mtls.pki.material.renewal.Renewal;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.RevocationSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpHandler;
 import io.undertow.util.HttpString;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -27,6 +29,11 @@ import java.util.function.Function;
 public final class MtlsServerBuilder {
   // Package-private: the server reads them once while it is built, and keeps none of the builder.
   Function<Clock, ReloadableIdentity> identity;
+  /** The identity's PEM files, which renewal replaces; null unless given by {@link #identityPem}. */
+  Path identityChain;
+  Path identityKey;
+  char[] identityPassword;
+  URI renewFrom;
   final ReloadableTrust.Builder trust = ReloadableTrust.builder();
   Duration staplingTimeout;
   Balancers balancers;
@@ -59,6 +66,7 @@ public final class MtlsServerBuilder {
   public MtlsServerBuilder identity(Identity identity) {
     Objects.requireNonNull(identity, "identity == null");
     this.identity = clock -> ReloadableIdentity.fixed(identity, Purpose.SERVER, clock);
+    this.identityChain = null;
     return this;
   }
 
@@ -69,6 +77,9 @@ public final class MtlsServerBuilder {
   public MtlsServerBuilder identityPem(Path chain, Path key, char[] password) {
     char[] copy = password == null ? null : password.clone();
     this.identity = clock -> ReloadableIdentity.pem(chain, key, copy, Purpose.SERVER, clock);
+    this.identityChain = chain;
+    this.identityKey = key;
+    this.identityPassword = copy;
     return this;
   }
 
@@ -76,6 +87,24 @@ public final class MtlsServerBuilder {
   public MtlsServerBuilder identityPkcs12(Path file, char[] password, String alias) {
     char[] copy = password == null ? null : password.clone();
     this.identity = clock -> ReloadableIdentity.pkcs12(file, copy, alias, Purpose.SERVER, clock);
+    this.identityChain = null;
+    return this;
+  }
+
+  /**
+   * Renews the server certificate by itself from the EST server at {@code est} ({@code https://HOST:PORT}, see
+   * {@link Renewal}): at two thirds of its lifetime (up to a twentieth earlier, at random), with a new key each
+   * time, over mTLS with the current certificate; the EST server must be trusted by this server's trust anchors and
+   * named by the URL's host. The new key and chain replace the {@link #identityPem} files and go into service by a
+   * reload: new connections present them, open ones keep theirs. While the CA is down or refuses, the current
+   * certificate serves and the attempt is retried with back-off (1 s doubling, at most 5 minutes or a twelfth of the
+   * lifetime). Each attempt is told to {@link ServerListener#renewal} and counted in
+   * {@code mtls_certificate_renewals_total}. Needs the identity as PEM files ({@link #identityPem}): an identity in
+   * memory or PKCS#12 is refused by {@link #build()}. If unset: no renewal (by hand, or by a tool that rewrites the
+   * files).
+   */
+  public MtlsServerBuilder renewFrom(URI est) {
+    this.renewFrom = Renewal.check(est);
     return this;
   }
 
@@ -320,6 +349,10 @@ public final class MtlsServerBuilder {
   public MtlsServer build() {
     if (identity == null) {
       throw new IllegalStateException("no server identity; call identity(), identityPem() or identityPkcs12()");
+    }
+    if (renewFrom != null && identityChain == null) {
+      throw new IllegalStateException("renewFrom needs the identity as PEM files (identityPem): renewal writes the"
+          + " new key and certificate over them, which it cannot do for an identity in memory or in PKCS#12");
     }
     if (!trust.hasAnchors()) {
       throw new IllegalStateException("no trust anchors for client certificates; call trust(), trustPem() or"

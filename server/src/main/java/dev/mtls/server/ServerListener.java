@@ -1,6 +1,7 @@
 package dev.mtls.server;
 
 import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.renewal.RenewalEvent;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -33,9 +34,16 @@ public interface ServerListener {
   default void http2Abuse(Http2Abuse abuse) {}
 
   /**
+   * An attempt to renew the server's certificate ({@link MtlsServerBuilder#renewFrom}) started, renewed it, or
+   * failed; told on the renewal's own thread.
+   */
+  default void renewal(RenewalEvent event) {}
+
+  /**
    * A listener that hands every event, whatever its type, to {@code events}: an event bus, a queue, a test's
    * recorder. The types are {@link AcceptedHandshake}, {@link AbortedHandshake}, {@link Rejection},
-   * {@link ServedRequest}, {@link MaterialEvent}, {@link CrlRunningOut} and {@link Http2Abuse}.
+   * {@link ServedRequest}, {@link MaterialEvent}, {@link CrlRunningOut}, {@link Http2Abuse} and
+   * {@link RenewalEvent}.
    */
   static ServerListener forwardingTo(Consumer<Object> events) {
     Objects.requireNonNull(events, "events == null");
@@ -73,6 +81,11 @@ public interface ServerListener {
       @Override
       public void http2Abuse(Http2Abuse abuse) {
         events.accept(abuse);
+      }
+
+      @Override
+      public void renewal(RenewalEvent event) {
+        events.accept(event);
       }
     };
   }

@@ -11,6 +11,7 @@ import dev.mtls.pki.material.CryptoProvider;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.SafeText;
+import dev.mtls.pki.material.renewal.RenewalSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -89,6 +90,9 @@ public final class ClientCommand implements Callable<Integer> {
   /** --crypto-provider, made from its declaration (shared with the server). */
   private SettingOptions cryptoProvider;
 
+  /** --renew-from, made from its declaration (shared with the server). */
+  private SettingOptions renewal;
+
   @Spec
   CommandSpec spec;
 
@@ -113,6 +117,7 @@ public final class ClientCommand implements Callable<Integer> {
     CommandLine commandLine = new CommandLine(command);
     command.revocation.addOptionsTo(commandLine.getCommandSpec());
     command.cryptoProvider = SettingOptions.addTo(commandLine.getCommandSpec(), List.of(CryptoProvider.SETTING));
+    command.renewal = SettingOptions.addTo(commandLine.getCommandSpec(), RenewalSettings.ALL);
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
       cl.getErr().println("error: " + SafeText.escape(String.valueOf(e.getMessage())));
       e.printStackTrace(cl.getErr());
@@ -146,7 +151,7 @@ public final class ClientCommand implements Callable<Integer> {
     try {
       ours = identity.load();
       if (ours != null) {
-        builder.identity(ours);
+        identity.applyTo(builder, ours, renewal.get(RenewalSettings.RENEW_FROM).orElse(null), commandLine);
       }
       trust.applyTo(builder, revocation.revocation(commandLine));
       body = dataFile == null ? null : Files.readAllBytes(dataFile);
@@ -202,6 +207,10 @@ public final class ClientCommand implements Callable<Integer> {
   /** Refuses what makes no sense, in the order a reader meets the options. */
   private void validate(CommandLine commandLine) {
     identity.validate(commandLine);
+    if (renewal.get(RenewalSettings.RENEW_FROM).isPresent() && identity.cert == null) {
+      throw new CommandLine.ParameterException(commandLine, "--renew-from needs --cert and --key: it writes the"
+          + " renewed key and certificate over those PEM files");
+    }
     tls.validate(commandLine);
     for (String header : headers) {
       if (header.indexOf(':') <= 0) {

@@ -1,8 +1,10 @@
 package dev.mtls.client.cli;
 
+import dev.mtls.client.MtlsClient;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Passwords;
+import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -39,6 +41,26 @@ final class IdentityOptions {
     }
   }
 
+  /** The password the PEM key was read with (null: not encrypted), for the client to read it again at reloads. */
+  private char[] keyPassword;
+
+  /**
+   * Gives the client {@code ours} as loaded; with {@code renewFrom}, as the PEM files instead, reloaded and renewed
+   * from there (a one-shot request renews only if the certificate is due; a load run renews while it runs).
+   */
+  void applyTo(MtlsClient.Builder builder, Identity ours, URI renewFrom, CommandLine commandLine) {
+    if (renewFrom == null) {
+      builder.identity(ours);
+      return;
+    }
+    builder.identityPem(cert, key, keyPassword);
+    try {
+      builder.renewFrom(renewFrom);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine, "--renew-from: " + e.getMessage());
+    }
+  }
+
   /** Our identity, or null when none was given; asks for the password of an encrypted PEM key none was given for. */
   Identity load() {
     if (p12 != null) {
@@ -48,14 +70,15 @@ final class IdentityOptions {
     if (cert == null) {
       return null;
     }
-    char[] password = Passwords.resolve(passwordFile, passwordEnv, null);
+    keyPassword = Passwords.resolve(passwordFile, passwordEnv, null);
     try {
-      return Identity.loadPem(cert, key, password);
+      return Identity.loadPem(cert, key, keyPassword);
     } catch (KeyMaterialException e) {
-      if (password != null || !String.valueOf(e.getMessage()).contains("is encrypted")) {
+      if (keyPassword != null || !String.valueOf(e.getMessage()).contains("is encrypted")) {
         throw e;
       }
-      return Identity.loadPem(cert, key, Passwords.prompt("Password of " + key));
+      keyPassword = Passwords.prompt("Password of " + key);
+      return Identity.loadPem(cert, key, keyPassword);
     }
   }
 }

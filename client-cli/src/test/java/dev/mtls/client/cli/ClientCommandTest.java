@@ -173,6 +173,16 @@ class ClientCommandTest {
   }
 
   @Test
+  void renew_from_needs_pem_files_and_an_https_est_url() throws Exception {
+    assertThat(run("--renew-from", "https://localhost:8444", "--cacert", cacert, server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--renew-from needs --cert and --key");
+    assertThat(run("--cert", chain, "--key", key, "--cacert", cacert, "--renew-from", "http://localhost:8444",
+        server.url("/"))).isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--renew-from: http://localhost:8444: an EST server is an https URL");
+  }
+
+  @Test
   void refuses_to_start_without_knowing_whom_to_trust() {
     assertThat(run(server.url("/"))).isEqualTo(ClientCommand.USAGE);
     assertThat(err.toString()).startsWith("whom do we trust to identify the server? give --cacert FILE (the CA that"

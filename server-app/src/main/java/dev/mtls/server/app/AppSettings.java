@@ -5,6 +5,7 @@ import static dev.mtls.pki.material.settings.ValueType.path;
 import static dev.mtls.pki.material.settings.ValueType.text;
 
 import dev.mtls.pki.material.CryptoProvider;
+import dev.mtls.pki.material.renewal.RenewalSettings;
 import dev.mtls.pki.material.revocation.RevocationSettings;
 import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.server.ServerSettings;
@@ -59,6 +60,7 @@ final class AppSettings {
         KEYSTORE_ALIAS, KEYSTORE_PASSWORD_FILE, KEYSTORE_PASSWORD_ENV, TRUST, TRUSTSTORE, TRUSTSTORE_PASSWORD_FILE,
         TRUSTSTORE_PASSWORD_ENV, CRL, ServerSettings.MISSING_CRL));
     all.addAll(RevocationSettings.ALL);
+    all.addAll(RenewalSettings.ALL);
     all.addAll(ServerSettings.ALL.stream().filter(setting -> !all.contains(setting)).toList());
     all.add(CRYPTO_PROVIDER);
     return List.copyOf(all);

@@ -2,6 +2,7 @@ package dev.mtls.server.app;
 
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.Pem;
+import dev.mtls.pki.material.renewal.RenewalSettings;
 import dev.mtls.pki.material.revocation.RevocationSettings;
 import dev.mtls.pki.material.settings.Setting;
 import dev.mtls.pki.material.settings.SettingException;
@@ -9,6 +10,7 @@ import dev.mtls.server.ConfigException;
 import dev.mtls.server.MtlsServer;
 import dev.mtls.server.MtlsServerBuilder;
 import dev.mtls.server.ServerSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -34,6 +36,7 @@ final class ServerBinding {
     config.get(AppSettings.CRL).ifPresent(files -> files.forEach(builder::addCrlFile));
     set(ServerSettings.MISSING_CRL, builder::missingCrl);
     revocation();
+    config.get(RenewalSettings.RENEW_FROM).ifPresent(this::renewal);
     set(ServerSettings.PROXY_PROTOCOL_FROM, builder::proxyProtocolFrom);
     set(ServerSettings.TRUSTED_PROXY_KEYS, builder::trustedProxyKeys);
     set(ServerSettings.TRUSTED_PROXY_INTERMEDIATES, file -> builder.forwardedIntermediates(Pem.loadCertificates(file)));
@@ -102,6 +105,18 @@ final class ServerBinding {
     }
     if (stapling) {
       builder.ocspStapling(config.getOrDefault(RevocationSettings.REVOCATION_TIMEOUT));
+    }
+  }
+
+  private void renewal(URI est) {
+    try {
+      builder.renewFrom(est);
+    } catch (IllegalArgumentException e) {
+      throw config.invalid(new SettingException(RenewalSettings.RENEW_FROM, e.getMessage()));
+    }
+    if (config.isSet(AppSettings.KEYSTORE)) {
+      throw new ConfigException(config.source(RenewalSettings.RENEW_FROM) + ": renew-from writes the new key and"
+          + " certificate over the certificate and key files; it cannot renew a keystore");
     }
   }
 

@@ -18,6 +18,24 @@ class ServerConfigTest {
   Path dir;
 
   @Test
+  void names_the_line_of_a_renewal_source_that_is_not_an_https_est_url_and_refuses_renewing_a_keystore()
+      throws Exception {
+    String material = "trust = ca.crt\nroles = roles.conf\n";
+    Path http = Files.writeString(dir.resolve("http.conf"), "certificate = tls.crt\nkey = tls.key\n" + material
+        + "renew-from = http://ca.test:8080\n");
+    Path keystore = Files.writeString(dir.resolve("p12.conf"), "keystore = tls.p12\nkeystore-password-file = pw\n"
+        + material + "renew-from = https://ca.test:8444\n");
+    Files.writeString(dir.resolve("pw"), "secret\n");
+
+    assertThatThrownBy(() -> new ServerBinding(ServerConfig.load(http)).builder())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith(http + ":5: renew-from")
+        .hasMessageContaining("an EST server is an https URL");
+    assertThatThrownBy(() -> new ServerBinding(ServerConfig.load(keystore)).builder())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith(keystore + ":5: renew-from")
+        .hasMessageContaining("cannot renew a keystore");
+  }
+
+  @Test
   void names_the_missing_crl_setting_and_refuses_the_removed_stale_crl_switch() throws Exception {
     Path file = Files.writeString(dir.resolve("server.conf"), "missing-crl = accept\n");
     Path old = Files.writeString(dir.resolve("old.conf"), "allow-stale-crl = true\n");

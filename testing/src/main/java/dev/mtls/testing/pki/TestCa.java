@@ -5,6 +5,11 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * A certificate authority for tests: it issues whatever a test asks for, including what a real CA must refuse
@@ -70,6 +75,28 @@ public final class TestCa {
   /** Starts a certificate for a subject given as a principal (names a DN string cannot spell). */
   public CertificateBuilder issue(X500Principal subject) {
     return new CertificateBuilder(this, subject);
+  }
+
+  /**
+   * Starts a certificate for what {@code csr} asks, as a CA answering an enrolment (EST) would: the CSR's subject
+   * and public key, and the subject alternative names of its extension request. The CSR's signature is checked.
+   */
+  public CertificateBuilder issue(PKCS10CertificationRequest csr) {
+    try {
+      JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(csr);
+      if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getPublicKey()))) {
+        throw new IllegalArgumentException("the CSR's signature does not verify with its key");
+      }
+      CertificateBuilder builder = new CertificateBuilder(this, new X500Principal(csr.getSubject().getEncoded()))
+          .key(new KeyPair(request.getPublicKey(), null));
+      Extensions requested = csr.getRequestedExtensions();
+      Extension sans = requested == null ? null : requested.getExtension(Extension.subjectAlternativeName);
+      return sans == null ? builder : builder.extension(Extension.subjectAlternativeName.getId(), sans.isCritical(),
+          sans.getParsedValue());
+    } catch (java.io.IOException | java.security.GeneralSecurityException
+        | org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+      throw new IllegalArgumentException("cannot read the CSR: " + e.getMessage(), e);
+    }
   }
 
   /** An intermediate CA below this one: EC P-256, pathLen 0. */

@@ -4,6 +4,7 @@ import dev.mtls.client.ClientHandshake;
 import dev.mtls.client.ClientListener;
 import dev.mtls.client.internal.tls.Handshake;
 import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.renewal.RenewalEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -43,6 +44,10 @@ public final class Listeners {
 
   public void materialChanged(MaterialEvent event) {
     tell(listener -> listener.materialChanged(event));
+  }
+
+  public void renewal(RenewalEvent event) {
+    tell(listener -> listener.renewal(event));
   }
 
   public void tell(Consumer<ClientListener> event) {

@@ -4,14 +4,18 @@ import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.reload.ReloadableIdentity;
 import dev.mtls.pki.material.reload.ReloadableTrust;
+import dev.mtls.pki.material.renewal.Renewal;
+import dev.mtls.pki.material.renewal.RenewalListener;
 import dev.mtls.pki.material.trust.MissingCrlPolicy;
 import dev.mtls.pki.material.trust.Purpose;
 import dev.mtls.pki.material.trust.RevocationSource;
 import dev.mtls.pki.material.trust.Trust;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -36,10 +40,14 @@ public record MaterialSources(Identity identity, ReloadableIdentity identityFile
     private boolean crlFiles;
     private boolean onlineRevocation;
     private SSLContext sslContext;
+    private URI renewFrom;
+    private Path[] pem;
+    private char[] pemPassword;
 
     public void identity(Identity identity) {
       this.identity = Objects.requireNonNull(identity, "identity == null");
       this.identityFiles = null;
+      this.pem = null;
     }
 
     public void identityPem(Path chain, Path key, char[] password) {
@@ -48,6 +56,8 @@ public record MaterialSources(Identity identity, ReloadableIdentity identityFile
       char[] copy = password == null ? null : password.clone();
       this.identityFiles = clock -> ReloadableIdentity.pem(chain, key, copy, Purpose.CLIENT, clock);
       this.identity = null;
+      this.pem = new Path[] {chain, key};
+      this.pemPassword = copy;
     }
 
     public void identityPkcs12(Path file, char[] password, String alias) {
@@ -55,6 +65,7 @@ public record MaterialSources(Identity identity, ReloadableIdentity identityFile
       char[] copy = password == null ? null : password.clone();
       this.identityFiles = clock -> ReloadableIdentity.pkcs12(file, copy, alias, Purpose.CLIENT, clock);
       this.identity = null;
+      this.pem = null;
     }
 
     public void anchors(TrustAnchors anchors) {
@@ -92,6 +103,22 @@ public record MaterialSources(Identity identity, ReloadableIdentity identityFile
       onlineRevocation |= required;
     }
 
+    public void renewFrom(URI est) {
+      this.renewFrom = Renewal.check(est);
+    }
+
+    /**
+     * The renewal {@code renewFrom} asks for, not started, or null; made before the identity is first loaded, since
+     * making it completes a replacement of the files a crash interrupted.
+     */
+    public Renewal renewal(Clock clock, Supplier<Trust> trust, RenewalListener listener, Runnable reload) {
+      if (renewFrom == null) {
+        return null;
+      }
+      return Renewal.from(renewFrom).identityPem(pem[0], pem[1], pemPassword).trust(trust).purpose(Purpose.CLIENT)
+          .clock(clock).listener(listener).afterWrite(reload).build();
+    }
+
     public void sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "context == null");
     }
@@ -103,6 +130,10 @@ public record MaterialSources(Identity identity, ReloadableIdentity identityFile
       if (sslContext != null && ownMaterial) {
         throw new IllegalStateException("an SSLContext carries its own identity and trust: set either sslContext or "
             + "identity and trust, not both");
+      }
+      if (renewFrom != null && pem == null) {
+        throw new IllegalStateException("renewFrom needs our identity as PEM files (identityPem): renewal writes the"
+            + " new key and certificate over them, which it cannot do for an identity in memory or in PKCS#12");
       }
       if (trust != null && trustFiles.hasAnchors()) {
         throw new IllegalStateException("trust is set twice: give a Trust, or anchors (with CRL files), not both");

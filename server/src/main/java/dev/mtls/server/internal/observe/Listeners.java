@@ -3,6 +3,8 @@ package dev.mtls.server.internal.observe;
 import dev.mtls.pki.material.SafeText;
 import dev.mtls.pki.material.reload.MaterialEvent;
 import dev.mtls.pki.material.reload.MaterialListener;
+import dev.mtls.pki.material.renewal.RenewalEvent;
+import dev.mtls.pki.material.renewal.RenewalListener;
 import dev.mtls.server.AbortedHandshake;
 import dev.mtls.server.AcceptedHandshake;
 import dev.mtls.server.CrlRunningOut;
@@ -16,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Every listener of a server, told in order; one that throws is logged and skipped, never the server's problem. */
-public final class Listeners implements ServerListener, MaterialListener {
+public final class Listeners implements ServerListener, MaterialListener, RenewalListener {
   private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
   private final List<ServerListener> listeners;
@@ -58,6 +60,16 @@ public final class Listeners implements ServerListener, MaterialListener {
   @Override
   public void http2Abuse(Http2Abuse abuse) {
     tell(listener -> listener.http2Abuse(abuse));
+  }
+
+  @Override
+  public void renewal(RenewalEvent event) {
+    tell(listener -> listener.renewal(event));
+  }
+
+  @Override
+  public void onRenewalEvent(RenewalEvent event) {
+    renewal(event);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.mtls.server.internal.observe;
 import dev.mtls.pki.material.DistinguishedName;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.reload.MaterialEvent;
+import dev.mtls.pki.material.renewal.RenewalEvent;
 import dev.mtls.pki.material.trust.CrlSet;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.server.AbortedHandshake;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +48,9 @@ import java.util.function.Supplier;
  *       has), and {@code mtls_crl_validity_seconds} (nextUpdate - thisUpdate) beside it: a CRL with a quarter of its
  *       validity left is one its publisher failed to renew;
  *   <li>{@code mtls_reload_last_timestamp_seconds{unit}}, {@code mtls_reload_last_success{unit}},
- *       {@code mtls_reloads_total{unit, outcome}}.
+ *       {@code mtls_reloads_total{unit, outcome}};
+ *   <li>{@code mtls_certificate_renewals_total{outcome}}: attempts to renew the server certificate over EST,
+ *       {@code renewed} or the {@link dev.mtls.pki.material.renewal.RenewalFailure} in lower case.
  * </ul>
  *
  * Every tag value comes from a bounded set, so no client can make the registry grow (each new value is a new
@@ -144,6 +148,16 @@ public final class ServerMetrics implements ServerListener {
         .register(registry).increment();
     Timer.builder("mtls.request.duration").description("Request duration by route")
         .tags("route", route, "method", method).register(registry).record(request.duration());
+  }
+
+  @Override
+  public void renewal(RenewalEvent event) {
+    String outcome = event instanceof RenewalEvent.Renewed ? "renewed"
+        : event instanceof RenewalEvent.Failed failed ? failed.reason().name().toLowerCase(Locale.ROOT) : null;
+    if (outcome != null) {
+      Counter.builder("mtls.certificate.renewals").description("Attempts to renew the server certificate by outcome:"
+          + " renewed, or the reason it failed").tags("outcome", outcome).register(registry).increment();
+    }
   }
 
   @Override
