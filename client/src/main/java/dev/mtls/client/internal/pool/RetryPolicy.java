@@ -1,6 +1,7 @@
 package dev.mtls.client.internal.pool;
 
 import dev.mtls.client.internal.tls.Handshake;
+import dev.mtls.client.internal.tls.StaleSessionException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -15,8 +16,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 /**
- * Retries exactly one situation: an idempotent request that failed on a pooled keep-alive connection the
- * server had already closed. Never a non-idempotent request, never after a handshake in this execution
+ * Retries two situations: any request refused before it was sent because the TLS session offered for resumption
+ * is stale ({@link StaleSessionException}: a full handshake decides), and an idempotent request that failed on a
+ * pooled keep-alive connection the server had already closed. Never a non-idempotent request, never after a handshake in this execution
  * (with TLS 1.3 a rejected client certificate shows up as a broken pipe or reset at the first write or read,
  * and retrying would only repeat the rejection and hide it), never a TLS error, never on a response status.
  */
@@ -24,6 +26,10 @@ final class RetryPolicy implements HttpRequestRetryStrategy {
 
   @Override
   public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+    if (exception instanceof StaleSessionException && execCount == 1) {
+      // Refused before the request was sent, whatever its method: the next connection's full handshake decides.
+      return true;
+    }
     if (execCount > 1 || !Method.isIdempotent(request.getMethod())) {
       return false;
     }

@@ -9,11 +9,13 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 
@@ -61,11 +63,31 @@ final class Sessions {
     List<byte[]> stapled = session instanceof ExtendedSSLSession extended ? extended.getStatusResponses() : List.of();
     Verdict verdict = trust.verify(chain, Purpose.SERVER, clock.instant(), stapled);
     if (!verdict.isTrusted()) {
-      session.invalidate();
-      SSLHandshakeException refused = new SSLHandshakeException("resumed TLS session refused: "
-          + verdict.sentence());
-      refused.initCause(new CertificateRejectedException(verdict));
-      throw refused;
+      invalidateSessionsOf(session);
+      throw new StaleSessionException(new CertificateRejectedException(verdict));
+    }
+  }
+
+  /**
+   * Invalidates {@code session} and every other cached session with the same server certificate (with TLS 1.3 a
+   * client may hold several tickets from one server), so that the next connection makes a full handshake.
+   */
+  private static void invalidateSessionsOf(SSLSession session) throws SSLPeerUnverifiedException {
+    session.invalidate();
+    SSLSessionContext cache = session.getSessionContext();
+    X509Certificate stale = leaf(session.getPeerCertificates());
+    if (cache == null || stale == null) {
+      return;
+    }
+    for (Enumeration<byte[]> ids = cache.getIds(); ids.hasMoreElements(); ) {
+      SSLSession cached = cache.getSession(ids.nextElement());
+      try {
+        if (cached != null && stale.equals(leaf(cached.getPeerCertificates()))) {
+          cached.invalidate();
+        }
+      } catch (SSLPeerUnverifiedException noPeer) {
+        // Not a session with a server certificate: nothing to compare.
+      }
     }
   }
 
