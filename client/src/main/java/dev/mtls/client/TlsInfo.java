@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param protocol             negotiated protocol, e.g. {@code TLSv1.3}
  * @param cipherSuite          negotiated suite
- * @param serverChain          the chain the server presented, leaf first
+ * @param serverChain          the chain the server presented, leaf first (for a resumed session, the chain it
+ *                             presented when the session was made)
  * @param newConnection        true when this request opened (and handshook) the connection; false when it
  *                             reused a pooled one
  * @param certificateRequested whether the server asked for a client certificate in the handshake that made

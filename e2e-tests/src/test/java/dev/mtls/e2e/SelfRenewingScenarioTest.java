@@ -63,10 +63,14 @@ class SelfRenewingScenarioTest {
             () -> renewed(serverEvents).size() >= 10 && renewed(clientEvents).size() >= 10);
         Set<BigInteger> renewedClient = serials(renewed(clientEvents));
         Set<BigInteger> renewedServer = serials(renewed(serverEvents));
-        Eventually.within(Duration.ofSeconds(20)).await("the server to see each new client certificate, the client"
-            + " each new server certificate (the serials not seen yet)", () -> List.of(
-                missing(renewedClient, clientSerials), missing(renewedServer, callers.serverSerials)),
-            notSeen -> notSeen.get(0).isEmpty() && notSeen.get(1).isEmpty());
+        try {
+          Eventually.within(Duration.ofSeconds(20)).await("the server to see each new client certificate, the client"
+              + " each new server certificate (the serials not seen yet)", () -> List.of(
+                  missing(renewedClient, clientSerials), missing(renewedServer, callers.serverSerials)),
+              notSeen -> notSeen.get(0).isEmpty() && notSeen.get(1).isEmpty());
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "\n" + callers.state(), e);
+        }
         callers.close();
 
         assertThat(callers.failures).as("failed requests").isEmpty();
@@ -205,8 +209,22 @@ class SelfRenewingScenarioTest {
           }
         } catch (MtlsException e) {
           failures.add(e.getDiagnosis().render());
+        } catch (RuntimeException e) {
+          failures.add(e.toString());
         }
       }
+    }
+
+    /** What the callers did and where each is now: for a failure's message. */
+    String state() {
+      StringBuilder state = new StringBuilder("answered " + answered + ", failures " + failures);
+      for (Thread thread : threads) {
+        state.append("\n").append(thread.getName()).append(" ").append(thread.getState());
+        for (StackTraceElement frame : thread.getStackTrace()) {
+          state.append("\n    at ").append(frame);
+        }
+      }
+      return state.toString();
     }
 
     @Override

@@ -103,7 +103,10 @@ public final class Handshake {
     return certificateSent;
   }
 
-  /** The chain the server presented, leaf first; empty when the handshake did not get that far or resumed. */
+  /**
+   * The chain the server presented, leaf first (for a resumed session, the one it presented when the session was
+   * made); empty when the handshake did not get that far.
+   */
   public List<X509Certificate> serverChain() {
     return serverChain;
   }
@@ -152,6 +155,11 @@ public final class Handshake {
   void serverJudged(Verdict verdict) {
     this.serverChain = verdict.offered();
     this.serverVerdict = verdict;
+  }
+
+  /** A resumption: no chain was presented or judged in this handshake; the session's is the server's. */
+  void resumedWith(List<X509Certificate> sessionChain) {
+    this.serverChain = List.copyOf(sessionChain);
   }
 
   void complete(Completion completion) {

@@ -40,6 +40,9 @@ final class Sessions {
   /** Records how {@code handshake} completed; returns whether it resumed an earlier session (no verdict recorded). */
   static boolean complete(Handshake handshake, SSLSession session, Clock clock) throws SSLPeerUnverifiedException {
     boolean resumed = handshake.serverVerdict() == null;
+    if (resumed) {
+      handshake.resumedWith(chain(session));
+    }
     handshake.complete(new Handshake.Completion(session.getProtocol(), session.getCipherSuite(), resumed,
         leaf(session.getPeerCertificates()), leaf(session.getLocalCertificates()), clock.instant()));
     return resumed;
@@ -52,12 +55,7 @@ final class Sessions {
    */
   static void recheckResumed(SSLSession session, Trust trust, Clock clock) throws SSLHandshakeException,
       SSLPeerUnverifiedException {
-    List<X509Certificate> chain = new ArrayList<>();
-    for (Certificate certificate : session.getPeerCertificates()) {
-      if (certificate instanceof X509Certificate x509) {
-        chain.add(x509);
-      }
-    }
+    List<X509Certificate> chain = chain(session);
     // A resumed session keeps the OCSP responses stapled in the full handshake that made it: they still answer
     // (a must-staple certificate needs them) until their nextUpdate.
     List<byte[]> stapled = session instanceof ExtendedSSLSession extended ? extended.getStatusResponses() : List.of();
@@ -89,6 +87,17 @@ final class Sessions {
         // Not a session with a server certificate: nothing to compare.
       }
     }
+  }
+
+  /** The server chain a session was made with, leaf first. */
+  private static List<X509Certificate> chain(SSLSession session) throws SSLPeerUnverifiedException {
+    List<X509Certificate> chain = new ArrayList<>();
+    for (Certificate certificate : session.getPeerCertificates()) {
+      if (certificate instanceof X509Certificate x509) {
+        chain.add(x509);
+      }
+    }
+    return chain;
   }
 
   private static X509Certificate leaf(Certificate[] chain) {
