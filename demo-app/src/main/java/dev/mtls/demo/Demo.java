@@ -4,22 +4,28 @@ import dev.mtls.client.trace.HandshakeTracer;
 import dev.mtls.pki.DemoPki;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo, step by step: the PKI, its publisher, the server, the calls and their table, one handshake, where the
- * status is published, and what to try by hand. Each step shows the command that does it by hand. Everything it
+ * The demo, step by step: the PKI (short-lived: {@link #LIFETIME}), its publisher (with EST), the server, the calls
+ * and their table, one handshake, where the status is published, a certificate renewing itself, and what to try by
+ * hand. Each step shows the command that does it by hand. Everything it
  * starts is closed by {@link #close()}, which the command also calls on Ctrl-C.
  */
 final class Demo implements AutoCloseable {
+  /** How long the server's and the valid clients' certificates are valid: they renew themselves over EST. */
+  static final Duration LIFETIME = Duration.ofHours(24);
+
   /** Where the demo listened, once it did. */
-  record Listening(int port, int managementPort, int publishPort) {}
+  record Listening(int port, int managementPort, int publishPort, int estPort) {}
 
   private final DemoSettings settings;
   private final Console console;
   private final Running running = new Running();
   private volatile Listening listening;
+  private volatile RenewalStep.Result renewal;
 
   Demo(DemoSettings settings, Console console) {
     this.settings = settings;
@@ -34,7 +40,7 @@ final class Demo implements AutoCloseable {
     } catch (IllegalStateException e) {
       throw new DemoException(e.getMessage(), e);
     }
-    Ports.requireFree(settings.port(), settings.managementPort(), settings.publishPort());
+    Ports.requireFree(settings.port(), settings.managementPort(), settings.publishPort(), settings.estPort());
     Project project = settings.project();
     project.requireExamples();
     int publishPort = Ports.orFree(settings.publishPort());
@@ -43,25 +49,28 @@ final class Demo implements AutoCloseable {
     console.step("1. A demo PKI: root CA, issuing CA, server and client certificates naming " + publishUrl
         + " for their status");
     console.command(Command.java(project.pkiJar()).add("demo", "--out").add(settings.out())
-        .add("--force", "--publish-url", publishUrl));
+        .add("--force", "--publish-url", publishUrl, "--lifetime", LIFETIME.toHours() + "h"));
     DemoPki pki = DemoPki.builder(settings.out()).replaceExisting(true).publishUrl(publishUrl)
-        .keyEncryption(settings.keyEncryption()).create();
+        .lifetime(LIFETIME).keyEncryption(settings.keyEncryption()).create();
     console.line(pki.table());
     console.line("each NAME has NAME.key, NAME.pem, NAME-chain.pem (leaf + intermediate) and NAME.p12");
+    console.line("Short-lived (VALID 24h): the server renews its certificate from the CA by itself (step 3), as a "
+        + "client can (step 7).");
 
-    console.step("2. The CA publishes revocation status: OCSP responder and CRLs over HTTP (no file copied to "
-        + "servers)");
-    console.command(Publication.command(project, pki, publishPort));
-    Publication publication = running.add(Publication.start(pki, publishPort, settings.keyEncryption()));
+    console.step("2. The CA publishes revocation status (OCSP responder and CRLs over HTTP, no file copied to "
+        + "servers) and renews certificates (EST over HTTPS)");
+    Publication publication = running.add(Publication.start(pki, publishPort, settings.estPort(),
+        settings.keyEncryption()));
+    console.command(publication.command(project, pki));
     console.line("OCSP " + publication.ocsp() + ", CRLs " + publication.crl("issuing.crl") + " and "
-        + publication.crl("root.crl"));
+        + publication.crl("root.crl") + "; EST " + publication.est() + "/.well-known/est/");
 
     console.step("3. The server: requires a client certificate, checks revocation online, maps OU to roles, "
-        + "authorizes routes");
+        + "authorizes routes, renews its own certificate");
     ServerEvents events = new ServerEvents();
-    DemoServer server = running.add(DemoServer.start(project, pki, settings.port(), settings.managementPort(),
-        events));
-    listening = new Listening(server.port(), server.managementPort(), publication.port());
+    DemoServer server = running.add(DemoServer.start(project, pki, publication.est(), settings.port(),
+        settings.managementPort(), events));
+    listening = new Listening(server.port(), server.managementPort(), publication.port(), publication.estPort());
     console.command(server.command(project));
     console.line("listening on " + server.url("") + " (health: http://127.0.0.1:" + server.managementPort()
         + "/health)" + (settings.log() == null ? "" : "; log: " + console.path(settings.log())));
@@ -80,7 +89,11 @@ final class Demo implements AutoCloseable {
     HandshakeStep.printPublished(console, project, pki);
     handshake.printStapled(console);
 
-    console.step("7. Try it by hand (the password of every .p12 is in " + console.path(pki.passwordFile()) + ")");
+    console.step("7. A certificate that renews itself: a client whose certificate lives "
+        + RenewalStep.LIFETIME.toSeconds() + " s");
+    renewal = new RenewalStep(project, pki, publication, server, events).run(console, settings.keyEncryption());
+
+    console.step("8. Try it by hand (the password of every .p12 is in " + console.path(pki.passwordFile()) + ")");
     if (!project.jarsBuilt()) {
       console.line("The java -jar commands need the jars of pki-cli, server-app and client-cli; build them once: "
           + console.shell().mavenWrapper() + " -q -B package -DskipTests");
@@ -123,6 +136,11 @@ final class Demo implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** What the renewal step saw; null before it ran. */
+  RenewalStep.Result renewal() {
+    return renewal;
   }
 
   /** Where it listened; null before the server started. */

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Creates a demo PKI whose certificates name where their revocation status is published, publishes",
         "it (OCSP and CRLs), starts the server, calls it as each demo identity and prints what happened and why.",
-        "Then shows one real handshake, where the status is published, and the commands to try by hand.",
+        "Then shows one real handshake, where the status is published, a short-lived certificate renewing itself",
+        "over EST, and the commands to try by hand.",
         "Each step shows the command that does it by hand. Everything it starts is stopped when it ends."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "Keep the server and the publisher running until Enter or Ctrl-C.")
@@ -36,6 +37,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--publish-port", paramLabel = "P", defaultValue = "8081",
       description = "Where the CA publishes OCSP and CRLs; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int publishPort;
+
+  @Option(names = "--est-port", paramLabel = "E", defaultValue = "8444",
+      description = "Where the CA serves EST (HTTPS), from which the certificates renew themselves; 0 picks a free one"
+          + " (default: ${DEFAULT-VALUE}).")
+  int estPort;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/demo",
       description = "Where the demo PKI and the log go; replaced on each run (default: ${DEFAULT-VALUE}).")
@@ -77,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Path log = ownsLogging ? logTo(out.resolve("demo.log")) : null;
     DemoSettings settings = new DemoSettings(new Project(Path.of("")), out, port, managementPort, publishPort,
-        keepRunning, stdin, log, KeyEncryption.STANDARD, Programs::onPath);
+        estPort, keepRunning, stdin, log, KeyEncryption.STANDARD, Programs::onPath);
     Demo demo = new Demo(settings, new Console(stdout, Shell.current()));
     // Ctrl-C ends the JVM: what the demo started is closed on the way out.
     Thread stop = new Thread(demo::close, "demo-stop");

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The server exactly as {@code java -jar server-app/target/mtls-server.jar} runs it with the demo's options: requires
  * a client certificate issued by the demo root, asks the OCSP responder and the CRL distribution points the
- * certificates name, staples its own OCSP status, maps OU to roles and authorizes the demo's routes. The options are
- * written once, here, for both the server and the command shown.
+ * certificates name, staples its own OCSP status, maps OU to roles, authorizes the demo's routes and renews its own
+ * certificate from the CA over EST at two thirds of its lifetime. The options are written once, here, for both the
+ * server and the command shown.
  */
 final class DemoServer implements AutoCloseable {
   private final Map<String, Object> options;
@@ -29,8 +30,11 @@ final class DemoServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts it on 127.0.0.1 ({@code port} 0: a free port), telling {@code events} what it does. */
-  static DemoServer start(Project project, DemoPki pki, int port, int managementPort, ServerEvents events) {
+  /**
+   * Starts it on 127.0.0.1 ({@code port} 0: a free port), renewing from {@code est}, telling {@code events} what it
+   * does.
+   */
+  static DemoServer start(Project project, DemoPki pki, URI est, int port, int managementPort, ServerEvents events) {
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("host", "127.0.0.1");
     options.put("port", port);
@@ -43,6 +47,7 @@ final class DemoServer implements AutoCloseable {
     options.put("ocsp-stapling", "on");
     options.put("roles", project.roleRules());
     options.put("routes", project.routeRules());
+    options.put("renew-from", est);
     Map<String, String> values = new LinkedHashMap<>();
     options.forEach((key, value) -> values.put(key, value.toString()));
     ServerConfig config = ServerConfig.empty().with(values);

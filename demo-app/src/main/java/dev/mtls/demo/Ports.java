@@ -26,7 +26,7 @@ final class Ports {
     for (int port : ports) {
       if (port != 0 && !canBind(port)) {
         throw new DemoException("port " + port + " on 127.0.0.1 is in use; choose others with --port N "
-            + "--management-port M --publish-port P");
+            + "--management-port M --publish-port P --est-port E");
       }
     }
   }

@@ -27,7 +27,7 @@ class DemoCommandTest {
 
       assertThat(exit).isEqualTo(1);
       assertThat(err.toString()).isEqualTo("demo: port " + taken.getLocalPort() + " on 127.0.0.1 is in use; choose "
-          + "others with --port N --management-port M --publish-port P" + System.lineSeparator());
+          + "others with --port N --management-port M --publish-port P --est-port E" + System.lineSeparator());
       assertThat(out.toString()).isEmpty();
     }
   }
@@ -37,6 +37,6 @@ class DemoCommandTest {
     assertThat(run("--help")).isZero();
 
     assertThat(out.toString()).contains("--keep-running", "--port=N", "default: 8443", "--management-port=M",
-        "default: 9090", "--publish-port=P", "default: 8081", "--out=DIR", "default: target/demo");
+        "default: 9090", "--publish-port=P", "default: 8081", "--est-port=E", "default: 8444", "--out=DIR", "default: target/demo");
   }
 }

@@ -3,6 +3,7 @@ package dev.mtls.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.pki.material.KeyEncryption;
+import dev.mtls.pki.material.renewal.RenewalEvent;
 import dev.mtls.testing.Eventually;
 import dev.mtls.testing.peers.FreePort;
 import java.io.PipedInputStream;
@@ -20,12 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a newcomer runs it ({@code ./demo --keep-running}), in this JVM on free ports: the table with each
- * identity's outcome and reasons, the handshake, the stapled status, the commands, and a clean stop on Enter.
+ * identity's outcome and reasons, the handshake, the stapled status, a short-lived certificate renewing itself, the
+ * commands, and a clean stop on Enter.
  */
 class DemoTest {
   private static final Shell SHELL = Shell.current();
-  /** A deadline, not a wait: a whole run on a loaded 2-core machine, JVM warm-up included. */
-  private static final Duration A_WHOLE_RUN = Duration.ofSeconds(60);
+  /**
+   * A deadline, not a wait: a whole run on a loaded 2-core machine, JVM warm-up included, with the renewal step's
+   * certificate living its 30 s.
+   */
+  private static final Duration A_WHOLE_RUN = Duration.ofSeconds(90);
 
   @TempDir
   static Path out;
@@ -34,6 +39,7 @@ class DemoTest {
   static String output;
   static String outputWhileServing;
   static Demo.Listening listening;
+  static RenewalStep.Result renewal;
   static boolean listeningWhileServing;
 
   @BeforeAll
@@ -41,7 +47,7 @@ class DemoTest {
     project = new Project(Path.of(System.getProperty("demo.project")));
     StringWriter text = new StringWriter();
     PipedOutputStream keyboard = new PipedOutputStream();
-    DemoSettings settings = new DemoSettings(project, out, 0, 0, 0, true, new PipedInputStream(keyboard), null,
+    DemoSettings settings = new DemoSettings(project, out, 0, 0, 0, 0, true, new PipedInputStream(keyboard), null,
         KeyEncryption.forTests(), program -> true);
     try (Demo demo = new Demo(settings, new Console(new PrintWriter(text, true), SHELL))) {
       CompletableFuture<Void> running = CompletableFuture.runAsync(demo::run);
@@ -52,6 +58,7 @@ class DemoTest {
       }
       outputWhileServing = text.toString();
       listening = demo.listening();
+      renewal = demo.renewal();
       listeningWhileServing = FreePort.isListening(listening.port()) && FreePort.isListening(listening.publishPort());
       keyboard.write("\n".getBytes(StandardCharsets.UTF_8));
       keyboard.flush();
@@ -119,20 +126,48 @@ class DemoTest {
     String server = "https://localhost:" + listening.port();
     assertThat(output).contains(
         prompt + "java -jar " + SHELL.path(project.pkiJar()) + " demo --out " + SHELL.path(out)
-            + " --force --publish-url http://127.0.0.1:" + listening.publishPort() + "\n",
+            + " --force --publish-url http://127.0.0.1:" + listening.publishPort() + " --lifetime 24h\n",
         prompt + "java -jar " + SHELL.path(project.pkiJar()) + " serve --dir " + SHELL.path(out.resolve("ca"))
-            + " --port " + listening.publishPort() + " --password-file " + SHELL.path(out.resolve("password.txt")),
+            + " --port " + listening.publishPort() + " --password-file " + SHELL.path(out.resolve("password.txt"))
+            + " --est-port " + listening.estPort() + " --est-lifetime 24h\n",
         prompt + "java -jar " + SHELL.path(project.serverJar()) + " --host 127.0.0.1 --port " + listening.port()
             + " --management-port " + listening.managementPort() + " --certificate "
             + SHELL.path(out.resolve("server-chain.pem")) + " --key " + SHELL.path(out.resolve("server.key"))
             + " --trust " + root + " --ocsp aia --crl-distribution-points on --ocsp-stapling on --roles "
-            + SHELL.path(project.roleRules()) + " --routes " + SHELL.path(project.routeRules()) + "\n",
+            + SHELL.path(project.roleRules()) + " --routes " + SHELL.path(project.routeRules())
+            + " --renew-from https://localhost:" + listening.estPort() + "\n",
+        prompt + "java -jar " + SHELL.path(project.pkiJar()) + " issue client --dir " + SHELL.path(out.resolve("ca"))
+            + " --password-file " + SHELL.path(out.resolve("password.txt")) + " --out " + SHELL.path(out)
+            + " --name dave --force --subject \"CN=dave,OU=readers,O=mtls-reference\""
+            + " --lifetime 30s\n",
         prompt + "java -jar " + SHELL.path(project.clientJar()) + " --trace " + alice + " --cacert " + root + " "
             + server + "/whoami",
         prompt + "curl --cacert " + root + " " + alice + " " + server + "/whoami",
         prompt + "openssl s_client -connect 127.0.0.1:" + listening.port() + " -servername localhost",
         prompt + "java -jar " + SHELL.path(project.pkiJar()) + " revoke --dir " + SHELL.path(out.resolve("ca")));
     assertThat(output).doesNotContain("\\\n");
+  }
+
+  @Test
+  void issues_the_server_and_the_clients_short_lived() {
+    assertThat(output).contains(
+        "alice      CN=alice,OU=admins,O=mtls-reference              24h    client with role admin",
+        "server     CN=localhost,O=mtls-reference                    24h    the server");
+  }
+
+  @Test
+  void shows_a_30_second_client_certificate_renewing_itself_and_the_server_seeing_the_new_serial() {
+    assertThat(renewal.renewed()).as("a renewal before the 30 s certificate expired").isNotNull();
+    RenewalEvent.Renewed renewed = renewal.renewed();
+    assertThat(renewal.servedBefore()).as("the server saw the first certificate").isEqualTo(renewal.issued());
+    assertThat(renewed.oldSerial()).isEqualTo(renewal.issued());
+    assertThat(renewed.newSerial()).isNotEqualTo(renewal.issued());
+    assertThat(renewal.servedAfter()).as("the server saw the renewed certificate").isEqualTo(renewed.newSerial());
+    // EST issues for pki serve's --est-lifetime (24 h): the next renewal is due at two thirds of that.
+    assertThat(Duration.between(renewed.at(), renewed.nextDue())).isBetween(Duration.ofHours(14),
+        Duration.ofHours(17));
+    assertThat(output).contains("A certificate that renews itself",
+        "serial " + renewed.oldSerial().toString(16) + " -> " + renewed.newSerial().toString(16));
   }
 
   @Test
@@ -143,5 +178,6 @@ class DemoTest {
     assertThat(FreePort.isListening(listening.port())).as("the server stopped").isFalse();
     assertThat(FreePort.isListening(listening.managementPort())).as("its management port").isFalse();
     assertThat(FreePort.isListening(listening.publishPort())).as("the publisher").isFalse();
+    assertThat(FreePort.isListening(listening.estPort())).as("the CA's EST listener").isFalse();
   }
 }

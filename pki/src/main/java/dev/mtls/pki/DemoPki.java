@@ -122,17 +122,37 @@ public final class DemoPki {
     return new CredentialFiles(directory, member(name).name(), Existing.REFUSE);
   }
 
-  /** The members as a table: a NAME, SUBJECT, WHAT IT SHOWS heading, then one line each. */
+  /**
+   * The members as a table: a NAME, SUBJECT, VALID (how long the certificate is valid in all, such as 24h or 90d),
+   * WHAT IT SHOWS heading, then one line each.
+   */
   public String table() {
-    StringBuilder table = new StringBuilder(row("NAME", "SUBJECT", "WHAT IT SHOWS"));
+    StringBuilder table = new StringBuilder(row("NAME", "SUBJECT", "VALID", "WHAT IT SHOWS"));
     for (Member member : members) {
-      table.append(row(member.name(), member.certificate().getSubjectX500Principal().getName(), member.shows()));
+      X509Certificate certificate = member.certificate();
+      Duration valid = Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+      table.append(row(member.name(), certificate.getSubjectX500Principal().getName(), lifetime(valid),
+          member.shows()));
     }
     return table.toString();
   }
 
-  private static String row(String name, String subject, String shows) {
-    return String.format("%-10s %-48s %s%n", name, subject, shows);
+  private static String row(String name, String subject, String valid, String shows) {
+    return String.format("%-10s %-48s %-6s %s%n", name, subject, valid, shows);
+  }
+
+  /** {@code 90d}, {@code 24h}, {@code 10m} or {@code 30s}: the largest unit that says it exactly (a day: 24h). */
+  private static String lifetime(Duration valid) {
+    if (valid.toDays() > 1 && valid.equals(Duration.ofDays(valid.toDays()))) {
+      return valid.toDays() + "d";
+    }
+    if (valid.toHours() > 0 && valid.equals(Duration.ofHours(valid.toHours()))) {
+      return valid.toHours() + "h";
+    }
+    if (valid.toMinutes() > 0 && valid.equals(Duration.ofMinutes(valid.toMinutes()))) {
+      return valid.toMinutes() + "m";
+    }
+    return valid.toSeconds() + "s";
   }
 
   /** What the set is made with; every setting has a default. */
@@ -143,6 +163,7 @@ public final class DemoPki {
     private String publishUrl;
     private KeyEncryption keyEncryption = KeyEncryption.STANDARD;
     private Clock clock = Clock.systemUTC();
+    private Duration lifetime;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory == null");
@@ -179,6 +200,19 @@ public final class DemoPki {
     /** The clock the certificates' validity starts from. If unset: the system clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * How long the certificates of the server, alice, bob, carol and the revoked client are valid, such as 24 hours
+     * for short-lived ones that renew themselves over EST. If unset: the profiles' default (90 days).
+     */
+    public Builder lifetime(Duration lifetime) {
+      Objects.requireNonNull(lifetime, "lifetime == null");
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new IllegalArgumentException("lifetime must be positive: " + lifetime);
+      }
+      this.lifetime = lifetime;
       return this;
     }
 
@@ -226,21 +260,26 @@ public final class DemoPki {
 
     private void issue(CaDirectory ca) {
       Instant now = settings.clock.instant();
-      write(ca.issue(CertificateSpec.server("CN=localhost,O=" + ORGANIZATION)
+      write(ca.issue(valid(CertificateSpec.server("CN=localhost,O=" + ORGANIZATION)
               .addSubjectAltName(SubjectAltName.dns("localhost"))
               .addSubjectAltName(SubjectAltName.ip("127.0.0.1"))
-              .addSubjectAltName(SubjectAltName.ip("::1")).build()),
+              .addSubjectAltName(SubjectAltName.ip("::1")))),
           "server", "the server: DNS:localhost, IP:127.0.0.1, IP:::1");
-      write(ca.issue(client("alice", "admins").build()), "alice", "client with role admin");
-      write(ca.issue(client("bob", "readers").build()), "bob", "client with role reader");
-      write(ca.issue(client("carol", "contractors").build()), "carol", "valid client that no role rule maps");
+      write(ca.issue(valid(client("alice", "admins"))), "alice", "client with role admin");
+      write(ca.issue(valid(client("bob", "readers"))), "bob", "client with role reader");
+      write(ca.issue(valid(client("carol", "contractors"))), "carol", "valid client that no role rule maps");
       write(ca.issue(client("expired", "admins").notBefore(now.minus(Duration.ofDays(30)))
           .validity(Duration.ofDays(1)).build()), "expired", "client whose certificate expired 29 days ago");
-      IssuedCertificate revoked = ca.issue(client("revoked", "admins").build());
+      IssuedCertificate revoked = ca.issue(valid(client("revoked", "admins")));
       ca.revoke(revoked.certificate().getSerialNumber(), RevocationReason.KEY_COMPROMISE);
       ca.generateCrl(Duration.ofDays(30));
       String where = settings.publishUrl == null ? "listed in ca/crl.pem" : "ca/crl.pem; pki serve publishes it";
       write(revoked, "revoked", "client revoked for keyCompromise (" + where + ")");
+    }
+
+    /** {@code spec} valid for the set's lifetime, or the profile's default. */
+    private CertificateSpec valid(CertificateSpec.Builder spec) {
+      return (settings.lifetime == null ? spec : spec.validity(settings.lifetime)).build();
     }
 
     /** Same subject as alice, but from a CA the server does not trust: the name proves nothing by itself. */

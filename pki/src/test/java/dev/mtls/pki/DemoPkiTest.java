@@ -8,7 +8,9 @@ import dev.mtls.pki.material.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +38,8 @@ class DemoPkiTest {
     X509Certificate revoked = demo.members().get(5).certificate();
     assertThat(Pem.loadCrls(demo.crl()).get(0).isRevoked(revoked)).isTrue();
     assertThat(demo.members().get(4).certificate().getNotAfter()).isInThePast();
-    assertThat(demo.table()).contains("alice      CN=alice,OU=admins,O=mtls-reference              client with "
-        + "role admin");
+    assertThat(demo.table()).contains("alice      CN=alice,OU=admins,O=mtls-reference              90d    client "
+        + "with role admin", "expired    CN=expired,OU=admins,O=mtls-reference            24h    client whose");
   }
 
   @Test
@@ -49,6 +51,21 @@ class DemoPkiTest {
     assertThat(alice).contains("OCSP responder:      http://127.0.0.1:8081/ocsp",
         "CRL distribution:    http://127.0.0.1:8081/crl/issuing.crl");
     assertThat(demo.members().get(5).shows()).contains("pki serve publishes it");
+  }
+
+  @Test
+  void issues_the_server_and_the_valid_clients_short_lived_when_given_a_lifetime() {
+    DemoPki demo = demo().lifetime(Duration.ofHours(24)).create();
+
+    for (String name : List.of("server", "alice", "bob", "carol", "revoked")) {
+      X509Certificate certificate = demo.member(name).certificate();
+      assertThat(Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()))
+          .as(name).isEqualTo(Duration.ofHours(24));
+    }
+    assertThat(demo.member("expired").certificate().getNotAfter()).isInThePast();
+    assertThat(demo.table()).contains("bob        CN=bob,OU=readers,O=mtls-reference               24h    client "
+        + "with role reader", "foreign    CN=alice,OU=admins,O=mtls-reference              90d ");
+    assertThatThrownBy(() -> demo().lifetime(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

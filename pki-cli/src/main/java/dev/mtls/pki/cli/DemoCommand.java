@@ -37,6 +37,11 @@ final class DemoCommand implements Callable<Integer> {
       + "URL/crl/issuing.crl (CRL), the intermediate URL/crl/root.crl. Default: no URLs in the certificates."})
   String publishUrl;
 
+  @Option(names = "--lifetime", paramLabel = "DURATION", description = "How long the server's and the valid clients'"
+      + " certificates are valid, such as 24h for short-lived ones that renew themselves over EST (default: 90d, as"
+      + " 'issue').")
+  String lifetime;
+
   @Override
   public Integer call() {
     if (!force && isNonEmptyDirectory(out)) {
@@ -52,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     if (publishUrl != null) {
       builder.publishUrl(publishUrl);
+    }
+    if (lifetime != null) {
+      builder.lifetime(Durations.parse("--lifetime", lifetime));
     }
     DemoPki demo = builder.create();
 

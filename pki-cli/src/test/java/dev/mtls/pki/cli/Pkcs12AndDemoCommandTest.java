@@ -7,7 +7,11 @@ import dev.mtls.pki.material.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -73,8 +77,26 @@ class Pkcs12AndDemoCommandTest extends PkiCliTestBase {
     assertThat(Pem.loadCertificates(out.resolve("expired.pem")).get(0).getNotAfter()).isInThePast();
     assertThat(demo.out()).contains("alice", "OU=admins", "foreign", "password.txt");
 
+    assertThat(Pem.loadCertificates(out.resolve("alice.pem")).get(0).getNotAfter()).isAfter(Date.from(
+        Instant.now().plus(Duration.ofDays(80))));
+
     Run again = run("demo", "--out", out.toString());
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).startsWith("error: " + out + ": exists and is not empty; refusing to overwrite it.");
+  }
+
+  @Test
+  void demo_issues_short_lived_certificates_with_a_lifetime() throws Exception {
+    Path out = dir.resolve("short");
+
+    Run demo = run("demo", "--out", out.toString(), "--lifetime", "24h");
+
+    assertThat(demo.exit()).as(demo.err()).isZero();
+    X509Certificate server = Pem.loadCertificates(out.resolve("server.pem")).get(0);
+    assertThat(Duration.between(server.getNotBefore().toInstant(), server.getNotAfter().toInstant()))
+        .isEqualTo(Duration.ofHours(24));
+    assertThat(demo.out()).contains(" 24h ");
+    assertThat(run("demo", "--out", dir.resolve("bad").toString(), "--lifetime", "soon").err())
+        .contains("--lifetime");
   }
 }
