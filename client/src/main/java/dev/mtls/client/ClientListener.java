@@ -23,7 +23,7 @@ public interface ClientListener {
   /** Our identity, trust anchors or a CRL file was loaded, reloaded, or a reload was refused. */
   default void materialChanged(MaterialEvent event) {}
 
-  /** An attempt to renew our certificate ({@link MtlsClient.Builder#renewFrom}), on the renewal's own thread. */
+  /** An attempt to renew our certificate ({@link MtlsClientBuilder#renewFrom}), on the renewal's own thread. */
   default void renewal(RenewalEvent event) {}
 
   /**

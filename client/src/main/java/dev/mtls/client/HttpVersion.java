@@ -1,7 +1,7 @@
 package dev.mtls.client;
 
 /**
- * An HTTP version: what {@link MtlsClient.Builder#httpVersion} lets the client speak, and what a response came over
+ * An HTTP version: what {@link MtlsClientBuilder#httpVersion} lets the client speak, and what a response came over
  * ({@link MtlsResponse#version()}).
  */
 public enum HttpVersion {

@@ -110,7 +110,7 @@ class Http2DiagnosisTest {
   private static MtlsClient client(Issued identity, HttpVersion version) {
     // The client offers both TLS versions; the server allows one. (Undertow 2.4.4 picks http/1.1 for a client that
     // offers TLS 1.3 alone: its ALPN wants the TLS 1.2 suite RFC 7540 requires among the client's.)
-    MtlsClient.Builder builder = MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).enforcePreflight(false)
+    MtlsClientBuilder builder = MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).enforcePreflight(false)
         .httpVersion(version);
     if (identity != null) {
       builder.identity(Identity.of(identity.privateKey(), identity.chain()));

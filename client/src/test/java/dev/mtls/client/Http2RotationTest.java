@@ -116,7 +116,7 @@ class Http2RotationTest {
     }
   }
 
-  private MtlsClient.Builder client() {
+  private MtlsClientBuilder client() {
     return MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).reloadInterval(Duration.ZERO)
         .httpVersion(HttpVersion.HTTP_2).listener(ClientListener.forwardingTo(events));
   }

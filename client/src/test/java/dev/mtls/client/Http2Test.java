@@ -195,7 +195,7 @@ class Http2Test {
     }
   }
 
-  private MtlsClient.Builder client(HttpVersion version) {
+  private MtlsClientBuilder client(HttpVersion version) {
     return MtlsClient.builder().identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain()))
         .trust(TrustAnchors.of(PKI.anchors())).httpVersion(version).listener(ClientListener.forwardingTo(events));
   }

@@ -117,7 +117,7 @@ class OwnRevocationTest {
     assertThat(responder.ocspRequests()).isZero();
   }
 
-  private static MtlsClient.Builder client(Issued identity, String protocol) {
+  private static MtlsClientBuilder client(Issued identity, String protocol) {
     return MtlsClient.builder().identity(Identity.of(identity.privateKey(), identity.chain()))
         .trust(TrustAnchors.of(PKI.anchors())).protocols(List.of(protocol));
   }

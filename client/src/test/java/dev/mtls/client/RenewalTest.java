@@ -71,7 +71,7 @@ class RenewalTest {
 
   @Test
   void refuses_to_renew_an_identity_that_is_not_in_pem_files() {
-    MtlsClient.Builder builder = client().identity(dev.mtls.pki.material.Identity.of(PKI.alice.privateKey(),
+    MtlsClientBuilder builder = client().identity(dev.mtls.pki.material.Identity.of(PKI.alice.privateKey(),
         PKI.alice.chain())).renewFrom(est.uri());
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
@@ -84,7 +84,7 @@ class RenewalTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
   }
 
-  private MtlsClient.Builder client() {
+  private MtlsClientBuilder client() {
     return MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).reloadInterval(Duration.ZERO)
         .listener(ClientListener.forwardingTo(events));
   }

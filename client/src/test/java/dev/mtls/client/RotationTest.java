@@ -220,7 +220,7 @@ class RotationTest {
             org.assertj.core.groups.Tuple.tuple(404, false));
   }
 
-  private MtlsClient.Builder client() {
+  private MtlsClientBuilder client() {
     return MtlsClient.builder().trust(TrustAnchors.of(PKI.anchors())).reloadInterval(Duration.ZERO).listener(ClientListener.forwardingTo(events));
   }
 

@@ -155,7 +155,7 @@ class ServerRefusalAlertTest {
     server = OpensslServer.serving(protocol, serverCertificate, PKI.root.certificate(), directory, extra);
   }
 
-  private Diagnosis refusal(String protocol, MtlsClient.Builder builder) {
+  private Diagnosis refusal(String protocol, MtlsClientBuilder builder) {
     try (MtlsClient client = builder.identity(Identity.of(PKI.alice.privateKey(), PKI.alice.chain()))
         .trust(TrustAnchors.of(PKI.anchors())).protocols(List.of(protocol)).build()) {
       MtlsException failure = catchThrowableOfType(MtlsException.class, () -> client.get(server.url("localhost")));

@@ -1,6 +1,7 @@
 package dev.mtls.demo;
 
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.CredentialFiles;
 import dev.mtls.pki.DemoPki;
 import dev.mtls.pki.material.Identity;
@@ -19,8 +20,8 @@ final class DemoClients {
    * {@code sendAnyway}, a certificate the client finds unusable itself (expired, revoked) is sent all the same
    * ({@code --no-preflight}), to show what the server makes of it.
    */
-  static MtlsClient.Builder client(DemoPki pki, String name, boolean sendAnyway) {
-    MtlsClient.Builder builder = MtlsClient.builder().trust(TrustAnchors.loadPem(pki.rootCertificate()))
+  static MtlsClientBuilder client(DemoPki pki, String name, boolean sendAnyway) {
+    MtlsClientBuilder builder = MtlsClient.builder().trust(TrustAnchors.loadPem(pki.rootCertificate()))
         .reloadInterval(Duration.ZERO).enforcePreflight(!sendAnyway).userAgent("mtls-demo");
     if (name != null) {
       CredentialFiles files = pki.credentials(name);

@@ -2,6 +2,7 @@ package dev.mtls.demo;
 
 import dev.mtls.client.ClientListener;
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.client.MtlsException;
 import dev.mtls.pki.CertificateSpec;
 import dev.mtls.pki.CredentialFiles;
@@ -81,7 +82,7 @@ final class RenewalStep {
         + publication.est() + "\"))");
 
     BlockingQueue<RenewalEvent> renewals = new LinkedBlockingQueue<>();
-    MtlsClient.Builder builder = MtlsClient.builder().trust(TrustAnchors.loadPem(pki.rootCertificate()))
+    MtlsClientBuilder builder = MtlsClient.builder().trust(TrustAnchors.loadPem(pki.rootCertificate()))
         .identityPem(files.chain(), files.key(), null).renewFrom(publication.est()).userAgent("mtls-demo")
         .listener(new ClientListener() {
           @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.TrustAnchors;
@@ -147,7 +148,7 @@ class AuthorizationScenarioTest {
 
   @Test
   void pem_identity_is_accepted() {
-    MtlsClient.Builder client = Clients.builder(pki, null, null)
+    MtlsClientBuilder client = Clients.builder(pki, null, null)
         .identity(Identity.loadPem(pki.get("bob").chain(), pki.get("bob").key(), null));
 
     MtlsResponse response = Clients.send(client, "GET", server.url("/api/reports"));
@@ -158,7 +159,7 @@ class AuthorizationScenarioTest {
 
   @Test
   void pkcs12_identity_and_pkcs12_truststore_are_accepted() {
-    MtlsClient.Builder client = MtlsClient.builder()
+    MtlsClientBuilder client = MtlsClient.builder()
         .identity(Identity.loadPkcs12(pki.get("bob").pkcs12(), pki.password(), null))
         .trust(TrustAnchors.loadPkcs12(pki.rootPkcs12(), pki.password()));
 
@@ -189,7 +190,7 @@ class AuthorizationScenarioTest {
   @Test
   void client_sending_its_leaf_without_the_intermediate_is_refused() {
     // A common misconfiguration: the client's file holds only its own certificate.
-    MtlsClient.Builder client = Clients.builder(pki, null, null)
+    MtlsClientBuilder client = Clients.builder(pki, null, null)
         .identity(Identity.loadPem(pki.get("alice").certificate(), pki.get("alice").key(), null));
 
     Diagnosis diagnosis = Clients.refused(client, "GET", server.url("/whoami"));

@@ -2,6 +2,7 @@ package dev.mtls.e2e;
 
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.Identity;
@@ -20,8 +21,8 @@ final class Clients {
    * only (null: both), and sending its certificate even when its own pre-flight check would refuse it, so that the
    * server's verdict is what the test sees.
    */
-  static MtlsClient.Builder builder(CastFiles pki, String name, String protocol) {
-    MtlsClient.Builder builder = MtlsClient.builder()
+  static MtlsClientBuilder builder(CastFiles pki, String name, String protocol) {
+    MtlsClientBuilder builder = MtlsClient.builder()
         .trust(TrustAnchors.loadPem(pki.rootPem()))
         .enforcePreflight(false)
         .connectTimeout(Duration.ofSeconds(5))
@@ -43,7 +44,7 @@ final class Clients {
     return Identity.of(credential.issued().privateKey(), credential.issued().chain());
   }
 
-  static MtlsResponse send(MtlsClient.Builder builder, String method, URI uri) {
+  static MtlsResponse send(MtlsClientBuilder builder, String method, URI uri) {
     try (MtlsClient client = builder.build()) {
       return client.send(method, uri, null, null);
     } catch (MtlsException e) {
@@ -56,7 +57,7 @@ final class Clients {
   }
 
   /** One request from a fresh client that must fail; returns the client's diagnosis. */
-  static Diagnosis refused(MtlsClient.Builder builder, String method, URI uri) {
+  static Diagnosis refused(MtlsClientBuilder builder, String method, URI uri) {
     try (MtlsClient client = builder.build()) {
       MtlsResponse response = client.send(method, uri, null, null);
       throw new AssertionError("expected the request to " + uri + " to fail, but the server answered HTTP "

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.HttpVersion;
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.pki.material.TrustAnchors;
@@ -144,7 +145,7 @@ class NginxPeerTest {
 
   @Test
   void our_client_that_trusts_another_ca_says_it_does_not_trust_nginx() {
-    MtlsClient.Builder builder = MtlsClient.builder()
+    MtlsClientBuilder builder = MtlsClient.builder()
         .identity(Clients.identity(pki.get("alice")))
         .trust(TrustAnchors.loadPem(pki.foreignRootPem()));
     try (MtlsClient client = builder.build()) {
@@ -251,7 +252,7 @@ class NginxPeerTest {
     }
   }
 
-  private static MtlsClient.Builder client() {
+  private static MtlsClientBuilder client() {
     return MtlsClient.builder().trust(TrustAnchors.loadPem(pki.rootPem()));
   }
 

@@ -1,6 +1,7 @@
 package dev.mtls.e2e;
 
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.CaDirectory;
 import dev.mtls.pki.CertificateSpec;
 import dev.mtls.pki.CrlPublisher;
@@ -93,7 +94,7 @@ final class PublishingCa implements AutoCloseable {
   }
 
   /** A client with the identity {@code name}, sending it whatever it thinks of it itself. */
-  MtlsClient.Builder client(String name) {
+  MtlsClientBuilder client(String name) {
     return MtlsClient.builder()
         .trust(TrustAnchors.loadPem(rootPem()))
         .identity(Identity.loadPem(chain(name), key(name), null))

@@ -3,7 +3,7 @@ package dev.mtls.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
-import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.testing.pki.Cast;
 import dev.mtls.testing.pki.CastFiles;
@@ -178,7 +178,7 @@ class RefusedClientScenarioTest {
 
   @Test
   void expired_certificate_is_stopped_by_the_client_preflight_before_anything_is_sent() {
-    MtlsClient.Builder client = Clients.builder(pki, "expired", null).enforcePreflight(true);
+    MtlsClientBuilder client = Clients.builder(pki, "expired", null).enforcePreflight(true);
 
     Diagnosis diagnosis = Clients.refused(client, "GET", server.url("/whoami"));
 
@@ -195,7 +195,7 @@ class RefusedClientScenarioTest {
 
   @Test
   void server_auth_only_certificate_is_stopped_by_the_client_preflight_before_anything_is_sent() {
-    MtlsClient.Builder client = Clients.builder(pki, "serveronly", null).enforcePreflight(true);
+    MtlsClientBuilder client = Clients.builder(pki, "serveronly", null).enforcePreflight(true);
 
     Diagnosis diagnosis = Clients.refused(client, "GET", server.url("/whoami"));
 

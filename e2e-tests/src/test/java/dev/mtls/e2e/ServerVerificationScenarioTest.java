@@ -3,7 +3,7 @@ package dev.mtls.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtls.client.Diagnosis;
-import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Reason;
 import dev.mtls.testing.peers.Jdk;
@@ -74,7 +74,7 @@ class ServerVerificationScenarioTest {
   @Test
   void client_that_does_not_trust_the_servers_ca_refuses_it() {
     server.clearLogs();
-    MtlsClient.Builder client = Clients.builder(pki, "alice", null)
+    MtlsClientBuilder client = Clients.builder(pki, "alice", null)
         .trust(TrustAnchors.loadPem(pki.foreignRootPem()));
 
     Diagnosis diagnosis = Clients.refused(client, "GET", server.url("/whoami"));

@@ -4,6 +4,7 @@ import dev.mtls.cli.SettingOptions;
 import dev.mtls.client.Diagnosis;
 import dev.mtls.client.FailureExplainer;
 import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.client.MtlsException;
 import dev.mtls.client.MtlsResponse;
 import dev.mtls.client.trace.HandshakeTracer;
@@ -144,7 +145,7 @@ public final class ClientCommand implements Callable<Integer> {
       return USAGE;
     }
 
-    MtlsClient.Builder builder = MtlsClient.builder().maxConnections(load.connections()).userAgent("mtls-client/0.1.0");
+    MtlsClientBuilder builder = MtlsClient.builder().maxConnections(load.connections()).userAgent("mtls-client/0.1.0");
     tls.applyTo(builder, commandLine);
     Identity ours;
     byte[] body;

@@ -1,6 +1,6 @@
 package dev.mtls.client.cli;
 
-import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyMaterialException;
 import dev.mtls.pki.material.Passwords;
@@ -48,7 +48,7 @@ final class IdentityOptions {
    * Gives the client {@code ours} as loaded; with {@code renewFrom}, as the PEM files instead, reloaded and renewed
    * from there (a one-shot request renews only if the certificate is due; a load run renews while it runs).
    */
-  void applyTo(MtlsClient.Builder builder, Identity ours, URI renewFrom, CommandLine commandLine) {
+  void applyTo(MtlsClientBuilder builder, Identity ours, URI renewFrom, CommandLine commandLine) {
     if (renewFrom == null) {
       builder.identity(ours);
       return;

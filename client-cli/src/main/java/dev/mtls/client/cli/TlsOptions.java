@@ -1,7 +1,7 @@
 package dev.mtls.client.cli;
 
 import dev.mtls.client.HttpVersion;
-import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.material.SafeText;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +39,7 @@ final class TlsOptions {
     }
   }
 
-  void applyTo(MtlsClient.Builder builder, CommandLine commandLine) {
+  void applyTo(MtlsClientBuilder builder, CommandLine commandLine) {
     builder.connectTimeout(seconds(connectTimeout, "--connect-timeout", commandLine))
         .responseTimeout(seconds(responseTimeout, "--max-time", commandLine))
         .expiryWarning(Duration.ofDays(expiryWarningDays))

@@ -1,6 +1,6 @@
 package dev.mtls.client.cli;
 
-import dev.mtls.client.MtlsClient;
+import dev.mtls.client.MtlsClientBuilder;
 import dev.mtls.pki.material.Passwords;
 import dev.mtls.pki.material.TrustAnchors;
 import dev.mtls.pki.material.trust.Trust;
@@ -39,7 +39,7 @@ final class TrustOptions {
   }
 
   /** Loads what we trust and sets it on {@code builder}, with the revocation configuration on top. */
-  void applyTo(MtlsClient.Builder builder, RevocationOptions.Revocation revocation) {
+  void applyTo(MtlsClientBuilder builder, RevocationOptions.Revocation revocation) {
     if (cacert != null) {
       builder.trust(anchors(cacert)).revocationSource(revocation.source())
           .requireStapledOcsp(revocation.requireStapledOcsp());
