@@ -1,9 +1,6 @@
 package dev.mtls.pki;
 
 import dev.mtls.pki.internal.store.CaFiles;
-import dev.mtls.pki.internal.store.DirectoryLock;
-import dev.mtls.pki.material.AtomicFiles.Existing;
-import dev.mtls.pki.material.AtomicFiles.Visibility;
 import dev.mtls.pki.material.Identity;
 import dev.mtls.pki.material.KeyEncryption;
 import dev.mtls.pki.material.KeyMaterialException;
@@ -70,7 +67,7 @@ public final class CaDirectory implements AutoCloseable {
   private final KeyEncryption keyEncryption;
 
   /** Takes {@code password} as it is: {@link #init} and {@link #open} give it a copy of the caller's. */
-  private CaDirectory(CaFiles files, X509Certificate root, X509Certificate intermediate, CertificateAuthority issuing,
+  CaDirectory(CaFiles files, X509Certificate root, X509Certificate intermediate, CertificateAuthority issuing,
       Clock clock, char[] password, KeyEncryption keyEncryption) {
     this.files = files;
     this.root = root;
@@ -118,41 +115,7 @@ public final class CaDirectory implements AutoCloseable {
    */
   public static CaDirectory init(Path directory, char[] password, InitOptions options, boolean replaceExisting,
       Clock clock) {
-    requirePassword(password);
-    CaFiles files = new CaFiles(directory);
-    if (files.exists(CaFiles.ROOT_CERTIFICATE) && !replaceExisting) {
-      throw new IllegalStateException(directory + ": a CA already exists here (root.pem); refusing to overwrite it. "
-          + "Use another directory, or --force to replace it and orphan what it issued");
-    }
-    CertificateAuthority createdRoot = CertificateAuthority.createRoot(options.rootSubject(), options.keyAlgorithm(),
-        CertificateAuthority.ROOT_VALIDITY, clock);
-    CertificateAuthority rootCa = options.rootCrlUrl() == null
-        ? createdRoot : createdRoot.withCrlDistributionPoint(options.rootCrlUrl());
-    CertificateAuthority issuing = rootCa.createIntermediate(options.intermediateSubject(), options.keyAlgorithm(),
-        CertificateAuthority.INTERMEDIATE_VALIDITY);
-    // Before any file is written: a URL that is refused must not leave a CA behind.
-    CertificateAuthority located = located(issuing, options.crlUrl(), options.ocspUrl());
-    Existing existing = replaceExisting ? Existing.REPLACE : Existing.REFUSE;
-    files.create();
-    return DirectoryLock.hold(directory, () -> {
-      KeyEncryption cost = options.keyEncryption();
-      files.write(CaFiles.ROOT_KEY, Pem.encodeEncrypted(rootCa.privateKey(), password, cost), Visibility.PRIVATE,
-          existing);
-      files.write(CaFiles.INTERMEDIATE_KEY, Pem.encodeEncrypted(issuing.privateKey(), password, cost),
-          Visibility.PRIVATE, existing);
-      files.write(CaFiles.INTERMEDIATE_CERTIFICATE, Pem.encode(issuing.certificate()), Visibility.PUBLIC, existing);
-      files.write(CaFiles.CA_CHAIN, Pem.encode(issuing.chain()), Visibility.PUBLIC, existing);
-      CaIndex.create(files, issuing.certificate(), existing);
-      files.writeNumber(CaFiles.CRL_NUMBER, BigInteger.ZERO, existing);
-      files.writeNumber(CaFiles.ROOT_CRL_NUMBER, BigInteger.ZERO, existing);
-      files.writeUrl(CaFiles.CRL_URL, options.crlUrl(), existing);
-      files.writeUrl(CaFiles.ROOT_CRL_URL, options.rootCrlUrl(), existing);
-      files.writeUrl(CaFiles.OCSP_URL, options.ocspUrl(), existing);
-      // root.pem last: its presence is what marks the directory as a complete CA.
-      files.write(CaFiles.ROOT_CERTIFICATE, Pem.encode(rootCa.certificate()), Visibility.PUBLIC, existing);
-      return new CaDirectory(files, rootCa.certificate(), issuing.certificate(), located, clock, password.clone(),
-          cost);
-    });
+    return CaCreation.create(directory, password, options, replaceExisting, clock);
   }
 
   /**
@@ -414,7 +377,7 @@ public final class CaDirectory implements AutoCloseable {
   }
 
   /** {@code ca} naming the publication URLs that are not null. */
-  private static CertificateAuthority located(CertificateAuthority ca, String crlUrl, String ocspUrl) {
+  static CertificateAuthority located(CertificateAuthority ca, String crlUrl, String ocspUrl) {
     CertificateAuthority withCrl = crlUrl == null ? ca : ca.withCrlDistributionPoint(crlUrl);
     return ocspUrl == null ? withCrl : withCrl.withOcspResponder(ocspUrl);
   }
