@@ -140,10 +140,14 @@ class Http2PeerTest {
         List<String> lines = result.stdout().lines().filter(line -> line.matches("\\d{3} .*")).toList();
         List<String> served = lines.stream().takeWhile(line -> line.startsWith("200 ")).toList();
         assertThat(served).as(result.describe()).isNotEmpty();
-        // The next stream on the same connection (no new connect) is refused with the reason...
-        assertThat(lines.get(served.size())).as(result.describe()).isEqualTo("401 2 0");
-        // ...the connection ends, and no new one gets past the handshake.
-        assertThat(lines.subList(served.size() + 1, lines.size())).allMatch(line -> line.startsWith("000 "));
+        // The next stream on the same connection (no new connect) is refused with the reason; so is any stream curl
+        // sends before the server's GOAWAY reaches it (on a busy machine, one 100 ms later may)...
+        List<String> refused = lines.subList(served.size(), lines.size()).stream()
+            .takeWhile(line -> line.equals("401 2 0")).toList();
+        assertThat(refused).as(result.describe()).isNotEmpty();
+        // ...then the connection ends, and no new one gets past the handshake.
+        assertThat(lines.subList(served.size() + refused.size(), lines.size())).as(result.describe()).isNotEmpty()
+            .allMatch(line -> line.startsWith("000 "));
         assertThat(own.awaitRejections(Rejection.Stage.OPEN_CONNECTION, Reason.REVOKED, 1)).hasSize(1);
         assertThat(own.awaitRejections(Rejection.Stage.HANDSHAKE, Reason.REVOKED, 1)).isNotEmpty();
       } finally {
