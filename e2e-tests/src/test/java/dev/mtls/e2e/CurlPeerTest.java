@@ -154,8 +154,13 @@ class CurlPeerTest {
   void client_certificate_from_a_foreign_ca_is_refused() {
     Result result = curl(pem("foreign"), server.url("/whoami").toString());
 
-    assertThat(result.exitCode()).as(result.describe()).isIn(35, 56);
-    assertThat(result.stderr()).contains("alert certificate unknown");
+    // 35 or 56: curl read the server's alert during or after its handshake (TLS 1.3 lets it finish first); 55: as
+    // in the TLS 1.3 test above, the server had closed while curl was still sending, and curl never read the alert.
+    assertThat(result.exitCode()).as(result.describe()).isIn(35, 55, 56);
+    if (result.exitCode() != 55) {
+      assertThat(result.stderr()).contains("alert certificate unknown");
+    }
+    assertThat(status(result)).isEqualTo("000");
     assertThat(server.awaitRejection(Reason.UNTRUSTED_ISSUER).verdict().sentence())
         .startsWith("the client certificate \"CN=alice,OU=admins,O=mtls-reference test\"");
   }

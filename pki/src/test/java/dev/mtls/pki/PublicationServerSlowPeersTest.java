@@ -32,11 +32,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The publication server against peers that connect and then take their time, as a slowloris attack does, while a
  * good relying party asks for OCSP answers and CRLs: loopback only, bounded in count and time, every socket closed.
  */
+@Isolated // measures latency: tests running beside it would be in the figures
 class PublicationServerSlowPeersTest {
   private static final char[] PASSWORD = "slow peers test password".toCharArray();
   private static final Duration GOOD_LATENCY = Duration.ofSeconds(1);

@@ -28,12 +28,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A hostile peer on loopback, all at once, while a good client (from another loopback address) makes a request every
  * 20 ms: idle, half-ClientHello and junk floods, an authenticated slowloris, renegotiation attempts, a refusal flood,
  * a 2 MB header and a 50 MB body. Bounded in count and time; everything it opens it closes.
  */
+@Isolated // reads a logger that tests running beside it would write to
 class AbuseTest {
   private static final Limits LIMITS = Limits.DEFAULTS
       .withHandshakeTimeout(Duration.ofSeconds(1))

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A handshake that waits for a revocation answer must not hold up anyone else: the trust manager, which may wait on
@@ -39,6 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * serves other connections. The responder here accepts connections and never answers; the server's revocation
  * timeout is far longer than the test.
  */
+@Isolated // measures latency: tests running beside it would be in the figures
 class RevocationWaitTest {
   /** More hanging handshakes than the server has I/O threads (max(cores, 2)), so each I/O thread would get one. */
   private static final int HANGING = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());

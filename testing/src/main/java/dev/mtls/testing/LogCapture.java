@@ -2,6 +2,7 @@ package dev.mtls.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
@@ -17,9 +18,18 @@ public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   private LogCapture(String loggerName) {
-    this.logger = (Logger) LoggerFactory.getLogger(loggerName);
+    this.logger = logback().getLogger(loggerName);
     appender.start();
     logger.addAppender(appender);
+  }
+
+  /**
+   * Logback's context, once SLF4J has bound it: while another thread of a parallel test run is still binding, SLF4J
+   * hands out stand-in loggers that take no appender.
+   */
+  private static LoggerContext logback() {
+    return (LoggerContext) Eventually.within(Eventually.DEFAULT).await("SLF4J bound to logback",
+        LoggerFactory::getILoggerFactory, factory -> factory instanceof LoggerContext);
   }
 
   public static LogCapture of(String loggerName) {

@@ -18,7 +18,9 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
+@Isolated // reads a logger that tests running beside it would write to
 class TrustAnchorsTest {
   private static final char[] PASSWORD = "truststore-pw".toCharArray();
 

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Subjects chosen by an attacker: they must not earn a role, break the HTML or forge a log line. */
+@Isolated // reads a logger that tests running beside it would write to
 class HostileNameTest {
   static final ServerFixture pki = new ServerFixture();
   static final String ROLES = ServerFixture.ROLES + "auditor subject.CN=zoë\n";

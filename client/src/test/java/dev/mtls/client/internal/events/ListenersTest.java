@@ -16,8 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** A completed request is described only for someone who takes it: a listener, or the client's log at DEBUG. */
+@Isolated // reads a logger that tests running beside it would write to
 class ListenersTest {
   private static final Cast PKI = Cast.create();
   private final Logger log = (Logger) LoggerFactory.getLogger("dev.mtls.client");

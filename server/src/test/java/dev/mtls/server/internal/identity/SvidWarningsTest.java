@@ -8,8 +8,10 @@ import dev.mtls.testing.LogCapture;
 import dev.mtls.testing.pki.CertificateBuilder;
 import dev.mtls.testing.pki.TestPki;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The operator hears why an SVID with several URI names has no URI role: once per certificate, bounded. */
+@Isolated // reads a logger that tests running beside it would write to
 class SvidWarningsTest {
   static final TestPki pki = TestPki.create();
 

@@ -24,8 +24,10 @@ import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The access-log listener's own lines: every field, and nothing a client controls can break a line. */
+@Isolated // reads a logger that tests running beside it would write to
 class AccessLogTest {
   static final ServerFixture PKI = new ServerFixture();
   static final Issued EVE = PKI.issuing.issue(new X500Principal("CN=eve\r\nINFO forged,O=Demo")).build();

@@ -20,11 +20,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A server says well before a CRL file it reads runs out: the seconds left and the validity as gauges, and a WARN with
  * a {@link CrlRunningOut} event once a quarter of the validity is left, once per CRL.
  */
+@Isolated // reads a logger that tests running beside it would write to
 class CrlDeadlinesTest {
   private static final String ISSUER = "CN=Test Issuing CA,O=mtls-reference test";
 

@@ -20,11 +20,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The rejection log's own test: a refusal flood becomes a few lines, whatever the peers choose to send, and every
  * refusal is still accounted for. Time is the test's own (no waiting for intervals to pass).
  */
+@Isolated // reads a logger that tests running beside it would write to
 class RejectionLogTest {
   private static final Duration INTERVAL = Duration.ofMillis(300);
 

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
+@Isolated // reads a logger that tests running beside it would write to
 class RenewalEngineTest {
   private static final Duration LIFETIME = Duration.ofHours(1);
   private static final String SUBJECT = "CN=renewing client,O=mtls-reference test";
