@@ -7,6 +7,7 @@ import dev.mtls.pki.material.SafeText;
 import dev.mtls.server.ConfigException;
 import dev.mtls.server.MtlsServer;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,8 +37,6 @@ import picocli.CommandLine.Spec;
         "Exit status: 2 when the server cannot start (the reason is on stderr); after SIGTERM or Ctrl-C it shuts",
         "down gracefully and the JVM exits with the signal's usual status (143 or 130)."})
 public final class ServerCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
-
   @Option(names = "--config", paramLabel = "FILE", description = "configuration file (key = value lines)")
   Path config;
 
@@ -50,6 +49,12 @@ public final class ServerCommand implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
+    // XNIO registers each worker as an MBean, and the first registration builds the JVM's platform MBean server
+    // (every platform MXBean, JFR's included): some 300 classes, 0.1-0.25 s, that need nothing from the command line,
+    // so they load on another core while this thread reads the command line and the material.
+    Thread platformMBeans = new Thread(ManagementFactory::getPlatformMBeanServer, "mtls-platform-mbeans");
+    platformMBeans.setDaemon(true);
+    platformMBeans.start();
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -80,6 +85,8 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    // Not a static field: the logging set-up waits until main has started the platform MBeans on another core.
+    Logger log = LoggerFactory.getLogger(ServerCommand.class);
     for (String key : ServerConfig.removedKeys()) {
       if (spec.findOption("--" + key).getValue() != null) {
         throw ServerConfig.removed(key, "--" + key);
@@ -90,16 +97,16 @@ public final class ServerCommand implements Callable<Integer> {
     // Before any key, context or engine exists: they take their implementations from the providers in place.
     String provider = configuration.cryptoProvider().install();
     if (configuration.cryptoProvider() != CryptoProvider.JDK) {
-      LOG.info("crypto provider: {}", provider);
+      log.info("crypto provider: {}", provider);
     }
     AtomicReference<MtlsServer> self = new AtomicReference<>();
     MtlsServer server = DemoRoutes.register(configuration.toBuilder(), () -> self.get().reload()).build();
     self.set(server);
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("shutting down: finishing requests in progress");
+      log.info("shutting down: finishing requests in progress");
       server.close();
-      LOG.info("stopped");
+      log.info("stopped");
       stopped.countDown();
     }, "mtls-shutdown"));
     stopped.await();

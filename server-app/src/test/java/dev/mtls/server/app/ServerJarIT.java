@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -32,17 +33,8 @@ class ServerJarIT {
   @Test
   void jar_serves_with_the_example_configuration_and_stops_on_sigterm(@TempDir Path dir) throws Exception {
     ServerFixture pki = new ServerFixture();
-    for (String file : List.of("server.conf", "roles.conf", "routes.conf")) {
-      Files.copy(Path.of("examples", file), dir.resolve(file));
-    }
-    Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
-    Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
-    Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
-    String java = ProcessHandle.current().info().command().orElse("java");
     Path output = dir.resolve("output.txt");
-    Process process = new ProcessBuilder(java, "-jar", JAR.toString(), "--config", dir.resolve("server.conf").toString(),
-        "--port", "0", "--management-port", "0", "--access-log-format", "json").redirectErrorStream(true)
-        .redirectOutput(output.toFile()).start();
+    Process process = startExample(pki, dir, output);
     try {
       Matcher listening = awaitLine(output, LISTENING);
       int port = Integer.parseInt(listening.group(1));
@@ -66,6 +58,41 @@ class ServerJarIT {
     } finally {
       process.destroyForcibly();
     }
+  }
+
+  @Test
+  void jar_starts_without_reading_an_xml_logging_configuration(@TempDir Path dir) throws Exception {
+    Path classes = dir.resolve("classes.txt");
+    Path output = dir.resolve("output.txt");
+    Process process = startExample(new ServerFixture(), dir, output, "-Xlog:class+load=info:file=" + classes);
+    try {
+      awaitLine(output, LISTENING);
+
+      // Logback's XML configuration (Joran and the JDK's XML parser) was a third of a second of start-up.
+      assertThat(Files.readString(classes)).contains("ch.qos.logback.classic.LoggerContext ")
+          .doesNotContain("ch.qos.logback.classic.joran.JoranConfigurator ")
+          .doesNotContain("javax.xml.parsers.SAXParserFactory ");
+      String timestamp = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)";
+      assertThat(Files.readAllLines(output))
+          .anyMatch(line -> line.matches(timestamp + " INFO  [a-z.]*MtlsServer - listening on .*"));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  /** Starts the jar with the example configuration on free ports, its output (and errors) to {@code output}. */
+  private static Process startExample(ServerFixture pki, Path dir, Path output, String... jvmOptions) throws IOException {
+    for (String file : List.of("server.conf", "roles.conf", "routes.conf")) {
+      Files.copy(Path.of("examples", file), dir.resolve(file));
+    }
+    Files.writeString(dir.resolve("tls.crt"), Pem.encode(pki.server.chain()));
+    Files.writeString(dir.resolve("tls.key"), Pem.encode(pki.server.privateKey()));
+    Files.writeString(dir.resolve("ca.crt"), Pem.encode(pki.root.certificate()));
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-jar", JAR.toString(), "--config", dir.resolve("server.conf").toString(), "--port", "0",
+        "--management-port", "0", "--access-log-format", "json"));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
   }
 
   @Test

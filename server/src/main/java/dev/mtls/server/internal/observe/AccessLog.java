@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *       {@code GET /api/reports 200 3ms protocol=HTTP/2 subject="CN=bob,OU=readers,O=Demo" serial=5f2e roles=[reader]
  *       peer=127.0.0.1:53122}
  *   <li>{@link AccessLogFormat#JSON} (logger {@value ServerLoggers#ACCESS_JSON}): message {@code request} with the same fields as SLF4J
- *       key-value pairs, for logback's {@code JsonEncoder} (the shipped logback.xml routes this logger to it).
+ *       key-value pairs, for logback's {@code JsonEncoder} (the runnable jar's logging routes this logger to it).
  * </ul>
  *
  * Every value that a client controls (subject, path) has its control characters escaped, so a CN with a newline
