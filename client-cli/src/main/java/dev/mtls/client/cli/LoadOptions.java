@@ -14,17 +14,25 @@ import picocli.CommandLine.Option;
 
 /** The small load generator: the request sent N times over C threads, reported as a rate and handshake counts. */
 final class LoadOptions {
+  /** One request a microsecond: beyond it, the wait between requests is below what the JVM can time. */
+  private static final int MAX_RATE = 1_000_000;
+
   @Option(names = "--repeat", paramLabel = "N", description = "Send the request N times and report requests/s "
       + "and handshakes instead of the body.")
   int repeat = 1;
 
   @Option(names = "--warmup", paramLabel = "N", description = "With --repeat: send N requests first, not counted, "
-      + "so the figures are those of a warmed-up JVM. Default: 0.")
+      + "as fast as they go, so the figures are those of a warmed-up JVM. Default: 0.")
   int warmup;
 
   @Option(names = "--concurrency", paramLabel = "C", description = "With --repeat: C requests at a time: C threads "
       + "with a connection each, or with --http2 C streams on one connection. Default: 1.")
   int concurrency = 1;
+
+  @Option(names = "--rate", paramLabel = "R", description = "With --repeat: start R requests a second, whatever "
+      + "the answers do (below what the server can take, to see its latency rather than its limit); each request's "
+      + "latency counts from when it was due. Default: each as soon as the one before it ended.")
+  int rate;
 
   /** Refuses counts that make no sense, and a load run together with {@code --trace} ({@code tracing}). */
   void validate(CommandLine commandLine, boolean tracing) {
@@ -39,6 +47,9 @@ final class LoadOptions {
     }
     if (concurrency > 1 && repeat == 1) {
       throw new CommandLine.ParameterException(commandLine, "--concurrency needs --repeat");
+    }
+    if (rate < 0 || rate > MAX_RATE || rate > 0 && repeat == 1) {
+      throw new CommandLine.ParameterException(commandLine, "--rate R (1 <= R <= " + MAX_RATE + ") goes with --repeat");
     }
   }
 
@@ -67,9 +78,9 @@ final class LoadOptions {
   int run(MtlsClient client, Supplier<ClassicHttpRequest> request, boolean async, PrintWriter out, PrintWriter err)
       throws Exception {
     if (warmup > 0) {
-      new LoadRun(client, request, warmup, concurrency, async).run();
+      new LoadRun(client, request, warmup, concurrency, async, 0).run(); // as fast as it goes: it is for the JIT
     }
-    LoadRun.Result result = new LoadRun(client, request, repeat, concurrency, async).run();
+    LoadRun.Result result = new LoadRun(client, request, repeat, concurrency, async, rate).run();
     out.printf(Locale.ROOT, "%d requests, concurrency %d, in %.3f s: %.1f requests/s%n", repeat, concurrency,
         result.seconds(), repeat / result.seconds());
     result.cpuNanos().ifPresent(cpu -> out.printf(Locale.ROOT, "client CPU: %.1f us per request (the process)%n",
@@ -79,6 +90,9 @@ final class LoadOptions {
     out.println("statuses: " + result.statuses() + (result.failures().isEmpty() ? ""
         : ", failures: " + result.failures().size()));
     out.println("protocol: " + protocols(result.versions()));
+    out.println("latency: " + result.latencies().summary() + (rate > 0
+        ? String.format(Locale.ROOT, " (at %d requests/s, from when each was due)", rate)
+        : " (from each request's start)"));
     out.flush();
     if (!result.failures().isEmpty()) {
       return ClientCommand.report(result.failures().get(0), err);

@@ -205,8 +205,33 @@ class ClientCommandTest {
     assertThat(code).isEqualTo(0);
     assertThat(out.toString()).containsPattern("40 requests, concurrency 2, in [0-9.]+ s: [0-9.]+ requests/s\n"
         + "client CPU: [0-9.]+ us per request \\(the process\\)\n"
-        + "handshakes: [12] \\(full: [12], resumed: [01]\\)\nstatuses: \\{200=40\\}\nprotocol: HTTP/1.1\n");
+        + "handshakes: [12] \\(full: [12], resumed: [01]\\)\nstatuses: \\{200=40\\}\nprotocol: HTTP/1.1\n"
+        + "latency: p50 [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\(from each request's start\\)\n");
     assertThat(server.connections.get()).isBetween(1, 2);
+  }
+
+  @Test
+  void rate_starts_requests_on_a_fixed_schedule_and_reports_their_latency_from_when_each_was_due() {
+    long start = System.nanoTime();
+    int code = run("--cert", chain, "--key", key, "--cacert", cacert, "--repeat", "30", "--concurrency", "2",
+        "--rate", "50", server.url("/"));
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(code).isEqualTo(0);
+    // The 30th request is due 29/50 s after the first: a run that ignored the rate would take a few milliseconds.
+    assertThat(seconds).isGreaterThanOrEqualTo(29 / 50.0);
+    assertThat(out.toString()).contains("statuses: {200=30}\n").containsPattern("latency: p50 [0-9.]+ ms, p90 "
+        + "[0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \\(at 50 requests/s, from when each was due\\)\n");
+  }
+
+  @Test
+  void rate_without_repeat_or_out_of_range_is_a_usage_error() {
+    assertThat(run("--cert", chain, "--key", key, "--cacert", cacert, "--rate", "10", server.url("/")))
+        .isEqualTo(ClientCommand.USAGE);
+    assertThat(run("--cert", chain, "--key", key, "--cacert", cacert, "--repeat", "5", "--rate", "-1",
+        server.url("/"))).isEqualTo(ClientCommand.USAGE);
+    assertThat(err.toString()).contains("--rate R (1 <= R <= 1000000) goes with --repeat");
+    assertThat(server.requests.get()).isZero();
   }
 
   @Test
