@@ -111,7 +111,8 @@ public final class MtlsServer implements AutoCloseable {
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
         builder.maxConnectionLifetime, new ClientAuthenticator(trust, material::roleRules, builder.clock),
         builder.trustedProxies, builder.forwardedIntermediates, material::routes));
-    this.handshakes = HandshakeThreads.forConnections(builder.limits.maxConnections());
+    this.handshakes = HandshakeThreads.forServer(builder.limits.maxConnections(),
+        trust.get().revocationSource().isPresent() || builder.staplingTimeout != null);
     this.https = new HttpsListener(builder.host, builder.port, tls, handshakes, ListenerOptions.of(builder.limits,
         builder.maxConnectionLifetime, builder.clientAuth, tls.parameters(), builder.http2), chain,
         builder.balancers, builder.limits.handshakeTimeout(), listeners, builder.clock);

@@ -9,11 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that do a TLS handshake's work: the JDK engine's delegated tasks, which check signatures and call the
- * trust manager, and so wait for an OCSP responder or a CRL download when the trust asks one. Without an executor of
- * its own, Undertow runs these tasks on the connection's XNIO I/O thread (its {@code SslConduit.runTasks}), which
- * serves every other connection of that thread: one hanging responder stalled them all. Here a fixed number of
- * threads takes them, from a queue as long as the connections the server accepts at once; a task beyond that is
- * refused, and Undertow closes its connection.
+ * trust manager, and so wait for an OCSP responder or a CRL download when the trust asks one, or for our own
+ * responder when the server staples. Without an executor of its own, Undertow runs these tasks on the connection's
+ * XNIO I/O thread (its {@code SslConduit.runTasks}), which serves every other connection of that thread: one
+ * hanging responder stalled them all. When a handshake may wait on the network, a fixed number of threads takes
+ * them, from a queue as long as the connections the server accepts at once; a task beyond that is refused, and
+ * Undertow closes its connection. When nothing in a handshake can wait (trust anchors and CRL files only, no
+ * stapling), its tasks are CPU work and run on the I/O thread: the hand-off to another thread and back cost a
+ * quarter of the full handshakes a second (Temurin 25, 2 cores, alternating pairs: 335-406 on handshake threads,
+ * 410-539 on the I/O thread; docs/performance.md).
  */
 public final class HandshakeThreads implements Executor, AutoCloseable {
   private final ThreadPoolExecutor pool;
@@ -22,6 +26,10 @@ public final class HandshakeThreads implements Executor, AutoCloseable {
    * @param threads   how many handshakes may be worked on (or wait for a revocation answer) at once
    * @param queueSize how many more may wait for a thread
    */
+  private HandshakeThreads() {
+    this.pool = null;
+  }
+
   public HandshakeThreads(int threads, int queueSize) {
     AtomicInteger numbers = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queueSize),
@@ -42,14 +50,28 @@ public final class HandshakeThreads implements Executor, AutoCloseable {
         Math.max(1, maxConnections));
   }
 
+  /**
+   * For a server whose handshakes {@code mayWaitOnNetwork} (a revocation source, or stapling): its own threads, as
+   * {@link #forConnections}; otherwise each task runs at once on the thread that hands it over, the I/O thread.
+   */
+  public static HandshakeThreads forServer(int maxConnections, boolean mayWaitOnNetwork) {
+    return mayWaitOnNetwork ? forConnections(maxConnections) : new HandshakeThreads();
+  }
+
   @Override
   public void execute(Runnable task) throws RejectedExecutionException {
-    pool.execute(task);
+    if (pool == null) {
+      task.run();
+    } else {
+      pool.execute(task);
+    }
   }
 
   /** Interrupts the handshakes still waiting (a revocation fetch gives up at once) and takes no more. */
   @Override
   public void close() {
-    pool.shutdownNow();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 }
