@@ -33,7 +33,10 @@ import org.apache.hc.core5.http.ClassicHttpRequest;
  * loop, as users arrive), and its latency counts from when it was due.
  */
 final class LoadRun {
-  /** What the run saw: seconds taken, responses by status and by HTTP version, and the failures' diagnoses. */
+  /**
+   * What the run saw: seconds taken, responses by status and by HTTP version, the failures' diagnoses, the
+   * process's CPU time, and each request's latency.
+   */
   record Result(double seconds, Map<Integer, Integer> statuses, Map<HttpVersion, Integer> versions,
       List<Diagnosis> failures, OptionalLong cpuNanos, Latencies latencies) {}
 
