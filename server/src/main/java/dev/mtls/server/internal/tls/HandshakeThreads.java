@@ -22,14 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HandshakeThreads implements Executor, AutoCloseable {
   private final ThreadPoolExecutor pool;
 
-  /**
-   * @param threads   how many handshakes may be worked on (or wait for a revocation answer) at once
-   * @param queueSize how many more may wait for a thread
-   */
+  /** Without threads: each task runs on the thread that hands it over. */
   private HandshakeThreads() {
     this.pool = null;
   }
 
+  /**
+   * @param threads   how many handshakes may be worked on (or wait for a revocation answer) at once
+   * @param queueSize how many more may wait for a thread
+   */
   public HandshakeThreads(int threads, int queueSize) {
     AtomicInteger numbers = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queueSize),
