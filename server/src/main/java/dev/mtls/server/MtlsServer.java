@@ -104,20 +104,26 @@ public final class MtlsServer implements AutoCloseable {
         new ServerMaterial.Rules<>(builder.routeRules, builder.routeRulesFile), builder.clock, listeners);
     this.crlDeadlines = new CrlDeadlines(trust, builder.clock, listeners);
 
+    boolean mayWaitOnNetwork = trust.get().revocationSource().isPresent() || builder.staplingTimeout != null;
+    if (builder.tlsEngine == TlsEngine.CONSCRYPT && mayWaitOnNetwork) {
+      throw new ConfigException("tls-engine conscrypt runs the trust decision on the connection's I/O thread, where"
+          + " a revocation fetch would stall every connection of that thread; check revocation with CRL files, or"
+          + " use the jdk engine");
+    }
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.http2,
-        builder.staplingTimeout, builder.maxConnectionLifetime, builder.limits, listeners);
+        builder.staplingTimeout, builder.maxConnectionLifetime, builder.limits, builder.tlsEngine, listeners);
     Gauge.builder("mtls.open.connections", tls, ServerSslContext::openConnections)
         .description("TLS connections open now").register(metrics.registry());
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
         builder.maxConnectionLifetime, new ClientAuthenticator(trust, material::roleRules, builder.clock),
         builder.trustedProxies, builder.forwardedIntermediates, material::routes));
-    this.handshakes = HandshakeThreads.forServer(builder.limits.maxConnections(),
-        trust.get().revocationSource().isPresent() || builder.staplingTimeout != null);
+    this.handshakes = HandshakeThreads.forServer(builder.limits.maxConnections(), mayWaitOnNetwork);
     this.https = new HttpsListener(builder.host, builder.port, tls, handshakes, ListenerOptions.of(builder.limits,
         builder.maxConnectionLifetime, builder.clientAuth, tls.parameters(), builder.http2), chain,
         builder.balancers, builder.limits.handshakeTimeout(), listeners, builder.clock);
     StatusDocument status = new StatusDocument(metrics, identity::current, trust, builder.clock, builder.clientAuth,
-        List.of(TlsPolicy.protocols(builder.protocols)));
+        List.of(TlsPolicy.protocols(builder.protocols)),
+        tls.getProvider().getName() + " " + tls.getProvider().getVersionStr());
     this.management = builder.managementPort < 0 ? null : new ManagementListener(builder.managementHost,
         builder.managementPort, () -> ready, metrics.registry(), () -> status.render(ready));
     this.startup = new StartupReport(builder.host, builder.balancers, builder.clientAuth,

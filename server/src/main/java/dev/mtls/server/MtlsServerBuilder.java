@@ -54,6 +54,7 @@ public final class MtlsServerBuilder {
   ClientAuthMode clientAuth = ServerSettings.CLIENT_AUTH.defaultValue();
   List<String> protocols = ServerSettings.PROTOCOLS.defaultValue();
   boolean http2 = ServerSettings.HTTP2.defaultValue();
+  TlsEngine tlsEngine = ServerSettings.TLS_ENGINE.defaultValue();
   Duration maxConnectionLifetime = ServerSettings.MAX_CONNECTION_LIFETIME.defaultValue();
   Limits limits = Limits.DEFAULTS;
   AccessLogFormat accessLogFormat = ServerSettings.ACCESS_LOG_FORMAT.defaultValue();
@@ -312,6 +313,12 @@ public final class MtlsServerBuilder {
     return this;
   }
 
+  /** Which implementation speaks TLS ({@link TlsEngine}, {@link ServerSettings#TLS_ENGINE}). If unset: the JDK's. */
+  public MtlsServerBuilder tlsEngine(TlsEngine engine) {
+    this.tlsEngine = ServerSettings.TLS_ENGINE.check(engine);
+    return this;
+  }
+
   /** See {@link ServerSettings#MAX_CONNECTION_LIFETIME}. */
   public MtlsServerBuilder maxConnectionLifetime(Duration lifetime) {
     this.maxConnectionLifetime = ServerSettings.MAX_CONNECTION_LIFETIME.check(lifetime);
@@ -360,6 +367,15 @@ public final class MtlsServerBuilder {
     }
     if (roleRules == null && roleRulesFile == null) {
       throw new IllegalStateException("no role rules; call roleRules() or roleRulesFile()");
+    }
+    if (tlsEngine == TlsEngine.CONSCRYPT && !protocols.equals(List.of("TLSv1.3"))) {
+      throw new ConfigException("tls-engine conscrypt serves TLS 1.3 only: in TLS 1.2 BoringSSL accepts SHA-1"
+          + " signatures from clients, which Conscrypt gives no way to refuse; set protocols to TLSv1.3, or use the"
+          + " jdk engine");
+    }
+    if (tlsEngine == TlsEngine.CONSCRYPT && staplingTimeout != null) {
+      throw new ConfigException("tls-engine conscrypt cannot staple OCSP responses (stapling is the JDK engine's);"
+          + " turn ocsp-stapling off, or use the jdk engine");
     }
     return new MtlsServer(this);
   }

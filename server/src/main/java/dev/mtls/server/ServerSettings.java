@@ -42,6 +42,11 @@ public final class ServerSettings {
   public static final Setting<Boolean> HTTP2 = Setting.of("http2", onOff(), true, "on: HTTP/2 for clients that"
       + " choose it by ALPN (h2, else http/1.1); off: HTTP/1.1 only. Never over cleartext (no h2c)");
 
+  public static final Setting<TlsEngine> TLS_ENGINE = Setting.of("tls-engine", choice(TlsEngine.class),
+      TlsEngine.JDK, "jdk, or conscrypt: BoringSSL speaks TLS (more handshakes a second); its jar must be on the"
+          + " class path; TLS 1.3 only (protocols TLSv1.3); CRL files only (no ocsp, crl-url, distribution points or"
+          + " stapling)");
+
   public static final Setting<MissingCrlPolicy> MISSING_CRL = Setting.of("missing-crl",
       choice(MissingCrlPolicy.class), MissingCrlPolicy.REFUSE, "with revocation checked, refuse or accept (and say so"
           + " once per CA) a client whose path has a CA no CRL, responder or distribution point covers");
@@ -115,7 +120,7 @@ public final class ServerSettings {
   /** Every setting above, in the order the reference lists them. */
   public static final List<Setting<?>> ALL = List.of(HOST, PORT, MANAGEMENT_HOST, MANAGEMENT_PORT, MISSING_CRL,
       OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_KEYS, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
-      CLIENT_AUTH, PROTOCOLS, HTTP2, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT,
+      CLIENT_AUTH, PROTOCOLS, HTTP2, TLS_ENGINE, MAX_CONNECTION_LIFETIME, RELOAD_INTERVAL, HANDSHAKE_TIMEOUT,
       REQUEST_HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS,
       MAX_REQUEST_BODY, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FRAME_SIZE, HTTP2_INITIAL_WINDOW_SIZE, HTTP2_MAX_RESETS,
       HTTP2_MAX_CONTROL_FRAMES, HTTP2_FLOOD_WINDOW, ACCESS_LOG_FORMAT);

@@ -46,6 +46,7 @@ final class ServerBinding {
     set(ServerSettings.CLIENT_AUTH, builder::clientAuth);
     set(ServerSettings.PROTOCOLS, builder::protocols);
     set(ServerSettings.HTTP2, builder::http2);
+    set(ServerSettings.TLS_ENGINE, builder::tlsEngine);
     set(ServerSettings.MAX_CONNECTION_LIFETIME, builder::maxConnectionLifetime);
     set(ServerSettings.RELOAD_INTERVAL, builder::reloadInterval);
     builder.limits(config.limits());

@@ -174,6 +174,16 @@ class ServerCommandTest {
         + " hex digits, colons allowed)", "--trusted-proxy-keys", "edge-proxy");
   }
 
+  @Test
+  void the_conscrypt_engine_without_its_jar_says_how_to_add_it_and_with_tls12_why_not() {
+    assertFailsWith("mtls-server: tls-engine conscrypt needs Conscrypt on the class path: run java -cp <this jar>:"
+        + "conscrypt-openjdk-uber-<version>.jar <main class> (see docs/performance.md), or use the jdk engine",
+        "--tls-engine", "conscrypt", "--protocols", "TLSv1.3");
+    assertFailsWith("mtls-server: tls-engine conscrypt serves TLS 1.3 only: in TLS 1.2 BoringSSL accepts SHA-1"
+        + " signatures from clients, which Conscrypt gives no way to refuse; set protocols to TLSv1.3, or use the"
+        + " jdk engine", "--tls-engine", "conscrypt");
+  }
+
   private void assertFailsWith(String line, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--config", config.toString()));
     args.addAll(List.of(extraArgs));

@@ -1,6 +1,7 @@
 package dev.mtls.pki.material.trust;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +33,16 @@ public final class TlsPolicy {
 
   /** An SSLContext over the given managers; apply {@link #parameters} to each engine or socket. */
   public static SSLContext context(KeyManager keyManager, TrustManager trustManager) {
+    return context(keyManager, trustManager, null);
+  }
+
+  /**
+   * The same, from {@code provider}'s TLS implementation instead of the JVM's first (null: the JVM's first); the
+   * provider is used for this context only, never installed for the process.
+   */
+  public static SSLContext context(KeyManager keyManager, TrustManager trustManager, Provider provider) {
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
+      SSLContext context = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
       context.init(keyManager == null ? null : new KeyManager[] {keyManager},
           new TrustManager[] {trustManager}, new SecureRandom());
       return context;

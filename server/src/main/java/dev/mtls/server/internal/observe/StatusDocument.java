@@ -33,16 +33,19 @@ public final class StatusDocument {
   private final Supplier<Trust> trust;
   private final Clock clock;
   private final ClientAuthMode clientAuth;
+  /** Who speaks TLS: the JDK's SunJSSE, or Conscrypt (tls-engine); name and version. */
+  private final String tlsProvider;
   private final List<String> protocols;
 
   public StatusDocument(ServerMetrics metrics, Supplier<Identity> identity, Supplier<Trust> trust, Clock clock,
-      ClientAuthMode clientAuth, List<String> protocols) {
+      ClientAuthMode clientAuth, List<String> protocols, String tlsProvider) {
     this.metrics = metrics;
     this.identity = identity;
     this.trust = trust;
     this.clock = clock;
     this.clientAuth = clientAuth;
     this.protocols = List.copyOf(protocols);
+    this.tlsProvider = tlsProvider;
   }
 
   public Map<String, Object> render(boolean ready) {
@@ -76,6 +79,7 @@ public final class StatusDocument {
     status.put("requestsByStatus", requests);
     status.put("clientAuth", clientAuth.name());
     status.put("protocols", protocols);
+    status.put("tlsProvider", tlsProvider);
     status.put("cryptoProviders", cryptoProviders());
     return status;
   }

@@ -13,6 +13,8 @@ import org.xnio.ssl.SslConnection;
  * engine: a peer that sends nothing, or one that trickles a ClientHello, which Undertow's ALPN stage
  * ({@code ALPNLimitingSSLEngine}) holds back from the engine until it is whole. Until ALPN hands the connection to
  * HTTP/1.1 or HTTP/2, no timeout of Undertow's applies to it; the engine refuses it ({@code HANDSHAKE_TIMEOUT}).
+ * Being where each TLS connection starts, it also tells a native engine ({@link NativeTls}) the thread to free its
+ * state on once its connection has closed.
  */
 public final class HandshakeDeadline implements ChannelListener<StreamConnection> {
   private final ChannelListener<StreamConnection> protocols;
@@ -33,6 +35,7 @@ public final class HandshakeDeadline implements ChannelListener<StreamConnection
   public void handleEvent(StreamConnection connection) {
     if (connection instanceof SslConnection tls
         && UndertowXnioSsl.getSslConduit(tls).getSSLEngine() instanceof ObservedSslEngine engine) {
+      engine.freeNativeStateOn(connection.getIoThread());
       connection.getIoThread().executeAfter(() -> {
         if (connection.isOpen() && engine.expired()) {
           IoUtils.safeClose(connection);

@@ -9,6 +9,8 @@ import dev.mtls.server.AcceptedHandshake;
 import dev.mtls.server.Rejection;
 import dev.mtls.server.ServerListener;
 import java.time.Clock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -54,13 +56,20 @@ final class HandshakeOutcomes {
   }
 
   /**
-   * What a handshake JSSE ended by itself was about. JSSE says it only in words (there is no type for "the client
-   * sent no certificate" or "no common protocol"), so this is the one place that reads JDK message text; anything
-   * it does not recognise is a plain handshake failure with JSSE's words, escaped.
+   * What a handshake the TLS engine ended by itself was about. JSSE says it only in words (there is no type for "the
+   * client sent no certificate" or "no common protocol"), and Conscrypt in BoringSSL's reason codes, so this is the
+   * one place that reads an engine's message text; anything it does not recognise is a plain handshake failure with
+   * the engine's words, escaped.
    */
   private record JsseFailure(Verdict verdict, boolean clientAborted, String message) {
+    private static final Pattern BORINGSSL_REASON = Pattern.compile("OPENSSL_internal:([A-Z0-9_]{1,64})");
+
     static JsseFailure of(SSLException failure) {
       String message = SafeText.escape(messages(failure));
+      Matcher boringSsl = BORINGSSL_REASON.matcher(message);
+      if (boringSsl.find()) {
+        return boringSsl(boringSsl.group(1));
+      }
       if (message.contains("Empty client certificate chain") || message.contains("Empty certificate chain")) {
         return new JsseFailure(Verdict.noCertificate(Purpose.CLIENT), false, message);
       }
@@ -68,6 +77,26 @@ final class HandshakeOutcomes {
         return new JsseFailure(null, true, message);
       }
       if (message.contains("protocol") || message.contains("cipher suite")) {
+        return new JsseFailure(Verdict.refusal(Reason.NO_COMMON_PROTOCOL, Purpose.CLIENT, message), false, message);
+      }
+      return new JsseFailure(Verdict.refusal(Reason.HANDSHAKE_FAILED, Purpose.CLIENT, message), false, message);
+    }
+
+    /**
+     * Conscrypt's engine says what BoringSSL refused by its reason code ({@code error:...:OPENSSL_internal:CODE}),
+     * after a pointer and a source line that mean nothing to an operator: the code is kept, the rest dropped.
+     */
+    private static JsseFailure boringSsl(String code) {
+      String message = "BoringSSL: " + code;
+      if (code.equals("PEER_DID_NOT_RETURN_A_CERTIFICATE")) {
+        return new JsseFailure(Verdict.noCertificate(Purpose.CLIENT), false, message);
+      }
+      // An alert received from the peer: it gave up on us (most often it does not trust our certificate).
+      if (code.startsWith("SSLV3_ALERT_") || code.startsWith("TLSV1_ALERT_")) {
+        return new JsseFailure(null, true, message);
+      }
+      if (code.equals("UNSUPPORTED_PROTOCOL") || code.equals("NO_SHARED_CIPHER") || code.equals("NO_SHARED_GROUP")
+          || code.equals("NO_COMMON_SIGNATURE_ALGORITHMS") || code.equals("WRONG_VERSION_NUMBER")) {
         return new JsseFailure(Verdict.refusal(Reason.NO_COMMON_PROTOCOL, Purpose.CLIENT, message), false, message);
       }
       return new JsseFailure(Verdict.refusal(Reason.HANDSHAKE_FAILED, Purpose.CLIENT, message), false, message);

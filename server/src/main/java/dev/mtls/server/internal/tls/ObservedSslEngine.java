@@ -5,6 +5,7 @@ import dev.mtls.pki.material.trust.Verdict;
 import dev.mtls.server.Rejection;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -23,6 +24,9 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   /** A TLS 1.2-versioned alert record: fatal (2), unexpected_message (10). */
   private static final byte[] UNEXPECTED_MESSAGE = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a};
 
+  /** The engine the trust manager is called with: this one's, or the one inside it (Conscrypt wraps its own). */
+  private final SSLEngine judged;
+  private final boolean nativeState;
   private final HandshakeOutcomes outcomes;
   private final HandshakeVerdicts verdicts;
   private final long startedAtNanos = System.nanoTime();
@@ -31,6 +35,10 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   private final String refusal;
   private final Runnable release;
   private final AtomicBoolean released = new AtomicBoolean();
+  private final AtomicBoolean freeing = new AtomicBoolean();
+  private volatile Executor freeOn;
+  private volatile boolean inboundClosed;
+  private volatile boolean outboundClosed;
   private volatile boolean firstRecordSeen;
   /** The peer's first bytes were no TLS record; we answer with our own alert instead of the JDK's internal_error. */
   private volatile boolean notTls;
@@ -44,9 +52,11 @@ final class ObservedSslEngine extends ForwardingSslEngine {
    * @param refusal null, or why this connection is refused before its first byte is read (over the per-address limit)
    * @param release called once when the connection closes
    */
-  ObservedSslEngine(SSLEngine engine, HandshakeOutcomes outcomes, HandshakeVerdicts verdicts,
-      Duration handshakeTimeout, String refusal, Runnable release) {
+  ObservedSslEngine(SSLEngine engine, SSLEngine judged, boolean nativeState, HandshakeOutcomes outcomes,
+      HandshakeVerdicts verdicts, Duration handshakeTimeout, String refusal, Runnable release) {
     super(engine);
+    this.judged = judged;
+    this.nativeState = nativeState;
     this.outcomes = outcomes;
     this.verdicts = verdicts;
     this.handshakeDeadlineNanos = startedAtNanos + handshakeTimeout.toNanos();
@@ -163,16 +173,17 @@ final class ObservedSslEngine extends ForwardingSslEngine {
     if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeDone) {
       handshakeDone = true;
       SSLSession session = engine.getSession();
-      // A session created before this connection started its handshake comes from an earlier connection.
-      admittedOn = verdicts.take(engine);
-      resumed = session.getCreationTime() < startedAtMillis;
+      admittedOn = verdicts.take(judged);
+      // A session created before this connection started its handshake comes from an earlier connection. BoringSSL
+      // keeps a session's creation time in whole seconds: compare with the second this one started in.
+      resumed = session.getCreationTime() < (nativeState ? startedAtMillis - startedAtMillis % 1000 : startedAtMillis);
       outcomes.completed(peer(), session.getProtocol(), session.getCipherSuite(), resumed);
     }
     return result;
   }
 
   private SSLException failed(SSLException e) {
-    Verdict verdict = verdicts.take(engine);
+    Verdict verdict = verdicts.take(judged);
     if (!outcomeReported && !handshakeDone) {
       outcomeReported = true;
       outcomes.failed(peer(), e, verdict);
@@ -198,14 +209,19 @@ final class ObservedSslEngine extends ForwardingSslEngine {
 
   @Override
   public void closeInbound() throws SSLException {
-    released();
-    engine.closeInbound();
+    inboundClosed = true;
+    try {
+      engine.closeInbound();
+    } finally {
+      closedOneWay();
+    }
   }
 
   @Override
   public void closeOutbound() {
-    released();
+    outboundClosed = true;
     engine.closeOutbound();
+    closedOneWay();
   }
 
   @Override
@@ -224,8 +240,26 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   /** Undertow closes both directions of the engine when the connection closes, whichever way it ends. */
   private void released() {
     if (released.compareAndSet(false, true)) {
-      verdicts.take(engine);
+      verdicts.take(judged);
       release.run();
+    }
+  }
+
+  /**
+   * For an engine with native state: once Undertow has closed both directions (it does when the connection closes,
+   * whichever way it ends), free it on {@code ioThread}, the connection's, after what Undertow does in the same
+   * turn: when the outbound side closes last, Undertow wraps our close_notify right after closing it.
+   */
+  void freeNativeStateOn(Executor ioThread) {
+    if (nativeState) {
+      this.freeOn = ioThread;
+    }
+  }
+
+  private void closedOneWay() {
+    released();
+    if (freeOn != null && inboundClosed && outboundClosed && freeing.compareAndSet(false, true)) {
+      freeOn.execute(() -> NativeTls.free(engine));
     }
   }
 }

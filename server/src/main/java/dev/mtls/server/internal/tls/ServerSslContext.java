@@ -6,6 +6,7 @@ import dev.mtls.pki.material.trust.TlsPolicy;
 import dev.mtls.pki.material.trust.Trust;
 import dev.mtls.server.Limits;
 import dev.mtls.server.ServerListener;
+import dev.mtls.server.TlsEngine;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -42,21 +43,23 @@ public final class ServerSslContext extends SSLContext {
    * The server's context: {@code identity}'s key manager; the trust core judging clients, each verdict kept with the
    * connection it admits; the policy's parameters for {@code protocols}; TLS sessions that cannot be resumed after
    * {@code sessionLifetime} (a resumable session carries a validation, which must not outlive a connection); ALPN
-   * answering {@code h2} when {@code http2}, else {@code http/1.1} only; and, when {@code staplingTimeout} is not
-   * null, OCSP stapling for our own certificate.
+   * answering {@code h2} when {@code http2}, else {@code http/1.1} only; when {@code staplingTimeout} is not
+   * null, OCSP stapling for our own certificate; TLS spoken by {@code tlsEngine}.
    */
   public static ServerSslContext create(ReloadableIdentity identity, Supplier<Trust> trust, Clock clock,
       List<String> protocols, boolean http2, Duration staplingTimeout, Duration sessionLifetime, Limits limits,
-      ServerListener listener) {
+      TlsEngine tlsEngine, ServerListener listener) {
     HandshakeVerdicts verdicts = new HandshakeVerdicts();
+    NativeTls conscrypt = tlsEngine == TlsEngine.CONSCRYPT ? NativeTls.conscrypt() : null;
     Supplier<SSLContext> create = () -> TlsPolicy.context(identity.keyManager(),
-        PeerTrustManager.forClients(trust, clock).observedWithEngine(verdicts::reached));
+        PeerTrustManager.forClients(trust, clock).observedWithEngine(verdicts::reached),
+        conscrypt == null ? null : conscrypt.provider());
     SSLContext context = staplingTimeout == null ? create.get() : OcspStapling.context(staplingTimeout, create);
     context.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, sessionLifetime.toSeconds())));
     SSLParameters parameters = TlsPolicy.parameters(context, protocols);
     return new ServerSslContext(new Spi(context, parameters, new ApplicationProtocols(http2),
-        new HandshakeOutcomes(listener, clock), verdicts, limits), context);
+        new HandshakeOutcomes(listener, clock), verdicts, limits, conscrypt), context);
   }
 
   /** The parameters every engine starts with (Undertow applies its own protocol and suite options after them). */
@@ -76,16 +79,18 @@ public final class ServerSslContext extends SSLContext {
     private final HandshakeOutcomes outcomes;
     private final HandshakeVerdicts verdicts;
     private final Limits limits;
+    private final NativeTls conscrypt;
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
     Spi(SSLContext context, SSLParameters parameters, ApplicationProtocols applicationProtocols,
-        HandshakeOutcomes outcomes, HandshakeVerdicts verdicts, Limits limits) {
+        HandshakeOutcomes outcomes, HandshakeVerdicts verdicts, Limits limits, NativeTls conscrypt) {
       this.context = context;
       this.parameters = parameters;
       this.applicationProtocols = applicationProtocols;
       this.outcomes = outcomes;
       this.verdicts = verdicts;
       this.limits = limits;
+      this.conscrypt = conscrypt;
     }
 
     @Override
@@ -116,7 +121,8 @@ public final class ServerSslContext extends SSLContext {
       int open = perAddress.merge(address, 1, Integer::sum);
       String refusal = open > limits.maxConnectionsPerAddress() ? "this address already has "
           + limits.maxConnectionsPerAddress() + " connections open" : null;
-      return new ObservedSslEngine(engine, outcomes, verdicts, limits.handshakeTimeout(), refusal,
+      return new ObservedSslEngine(engine, conscrypt == null ? engine : conscrypt.judged(engine), conscrypt != null,
+          outcomes, verdicts, limits.handshakeTimeout(), refusal,
           () -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
     }
 
