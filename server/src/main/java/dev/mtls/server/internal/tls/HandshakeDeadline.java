@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.ssl.SslConnection;
 
 /**
@@ -36,11 +37,13 @@ public final class HandshakeDeadline implements ChannelListener<StreamConnection
     if (connection instanceof SslConnection tls
         && UndertowXnioSsl.getSslConduit(tls).getSSLEngine() instanceof ObservedSslEngine engine) {
       engine.freeNativeStateOn(connection.getIoThread());
-      connection.getIoThread().executeAfter(() -> {
+      XnioExecutor.Key deadline = connection.getIoThread().executeAfter(() -> {
         if (connection.isOpen() && engine.expired()) {
           IoUtils.safeClose(connection);
         }
       }, millis, TimeUnit.MILLISECONDS);
+      // The timer holds the connection and its engine: let both go once the handshake has ended either way.
+      engine.whenHandshakeEnds(deadline::remove);
     }
     protocols.handleEvent(connection);
   }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -37,6 +38,8 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   private final AtomicBoolean released = new AtomicBoolean();
   private final AtomicBoolean freeing = new AtomicBoolean();
   private volatile Executor freeOn;
+  private volatile boolean ended;
+  private final AtomicReference<Runnable> onHandshakeEnd = new AtomicReference<>();
   private volatile boolean inboundClosed;
   private volatile boolean outboundClosed;
   private volatile boolean firstRecordSeen;
@@ -178,6 +181,7 @@ final class ObservedSslEngine extends ForwardingSslEngine {
       // keeps a session's creation time in whole seconds: compare with the second this one started in.
       resumed = session.getCreationTime() < (nativeState ? startedAtMillis - startedAtMillis % 1000 : startedAtMillis);
       outcomes.completed(peer(), session.getProtocol(), session.getCipherSuite(), resumed);
+      handshakeEnded();
     }
     return result;
   }
@@ -188,6 +192,7 @@ final class ObservedSslEngine extends ForwardingSslEngine {
       outcomeReported = true;
       outcomes.failed(peer(), e, verdict);
     }
+    handshakeEnded();
     return e;
   }
 
@@ -242,6 +247,26 @@ final class ObservedSslEngine extends ForwardingSslEngine {
     if (released.compareAndSet(false, true)) {
       verdicts.take(judged);
       release.run();
+      handshakeEnded();
+    }
+  }
+
+  /**
+   * {@code action} runs once when the handshake has ended: completed, failed, or its connection closed. Runs at
+   * once if it already has.
+   */
+  void whenHandshakeEnds(Runnable action) {
+    onHandshakeEnd.set(action);
+    if (ended) {
+      handshakeEnded();
+    }
+  }
+
+  private void handshakeEnded() {
+    ended = true;
+    Runnable action = onHandshakeEnd.getAndSet(null);
+    if (action != null) {
+      action.run();
     }
   }
 
