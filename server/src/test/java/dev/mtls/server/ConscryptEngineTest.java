@@ -40,8 +40,7 @@ class ConscryptEngineTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(conscryptAvailable(), "Conscrypt's native library does not load on "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ": tls-engine conscrypt not tested");
+    ServerFixture.assumeConscryptLoads();
     server = pki.serverBuilder().tlsEngine(TlsEngine.CONSCRYPT).protocols(List.of("TLSv1.3"))
         .listener(ServerListener.forwardingTo(events)).build().start();
   }
@@ -172,14 +171,6 @@ class ConscryptEngineTest {
       return fds.count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean conscryptAvailable() {
-    try {
-      return (Boolean) Class.forName("org.conscrypt.Conscrypt").getMethod("isAvailable").invoke(null);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return false;
     }
   }
 }

@@ -22,6 +22,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The test kit's PKI wired into {@link MtlsServer}: a root, an issuing CA, the server's certificate, the demo clients
@@ -47,6 +48,21 @@ public final class ServerFixture {
   /** A client certificate from the trusted issuing CA. */
   public Issued client(String dn) {
     return issuing.client(dn);
+  }
+
+  /**
+   * Skips the calling test where the optional TLS engine cannot run: Conscrypt's native library loads only on the
+   * platforms its jar carries (x86-64 Linux, macOS and Windows).
+   */
+  public static void assumeConscryptLoads() {
+    boolean loads;
+    try {
+      loads = (Boolean) Class.forName("org.conscrypt.Conscrypt").getMethod("isAvailable").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      loads = false;
+    }
+    Assumptions.assumeTrue(loads, "Conscrypt's native library does not load on " + System.getProperty("os.name")
+        + " " + System.getProperty("os.arch") + ": tls-engine conscrypt not tested");
   }
 
   /** {@code issued} as the project's identity type. */

@@ -1,7 +1,6 @@
 package dev.mtls.server.internal.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mtls.server.TlsEngine;
 import dev.mtls.server.testing.ServerFixture;
@@ -18,7 +17,7 @@ class NativeTlsTest {
 
   @Test
   void keeps_the_handshakes_verdict_with_its_connection() throws Exception {
-    assumeTrue(available(), "Conscrypt's native library does not load here");
+    ServerFixture.assumeConscryptLoads();
     ServerSslContext context = InMemoryHandshake.serverContext(pki, TlsEngine.CONSCRYPT);
     SSLEngine server = context.createSSLEngine("127.0.0.1", 40000);
     server.setNeedClientAuth(true);
@@ -33,13 +32,5 @@ class NativeTlsTest {
         assertThat(verdict.path().get(0)).isEqualTo(pki.alice.certificate());
       });
     });
-  }
-
-  private static boolean available() {
-    try {
-      return (Boolean) Class.forName("org.conscrypt.Conscrypt").getMethod("isAvailable").invoke(null);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return false;
-    }
   }
 }
