@@ -25,6 +25,7 @@ import dev.mtls.server.internal.observe.StartupReport;
 import dev.mtls.server.internal.observe.StatusDocument;
 import dev.mtls.server.internal.tls.HandshakeThreads;
 import dev.mtls.server.internal.tls.ServerSslContext;
+import dev.mtls.server.internal.tls.UnservedConnections;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,7 +77,7 @@ public final class MtlsServer implements AutoCloseable {
   private final CrlDeadlines crlDeadlines;
   private final ServerSslContext tls;
   private final HandshakeThreads handshakes;
-  private final Drain drain = new Drain();
+  private final Drain drain;
   private final HttpsListener https;
   private final ManagementListener management;
   private final StartupReport startup;
@@ -110,8 +111,11 @@ public final class MtlsServer implements AutoCloseable {
           + " a revocation fetch would stall every connection of that thread; check revocation with CRL files, or"
           + " use the jdk engine");
     }
+    UnservedConnections unserved = new UnservedConnections(builder.limits.handshakeTimeout());
+    this.drain = new Drain(unserved);
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.http2,
-        builder.staplingTimeout, builder.maxConnectionLifetime, builder.limits, builder.tlsEngine, listeners);
+        builder.staplingTimeout, builder.maxConnectionLifetime, builder.limits, builder.tlsEngine, listeners,
+        unserved);
     Gauge.builder("mtls.open.connections", tls, ServerSslContext::openConnections)
         .description("TLS connections open now").register(metrics.registry());
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,
@@ -231,7 +235,10 @@ public final class MtlsServer implements AutoCloseable {
     return outcome;
   }
 
-  /** Stops accepting, lets requests in progress finish (up to 10 seconds), then stops. */
+  /**
+   * Stops accepting, lets requests in progress finish and answers connections accepted before (each for at most the
+   * handshake timeout from its accept, when it sends no request), up to 10 seconds in all, then stops.
+   */
   @Override
   public void close() {
     ready = false;

@@ -1,6 +1,7 @@
 package dev.mtls.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtls.server.testing.ServerFixture;
 import dev.mtls.testing.Eventually;
@@ -8,6 +9,10 @@ import dev.mtls.testing.tls.TlsProbe;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Stopping lets requests in progress finish and serves what arrives meanwhile, each closing its connection. */
+/**
+ * Stopping closes the listener, lets requests in progress finish, answers connections accepted before (even those
+ * still in their handshake), and serves what arrives meanwhile on open connections, each closing its connection.
+ */
 class DrainingTest {
   private final ServerFixture pki = new ServerFixture();
   private final CountDownLatch slowStarted = new CountDownLatch(1);
@@ -43,14 +51,7 @@ class DrainingTest {
     try (TlsProbe.Connection open = pki.clientFor(pki.alice).connect(server.port());
         TlsProbe.Connection busy = pki.clientFor(pki.bob).connect(server.port())) {
       assertThat(open.request("GET", "/whoami").status()).isEqualTo(200);
-      CompletableFuture<TlsProbe.Response> slow = CompletableFuture.supplyAsync(() -> {
-        try {
-          return busy.request("GET", "/slow");
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }, threads);
-      assertThat(slowStarted.await(10, TimeUnit.SECONDS)).as("the slow request started").isTrue();
+      CompletableFuture<TlsProbe.Response> slow = slowRequestOn(busy, threads);
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close, threads);
       Eventually.await("the server to start draining", server::isDraining);
 
@@ -65,5 +66,79 @@ class DrainingTest {
       server.close();
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void a_connection_accepted_before_the_stop_and_still_in_its_handshake_gets_its_answer() throws Exception {
+    MtlsServer server = pki.serverBuilder().build().start();
+    try (Socket accepted = new Socket()) {
+      accepted.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+      Eventually.await("the server to accept the connection", () -> server.openConnections() == 1);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+      Eventually.await("the server to start draining", server::isDraining);
+
+      try (TlsProbe.Connection late = pki.clientFor(pki.alice).connect(accepted)) {
+        TlsProbe.Response response = late.request("GET", "/whoami");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("connection")).isEqualToIgnoringCase("close");
+      }
+      stopping.get(15, TimeUnit.SECONDS);
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void a_draining_server_accepts_no_new_connection() throws Exception {
+    MtlsServer server = pki.serverBuilder().route(Methods.GET, "/slow", Roles.anyClient(), slow).build().start();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (TlsProbe.Connection busy = pki.clientFor(pki.bob).connect(server.port())) {
+      CompletableFuture<TlsProbe.Response> slow = slowRequestOn(busy, threads);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close, threads);
+      Eventually.await("the server to start draining", server::isDraining);
+
+      assertThatThrownBy(() -> {
+        try (Socket late = new Socket()) {
+          late.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        }
+      }).isInstanceOf(ConnectException.class);
+      slowMayFinish.countDown();
+      assertThat(slow.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+      stopping.get(15, TimeUnit.SECONDS);
+    } finally {
+      server.close();
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_connection_that_sends_no_request_holds_the_stop_no_longer_than_the_handshake_timeout() throws Exception {
+    MtlsServer server = pki.serverBuilder().limits(Limits.DEFAULTS.withHandshakeTimeout(Duration.ofSeconds(1)))
+        .build().start();
+    try (TlsProbe.Connection idle = pki.clientFor(pki.alice).connect(server.port())) {
+      long started = System.nanoTime();
+      server.close();
+
+      // Draining waits up to 10 s for what it owes; this connection is owed nothing past its first second.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      assertThat(idle.isClosedByServer()).isTrue();
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Starts a request to /slow on {@code busy}; returns once the server is running it. */
+  private CompletableFuture<TlsProbe.Response> slowRequestOn(TlsProbe.Connection busy, ExecutorService threads)
+      throws InterruptedException {
+    CompletableFuture<TlsProbe.Response> slow = CompletableFuture.supplyAsync(() -> {
+      try {
+        return busy.request("GET", "/slow");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, threads);
+    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).as("the slow request started").isTrue();
+    return slow;
   }
 }

@@ -129,6 +129,15 @@ public final class TlsProbe {
       plain.bind(new InetSocketAddress(localAddress, 0));
     }
     plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    return handshake(plain, port, applicationProtocols);
+  }
+
+  /** A keep-alive connection over {@code plain}, a TCP connection opened earlier, handshake done. */
+  public Connection connect(Socket plain) throws IOException {
+    return new Connection(handshake(plain, plain.getPort()));
+  }
+
+  private SSLSocket handshake(Socket plain, int port, String... applicationProtocols) throws IOException {
     if (preamble != null) {
       plain.getOutputStream().write(preamble);
       plain.getOutputStream().flush();

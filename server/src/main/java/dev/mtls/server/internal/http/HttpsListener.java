@@ -51,6 +51,7 @@ public final class HttpsListener {
   private final Clock clock;
   private final Undertow undertow;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicBoolean acceptorClosed = new AtomicBoolean();
   private volatile AcceptingChannel<SslConnection> direct;
   private volatile BalancedListener balanced;
 
@@ -110,24 +111,32 @@ public final class HttpsListener {
   }
 
   /**
-   * The server drains: HTTP/2 connections end once their streams in progress are done (HTTP/1.1 ones after their
-   * next response, see {@link Drain}); behind balancers, no new connection from now on, so they send new clients
-   * elsewhere.
+   * The server drains: no new connection from now on (behind balancers, they send new clients elsewhere); HTTP/2
+   * connections end once their streams in progress are done (HTTP/1.1 ones after their next response, see
+   * {@link Drain}).
    */
   public void drain() {
-    if (balanced != null) {
-      balanced.close();
-    }
+    closeAcceptor();
     if (http2 != null) {
       http2.closeAll();
     }
   }
 
-  /** Stops (once: the acceptor cannot be closed after the worker has stopped). */
+  /** Stops, once. */
   public void stop() {
+    closeAcceptor();
     if (stopped.compareAndSet(false, true)) {
-      IoUtils.safeClose(direct);
       undertow.stop();
+    }
+  }
+
+  /** Once, before the worker stops: closing an acceptor waits on its I/O thread, which would then never answer. */
+  private void closeAcceptor() {
+    if (acceptorClosed.compareAndSet(false, true)) {
+      if (balanced != null) {
+        balanced.close();
+      }
+      IoUtils.safeClose(direct);
     }
   }
 }

@@ -35,6 +35,7 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   private final long handshakeDeadlineNanos;
   private final String refusal;
   private final Runnable release;
+  private final UnservedConnections.Unserved unserved;
   private final AtomicBoolean released = new AtomicBoolean();
   private final AtomicBoolean freeing = new AtomicBoolean();
   private volatile Executor freeOn;
@@ -50,13 +51,16 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   private volatile boolean handshakeDone;
   private volatile Boolean resumed;
   private volatile Verdict admittedOn;
+  private volatile TlsConnection connection;
 
   /**
    * @param refusal null, or why this connection is refused before its first byte is read (over the per-address limit)
    * @param release called once when the connection closes
+   * @param unserved this connection until its first request begins
    */
   ObservedSslEngine(SSLEngine engine, SSLEngine judged, boolean nativeState, HandshakeOutcomes outcomes,
-      HandshakeVerdicts verdicts, Duration handshakeTimeout, String refusal, Runnable release) {
+      HandshakeVerdicts verdicts, Duration handshakeTimeout, String refusal, Runnable release,
+      UnservedConnections.Unserved unserved) {
     super(engine);
     this.judged = judged;
     this.nativeState = nativeState;
@@ -65,6 +69,7 @@ final class ObservedSslEngine extends ForwardingSslEngine {
     this.handshakeDeadlineNanos = startedAtNanos + handshakeTimeout.toNanos();
     this.refusal = refusal;
     this.release = release;
+    this.unserved = unserved;
   }
 
   @Override
@@ -209,7 +214,16 @@ final class ObservedSslEngine extends ForwardingSslEngine {
   @Override
   public SSLSession getSession() {
     SSLSession session = engine.getSession();
-    return resumed == null ? session : new TlsConnection(session, resumed, startedAtNanos, admittedOn);
+    if (resumed == null) {
+      return session;
+    }
+    // Asked for on every request: one view per session, not one per call.
+    TlsConnection view = connection;
+    if (view == null || !view.isViewOf(session)) {
+      view = new TlsConnection(session, resumed, startedAtNanos, admittedOn, unserved);
+      connection = view;
+    }
+    return view;
   }
 
   @Override
@@ -247,6 +261,7 @@ final class ObservedSslEngine extends ForwardingSslEngine {
     if (released.compareAndSet(false, true)) {
       verdicts.take(judged);
       release.run();
+      unserved.settle();
       handshakeEnded();
     }
   }

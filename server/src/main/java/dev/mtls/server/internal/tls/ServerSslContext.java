@@ -48,7 +48,7 @@ public final class ServerSslContext extends SSLContext {
    */
   public static ServerSslContext create(ReloadableIdentity identity, Supplier<Trust> trust, Clock clock,
       List<String> protocols, boolean http2, Duration staplingTimeout, Duration sessionLifetime, Limits limits,
-      TlsEngine tlsEngine, ServerListener listener) {
+      TlsEngine tlsEngine, ServerListener listener, UnservedConnections unserved) {
     HandshakeVerdicts verdicts = new HandshakeVerdicts();
     NativeTls conscrypt = tlsEngine == TlsEngine.CONSCRYPT ? NativeTls.conscrypt() : null;
     Supplier<SSLContext> create = () -> TlsPolicy.context(identity.keyManager(),
@@ -59,7 +59,7 @@ public final class ServerSslContext extends SSLContext {
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, sessionLifetime.toSeconds())));
     SSLParameters parameters = TlsPolicy.parameters(context, protocols);
     return new ServerSslContext(new Spi(context, parameters, new ApplicationProtocols(http2),
-        new HandshakeOutcomes(listener, clock), verdicts, limits, conscrypt), context);
+        new HandshakeOutcomes(listener, clock), verdicts, limits, conscrypt, unserved), context);
   }
 
   /** The parameters every engine starts with (Undertow applies its own protocol and suite options after them). */
@@ -80,10 +80,12 @@ public final class ServerSslContext extends SSLContext {
     private final HandshakeVerdicts verdicts;
     private final Limits limits;
     private final NativeTls conscrypt;
+    private final UnservedConnections unserved;
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
 
     Spi(SSLContext context, SSLParameters parameters, ApplicationProtocols applicationProtocols,
-        HandshakeOutcomes outcomes, HandshakeVerdicts verdicts, Limits limits, NativeTls conscrypt) {
+        HandshakeOutcomes outcomes, HandshakeVerdicts verdicts, Limits limits, NativeTls conscrypt,
+        UnservedConnections unserved) {
       this.context = context;
       this.parameters = parameters;
       this.applicationProtocols = applicationProtocols;
@@ -91,6 +93,7 @@ public final class ServerSslContext extends SSLContext {
       this.verdicts = verdicts;
       this.limits = limits;
       this.conscrypt = conscrypt;
+      this.unserved = unserved;
     }
 
     @Override
@@ -123,7 +126,7 @@ public final class ServerSslContext extends SSLContext {
           + limits.maxConnectionsPerAddress() + " connections open" : null;
       return new ObservedSslEngine(engine, conscrypt == null ? engine : conscrypt.judged(engine), conscrypt != null,
           outcomes, verdicts, limits.handshakeTimeout(), refusal,
-          () -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1));
+          () -> perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1), unserved.accepted());
     }
 
     @Override

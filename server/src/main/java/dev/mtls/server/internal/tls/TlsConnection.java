@@ -18,12 +18,24 @@ public final class TlsConnection implements SSLSession {
   private final boolean resumed;
   private final long startedAtNanos;
   private final Verdict admittedOn;
+  private final UnservedConnections.Unserved unserved;
 
-  TlsConnection(SSLSession session, boolean resumed, long startedAtNanos, Verdict admittedOn) {
+  TlsConnection(SSLSession session, boolean resumed, long startedAtNanos, Verdict admittedOn,
+      UnservedConnections.Unserved unserved) {
     this.session = session;
     this.resumed = resumed;
     this.startedAtNanos = startedAtNanos;
     this.admittedOn = admittedOn;
+    this.unserved = unserved;
+  }
+
+  boolean isViewOf(SSLSession session) {
+    return this.session == session;
+  }
+
+  /** A request began on this connection: a server that stops no longer owes it a first answer. */
+  public void requestBegan() {
+    unserved.settle();
   }
 
   public boolean resumed() {
