@@ -8,7 +8,12 @@ public enum AccessLogFormat {
    */
   TEXT(ServerLoggers.ACCESS),
   /** One event on logger {@value ServerLoggers#ACCESS_JSON}, the same fields as key-value pairs. */
-  JSON(ServerLoggers.ACCESS_JSON);
+  JSON(ServerLoggers.ACCESS_JSON),
+  /**
+   * No line: the metrics and the {@link ServerListener} events still count every request. A line costs a keep-alive
+   * request about a sixth of its CPU (docs/performance.md).
+   */
+  OFF(ServerLoggers.ACCESS);
 
   private final String logger;
 
@@ -16,7 +21,7 @@ public enum AccessLogFormat {
     this.logger = logger;
   }
 
-  /** The name of the logger this format writes to. */
+  /** The name of the logger this format writes to ({@link #OFF}: would write to). */
   public String logger() {
     return logger;
   }

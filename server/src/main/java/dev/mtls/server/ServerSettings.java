@@ -114,8 +114,8 @@ public final class ServerSettings {
       Duration.ofSeconds(30), "the time http2-max-resets and http2-max-control-frames count over");
 
   public static final Setting<AccessLogFormat> ACCESS_LOG_FORMAT = Setting.of("access-log-format",
-      choice(AccessLogFormat.class), AccessLogFormat.TEXT, "text, or json for logback's JsonEncoder (logger "
-          + ServerLoggers.ACCESS_JSON + ")");
+      choice(AccessLogFormat.class), AccessLogFormat.TEXT, "text, json for logback's JsonEncoder (logger "
+          + ServerLoggers.ACCESS_JSON + "), or off: no line per request (metrics still count each)");
 
   /** Every setting above, in the order the reference lists them. */
   public static final List<Setting<?>> ALL = List.of(HOST, PORT, MANAGEMENT_HOST, MANAGEMENT_PORT, MISSING_CRL,

@@ -36,6 +36,9 @@ public final class AccessLog implements ServerListener {
 
   @Override
   public void served(ServedRequest request) {
+    if (format == AccessLogFormat.OFF) {
+      return;
+    }
     String method = SafeText.escape(request.method());
     String path = SafeText.escape(request.path());
     Caller caller = request.caller();

@@ -74,6 +74,18 @@ class AccessLogTest {
   }
 
   @Test
+  void off_writes_no_line_to_either_logger() {
+    try (LogCapture text = LogCapture.of(ServerLoggers.ACCESS);
+        LogCapture json = LogCapture.of(ServerLoggers.ACCESS_JSON)) {
+      new AccessLog(AccessLogFormat.OFF).served(HOSTILE);
+      new AccessLog(AccessLogFormat.TEXT).served(HOSTILE);
+
+      assertThat(text.events()).as("only the text format's line").hasSize(1);
+      assertThat(json.events()).isEmpty();
+    }
+  }
+
+  @Test
   void a_forwarded_caller_names_the_proxy_it_came_through() {
     Issued proxy = PKI.issuing.issue(new X500Principal("CN=edge-proxy,O=Demo")).build();
     Caller forwarded = new Caller(ClientIdentity.of(PKI.alice.certificate()), Set.of("admin"), caller().verdict(),
