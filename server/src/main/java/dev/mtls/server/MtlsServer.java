@@ -114,7 +114,8 @@ public final class MtlsServer implements AutoCloseable {
     UnservedConnections unserved = new UnservedConnections(builder.limits.handshakeTimeout());
     this.drain = new Drain(unserved);
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.http2,
-        builder.staplingTimeout, builder.maxConnectionLifetime, builder.limits, builder.tlsEngine, listeners,
+        builder.staplingTimeout, builder.maxConnectionLifetime, builder.tlsSessionCache, builder.limits,
+        builder.tlsEngine, listeners,
         unserved);
     Gauge.builder("mtls.open.connections", tls, ServerSslContext::openConnections)
         .description("TLS connections open now").register(metrics.registry());

@@ -56,6 +56,7 @@ public final class MtlsServerBuilder {
   boolean http2 = ServerSettings.HTTP2.defaultValue();
   TlsEngine tlsEngine = ServerSettings.TLS_ENGINE.defaultValue();
   Duration maxConnectionLifetime = ServerSettings.MAX_CONNECTION_LIFETIME.defaultValue();
+  int tlsSessionCache = ServerSettings.TLS_SESSION_CACHE.defaultValue();
   Limits limits = Limits.DEFAULTS;
   AccessLogFormat accessLogFormat = ServerSettings.ACCESS_LOG_FORMAT.defaultValue();
   Duration reloadInterval = ServerSettings.RELOAD_INTERVAL.defaultValue();
@@ -316,6 +317,12 @@ public final class MtlsServerBuilder {
   /** Which implementation speaks TLS ({@link TlsEngine}, {@link ServerSettings#TLS_ENGINE}). If unset: the JDK's. */
   public MtlsServerBuilder tlsEngine(TlsEngine engine) {
     this.tlsEngine = ServerSettings.TLS_ENGINE.check(engine);
+    return this;
+  }
+
+  /** See {@link ServerSettings#TLS_SESSION_CACHE}. */
+  public MtlsServerBuilder tlsSessionCache(int sessions) {
+    this.tlsSessionCache = ServerSettings.TLS_SESSION_CACHE.check(sessions);
     return this;
   }
 

@@ -48,6 +48,7 @@ final class ServerBinding {
     set(ServerSettings.HTTP2, builder::http2);
     set(ServerSettings.TLS_ENGINE, builder::tlsEngine);
     set(ServerSettings.MAX_CONNECTION_LIFETIME, builder::maxConnectionLifetime);
+    set(ServerSettings.TLS_SESSION_CACHE, builder::tlsSessionCache);
     set(ServerSettings.RELOAD_INTERVAL, builder::reloadInterval);
     builder.limits(config.limits());
     set(ServerSettings.ACCESS_LOG_FORMAT, builder::accessLogFormat);

@@ -11,7 +11,9 @@ import java.security.KeyManagementException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
@@ -44,19 +46,34 @@ public final class ServerSslContext extends SSLContext {
    * connection it admits; the policy's parameters for {@code protocols}; TLS sessions that cannot be resumed after
    * {@code sessionLifetime} (a resumable session carries a validation, which must not outlive a connection); ALPN
    * answering {@code h2} when {@code http2}, else {@code http/1.1} only; when {@code staplingTimeout} is not
-   * null, OCSP stapling for our own certificate; TLS spoken by {@code tlsEngine}.
+   * null, OCSP stapling for our own certificate; up to {@code sessionCache} sessions kept for resumption (0:
+   * stateless tickets instead); TLS spoken by {@code tlsEngine}.
    */
   public static ServerSslContext create(ReloadableIdentity identity, Supplier<Trust> trust, Clock clock,
-      List<String> protocols, boolean http2, Duration staplingTimeout, Duration sessionLifetime, Limits limits,
+      List<String> protocols, boolean http2, Duration staplingTimeout, Duration sessionLifetime, int sessionCache,
+      Limits limits,
       TlsEngine tlsEngine, ServerListener listener, UnservedConnections unserved) {
     HandshakeVerdicts verdicts = new HandshakeVerdicts();
     NativeTls conscrypt = tlsEngine == TlsEngine.CONSCRYPT ? NativeTls.conscrypt() : null;
     Supplier<SSLContext> create = () -> TlsPolicy.context(identity.keyManager(),
         PeerTrustManager.forClients(trust, clock).observedWithEngine(verdicts::reached),
         conscrypt == null ? null : conscrypt.provider());
-    SSLContext context = staplingTimeout == null ? create.get() : OcspStapling.context(staplingTimeout, create);
+    Map<String, String> switches = new HashMap<>();
+    if (staplingTimeout != null) {
+      OcspStapling.responseTimeout(staplingTimeout);
+      switches.put(JdkSwitches.STAPLING, "true");
+    }
+    if (sessionCache > 0) {
+      // JSSE then keeps sessions here instead of sealing each in a ticket it decrypts and issues again at every
+      // resumption (a TLS 1.2 resumption cost twice the CPU that way).
+      switches.put(JdkSwitches.STATELESS_TICKETS, "false");
+    }
+    SSLContext context = JdkSwitches.creating(switches, create);
     context.getServerSessionContext().setSessionTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, sessionLifetime.toSeconds())));
+    if (sessionCache > 0) {
+      context.getServerSessionContext().setSessionCacheSize(sessionCache);
+    }
     SSLParameters parameters = TlsPolicy.parameters(context, protocols);
     return new ServerSslContext(new Spi(context, parameters, new ApplicationProtocols(http2),
         new HandshakeOutcomes(listener, clock), verdicts, limits, conscrypt, unserved), context);

@@ -31,7 +31,7 @@ final class InMemoryHandshake {
     ReloadableIdentity identity = ReloadableIdentity.fixed(ServerFixture.identity(pki.server), Purpose.SERVER, clock);
     new MaterialReloader(List.of(identity.unit()), clock).loadAll();
     return ServerSslContext.create(identity, () -> Trust.of(pki.anchors()), clock, List.of("TLSv1.3"), false, null,
-        Duration.ofHours(1), Limits.DEFAULTS, engine, new ServerListener() {},
+        Duration.ofHours(1), 0, Limits.DEFAULTS, engine, new ServerListener() {},
         new UnservedConnections(Limits.DEFAULTS.handshakeTimeout()));
   }
 
