@@ -51,8 +51,12 @@ public final class ServerCommand implements Callable<Integer> {
   public static void main(String[] args) {
     // XNIO registers each worker as an MBean, and the first registration builds the JVM's platform MBean server
     // (every platform MXBean, JFR's included): some 300 classes, 0.1-0.25 s, that need nothing from the command line,
-    // so they load on another core while this thread reads the command line and the material.
-    Thread platformMBeans = new Thread(ManagementFactory::getPlatformMBeanServer, "mtls-platform-mbeans");
+    // so they load on another core while this thread reads the command line and the material. The same thread then
+    // lets an idle server give its heap back.
+    Thread platformMBeans = new Thread(() -> {
+      ManagementFactory.getPlatformMBeanServer();
+      IdleHeap.release(IdleHeap.INTERVAL);
+    }, "mtls-platform-mbeans");
     platformMBeans.setDaemon(true);
     platformMBeans.start();
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
