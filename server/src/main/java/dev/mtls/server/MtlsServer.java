@@ -115,8 +115,7 @@ public final class MtlsServer implements AutoCloseable {
     this.drain = new Drain(unserved);
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.http2,
         builder.staplingTimeout, builder.maxConnectionLifetime, builder.tlsSessionCache, builder.limits,
-        builder.tlsEngine, listeners,
-        unserved);
+        builder.tlsEngine, listeners, unserved);
     Gauge.builder("mtls.open.connections", tls, ServerSslContext::openConnections)
         .description("TLS connections open now").register(metrics.registry());
     HttpHandler chain = HandlerChain.of(new HandlerChain.Parts(drain, listeners, builder.clock,

@@ -75,7 +75,7 @@ public final class ServerSettings {
           + " idle ones; TLS sessions cannot be resumed after it either");
   public static final Setting<Integer> TLS_SESSION_CACHE = Setting.of("tls-session-cache", count(0), 10_000,
       "TLS sessions the server keeps for resumption, about 1.3 KB each; 0: stateless tickets instead (the JDK's"
-          + " default: each resumption decrypts the client's ticket and seals it a new one, twice the CPU)");
+          + " default; each resumption then decrypts the client's ticket and seals it a new one, which is slower)");
   public static final Setting<Duration> RELOAD_INTERVAL = Setting.of("reload-interval", duration(),
       Duration.ofSeconds(10), "how often material files are checked for changed content; 0 turns it off");
   public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.of("handshake-timeout", positiveDuration(),
@@ -123,11 +123,10 @@ public final class ServerSettings {
   /** Every setting above, in the order the reference lists them. */
   public static final List<Setting<?>> ALL = List.of(HOST, PORT, MANAGEMENT_HOST, MANAGEMENT_PORT, MISSING_CRL,
       OCSP_STAPLING, PROXY_PROTOCOL_FROM, TRUSTED_PROXY_KEYS, TRUSTED_PROXY_INTERMEDIATES, ROLES, ROUTES,
-      CLIENT_AUTH, PROTOCOLS, HTTP2, TLS_ENGINE, MAX_CONNECTION_LIFETIME, TLS_SESSION_CACHE,
-      RELOAD_INTERVAL, HANDSHAKE_TIMEOUT,
-      REQUEST_HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS, MAX_HEADER_SIZE, MAX_HEADERS,
-      MAX_REQUEST_BODY, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FRAME_SIZE, HTTP2_INITIAL_WINDOW_SIZE, HTTP2_MAX_RESETS,
-      HTTP2_MAX_CONTROL_FRAMES, HTTP2_FLOOD_WINDOW, ACCESS_LOG_FORMAT);
+      CLIENT_AUTH, PROTOCOLS, HTTP2, TLS_ENGINE, MAX_CONNECTION_LIFETIME, TLS_SESSION_CACHE, RELOAD_INTERVAL,
+      HANDSHAKE_TIMEOUT, REQUEST_HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
+      MAX_HEADER_SIZE, MAX_HEADERS, MAX_REQUEST_BODY, HTTP2_MAX_CONCURRENT_STREAMS, HTTP2_MAX_FRAME_SIZE,
+      HTTP2_INITIAL_WINDOW_SIZE, HTTP2_MAX_RESETS, HTTP2_MAX_CONTROL_FRAMES, HTTP2_FLOOD_WINDOW, ACCESS_LOG_FORMAT);
 
   private ServerSettings() {}
 

@@ -28,11 +28,6 @@ public final class UnservedConnections {
     return connection;
   }
 
-  /** How many there are now, however old. */
-  public int count() {
-    return open.size();
-  }
-
   /**
    * Waits until every connection accepted so far is served, closed or past its grace, at most until
    * {@code deadlineNanos} ({@link System#nanoTime()}); whether they all are.
@@ -42,11 +37,10 @@ public final class UnservedConnections {
     synchronized (settled) {
       while (true) {
         long now = System.nanoTime();
-        long youngest = Long.MIN_VALUE;
+        long waitFor = 0; // until the youngest is past its grace
         for (Unserved connection : open) {
-          youngest = Math.max(youngest, connection.acceptedAtNanos);
+          waitFor = Math.max(waitFor, connection.acceptedAtNanos + graceNanos - now);
         }
-        long waitFor = youngest == Long.MIN_VALUE ? 0 : youngest + graceNanos - now;
         if (waitFor <= 0) {
           return true;
         }
