@@ -7,8 +7,10 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Switches of the JDK's TLS server that it has no API for, only system properties read when a context is created
- * (OCSP stapling, stateless session tickets): each is set for that moment and put back, so other contexts of the
- * JVM are unaffected. Every context the server creates goes through here, one at a time.
+ * (OCSP stapling, stateless session tickets): each is set for that moment and put back, so contexts created later
+ * are unaffected. Every context the server creates goes through here, one at a time; a context that another thread
+ * of an embedding application creates in that very moment would see the switch too, which the JDK leaves no way
+ * to avoid.
  */
 final class JdkSwitches {
   static final String STAPLING = "jdk.tls.server.enableStatusRequestExtension";
