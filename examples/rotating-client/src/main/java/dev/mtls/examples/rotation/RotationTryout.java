@@ -168,7 +168,9 @@ final class RotationTryout {
       reloads.stream().filter(event -> event.applied() && event.detail().contains(renewed.toString(16))).findFirst()
           .ifPresent(event -> out.println("The client put it in service "
               + Duration.between(renewedAt, event.at()).toMillis() + " ms later: " + event.detail()));
-      long stillOld = served.subList(servedBefore, served.size()).stream().filter(first::equals).count();
+      // A copy: a sub-list of a CopyOnWriteArrayList fails once the requests still running add to it.
+      List<BigInteger> sofar = List.copyOf(served);
+      long stillOld = sofar.subList(servedBefore, sofar.size()).stream().filter(first::equals).count();
       out.println("After the renewal: " + stillOld + " more requests with " + shortHex(first) + " (before the client"
           + " read the files, or on connections already open), then only " + shortHex(renewed) + ": " + AFTER
           + " in a row");
