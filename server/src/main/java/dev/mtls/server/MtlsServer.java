@@ -78,6 +78,7 @@ public final class MtlsServer implements AutoCloseable {
   private final ServerSslContext tls;
   private final HandshakeThreads handshakes;
   private final Drain drain;
+  private final UnservedConnections unserved;
   private final HttpsListener https;
   private final ManagementListener management;
   private final StartupReport startup;
@@ -111,7 +112,7 @@ public final class MtlsServer implements AutoCloseable {
           + " a revocation fetch would stall every connection of that thread; check revocation with CRL files, or"
           + " use the jdk engine");
     }
-    UnservedConnections unserved = new UnservedConnections(builder.limits.handshakeTimeout());
+    this.unserved = new UnservedConnections(builder.limits.handshakeTimeout());
     this.drain = new Drain(unserved);
     this.tls = ServerSslContext.create(identity, trust, builder.clock, builder.protocols, builder.http2,
         builder.staplingTimeout, builder.maxConnectionLifetime, builder.tlsSessionCache, builder.limits,
@@ -124,7 +125,7 @@ public final class MtlsServer implements AutoCloseable {
     this.handshakes = HandshakeThreads.forServer(builder.limits.maxConnections(), mayWaitOnNetwork);
     this.https = new HttpsListener(builder.host, builder.port, tls, handshakes, ListenerOptions.of(builder.limits,
         builder.maxConnectionLifetime, builder.clientAuth, tls.parameters(), builder.http2), chain,
-        builder.balancers, builder.limits.handshakeTimeout(), listeners, builder.clock);
+        builder.balancers, builder.limits.handshakeTimeout(), unserved, listeners, builder.clock);
     StatusDocument status = new StatusDocument(metrics, identity::current, trust, builder.clock, builder.clientAuth,
         List.of(TlsPolicy.protocols(builder.protocols)),
         tls.getProvider().getName() + " " + tls.getProvider().getVersionStr());
@@ -176,9 +177,14 @@ public final class MtlsServer implements AutoCloseable {
     return this;
   }
 
-  /** Whether {@link #close()} has begun: responses now close their connections. */
+  /** Whether {@link #close()} has begun: the listener is closed and responses now close their connections. */
   boolean isDraining() {
     return drain.isDraining();
+  }
+
+  /** Connections accepted that have begun no request yet (behind a balancer: from before their PROXY header). */
+  int unservedConnections() {
+    return unserved.count();
   }
 
   /** TLS connections open now, from accept to close (also the {@code mtls_open_connections} gauge). */
@@ -245,8 +251,10 @@ public final class MtlsServer implements AutoCloseable {
     if (renewal != null) {
       renewal.close();
     }
-    drain.start();
+    // The listener first: a client told to reconnect (Connection: close, GOAWAY) must find it closed, not land in
+    // its accept queue, which the close resets.
     https.drain();
+    drain.start();
     material.close();
     crlDeadlines.close();
     try {

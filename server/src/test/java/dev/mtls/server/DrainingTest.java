@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -69,22 +70,24 @@ class DrainingTest {
 
   @Test
   void a_connection_accepted_before_the_stop_and_still_in_its_handshake_gets_its_answer() throws Exception {
-    MtlsServer server = pki.serverBuilder().build().start();
-    try (Socket accepted = new Socket()) {
-      accepted.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
-      Eventually.await("the server to accept the connection", () -> server.openConnections() == 1);
-      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
-      Eventually.await("the server to start draining", server::isDraining);
+    try (MtlsServer server = pki.serverBuilder().build().start()) {
+      TlsProbe.Response response = requestAfterTheStop(server, pki.clientFor(pki.alice));
 
-      try (TlsProbe.Connection late = pki.clientFor(pki.alice).connect(accepted)) {
-        TlsProbe.Response response = late.request("GET", "/whoami");
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.header("connection")).isEqualToIgnoringCase("close");
+    }
+  }
 
-        assertThat(response.status()).isEqualTo(200);
-        assertThat(response.header("connection")).isEqualToIgnoringCase("close");
-      }
-      stopping.get(15, TimeUnit.SECONDS);
-    } finally {
-      server.close();
+  @Test
+  void a_balancers_connection_accepted_before_the_stop_and_still_before_its_proxy_header_gets_its_answer()
+      throws Exception {
+    try (MtlsServer server = pki.serverBuilder().proxyProtocolFrom(Balancers.of(List.of("127.0.0.1"))).build()
+        .start()) {
+      TlsProbe.Response response = requestAfterTheStop(server, pki.clientFor(pki.alice)
+          .preamble(BalancedListenerTest.proxyV2("203.0.113.7", 4242, server.port())));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.header("connection")).isEqualToIgnoringCase("close");
     }
   }
 
@@ -134,6 +137,25 @@ class DrainingTest {
       return true;
     } catch (java.io.IOException other) {
       return false;
+    }
+  }
+
+  /**
+   * Opens a TCP connection, stops the server once it has accepted it, and only then has {@code client} handshake
+   * and send its request on it (a balancer's client: its PROXY header too).
+   */
+  private static TlsProbe.Response requestAfterTheStop(MtlsServer server, TlsProbe client) throws Exception {
+    try (Socket accepted = new Socket()) {
+      accepted.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+      Eventually.await("the server to accept the connection", () -> server.unservedConnections() == 1);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+      Eventually.await("the server to start draining", server::isDraining);
+      TlsProbe.Response response;
+      try (TlsProbe.Connection late = client.connect(accepted)) {
+        response = late.request("GET", "/whoami");
+      }
+      stopping.get(15, TimeUnit.SECONDS);
+      return response;
     }
   }
 

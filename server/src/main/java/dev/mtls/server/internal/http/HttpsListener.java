@@ -5,6 +5,7 @@ import dev.mtls.server.ServerListener;
 import dev.mtls.server.internal.h2.Http2Guard;
 import dev.mtls.server.internal.tls.BalancedListener;
 import dev.mtls.server.internal.tls.HandshakeDeadline;
+import dev.mtls.server.internal.tls.UnservedConnections;
 import io.undertow.Undertow;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
@@ -47,6 +48,7 @@ public final class HttpsListener {
   private final ChannelListener<StreamConnection> protocols;
   private final Balancers balancers;
   private final Duration handshakeTimeout;
+  private final UnservedConnections unserved;
   private final ServerListener listener;
   private final Clock clock;
   private final Undertow undertow;
@@ -58,9 +60,11 @@ public final class HttpsListener {
   /**
    * @param handshakes runs the TLS engines' delegated tasks (signatures, the trust manager and its revocation
    *                   fetches), so that none runs on an I/O thread
+   * @param unserved   where a balancer's connection counts until its TLS engine (which counts it then) is created
    */
   public HttpsListener(String host, int port, SSLContext tls, Executor handshakes, ListenerOptions options,
-      HttpHandler root, Balancers balancers, Duration handshakeTimeout, ServerListener listener, Clock clock) {
+      HttpHandler root, Balancers balancers, Duration handshakeTimeout, UnservedConnections unserved,
+      ServerListener listener, Clock clock) {
     this.host = host;
     this.port = port;
     this.tls = tls;
@@ -68,6 +72,7 @@ public final class HttpsListener {
     this.options = options.forOwnListener();
     this.balancers = balancers;
     this.handshakeTimeout = handshakeTimeout;
+    this.unserved = unserved;
     this.listener = listener;
     this.clock = clock;
     HttpOpenListener http1 = new HttpOpenListener(buffers, this.options.server());
@@ -97,7 +102,7 @@ public final class HttpsListener {
         direct.resumeAccepts();
       } else {
         balanced = BalancedListener.open(undertow.getWorker(), address, tls, handshakes, options.socket(), buffers,
-            protocols, balancers, handshakeTimeout, listener, clock);
+            protocols, balancers, handshakeTimeout, unserved, listener, clock);
       }
     } catch (IOException e) {
       undertow.stop();

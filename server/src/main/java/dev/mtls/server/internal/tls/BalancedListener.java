@@ -49,16 +49,19 @@ public final class BalancedListener implements AutoCloseable {
   /**
    * Opens the listener; a balancer's PROXY header must be complete within {@code headerTimeout}, and
    * {@code handshakes} runs the TLS engines' delegated tasks (never an I/O thread). Each TLS connection goes to
-   * {@code https}, the listener that picks its HTTP version.
+   * {@code https}, the listener that picks its HTTP version. A balancer's connection counts in {@code unserved} from
+   * its accept, so a stop waits for one whose header has not arrived yet as for any other.
    */
   public static BalancedListener open(XnioWorker worker, InetSocketAddress address, SSLContext ssl,
       Executor handshakes, OptionMap socketOptions, ByteBufferPool buffers, ChannelListener<StreamConnection> https,
-      Balancers balancers, Duration headerTimeout, ServerListener listener, Clock clock) throws IOException {
+      Balancers balancers, Duration headerTimeout, UnservedConnections unserved, ServerListener listener, Clock clock)
+      throws IOException {
     UndertowXnioSsl tls = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true),
         ssl, handshakes);
     ProxyHeaderReader.Outcome outcome = new ProxyHeaderReader.Outcome() {
       @Override
       public void read(StreamConnection connection, ProxyHeader.Complete header, PooledByteBuffer rest) {
+        // The TLS engine created here counts the connection from now on (ProxyHeaderReader settles the header's).
         StreamConnection client = header.namesClient()
             ? new ProxiedConnection(connection, header.source(), header.destination()) : connection;
         if (rest != null) {
@@ -77,7 +80,7 @@ public final class BalancedListener implements AutoCloseable {
     };
     ChannelListener<StreamConnection> gate = connection -> {
       if (balancers.allows(connection.getPeerAddress())) {
-        ProxyHeaderReader.start(connection, buffers, headerTimeout, outcome);
+        ProxyHeaderReader.start(connection, buffers, headerTimeout, outcome, unserved.accepted());
         return;
       }
       refuse(listener, clock, connection, Reason.NOT_A_BALANCER, ProxyHeaderReader.peer(connection)

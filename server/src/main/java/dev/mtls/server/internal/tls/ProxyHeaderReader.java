@@ -18,7 +18,8 @@ import org.xnio.channels.StreamSourceChannel;
  * Reads the PROXY protocol header a balancer's connection starts with ({@link ProxyHeader}), before anything else
  * sees a byte of it: within a deadline, at most {@link ProxyHeader#MAX_LENGTH} bytes, on the connection's I/O
  * thread without blocking. Then the connection goes on with the header's addresses, or it is refused (a missing,
- * invalid or late header) and closed. A peer that closes before sending a byte is not a refusal.
+ * invalid or late header) and closed. A peer that closes before sending a byte is not a refusal. Until one of these
+ * ends, the connection counts as {@link UnservedConnections unserved}, so a stop waits for its header.
  */
 final class ProxyHeaderReader implements ChannelListener<StreamSourceChannel> {
   /** What becomes of the connection. */
@@ -34,12 +35,14 @@ final class ProxyHeaderReader implements ChannelListener<StreamSourceChannel> {
   private final ByteBufferPool buffers;
   private final Duration timeout;
   private final Outcome outcome;
+  private final UnservedConnections.Unserved unserved;
   // Read and written on the connection's I/O thread only, but the deadline is set on the accepting one.
   private PooledByteBuffer buffer;
   private volatile XnioExecutor.Key deadline;
   private boolean done;
 
-  private ProxyHeaderReader(StreamConnection connection, ByteBufferPool buffers, Duration timeout, Outcome outcome) {
+  private ProxyHeaderReader(StreamConnection connection, ByteBufferPool buffers, Duration timeout, Outcome outcome,
+      UnservedConnections.Unserved unserved) {
     if (buffers.getBufferSize() < ProxyHeader.MAX_LENGTH) {
       throw new IllegalArgumentException("buffers of " + buffers.getBufferSize() + " bytes cannot hold a PROXY header");
     }
@@ -47,11 +50,16 @@ final class ProxyHeaderReader implements ChannelListener<StreamSourceChannel> {
     this.buffers = buffers;
     this.timeout = timeout;
     this.outcome = outcome;
+    this.unserved = unserved;
   }
 
-  /** Starts reading {@code connection}'s header; it must be complete within {@code timeout}. */
-  static void start(StreamConnection connection, ByteBufferPool buffers, Duration timeout, Outcome outcome) {
-    ProxyHeaderReader reader = new ProxyHeaderReader(connection, buffers, timeout, outcome);
+  /**
+   * Starts reading {@code connection}'s header; it must be complete within {@code timeout}. {@code unserved} is the
+   * connection until the reader hands it on or closes it.
+   */
+  static void start(StreamConnection connection, ByteBufferPool buffers, Duration timeout, Outcome outcome,
+      UnservedConnections.Unserved unserved) {
+    ProxyHeaderReader reader = new ProxyHeaderReader(connection, buffers, timeout, outcome, unserved);
     reader.deadline = connection.getIoThread().executeAfter(reader::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
     connection.getSourceChannel().setReadListener(reader);
     connection.getSourceChannel().resumeReads();
@@ -106,6 +114,8 @@ final class ProxyHeaderReader implements ChannelListener<StreamSourceChannel> {
       } catch (RuntimeException e) {
         IoUtils.safeClose(connection); // and XNIO logs the exception
         throw e;
+      } finally {
+        unserved.settle();
       }
     }
   }
@@ -131,6 +141,7 @@ final class ProxyHeaderReader implements ChannelListener<StreamSourceChannel> {
   }
 
   private void release() {
+    unserved.settle();
     cancelDeadline();
     if (buffer != null) {
       buffer.close();

@@ -28,6 +28,11 @@ public final class UnservedConnections {
     return connection;
   }
 
+  /** How many there are now. */
+  public int count() {
+    return open.size();
+  }
+
   /**
    * Waits until every connection accepted so far is served, closed or past its grace, at most until
    * {@code deadlineNanos} ({@link System#nanoTime()}); whether they all are.
