@@ -41,6 +41,9 @@ class OnlineRevocationScenarioTest {
   private static final DateTimeFormatter OPENSSL_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
+  private static final String RESPONDER_READY = "waiting for OCSP client connections";
+  private static final int START_ATTEMPTS = 5;
+
   @TempDir static Path dir;
   static CastFiles pki;
   static int ocspPort;
@@ -50,20 +53,38 @@ class OnlineRevocationScenarioTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ocspPort = FreePort.pick();
-    pki = Cast.publishing(new Cast.Publication("http://127.0.0.1:" + ocspPort, null, null)).writeTo(dir.resolve("pki"));
-    Path index = dir.resolve("index.txt");
-    Files.writeString(index, entry(pki.get("server").x509(), null) + entry(pki.get("alice").x509(), null)
-        + entry(pki.get("revoked").x509(), "keyCompromise"), StandardCharsets.US_ASCII);
-    String openssl = Peer.OPENSSL.path();
-    responder = ExternalProcess.start(List.of(openssl, "ocsp", "-index", index.toString(), "-port",
-        Integer.toString(ocspPort), "-rsigner", pki.intermediatePem().toString(), "-rkey",
-        pki.intermediateKey().toString(), "-CA", pki.intermediatePem().toString(), "-nmin", "5"), Map.of(), null);
-    // Not probed by connecting: openssl's responder exits on a connection that sends no request.
-    Eventually.await("openssl's OCSP responder to wait for connections",
-        () -> responder.stderrSoFar().contains("waiting for OCSP client connections"));
+    // openssl binds the port on every address, where a port free on loopback a moment ago may since be taken (a
+    // client's ephemeral port too): then everything starts again on another, the PKI too, which names the responder.
+    String failures = "";
+    for (int attempt = 1; responder == null; attempt++) {
+      int port = FreePort.pick();
+      ExternalProcess started = startResponder(port, dir.resolve("attempt-" + attempt));
+      String printed = Eventually.within(Duration.ofSeconds(30)).await("openssl's OCSP responder to wait for"
+          + " connections or exit", started::stderrSoFar, text -> text.contains(RESPONDER_READY) || !started.isAlive());
+      if (printed.contains(RESPONDER_READY) && started.isAlive()) {
+        responder = started;
+        ocspPort = port;
+      } else {
+        failures += "\n--- attempt " + attempt + " on port " + port + ":\n" + started.stderrSoFar();
+        started.close();
+        assertThat(attempt).as("openssl's OCSP responder did not start:" + failures).isLessThan(START_ATTEMPTS);
+      }
+    }
     // Accepts connections into its backlog and never answers: a responder that hangs.
     blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  }
+
+  /** Issues the cast with {@code port} in its certificates' OCSP URL and starts a responder for it there. */
+  private static ExternalProcess startResponder(int port, Path directory) throws IOException {
+    pki = Cast.publishing(new Cast.Publication("http://127.0.0.1:" + port, null, null))
+        .writeTo(directory.resolve("pki"));
+    Path index = directory.resolve("index.txt");
+    Files.writeString(index, entry(pki.get("server").x509(), null) + entry(pki.get("alice").x509(), null)
+        + entry(pki.get("revoked").x509(), "keyCompromise"), StandardCharsets.US_ASCII);
+    // Not probed by connecting: openssl's responder exits on a connection that sends no request.
+    return ExternalProcess.start(List.of(Peer.OPENSSL.path(), "ocsp", "-index", index.toString(), "-port",
+        Integer.toString(port), "-rsigner", pki.intermediatePem().toString(), "-rkey",
+        pki.intermediateKey().toString(), "-CA", pki.intermediatePem().toString(), "-nmin", "5"), Map.of(), null);
   }
 
   @AfterAll
