@@ -8,6 +8,7 @@ import dev.mtls.testing.tls.TlsProbe;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -100,7 +101,8 @@ class DrainingTest {
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close, threads);
       Eventually.await("the server to start draining", server::isDraining);
 
-      // The listener closes just after draining begins; without the close it never would.
+      // close() closes the listener before draining begins, and the port is let go once its I/O thread has
+      // dropped it; without the close it never would be.
       Eventually.await("a new connection to be refused while the slow request still runs",
           () -> refusesConnections(server.port()));
       assertThat(slow).as("the request in progress").isNotDone();
@@ -135,7 +137,7 @@ class DrainingTest {
       return false;
     } catch (ConnectException refused) {
       return true;
-    } catch (java.io.IOException other) {
+    } catch (IOException other) {
       return false;
     }
   }

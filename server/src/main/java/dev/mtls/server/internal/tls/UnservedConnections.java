@@ -28,7 +28,7 @@ public final class UnservedConnections {
     return connection;
   }
 
-  /** How many there are now. */
+  /** How many there are now, those past their grace included. */
   public int count() {
     return open.size();
   }
